@@ -1,0 +1,473 @@
+/*
+ * connection.c - connections: execution, autobegin, transactions and
+ * savepoints (SQLAlchemy 2.0 semantics; see include/quarry/connection.h).
+ */
+#include "engine_internal.h"
+#include "mem.h"
+#include "repr.h"
+#include "sql/node.h"
+
+#include <quarry/sys/error.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bound parameter sets shown in an echo line, as SQLAlchemy does. */
+#define ECHO_MAX_ROWS 10
+
+int qr_engine_connect(qr_conn **out, qr_engine *engine)
+{
+	if (!out || !engine)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_engine_connect: %s is NULL",
+				    out ? "engine" : "out");
+	*out = NULL;
+	qr_conn *c = qr_mem__calloc(1, sizeof(*c), "connection");
+	if (!c)
+		return QR_ENOMEM;
+	int rc = qr_pool__checkout(engine->pool, &c->pooled);
+	if (rc) {
+		free(c);
+		return rc;
+	}
+	c->engine = engine;
+	c->autocommit = engine->opts.isolation_level == QR_ISOLATION_AUTOCOMMIT;
+	*out = c;
+	return 0;
+}
+
+qr_engine *qr_conn_engine(const qr_conn *conn)
+{
+	return conn ? conn->engine : NULL;
+}
+
+bool qr_conn_invalidated(const qr_conn *conn)
+{
+	return conn && conn->pooled && conn->pooled->invalidated;
+}
+
+bool qr_conn_in_transaction(const qr_conn *conn)
+{
+	return conn && conn->in_tx;
+}
+
+/* Ends every transaction object on the connection. */
+static void end_transaction(qr_conn *c)
+{
+	c->in_tx = false;
+	c->tx_generation++;
+	c->savepoint_depth = 0;
+}
+
+int qr_conn__failed(qr_conn *c, int rc, const char *sql)
+{
+	if (sql && !qr_error_last()->statement[0])
+		qr_error_set_statement(sql);
+	if (qr_error_last()->is_disconnect && c->pooled) {
+		qr_pool__invalidate(c->engine->pool, c->pooled);
+		/* The server's transaction died with the connection. */
+		end_transaction(c);
+	}
+	return rc;
+}
+
+/* Makes sure the connection can run a statement: open and valid. When a
+ * previous statement found it disconnected (and no transaction is left to
+ * roll back), a fresh connection replaces it, as SQLAlchemy reconnects an
+ * invalidated connection on next use. */
+static int usable(qr_conn *c)
+{
+	if (!c->pooled)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "This connection is closed");
+	if (!c->pooled->invalidated)
+		return 0;
+	qr_pooled *fresh;
+	int rc = qr_pool__checkout(c->engine->pool, &fresh);
+	if (rc)
+		return rc;
+	qr_pool__checkin(c->engine->pool, c->pooled);
+	c->pooled = fresh;
+	return 0;
+}
+
+static int ensure_begun(qr_conn *c)
+{
+	if (c->in_tx || c->autocommit)
+		return 0;
+	qr_engine__echo(c->engine, "BEGIN (implicit)");
+	int rc = c->engine->driver->begin(c->pooled->dconn);
+	if (rc)
+		return qr_conn__failed(c, rc, "BEGIN");
+	c->in_tx = true;
+	return 0;
+}
+
+/* Logs the statement and its parameter sets when echo is on. */
+static void echo_statement(qr_conn *c, const qr_compiled *cp,
+			   const qr_value *values, size_t nrows, double secs)
+{
+	const qr_engine *e = c->engine;
+	if (!e->opts.echo)
+		return;
+	qr_engine__echo(e, "%s", cp->sql);
+	qr_strbuf b = {0};
+	qr_strbuf__printf(&b, "[generated in %.5fs] ", secs);
+	if (nrows > 1)
+		qr_strbuf__putc(&b, '[');
+	for (size_t r = 0; r < nrows && r < ECHO_MAX_ROWS; r++) {
+		if (r)
+			qr_strbuf__puts(&b, ", ");
+		qr_repr__tuple(&b, values + r * cp->nslots, cp->nslots);
+	}
+	if (nrows > ECHO_MAX_ROWS)
+		qr_strbuf__printf(&b,
+				  "  ... displaying %d of %zu total bound "
+				  "parameter sets ...",
+				  ECHO_MAX_ROWS, nrows);
+	if (nrows > 1)
+		qr_strbuf__putc(&b, ']');
+	if (!b.error)
+		qr_engine__echo(e, "%s", b.s);
+	qr_strbuf__free(&b);
+}
+
+/* Fills values[nrows * nslots] from the compiled slots and params. */
+static int gather_params(const qr_compiled *cp, const qr_params *params,
+			 size_t nrows, qr_value *values)
+{
+	for (size_t r = 0; r < nrows; r++) {
+		for (size_t i = 0; i < cp->nslots; i++) {
+			const qr_bindslot *s = &cp->slots[i];
+			const qr_value *v =
+				params ? qr_params_get(params, r, s->name)
+				       : NULL;
+			if (!v && s->has_value)
+				v = &s->value;
+			if (!v) {
+				qr_error_set(
+					QR_EPARAM, QR_ECLASS_INVALID_REQUEST,
+					"A value is required for bind "
+					"parameter '%s'%s",
+					s->name,
+					nrows > 1 ? " in a parameter set" : "");
+				qr_error_set_statement(cp->sql);
+				return QR_EPARAM;
+			}
+			values[r * cp->nslots + i] = *v;
+		}
+	}
+	return 0;
+}
+
+/* Runs a compiled statement; *out gets a result or NULL. */
+static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
+	       const qr_params *params, double compile_secs)
+{
+	size_t nrows = params ? qr_params_row_count(params) : 1;
+	qr_value stackvals[16];
+	qr_value *values = stackvals;
+	int rc;
+
+	if (nrows == 0)
+		nrows = 1;
+	if (nrows * cp->nslots > sizeof(stackvals) / sizeof(stackvals[0])) {
+		if (cp->nslots &&
+		    nrows > SIZE_MAX / cp->nslots / sizeof(*values))
+			return qr_error_oom("parameters");
+		values = qr_mem__alloc(nrows * cp->nslots * sizeof(*values),
+				       "parameters");
+		if (!values)
+			return QR_ENOMEM;
+	}
+	rc = gather_params(cp, params, nrows, values);
+	if (rc == 0)
+		rc = ensure_begun(c);
+	if (rc == 0) {
+		echo_statement(c, cp, values, nrows, compile_secs);
+		qr_driver_exec ex = {cp->sql, cp->sql_len, values, cp->nslots,
+				     nrows};
+		qr_driver_cursor *cur = NULL;
+		rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
+		if (rc) {
+			rc = qr_conn__failed(c, rc, cp->sql);
+		} else {
+			qr_result *res = NULL;
+			rc = qr_result__new(&res, c, cur);
+			if (rc == 0 && out)
+				*out = res;
+			else
+				qr_result_free(res);
+		}
+	}
+	if (values != stackvals)
+		free(values);
+	return rc;
+}
+
+int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
+		    const qr_params *params)
+{
+	if (out)
+		*out = NULL;
+	if (!conn)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_conn_execute: connection is NULL");
+	if (!stmt) {
+		if (qr_error_last()->code != 0)
+			return qr_error_last()->code;
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_conn_execute: statement is NULL");
+	}
+	int rc = usable(conn);
+	if (rc)
+		return rc;
+	if (conn->active && (rc = qr_result__detach(conn->active)))
+		return rc;
+
+	double t0 = qr_pool__now();
+	qr_compiled *cp = NULL;
+	rc = qr_compile__node(&cp, stmt, conn->engine->dialect);
+	if (rc)
+		return rc;
+	rc = run(out, conn, cp, params, qr_pool__now() - t0);
+	qr_compiled_free(cp);
+	return rc;
+}
+
+int qr_conn_execute_text(qr_result **out, qr_conn *conn, const char *sql,
+			 const qr_params *params)
+{
+	if (out)
+		*out = NULL;
+	qr_stmt *stmt = qr_text(sql);
+	if (!stmt)
+		return qr_error_last()->code;
+	int rc = qr_conn_execute(out, conn, stmt, params);
+	qr_stmt_free(stmt);
+	return rc;
+}
+
+/* Runs transaction-control SQL (SAVEPOINT ...) with echo. */
+static int run_control(qr_conn *c, const char *sql)
+{
+	qr_driver_exec ex = {sql, strlen(sql), NULL, 0, 1};
+	qr_driver_cursor *cur = NULL;
+	int rc;
+
+	if (c->active && (rc = qr_result__detach(c->active)))
+		return rc;
+	qr_engine__echo(c->engine, "%s", sql);
+	rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
+	if (rc)
+		return qr_conn__failed(c, rc, sql);
+	c->engine->driver->cursor_free(cur);
+	return 0;
+}
+
+static int finish(qr_conn *c, bool commit)
+{
+	int rc;
+	if (!c)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s: connection is NULL",
+				    commit ? "commit" : "rollback");
+	if (!c->pooled)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "This connection is closed");
+	if (!c->in_tx)
+		return 0;
+	if (c->pooled->invalidated) {
+		/* Nothing to end on the server: the connection is gone. */
+		end_transaction(c);
+		return 0;
+	}
+	if (c->active && (rc = qr_result__detach(c->active)))
+		return rc;
+	qr_engine__echo(c->engine, commit ? "COMMIT" : "ROLLBACK");
+	rc = commit ? c->engine->driver->commit(c->pooled->dconn)
+		    : c->engine->driver->rollback(c->pooled->dconn);
+	if (rc) {
+		rc = qr_conn__failed(c, rc, commit ? "COMMIT" : "ROLLBACK");
+		/* A failed COMMIT leaves the transaction to be rolled
+		 * back; a failed ROLLBACK leaves nothing usable. */
+		if (!commit)
+			end_transaction(c);
+		return rc;
+	}
+	end_transaction(c);
+	return 0;
+}
+
+int qr_conn_commit(qr_conn *conn)
+{
+	return finish(conn, true);
+}
+
+int qr_conn_rollback(qr_conn *conn)
+{
+	return finish(conn, false);
+}
+
+int qr_conn_begin(qr_tx **out, qr_conn *conn)
+{
+	if (!out || !conn)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_conn_begin: NULL argument");
+	*out = NULL;
+	int rc = usable(conn);
+	if (rc)
+		return rc;
+	if (conn->in_tx)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "a transaction is already begun for this "
+				    "connection");
+	if (conn->autocommit)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "the connection is in AUTOCOMMIT isolation;"
+				    " it cannot begin a transaction");
+	qr_tx *tx = qr_mem__calloc(1, sizeof(*tx), "transaction");
+	if (!tx)
+		return QR_ENOMEM;
+	if ((rc = ensure_begun(conn))) {
+		free(tx);
+		return rc;
+	}
+	*tx = (qr_tx){conn, conn->tx_generation, 0, 0, true};
+	*out = tx;
+	return 0;
+}
+
+int qr_conn_begin_nested(qr_tx **out, qr_conn *conn)
+{
+	char sql[64];
+	if (!out || !conn)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_conn_begin_nested: NULL argument");
+	*out = NULL;
+	int rc = usable(conn);
+	if (rc)
+		return rc;
+	if (!(conn->engine->dialect->features & QR_FEATURE_SAVEPOINT))
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "SAVEPOINT is not supported by the %s "
+				    "dialect",
+				    conn->engine->dialect->name);
+	qr_tx *tx = qr_mem__calloc(1, sizeof(*tx), "transaction");
+	if (!tx)
+		return QR_ENOMEM;
+	if ((rc = ensure_begun(conn))) {
+		free(tx);
+		return rc;
+	}
+	int n = ++conn->savepoint_seq;
+	snprintf(sql, sizeof(sql), "SAVEPOINT sa_savepoint_%d", n);
+	if ((rc = run_control(conn, sql))) {
+		free(tx);
+		return rc;
+	}
+	conn->savepoint_depth++;
+	*tx = (qr_tx){conn, conn->tx_generation, conn->savepoint_depth, n,
+		      true};
+	*out = tx;
+	return 0;
+}
+
+bool qr_tx_is_active(const qr_tx *tx)
+{
+	if (!tx || !tx->active || !tx->conn->pooled)
+		return false;
+	if (tx->generation != tx->conn->tx_generation || !tx->conn->in_tx)
+		return false;
+	return tx->depth <= tx->conn->savepoint_depth;
+}
+
+static int tx_end(qr_tx *tx, bool commit)
+{
+	char sql[80];
+	if (!tx)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "transaction is NULL");
+	if (!qr_tx_is_active(tx)) {
+		tx->active = false;
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "This transaction is inactive");
+	}
+	tx->active = false;
+	if (tx->depth == 0)
+		return finish(tx->conn, commit);
+	/* Ending a savepoint ends the ones inside it. */
+	tx->conn->savepoint_depth = tx->depth - 1;
+	snprintf(sql, sizeof(sql),
+		 commit ? "RELEASE SAVEPOINT sa_savepoint_%d"
+			: "ROLLBACK TO SAVEPOINT sa_savepoint_%d",
+		 tx->savepoint);
+	return run_control(tx->conn, sql);
+}
+
+int qr_tx_commit(qr_tx *tx)
+{
+	return tx_end(tx, true);
+}
+
+int qr_tx_rollback(qr_tx *tx)
+{
+	return tx_end(tx, false);
+}
+
+void qr_tx_free(qr_tx *tx)
+{
+	if (!tx)
+		return;
+	if (qr_tx_is_active(tx))
+		(void)tx_end(tx, false);
+	free(tx);
+}
+
+int qr_conn_set_isolation(qr_conn *conn, qr_isolation level)
+{
+	if (!conn)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_conn_set_isolation: conn is NULL");
+	int rc = usable(conn);
+	if (rc)
+		return rc;
+	if (conn->in_tx)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "cannot change the isolation level inside "
+				    "a transaction");
+	const qr_driver *d = conn->engine->driver;
+	if (!d->set_isolation)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "driver %s+%s cannot set isolation levels",
+				    conn->engine->dialect->name, d->name);
+	rc = d->set_isolation(conn->pooled->dconn, level);
+	if (rc)
+		return qr_conn__failed(conn, rc, NULL);
+	conn->autocommit = level == QR_ISOLATION_AUTOCOMMIT;
+	conn->isolation_changed = true;
+	return 0;
+}
+
+void qr_conn_free(qr_conn *conn)
+{
+	if (!conn)
+		return;
+	if (conn->active)
+		(void)qr_result__detach(conn->active);
+	if (conn->pooled) {
+		if (conn->in_tx && conn->engine->opts.pool_reset_on_return ==
+					   QR_RESET_ROLLBACK)
+			(void)finish(conn, false);
+		if (conn->isolation_changed && !conn->pooled->invalidated &&
+		    conn->engine->driver->set_isolation &&
+		    conn->engine->driver->set_isolation(
+			    conn->pooled->dconn,
+			    conn->engine->opts.isolation_level) != 0)
+			qr_pool__invalidate(conn->engine->pool, conn->pooled);
+		qr_pool__checkin(conn->engine->pool, conn->pooled);
+		conn->pooled = NULL;
+	}
+	free(conn);
+}

@@ -1,0 +1,255 @@
+/*
+ * engine.c - engines: URL + dialect + driver + pool, and echo logging.
+ */
+#include "engine_internal.h"
+#include "mem.h"
+
+#include <quarry/sys/error.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+static bool sqlite_in_memory(const qr_url *url)
+{
+	const char *db = qr_url_database(url);
+	const char *mode = qr_url_query_get(url, "mode");
+	if (!db || !*db || strcmp(db, ":memory:") == 0)
+		return true;
+	if (mode && strcmp(mode, "memory") == 0)
+		return true;
+	return strncmp(db, "file::memory:", 13) == 0;
+}
+
+/* SQLAlchemy 2.0's choice: in-memory SQLite cannot use a queue pool of
+ * separate connections (each would be a separate database). */
+static qr_pool_kind default_pool(const qr_engine *e)
+{
+	if (strcmp(e->dialect->name, "sqlite") == 0 && sqlite_in_memory(e->url))
+		return QR_POOL_STATIC;
+	return QR_POOL_QUEUE;
+}
+
+static int copy_connect_args(qr_engine *e, const char *const *args)
+{
+	size_t n = 0;
+	if (!args)
+		return 0;
+	while (args[n])
+		n++;
+	if (n % 2)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "connect_args must be key, value pairs "
+				    "ending with NULL (got an odd count %zu)",
+				    n);
+	e->connect_args =
+		qr_mem__calloc(n + 1, sizeof(char *), "connect arguments");
+	if (!e->connect_args)
+		return QR_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		e->connect_args[i] = qr_mem__strdup(args[i]);
+		if (!e->connect_args[i])
+			return QR_ENOMEM;
+	}
+	return 0;
+}
+
+static int on_connect(void *userdata, qr_driver_conn *dconn)
+{
+	qr_engine *e = userdata;
+	if (e->opts.isolation_level == QR_ISOLATION_DEFAULT)
+		return 0;
+	if (!e->driver->set_isolation)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "driver %s+%s cannot set isolation levels",
+				    e->dialect->name, e->driver->name);
+	return e->driver->set_isolation(dconn, e->opts.isolation_level);
+}
+
+int qr_engine_create_url(qr_engine **out, const qr_url *url,
+			 const qr_engine_options *opts)
+{
+	if (!out || !url)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_engine_create: %s is NULL",
+				    out ? "url" : "out");
+	*out = NULL;
+	qr_engine *e = qr_mem__calloc(1, sizeof(*e), "engine");
+	if (!e)
+		return QR_ENOMEM;
+	if (opts)
+		e->opts = *opts;
+	int rc = qr_url_copy(&e->url, url);
+	if (!rc)
+		rc = qr_url_render(&e->url_display, e->url, true);
+	if (!rc)
+		rc = qr_dialect_find(&e->dialect, qr_url_dialect(e->url));
+	if (!rc)
+		rc = qr_driver_find(&e->driver, e->dialect->name,
+				    qr_url_driver(e->url));
+	if (!rc)
+		rc = copy_connect_args(e, opts ? opts->connect_args : NULL);
+	if (rc) {
+		qr_engine_free(e);
+		return rc;
+	}
+	e->opts.connect_args = (const char *const *)e->connect_args;
+
+	qr_pool_config cfg = {
+		.driver = e->driver,
+		.url = e->url,
+		.connect_args = e->opts.connect_args,
+		.log_fn = e->opts.log_fn,
+		.log_userdata = e->opts.log_userdata,
+		.kind = e->opts.pool_kind ? e->opts.pool_kind : default_pool(e),
+		.size = e->opts.pool_size > 0 ? e->opts.pool_size : 5,
+		.max_overflow =
+			e->opts.max_overflow ? e->opts.max_overflow : 10,
+		.timeout =
+			e->opts.pool_timeout > 0 ? e->opts.pool_timeout : 30.0,
+		.recycle = e->opts.pool_recycle,
+		.pre_ping = e->opts.pool_pre_ping,
+		.use_lifo = e->opts.pool_use_lifo,
+		.on_connect = on_connect,
+		.on_connect_userdata = e,
+	};
+	if (cfg.max_overflow == QR_POOL_NO_OVERFLOW)
+		cfg.max_overflow = 0;
+	else if (cfg.max_overflow < -1)
+		cfg.max_overflow = -1;
+	rc = qr_pool__new(&e->pool, &cfg);
+	if (rc) {
+		qr_engine_free(e);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+int qr_engine_create(qr_engine **out, const char *url,
+		     const qr_engine_options *opts)
+{
+	qr_url *parsed;
+	if (!out || !url)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_engine_create: %s is NULL",
+				    out ? "url" : "out");
+	*out = NULL;
+	int rc = qr_url_parse(&parsed, url);
+	if (rc)
+		return rc;
+	rc = qr_engine_create_url(out, parsed, opts);
+	qr_url_free(parsed);
+	return rc;
+}
+
+void qr_engine_free(qr_engine *e)
+{
+	if (!e)
+		return;
+	qr_pool__free(e->pool);
+	if (e->connect_args) {
+		for (size_t i = 0; e->connect_args[i]; i++)
+			free(e->connect_args[i]);
+		free(e->connect_args);
+	}
+	qr_url_free(e->url);
+	free(e->url_display);
+	free(e);
+}
+
+void qr_engine_dispose(qr_engine *e)
+{
+	if (e)
+		qr_pool__dispose(e->pool);
+}
+
+const qr_url *qr_engine_url(const qr_engine *e)
+{
+	return e ? e->url : NULL;
+}
+
+const char *qr_engine_dialect_name(const qr_engine *e)
+{
+	return e ? e->dialect->name : NULL;
+}
+
+const char *qr_engine_driver_name(const qr_engine *e)
+{
+	return e ? e->driver->name : NULL;
+}
+
+bool qr_engine_echo(const qr_engine *e)
+{
+	return e && e->opts.echo;
+}
+
+static const char *level_name(qr_log_level level)
+{
+	switch (level) {
+	case QR_LOG_DEBUG:
+		return "DEBUG";
+	case QR_LOG_INFO:
+		return "INFO";
+	case QR_LOG_WARNING:
+		return "WARNING";
+	default:
+		return "ERROR";
+	}
+}
+
+static void vlog(const qr_engine *e, qr_log_level level, const char *fmt,
+		 va_list ap)
+{
+	char stackbuf[1024];
+	char *msg = stackbuf;
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	int n = vsnprintf(stackbuf, sizeof(stackbuf), fmt, ap);
+	if (n >= (int)sizeof(stackbuf)) {
+		msg = malloc((size_t)n + 1);
+		if (msg)
+			vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+		else
+			msg = stackbuf; /* truncated rather than lost */
+	}
+	va_end(ap2);
+	if (e && e->opts.log_fn) {
+		e->opts.log_fn(e->opts.log_userdata, level, msg);
+	} else {
+		/* Python logging's default echo format. */
+		struct timeval tv;
+		struct tm tm;
+		char when[32];
+		gettimeofday(&tv, NULL);
+		localtime_r(&tv.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(stderr, "%s,%03d %s quarry.engine.Engine %s\n", when,
+			(int)(tv.tv_usec / 1000), level_name(level), msg);
+	}
+	if (msg != stackbuf)
+		free(msg);
+}
+
+void qr_engine_log(const qr_engine *e, qr_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(e, level, fmt, ap);
+	va_end(ap);
+}
+
+void qr_engine__echo(const qr_engine *e, const char *fmt, ...)
+{
+	va_list ap;
+	if (!e || !e->opts.echo)
+		return;
+	va_start(ap, fmt);
+	vlog(e, QR_LOG_INFO, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,95 @@
+/*
+ * engine_internal.h - engine, connection, transaction and result structs
+ * (private to core).
+ */
+#ifndef QUARRY_CORE_ENGINE_INTERNAL_H
+#define QUARRY_CORE_ENGINE_INTERNAL_H
+
+#include "../pool/pool.h"
+#include "sql/compiled.h"
+
+#include <quarry/result.h>
+#include <quarry/sys/dialect.h>
+
+struct qr_engine {
+	qr_url *url;
+	char *url_display; /* rendered with the password masked */
+	const qr_dialect *dialect;
+	const qr_driver *driver;
+	qr_engine_options opts;
+	char **connect_args; /* owned NULL-terminated copy */
+	qr_pool *pool;
+};
+
+struct qr_conn {
+	qr_engine *engine;
+	qr_pooled *pooled;      /* NULL once closed */
+	bool in_tx;             /* a BEGIN is in effect */
+	bool autocommit;        /* isolation AUTOCOMMIT: never begin */
+	bool isolation_changed; /* reset the level at checkin */
+	unsigned tx_generation; /* bumps when the outer tx ends */
+	int savepoint_seq;      /* names sa_savepoint_<n> */
+	int savepoint_depth;    /* open savepoints */
+	qr_tx *outer;           /* the explicit outer tx, if any */
+	qr_result *active;      /* result whose cursor is still open */
+};
+
+struct qr_tx {
+	qr_conn *conn;
+	unsigned generation; /* conn->tx_generation at begin */
+	int depth;           /* 0 outer, n for the n-th savepoint */
+	int savepoint;       /* savepoint number (nested only) */
+	bool active;
+};
+
+/* A row: values of every column, plus the result for the names. */
+struct qr_row {
+	const qr_result *result;
+	qr_value *values;
+};
+
+struct qr_rowset {
+	qr_result *owner; /* NULL: rows live in this rowset's arena */
+	qr_row *rows;
+	size_t count, cap;
+	char **blocks; /* arena blocks with copied values */
+	size_t nblocks, blocks_cap;
+};
+
+struct qr_result {
+	qr_conn *conn;
+	const qr_driver *driver;
+	qr_driver_cursor *cursor; /* NULL once exhausted or closed */
+	size_t ncols;
+	char **names; /* owned copies */
+	char **types;
+	qr_value *current_values; /* the streaming row */
+	qr_row current;
+	qr_rowset *buffer; /* rows buffered when detached/first/all */
+	size_t buffer_pos;
+	qr_value scalar; /* copy for qr_result_scalar */
+	int64_t rowcount;
+	int64_t last_insert_id;
+	bool returns_rows;
+};
+
+/* Buffers the rest of a result's rows and closes its cursor, so another
+ * statement can run on the connection. */
+int qr_result__detach(qr_result *result);
+
+/* Wraps a driver cursor into a new result. */
+int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur);
+
+/* Copies a row's values into a rowset's arena as a new row. */
+int qr_rowset__append(qr_rowset *set, const qr_result *result,
+		      const qr_value *values);
+
+/* Logs through the engine when echo is on. */
+void qr_engine__echo(const qr_engine *engine, const char *fmt, ...)
+	QR_PRINTF(2, 3);
+
+/* Records a driver failure on conn: adds the statement and, for a
+ * disconnect, invalidates the connection. Returns rc. */
+int qr_conn__failed(qr_conn *conn, int rc, const char *sql);
+
+#endif

@@ -1,0 +1,515 @@
+/*
+ * result.c - results: streaming rows from a driver cursor, buffering
+ * (first/one/all, or when another statement needs the connection), typed
+ * getters.
+ */
+#include "engine_internal.h"
+#include "mem.h"
+#include "repr.h"
+
+#include <quarry/sys/error.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur)
+{
+	const qr_driver *d = conn->engine->driver;
+	qr_result *r = calloc(1, sizeof(*r));
+	if (!r) {
+		d->cursor_free(cur);
+		return qr_error_oom("result");
+	}
+	r->conn = conn;
+	r->driver = d;
+	r->cursor = cur;
+	r->ncols = d->column_count(cur);
+	r->returns_rows = r->ncols > 0;
+	r->rowcount = d->rowcount ? d->rowcount(cur) : -1;
+	r->last_insert_id = d->last_insert_id ? d->last_insert_id(cur) : 0;
+	r->current.result = r;
+	if (r->ncols) {
+		r->names = calloc(r->ncols, sizeof(char *));
+		r->types = calloc(r->ncols, sizeof(char *));
+		r->current_values = calloc(r->ncols, sizeof(qr_value));
+		if (!r->names || !r->types || !r->current_values)
+			goto oom;
+		for (size_t i = 0; i < r->ncols; i++) {
+			const char *n = d->column_name(cur, i);
+			const char *t =
+				d->column_type ? d->column_type(cur, i) : "";
+			r->names[i] = qr_mem__strdup(n ? n : "");
+			r->types[i] = qr_mem__strdup(t ? t : "");
+			if (!r->names[i] || !r->types[i])
+				goto oom;
+		}
+		conn->active = r;
+	} else {
+		/* Nothing to read: release the cursor at once. */
+		d->cursor_free(cur);
+		r->cursor = NULL;
+	}
+	*out = r;
+	return 0;
+oom:
+	qr_result_free(r);
+	return qr_error_oom("result columns");
+}
+
+/* Closes the driver cursor, keeping the final counts. */
+static void close_cursor(qr_result *r)
+{
+	if (!r->cursor)
+		return;
+	if (r->driver->rowcount) {
+		int64_t n = r->driver->rowcount(r->cursor);
+		if (n >= 0)
+			r->rowcount = n;
+	}
+	r->driver->cursor_free(r->cursor);
+	r->cursor = NULL;
+	if (r->conn && r->conn->active == r)
+		r->conn->active = NULL;
+}
+
+/* ---- rowsets: rows copied into an arena ----------------------------- */
+
+static qr_rowset *rowset_new(void)
+{
+	return qr_mem__calloc(1, sizeof(qr_rowset), "rows");
+}
+
+int qr_rowset__append(qr_rowset *set, const qr_result *result,
+		      const qr_value *values)
+{
+	size_t ncols = result->ncols;
+	size_t bytes = ncols * sizeof(qr_value);
+	for (size_t i = 0; i < ncols; i++) {
+		qr_vkind k = values[i].kind;
+		if (k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB)
+			bytes += ((values[i].u.s.len + 1 + 7) & ~(size_t)7);
+	}
+	if (qr_mem__grow((void **)&set->rows, &set->cap, set->count + 1,
+			 sizeof(qr_row), "rows"))
+		return QR_ENOMEM;
+	/* One allocation per row keeps lifetimes simple. */
+	char *mem = qr_mem__alloc(bytes, "row");
+	if (!mem)
+		return QR_ENOMEM;
+	if (qr_mem__grow((void **)&set->blocks, &set->blocks_cap,
+			 set->nblocks + 1, sizeof(char *), "rows")) {
+		free(mem);
+		return QR_ENOMEM;
+	}
+	set->blocks[set->nblocks++] = mem;
+	qr_value *vals = (qr_value *)mem;
+	char *p = mem + ncols * sizeof(qr_value);
+	for (size_t i = 0; i < ncols; i++) {
+		vals[i] = values[i];
+		qr_vkind k = values[i].kind;
+		if (k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB) {
+			size_t n = values[i].u.s.len;
+			if (n)
+				memcpy(p, values[i].u.s.ptr, n);
+			p[n] = '\0';
+			vals[i].u.s.ptr = p;
+			p += (n + 1 + 7) & ~(size_t)7;
+		}
+	}
+	set->rows[set->count++] = (qr_row){result, vals};
+	return 0;
+}
+
+void qr_rowset_free(qr_rowset *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->nblocks; i++)
+		free(set->blocks[i]);
+	free(set->blocks);
+	free(set->rows);
+	free(set);
+}
+
+size_t qr_rowset_count(const qr_rowset *set)
+{
+	return set ? set->count : 0;
+}
+
+const qr_row *qr_rowset_row(const qr_rowset *set, size_t i)
+{
+	if (!set || i >= set->count)
+		return NULL;
+	return &set->rows[i];
+}
+
+/* ---- fetching -------------------------------------------------------- */
+
+/* Fetches the next row from the cursor into current_values. */
+static int fetch_raw(qr_result *r)
+{
+	if (!r->cursor)
+		return 0;
+	int rc = r->driver->fetch(r->cursor, r->current_values);
+	if (rc < 0) {
+		if (r->conn)
+			qr_conn__failed(r->conn, rc, NULL);
+		close_cursor(r);
+		return rc;
+	}
+	if (rc == 0)
+		close_cursor(r);
+	return rc;
+}
+
+int qr_result__detach(qr_result *r)
+{
+	if (!r->cursor)
+		return 0;
+	if (!r->buffer && !(r->buffer = rowset_new()))
+		return QR_ENOMEM;
+	int rc;
+	while ((rc = fetch_raw(r)) > 0) {
+		if ((rc = qr_rowset__append(r->buffer, r, r->current_values)))
+			break;
+	}
+	close_cursor(r);
+	r->conn = NULL; /* the result no longer touches the connection */
+	return rc < 0 ? rc : 0;
+}
+
+int qr_result_next(qr_result *r, const qr_row **row)
+{
+	if (!r || !row)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_next: NULL argument");
+	*row = NULL;
+	if (r->buffer) {
+		/* Rows buffered by a detach come first. */
+		if (r->buffer_pos < r->buffer->count) {
+			*row = &r->buffer->rows[r->buffer_pos++];
+			return 1;
+		}
+		if (!r->cursor)
+			return 0;
+	}
+	if (!r->returns_rows)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "This result object does not return rows. "
+				    "It has been closed automatically.");
+	int rc = fetch_raw(r);
+	if (rc > 0) {
+		r->current.values = r->current_values;
+		*row = &r->current;
+	}
+	return rc;
+}
+
+/* Copies the current streaming row into the buffer so it outlives the
+ * cursor; returns the stable copy. */
+static const qr_row *keep_row(qr_result *r, const qr_row *row)
+{
+	if (row != &r->current)
+		return row; /* already buffered */
+	if (!r->buffer && !(r->buffer = rowset_new()))
+		return NULL;
+	if (qr_rowset__append(r->buffer, r, row->values))
+		return NULL;
+	r->buffer_pos = r->buffer->count;
+	return &r->buffer->rows[r->buffer->count - 1];
+}
+
+int qr_result_first(qr_result *r, const qr_row **row)
+{
+	const qr_row *got;
+	if (!row)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_first: row is NULL");
+	*row = NULL;
+	int rc = qr_result_next(r, &got);
+	if (rc <= 0)
+		return rc;
+	got = keep_row(r, got);
+	close_cursor(r);
+	if (!got)
+		return QR_ENOMEM;
+	*row = got;
+	return 1;
+}
+
+static int one_impl(qr_result *r, const qr_row **row, bool allow_none)
+{
+	const qr_row *got, *extra;
+	if (!row)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_one: row is NULL");
+	*row = NULL;
+	int rc = qr_result_next(r, &got);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if (allow_none)
+			return 0;
+		return qr_error_set(QR_ENORESULT, QR_ECLASS_INVALID_REQUEST,
+				    "No row was found when one was required");
+	}
+	got = keep_row(r, got);
+	if (!got)
+		return QR_ENOMEM;
+	rc = qr_result_next(r, &extra);
+	close_cursor(r);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		return qr_error_set(QR_EMULTIPLE, QR_ECLASS_INVALID_REQUEST,
+				    "Multiple rows were found when %s was "
+				    "required",
+				    allow_none ? "one or none" : "exactly one");
+	*row = got;
+	return allow_none ? 1 : 0;
+}
+
+int qr_result_one(qr_result *r, const qr_row **row)
+{
+	return one_impl(r, row, false);
+}
+
+int qr_result_one_or_none(qr_result *r, const qr_row **row)
+{
+	return one_impl(r, row, true);
+}
+
+int qr_result_scalar(qr_result *r, const qr_value **value)
+{
+	const qr_row *row;
+	if (!value)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_scalar: value is NULL");
+	*value = NULL;
+	int rc = qr_result_first(r, &row);
+	if (rc <= 0)
+		return rc;
+	if (r->ncols == 0)
+		return qr_error_set(QR_ECOLUMN, QR_ECLASS_INVALID_REQUEST,
+				    "the result has no columns");
+	*value = &row->values[0];
+	return 1;
+}
+
+int qr_result_all(qr_rowset **out, qr_result *r)
+{
+	const qr_row *row;
+	int rc;
+	if (!out || !r)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_all: NULL argument");
+	*out = NULL;
+	qr_rowset *set = rowset_new();
+	if (!set)
+		return QR_ENOMEM;
+	if (!r->returns_rows) {
+		rc = qr_result_next(r, &row); /* reports the misuse */
+		qr_rowset_free(set);
+		return rc;
+	}
+	while ((rc = qr_result_next(r, &row)) > 0) {
+		if ((rc = qr_rowset__append(set, r, row->values)))
+			break;
+	}
+	if (rc < 0) {
+		qr_rowset_free(set);
+		return rc;
+	}
+	*out = set;
+	return 0;
+}
+
+void qr_result_free(qr_result *r)
+{
+	if (!r)
+		return;
+	close_cursor(r);
+	if (r->names) {
+		for (size_t i = 0; i < r->ncols; i++) {
+			free(r->names[i]);
+			free(r->types[i]);
+		}
+	}
+	free(r->names);
+	free(r->types);
+	free(r->current_values);
+	qr_rowset_free(r->buffer);
+	free(r);
+}
+
+bool qr_result_returns_rows(const qr_result *r)
+{
+	return r && r->returns_rows;
+}
+
+size_t qr_result_column_count(const qr_result *r)
+{
+	return r ? r->ncols : 0;
+}
+
+const char *qr_result_column_name(const qr_result *r, size_t i)
+{
+	return r && i < r->ncols ? r->names[i] : NULL;
+}
+
+const char *qr_result_column_type(const qr_result *r, size_t i)
+{
+	return r && i < r->ncols ? r->types[i] : NULL;
+}
+
+int qr_result_column_index(const qr_result *r, const char *name)
+{
+	if (!r || !name)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_column_index: NULL argument");
+	for (size_t i = 0; i < r->ncols; i++) {
+		if (strcmp(r->names[i], name) == 0)
+			return (int)i;
+	}
+	/* Like SQLAlchemy, fall back to a case-insensitive match. */
+	for (size_t i = 0; i < r->ncols; i++) {
+		if (strcasecmp(r->names[i], name) == 0)
+			return (int)i;
+	}
+	return qr_error_set(QR_ECOLUMN, QR_ECLASS_INVALID_REQUEST,
+			    "Could not locate column in row for column '%s'",
+			    name);
+}
+
+int64_t qr_result_rowcount(const qr_result *r)
+{
+	return r ? r->rowcount : -1;
+}
+
+int64_t qr_result_last_insert_id(const qr_result *r)
+{
+	return r ? r->last_insert_id : 0;
+}
+
+/* ---- rows ------------------------------------------------------------ */
+
+size_t qr_row_column_count(const qr_row *row)
+{
+	return row ? row->result->ncols : 0;
+}
+
+const char *qr_row_column_name(const qr_row *row, size_t i)
+{
+	return row ? qr_result_column_name(row->result, i) : NULL;
+}
+
+int qr_row_index(const qr_row *row, const char *name)
+{
+	if (!row)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_row_index: row is NULL");
+	return qr_result_column_index(row->result, name);
+}
+
+const qr_value *qr_row_value(const qr_row *row, int col)
+{
+	if (!row) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT, "row is NULL");
+		return NULL;
+	}
+	if (col < 0 || (size_t)col >= row->result->ncols) {
+		if (col >= 0)
+			qr_error_set(QR_ECOLUMN, QR_ECLASS_INVALID_REQUEST,
+				     "column index %d out of range (the row "
+				     "has %zu)",
+				     col, row->result->ncols);
+		return NULL;
+	}
+	return &row->values[col];
+}
+
+/* The value at col, or NULL with *rc set: a negative col is passed on. */
+static const qr_value *cell(const qr_row *row, int col, int *rc)
+{
+	if (col < 0 && row) {
+		*rc = col;
+		return NULL;
+	}
+	const qr_value *v = qr_row_value(row, col);
+	*rc = v ? 0 : qr_error_last()->code;
+	return v;
+}
+
+bool qr_row_is_null(const qr_row *row, int col)
+{
+	int rc;
+	const qr_value *v = cell(row, col, &rc);
+	return !v || v->kind == QR_VNULL;
+}
+
+#define ROW_GETTER(name, type, call)                             \
+	int qr_row_##name(const qr_row *row, int col, type *out) \
+	{                                                        \
+		int rc;                                          \
+		const qr_value *v = cell(row, col, &rc);         \
+		return v ? call(v, out) : rc;                    \
+	}
+
+ROW_GETTER(int64, int64_t, qr_value_int64)
+ROW_GETTER(double, double, qr_value_double)
+ROW_GETTER(bool, bool, qr_value_bool)
+ROW_GETTER(date, qr_date, qr_value_date)
+ROW_GETTER(time, qr_time, qr_value_time)
+ROW_GETTER(datetime, qr_datetime, qr_value_datetime)
+
+int qr_row_int(const qr_row *row, int col, int *out)
+{
+	int64_t x;
+	if (!out)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_row_int: out is NULL");
+	*out = 0;
+	int rc = qr_row_int64(row, col, &x);
+	if (rc)
+		return rc;
+	if (x < INT_MIN || x > INT_MAX)
+		return qr_error_set(QR_ERANGE, QR_ECLASS_DATA,
+				    "value %lld does not fit an int",
+				    (long long)x);
+	*out = (int)x;
+	return 0;
+}
+
+int qr_row_text(const qr_row *row, int col, const char **out)
+{
+	int rc;
+	const qr_value *v = cell(row, col, &rc);
+	return v ? qr_value_text(v, out, NULL) : rc;
+}
+
+int qr_row_blob(const qr_row *row, int col, const void **out, size_t *len)
+{
+	int rc;
+	const qr_value *v = cell(row, col, &rc);
+	return v ? qr_value_blob(v, out, len) : rc;
+}
+
+int qr_row_numeric(const qr_row *row, int col, char *buf, size_t cap)
+{
+	int rc;
+	const qr_value *v = cell(row, col, &rc);
+	return v ? qr_value_numeric(v, buf, cap) : rc;
+}
+
+int qr_row_repr(char **out, const qr_row *row)
+{
+	qr_strbuf b = {0};
+	if (!out || !row)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_row_repr given NULL");
+	qr_repr__tuple(&b, row->values, row->result->ncols);
+	*out = qr_strbuf__take(&b);
+	return *out ? 0 : QR_ENOMEM;
+}

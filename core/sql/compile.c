@@ -1,0 +1,122 @@
+/*
+ * compile.c - qr_compile() and the compiled form's life cycle.
+ */
+#include "compiled.h"
+#include "node.h"
+
+#include "../mem.h"
+
+#include <quarry/sys/error.h>
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
+			      size_t sql_len, qr_bindslot *slots, size_t nslots)
+{
+	qr_compiled *c = calloc(1, sizeof(*c));
+	if (!c) {
+		free(sql);
+		for (size_t i = 0; i < nslots; i++)
+			qr_bindslot__clear(&slots[i]);
+		free(slots);
+		qr_error_oom("compiled statement");
+		return NULL;
+	}
+	atomic_init(&c->refcount, 1);
+	c->dialect = dialect;
+	c->sql = sql;
+	c->sql_len = sql_len;
+	c->slots = slots;
+	c->nslots = nslots;
+	return c;
+}
+
+qr_compiled *qr_compiled__ref(qr_compiled *c)
+{
+	if (c)
+		atomic_fetch_add_explicit(&c->refcount, 1,
+					  memory_order_relaxed);
+	return c;
+}
+
+void qr_bindslot__clear(qr_bindslot *slot)
+{
+	free(slot->name);
+	if (slot->has_value &&
+	    (slot->value.kind == QR_VTEXT || slot->value.kind == QR_VNUMERIC ||
+	     slot->value.kind == QR_VBLOB))
+		free((char *)slot->value.u.s.ptr);
+	slot->name = NULL;
+	slot->has_value = false;
+}
+
+void qr_compiled_free(qr_compiled *c)
+{
+	if (!c)
+		return;
+	if (atomic_fetch_sub_explicit(&c->refcount, 1, memory_order_acq_rel) !=
+	    1)
+		return;
+	for (size_t i = 0; i < c->nslots; i++)
+		qr_bindslot__clear(&c->slots[i]);
+	free(c->slots);
+	free(c->sql);
+	free(c);
+}
+
+int qr_compile__node(qr_compiled **out, const qr_node *node,
+		     const qr_dialect *dialect)
+{
+	switch (node->kind) {
+	case QR_NODE_TEXT:
+		return qr_text__compile(out, node, dialect);
+	default:
+		return qr_error_set(QR_ECOMPILE, QR_ECLASS_ARGUMENT,
+				    "a %s node is not an executable statement",
+				    qr_node__kind_name(node->kind));
+	}
+}
+
+int qr_compile(qr_compiled **out, const qr_stmt *stmt, const char *dialect)
+{
+	const qr_dialect *d;
+
+	if (!out)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_compile: out is NULL");
+	*out = NULL;
+	if (!stmt) {
+		/* Keep the error that produced the NULL, if any. */
+		if (qr_error_last()->code != 0)
+			return qr_error_last()->code;
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_compile: statement is NULL");
+	}
+	int rc = qr_dialect_find(&d, dialect ? dialect : "");
+	if (rc)
+		return rc;
+	return qr_compile__node(out, stmt, d);
+}
+
+const char *qr_compiled_sql(const qr_compiled *c)
+{
+	return c ? c->sql : NULL;
+}
+
+size_t qr_compiled_param_count(const qr_compiled *c)
+{
+	return c ? c->nslots : 0;
+}
+
+const char *qr_compiled_param_name(const qr_compiled *c, size_t i)
+{
+	return c && i < c->nslots ? c->slots[i].name : NULL;
+}
+
+const qr_value *qr_compiled_param_value(const qr_compiled *c, size_t i)
+{
+	if (!c || i >= c->nslots || !c->slots[i].has_value)
+		return NULL;
+	return &c->slots[i].value;
+}

@@ -1,0 +1,53 @@
+/*
+ * compiled.h - the compiled form of a statement (private to core).
+ *
+ * A qr_compiled is SQL text in a dialect's parameter style plus the
+ * ordered list of parameter slots. A slot names the parameter it takes
+ * (looked up in the execution's qr_params by name) and may carry a value
+ * bound in the statement itself (a bind node with a value); execution
+ * parameters override bound values of the same name, as in SQLAlchemy.
+ * Compiled forms are immutable once built and may be shared between
+ * threads (the compiled cache hands out references).
+ */
+#ifndef QUARRY_CORE_SQL_COMPILED_H
+#define QUARRY_CORE_SQL_COMPILED_H
+
+#include <quarry/statement.h>
+#include <quarry/sys/dialect.h>
+#include <stdatomic.h>
+
+typedef struct qr_bindslot {
+	char *name;     /* owned; never NULL */
+	bool has_value; /* value bound in the statement */
+	qr_value value; /* owned copy (text/blob in the compiled's memory) */
+	bool expanding; /* an "expanding" IN list parameter */
+} qr_bindslot;
+
+struct qr_compiled {
+	atomic_int refcount; /* see qr_compiled__ref */
+	const qr_dialect *dialect;
+	char *sql; /* owned, NUL-terminated */
+	size_t sql_len;
+	qr_bindslot *slots; /* owned array */
+	size_t nslots;
+	bool returns_rows; /* SELECT, RETURNING, ... */
+	bool is_ddl;
+	bool is_dml; /* INSERT, UPDATE, DELETE */
+};
+
+/* Adds a reference; qr_compiled_free drops one. */
+qr_compiled *qr_compiled__ref(qr_compiled *c);
+
+/*
+ * Builds a compiled form from parts: takes ownership of sql (malloc'd)
+ * and of slots (malloc'd array of nslots, each owning name/value).
+ * Returns NULL on out-of-memory, releasing what it was given.
+ */
+qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
+			      size_t sql_len, qr_bindslot *slots,
+			      size_t nslots);
+
+/* Releases the contents of one slot. */
+void qr_bindslot__clear(qr_bindslot *slot);
+
+#endif

@@ -1,0 +1,642 @@
+/*
+ * sqlite3_driver.c - the "sqlite3" driver: SQLite's C API behind quarry's
+ * driver interface (include/quarry/sys/driver.h).
+ *
+ * URL: sqlite:///path.db, sqlite:////abs/path.db, sqlite:// or
+ * sqlite:///:memory: (in memory). Query options: timeout=<seconds> (busy
+ * timeout, default 5 as Python's sqlite3), uri=true (the database is a
+ * "file:" URI), and SQLite URI parameters (mode, cache, vfs, immutable,
+ * nolock, psow), which open the file as a URI with those parameters.
+ *
+ * Prepared statements are cached per connection by SQL text (LRU of
+ * STMT_CACHE_SIZE). Storage follows SQLAlchemy's SQLite dialect: booleans
+ * as 0/1, dates as 'YYYY-MM-DD', times as 'HH:MM:SS.ffffff', datetimes as
+ * 'YYYY-MM-DD HH:MM:SS.ffffff', exact numerics as text (SQLite applies
+ * the column's affinity).
+ *
+ * Errors follow PEP 249's classes: SQL errors (syntax, no such table) are
+ * ProgrammingError, constraint failures IntegrityError, busy/locked/I/O
+ * OperationalError. SQLite has no SQLSTATE; the native code is the
+ * extended result code.
+ */
+#include <quarry/sys/dialect.h>
+#include <quarry/sys/driver.h>
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define STMT_CACHE_SIZE 64
+
+typedef struct cached_stmt {
+	char *sql;
+	size_t sql_len;
+	sqlite3_stmt *stmt;
+	bool in_use;
+	unsigned long last_used;
+} cached_stmt;
+
+struct qr_driver_conn {
+	sqlite3 *db;
+	cached_stmt cache[STMT_CACHE_SIZE];
+	unsigned long clock;
+	bool autocommit;
+};
+
+struct qr_driver_cursor {
+	qr_driver_conn *conn;
+	sqlite3_stmt *stmt;
+	cached_stmt *cached; /* NULL when the statement is not cached */
+	bool has_row;        /* a row is stepped and not yet fetched */
+	bool first;          /* the pending row is the first */
+	int64_t rowcount;
+	int64_t last_id;
+	int ncols;
+};
+
+/* Records an SQLite error with its class. */
+static int fail(sqlite3 *db, int rc, const char *what)
+{
+	int ext = db ? sqlite3_extended_errcode(db) : rc;
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	qr_errclass klass;
+	int code = QR_EDB;
+
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		klass = QR_ECLASS_INTEGRITY;
+		break;
+	case SQLITE_ERROR:
+	case SQLITE_AUTH:
+		klass = QR_ECLASS_PROGRAMMING;
+		break;
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+	case SQLITE_RANGE:
+		klass = QR_ECLASS_DATA;
+		break;
+	case SQLITE_INTERNAL:
+	case SQLITE_CORRUPT:
+		klass = QR_ECLASS_INTERNAL;
+		break;
+	case SQLITE_MISUSE:
+		klass = QR_ECLASS_INTERFACE;
+		break;
+	case SQLITE_NOMEM:
+		code = QR_ENOMEM;
+		klass = QR_ECLASS_INTERNAL;
+		break;
+	default:
+		klass = QR_ECLASS_OPERATIONAL;
+		break;
+	}
+	return qr_error_set_db(code, klass, NULL, ext, false, "%s%s%s",
+			       what ? what : "", what ? ": " : "", msg);
+}
+
+/* Whether a URL query key is one of SQLite's URI parameters. */
+static bool is_uri_param(const char *key)
+{
+	static const char *const keys[] = {"mode",      "cache",  "vfs",
+					   "immutable", "nolock", "psow",
+					   "modeof"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The value of an option: connect args override the URL query. */
+static const char *option(const qr_connect_args *args, const char *key)
+{
+	for (size_t i = 0; args->extra && args->extra[i]; i += 2) {
+		if (strcmp(args->extra[i], key) == 0)
+			return args->extra[i + 1];
+	}
+	return qr_url_query_get(args->url, key);
+}
+
+static bool truthy(const char *v)
+{
+	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 ||
+		     strcasecmp(v, "yes") == 0 || strcasecmp(v, "on") == 0);
+}
+
+/* Percent-encodes s for a SQLite URI into buf. */
+static void uri_encode(char *buf, size_t cap, size_t *len, const char *s)
+{
+	for (; *s && *len + 4 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~/:", c)) {
+			buf[(*len)++] = (char)c;
+		} else {
+			*len += (size_t)snprintf(buf + *len, cap - *len,
+						 "%%%02X", c);
+		}
+	}
+	buf[*len] = '\0';
+}
+
+static int sqlite_connect(qr_driver_conn **out, const qr_connect_args *args)
+{
+	const char *db = qr_url_database(args->url);
+	char path[4096];
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	bool uri = truthy(option(args, "uri"));
+	bool has_uri_params = false;
+
+	*out = NULL;
+	if (!db || !*db)
+		db = ":memory:";
+	for (size_t i = 0; i < qr_url_query_count(args->url); i++) {
+		if (is_uri_param(qr_url_query_key(args->url, i)))
+			has_uri_params = true;
+	}
+	if (uri) {
+		snprintf(path, sizeof(path), "%s", db);
+		flags |= SQLITE_OPEN_URI;
+	} else if (has_uri_params) {
+		/* Open the file as a URI carrying SQLite's parameters. */
+		size_t len = 0;
+		len += (size_t)snprintf(path, sizeof(path), "file:");
+		uri_encode(path, sizeof(path), &len, db);
+		char sep = '?';
+		for (size_t i = 0; i < qr_url_query_count(args->url); i++) {
+			const char *k = qr_url_query_key(args->url, i);
+			if (!is_uri_param(k))
+				continue;
+			if (len + 2 < sizeof(path))
+				path[len++] = sep;
+			sep = '&';
+			uri_encode(path, sizeof(path), &len, k);
+			if (len + 2 < sizeof(path))
+				path[len++] = '=';
+			uri_encode(path, sizeof(path), &len,
+				   qr_url_query_value(args->url, i));
+		}
+		flags |= SQLITE_OPEN_URI;
+		const char *mode = qr_url_query_get(args->url, "mode");
+		if (mode && strcmp(mode, "ro") == 0)
+			flags = (flags & ~(SQLITE_OPEN_READWRITE |
+					   SQLITE_OPEN_CREATE)) |
+				SQLITE_OPEN_READONLY;
+	} else {
+		snprintf(path, sizeof(path), "%s", db);
+	}
+
+	qr_driver_conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return qr_error_oom("sqlite connection");
+	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		int err = qr_error_set_db(
+			QR_EDB, QR_ECLASS_OPERATIONAL, NULL, rc, false,
+			"unable to open database file '%s': %s", db,
+			c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		free(c);
+		return err;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	const char *timeout = option(args, "timeout");
+	double secs = timeout ? atof(timeout) : 5.0;
+	sqlite3_busy_timeout(c->db, (int)(secs * 1000));
+	*out = c;
+	return 0;
+}
+
+static void sqlite_close(qr_driver_conn *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+		sqlite3_finalize(c->cache[i].stmt);
+		free(c->cache[i].sql);
+	}
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+/* Finds or prepares a statement. *tail gets the unparsed rest (for
+ * scripts); a statement with a non-empty tail is not cached. */
+static int prepare(qr_driver_conn *c, const char *sql, size_t len,
+		   sqlite3_stmt **stmt, cached_stmt **cached, const char **tail)
+{
+	cached_stmt *victim = NULL;
+	*cached = NULL;
+	*tail = NULL;
+	c->clock++;
+	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+		cached_stmt *e = &c->cache[i];
+		if (e->stmt && !e->in_use && e->sql_len == len &&
+		    memcmp(e->sql, sql, len) == 0) {
+			e->in_use = true;
+			e->last_used = c->clock;
+			*stmt = e->stmt;
+			*cached = e;
+			return 0;
+		}
+		if (!e->in_use &&
+		    (!victim || !e->stmt ||
+		     (victim->stmt && e->last_used < victim->last_used)))
+			victim = e;
+	}
+	int rc = sqlite3_prepare_v2(c->db, sql, (int)len, stmt, tail);
+	if (rc != SQLITE_OK)
+		return fail(c->db, rc, NULL);
+	if (!*stmt)
+		return 0; /* only white space or comments */
+	bool script = false;
+	for (const char *p = *tail; p && p < sql + len; p++) {
+		if (!isspace((unsigned char)*p) && *p != ';') {
+			script = true;
+			break;
+		}
+	}
+	if (!script)
+		*tail = NULL;
+	if (script || !victim)
+		return 0;
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return 0; /* run uncached */
+	memcpy(copy, sql, len);
+	copy[len] = '\0';
+	sqlite3_finalize(victim->stmt);
+	free(victim->sql);
+	*victim = (cached_stmt){copy, len, *stmt, true, c->clock};
+	*cached = victim;
+	return 0;
+}
+
+static void format_time(char *buf, size_t cap, const qr_time *t)
+{
+	snprintf(buf, cap, "%02d:%02d:%02d.%06u", t->hour, t->minute, t->second,
+		 (unsigned)t->microsecond);
+}
+
+static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
+{
+	char buf[64];
+	switch (v->kind) {
+	case QR_VNULL:
+		return sqlite3_bind_null(stmt, i);
+	case QR_VINT:
+		return sqlite3_bind_int64(stmt, i, v->u.i);
+	case QR_VDOUBLE:
+		return sqlite3_bind_double(stmt, i, v->u.d);
+	case QR_VBOOL:
+		return sqlite3_bind_int(stmt, i, v->u.b ? 1 : 0);
+	case QR_VTEXT:
+	case QR_VNUMERIC:
+		return sqlite3_bind_text64(stmt, i, v->u.s.ptr, v->u.s.len,
+					   SQLITE_STATIC, SQLITE_UTF8);
+	case QR_VBLOB:
+		return sqlite3_bind_blob64(stmt, i, v->u.s.ptr, v->u.s.len,
+					   SQLITE_STATIC);
+	case QR_VDATE:
+		qr_date_format(&v->u.date, buf, sizeof(buf));
+		return sqlite3_bind_text(stmt, i, buf, -1, SQLITE_TRANSIENT);
+	case QR_VTIME:
+		format_time(buf, sizeof(buf), &v->u.time);
+		return sqlite3_bind_text(stmt, i, buf, -1, SQLITE_TRANSIENT);
+	case QR_VDATETIME: {
+		const qr_datetime *dt = &v->u.datetime;
+		int n = qr_date_format(&dt->date, buf, sizeof(buf));
+		buf[n++] = ' ';
+		format_time(buf + n, sizeof(buf) - (size_t)n, &dt->time);
+		if (dt->has_offset) {
+			int off = dt->offset_seconds < 0 ? -dt->offset_seconds
+							 : dt->offset_seconds;
+			size_t l = strlen(buf);
+			snprintf(buf + l, sizeof(buf) - l, "%c%02d:%02d",
+				 dt->offset_seconds < 0 ? '-' : '+', off / 3600,
+				 (off % 3600) / 60);
+		}
+		return sqlite3_bind_text(stmt, i, buf, -1, SQLITE_TRANSIENT);
+	}
+	}
+	return SQLITE_MISMATCH;
+}
+
+static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, const qr_value *vals,
+		    size_t n)
+{
+	int expected = sqlite3_bind_parameter_count(stmt);
+	if ((size_t)expected != n)
+		return qr_error_set(QR_EPARAM, QR_ECLASS_PROGRAMMING,
+				    "Incorrect number of bindings supplied. "
+				    "The current statement uses %d, and there "
+				    "are %zu supplied.",
+				    expected, n);
+	for (size_t i = 0; i < n; i++) {
+		int rc = bind_one(stmt, (int)i + 1, &vals[i]);
+		if (rc != SQLITE_OK)
+			return fail(c->db, rc, "binding parameter");
+	}
+	return 0;
+}
+
+static void release_stmt(qr_driver_cursor *cur)
+{
+	if (!cur->stmt)
+		return;
+	if (cur->cached) {
+		sqlite3_reset(cur->stmt);
+		sqlite3_clear_bindings(cur->stmt);
+		cur->cached->in_use = false;
+	} else {
+		sqlite3_finalize(cur->stmt);
+	}
+	cur->stmt = NULL;
+	cur->cached = NULL;
+}
+
+/* Runs the rest of a script (statements after the first), no params. */
+static int run_tail(qr_driver_conn *c, const char *tail, const char *end,
+		    int64_t *changes)
+{
+	while (tail && tail < end) {
+		sqlite3_stmt *stmt = NULL;
+		const char *next = NULL;
+		int rc = sqlite3_prepare_v2(c->db, tail, (int)(end - tail),
+					    &stmt, &next);
+		if (rc != SQLITE_OK)
+			return fail(c->db, rc, NULL);
+		if (!stmt)
+			break;
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(stmt);
+		if (rc != SQLITE_DONE)
+			return fail(c->db, rc, NULL);
+		*changes += sqlite3_changes64(c->db);
+		tail = next;
+	}
+	return 0;
+}
+
+static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
+			  const qr_driver_exec *ex)
+{
+	sqlite3_stmt *stmt = NULL;
+	cached_stmt *cached = NULL;
+	const char *tail = NULL;
+
+	*out = NULL;
+	qr_driver_cursor *cur = calloc(1, sizeof(*cur));
+	if (!cur)
+		return qr_error_oom("sqlite cursor");
+	cur->conn = c;
+	cur->rowcount = -1;
+	int rc = prepare(c, ex->sql, ex->sql_len, &stmt, &cached, &tail);
+	if (rc) {
+		free(cur);
+		return rc;
+	}
+	cur->stmt = stmt;
+	cur->cached = cached;
+	if (!stmt) {
+		*out = cur; /* an empty statement */
+		return 0;
+	}
+	if (tail && ex->nparams) {
+		release_stmt(cur);
+		free(cur);
+		return qr_error_set(QR_EPARAM, QR_ECLASS_PROGRAMMING,
+				    "You can only execute one statement at a "
+				    "time when it has parameters.");
+	}
+	cur->ncols = sqlite3_column_count(stmt);
+	size_t nrows = ex->nrows ? ex->nrows : 1;
+	int64_t total = 0;
+	for (size_t r = 0; r < nrows; r++) {
+		if (r > 0)
+			sqlite3_reset(stmt);
+		rc = bind_row(c, stmt, ex->params + r * ex->nparams,
+			      ex->nparams);
+		if (rc)
+			goto failed;
+		int step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW && nrows == 1) {
+			cur->has_row = true;
+			cur->first = true;
+			break;
+		}
+		while (step == SQLITE_ROW)
+			step = sqlite3_step(stmt); /* executemany: discard */
+		if (step != SQLITE_DONE) {
+			rc = fail(c->db, step, NULL);
+			goto failed;
+		}
+		total += sqlite3_changes64(c->db);
+	}
+	if (tail) {
+		rc = run_tail(c, tail, ex->sql + ex->sql_len, &total);
+		if (rc)
+			goto failed;
+	}
+	if (!cur->has_row && (cur->ncols == 0 || nrows > 1 || tail))
+		cur->rowcount = total;
+	else if (!cur->has_row && sqlite3_stmt_readonly(stmt) == 0)
+		cur->rowcount = sqlite3_changes64(c->db); /* RETURNING */
+	cur->last_id = sqlite3_last_insert_rowid(c->db);
+	if (!cur->has_row && !cur->ncols)
+		release_stmt(cur);
+	*out = cur;
+	return 0;
+failed:
+	release_stmt(cur);
+	free(cur);
+	return rc;
+}
+
+static size_t sqlite_column_count(const qr_driver_cursor *cur)
+{
+	return (size_t)cur->ncols;
+}
+
+static const char *sqlite_column_name(const qr_driver_cursor *cur, size_t i)
+{
+	if (!cur->stmt)
+		return "";
+	const char *n = sqlite3_column_name(cur->stmt, (int)i);
+	return n ? n : "";
+}
+
+static const char *sqlite_column_type(const qr_driver_cursor *cur, size_t i)
+{
+	if (!cur->stmt)
+		return "";
+	const char *t = sqlite3_column_decltype(cur->stmt, (int)i);
+	return t ? t : "";
+}
+
+static int sqlite_fetch(qr_driver_cursor *cur, qr_value *vals)
+{
+	if (!cur->stmt)
+		return 0;
+	if (!cur->has_row) {
+		int step = sqlite3_step(cur->stmt);
+		if (step == SQLITE_DONE) {
+			if (sqlite3_stmt_readonly(cur->stmt) == 0)
+				cur->rowcount =
+					sqlite3_changes64(cur->conn->db);
+			cur->last_id = sqlite3_last_insert_rowid(cur->conn->db);
+			release_stmt(cur);
+			return 0;
+		}
+		if (step != SQLITE_ROW) {
+			int rc = fail(cur->conn->db, step, NULL);
+			release_stmt(cur);
+			return rc;
+		}
+	}
+	cur->has_row = false;
+	for (int i = 0; i < cur->ncols; i++) {
+		qr_value *v = &vals[i];
+		switch (sqlite3_column_type(cur->stmt, i)) {
+		case SQLITE_INTEGER:
+			v->kind = QR_VINT;
+			v->u.i = sqlite3_column_int64(cur->stmt, i);
+			break;
+		case SQLITE_FLOAT:
+			v->kind = QR_VDOUBLE;
+			v->u.d = sqlite3_column_double(cur->stmt, i);
+			break;
+		case SQLITE_TEXT:
+			v->kind = QR_VTEXT;
+			v->u.s.ptr =
+				(const char *)sqlite3_column_text(cur->stmt, i);
+			v->u.s.len = (size_t)sqlite3_column_bytes(cur->stmt, i);
+			if (!v->u.s.ptr)
+				return fail(cur->conn->db, SQLITE_NOMEM, NULL);
+			break;
+		case SQLITE_BLOB:
+			v->kind = QR_VBLOB;
+			v->u.s.ptr = sqlite3_column_blob(cur->stmt, i);
+			v->u.s.len = (size_t)sqlite3_column_bytes(cur->stmt, i);
+			if (!v->u.s.ptr)
+				v->u.s.ptr = "";
+			break;
+		default:
+			v->kind = QR_VNULL;
+			break;
+		}
+	}
+	return 1;
+}
+
+static int64_t sqlite_rowcount(const qr_driver_cursor *cur)
+{
+	return cur->rowcount;
+}
+
+static int64_t sqlite_last_insert_id(const qr_driver_cursor *cur)
+{
+	return cur->last_id;
+}
+
+static void sqlite_cursor_free(qr_driver_cursor *cur)
+{
+	if (!cur)
+		return;
+	release_stmt(cur);
+	free(cur);
+}
+
+static int exec_simple(qr_driver_conn *c, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
+	sqlite3_free(err);
+	return rc == SQLITE_OK ? 0 : fail(c->db, rc, NULL);
+}
+
+static int sqlite_begin(qr_driver_conn *c)
+{
+	return exec_simple(c, "BEGIN");
+}
+
+static int sqlite_commit(qr_driver_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db))
+		return 0; /* nothing open (e.g. a failed statement ended it) */
+	return exec_simple(c, "COMMIT");
+}
+
+static int sqlite_rollback(qr_driver_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db))
+		return 0;
+	return exec_simple(c, "ROLLBACK");
+}
+
+static int sqlite_ping(qr_driver_conn *c)
+{
+	return exec_simple(c, "SELECT 1");
+}
+
+static int sqlite_set_isolation(qr_driver_conn *c, qr_isolation level)
+{
+	switch (level) {
+	case QR_ISOLATION_DEFAULT:
+	case QR_ISOLATION_SERIALIZABLE:
+		c->autocommit = false;
+		return exec_simple(c, "PRAGMA read_uncommitted = 0");
+	case QR_ISOLATION_READ_UNCOMMITTED:
+		c->autocommit = false;
+		return exec_simple(c, "PRAGMA read_uncommitted = 1");
+	case QR_ISOLATION_AUTOCOMMIT:
+		c->autocommit = true;
+		return exec_simple(c, "PRAGMA read_uncommitted = 0");
+	default:
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_ARGUMENT,
+				    "Invalid value for isolation_level. Valid "
+				    "isolation levels for sqlite are "
+				    "AUTOCOMMIT, READ UNCOMMITTED, "
+				    "SERIALIZABLE");
+	}
+}
+
+static const char *sqlite_server_version(qr_driver_conn *c)
+{
+	(void)c;
+	return sqlite3_libversion();
+}
+
+static const qr_driver sqlite3_driver = {
+	.api_version = QR_PLUGIN_API_VERSION,
+	.dialect = "sqlite",
+	.name = "sqlite3",
+	.connect = sqlite_connect,
+	.close = sqlite_close,
+	.execute = sqlite_execute,
+	.column_count = sqlite_column_count,
+	.column_name = sqlite_column_name,
+	.column_type = sqlite_column_type,
+	.fetch = sqlite_fetch,
+	.rowcount = sqlite_rowcount,
+	.last_insert_id = sqlite_last_insert_id,
+	.cursor_free = sqlite_cursor_free,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.ping = sqlite_ping,
+	.set_isolation = sqlite_set_isolation,
+	.server_version = sqlite_server_version,
+};
+
+static const qr_driver *const sqlite_drivers[] = {&sqlite3_driver, NULL};
+static const qr_module sqlite3_driver_module = {QR_PLUGIN_API_VERSION, NULL,
+						sqlite_drivers};
+
+const qr_module *qr_module_sqlite_sqlite3(void);
+const qr_module *qr_module_sqlite_sqlite3(void)
+{
+	return &sqlite3_driver_module;
+}

@@ -1,0 +1,20 @@
+/*
+ * quarry.h - the umbrella header: everything an application uses.
+ *
+ * Plugin authors (dialects, drivers, pool strategies) also include
+ * <quarry/sys/...> headers.
+ */
+#ifndef QUARRY_H
+#define QUARRY_H
+
+#include "quarry/common.h"
+#include "quarry/connection.h"
+#include "quarry/engine.h"
+#include "quarry/error.h"
+#include "quarry/params.h"
+#include "quarry/result.h"
+#include "quarry/statement.h"
+#include "quarry/url.h"
+#include "quarry/value.h"
+
+#endif /* QUARRY_H */

@@ -1,0 +1,70 @@
+/*
+ * quarry/params.h - named parameter sets for execution.
+ *
+ * A qr_params holds one or more rows of name -> value pairs: one row is a
+ * plain execution, several rows an executemany (SQLAlchemy's list of
+ * dicts). Values are copied in: text and blobs are owned by the qr_params,
+ * so the caller's buffers may be reused at once.
+ *
+ *   qr_params *p = qr_params_new();
+ *   qr_params_text(p, "name", "jack");
+ *   qr_params_next_row(p);          // a second parameter set
+ *   qr_params_text(p, "name", "wendy");
+ *
+ * Setters given a NULL qr_params return QR_EINVAL (so a failed
+ * qr_params_new() is caught at the first use); otherwise QR_ENOMEM.
+ */
+#ifndef QUARRY_PARAMS_H
+#define QUARRY_PARAMS_H
+
+#include "value.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct qr_params qr_params;
+
+/* A new set with one empty row; NULL on out-of-memory (error recorded). */
+QR_API qr_params *qr_params_new(void);
+
+/* Releases the set and every value it copied. Accepts NULL. */
+QR_API void qr_params_free(qr_params *params);
+
+/* Sets name in the current (last) row, replacing an earlier value. */
+QR_API int qr_params_set(qr_params *params, const char *name, qr_value value);
+QR_API int qr_params_int(qr_params *params, const char *name, int64_t v);
+QR_API int qr_params_double(qr_params *params, const char *name, double v);
+QR_API int qr_params_bool(qr_params *params, const char *name, bool v);
+QR_API int qr_params_text(qr_params *params, const char *name, const char *v);
+QR_API int qr_params_null(qr_params *params, const char *name);
+QR_API int qr_params_blob(qr_params *params, const char *name, const void *data,
+			  size_t len);
+
+/* Starts a new, empty row: the next setters fill it. */
+QR_API int qr_params_next_row(qr_params *params);
+
+/* Number of rows (at least 1). 0 for NULL. */
+QR_API size_t qr_params_row_count(const qr_params *params);
+
+/* Number of names set in a row. */
+QR_API size_t qr_params_count(const qr_params *params, size_t row);
+
+/* The value of name in row, borrowed; NULL when not set. */
+QR_API const qr_value *qr_params_get(const qr_params *params, size_t row,
+				     const char *name);
+
+/* The index-th name and value of a row, in the order first set. */
+QR_API const char *qr_params_name_at(const qr_params *params, size_t row,
+				     size_t index);
+QR_API const qr_value *qr_params_value_at(const qr_params *params, size_t row,
+					  size_t index);
+
+/* Removes every row and starts again with one empty row. */
+QR_API void qr_params_reset(qr_params *params);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUARRY_PARAMS_H */
