@@ -222,15 +222,16 @@ static void vlog(const qr_engine *e, qr_log_level level, const char *fmt,
 	if (e && e->opts.log_fn) {
 		e->opts.log_fn(e->opts.log_userdata, level, msg);
 	} else {
-		/* Python logging's default echo format. */
+		/* SQLAlchemy's echo: Python logging's format, on stdout. */
 		struct timeval tv;
 		struct tm tm;
 		char when[32];
 		gettimeofday(&tv, NULL);
 		localtime_r(&tv.tv_sec, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-		fprintf(stderr, "%s,%03d %s quarry.engine.Engine %s\n", when,
+		fprintf(stdout, "%s,%03d %s quarry.engine.Engine %s\n", when,
 			(int)(tv.tv_usec / 1000), level_name(level), msg);
+		fflush(stdout);
 	}
 	if (msg != stackbuf)
 		free(msg);

@@ -8,11 +8,14 @@
 #ifndef QUARRY_TEST_SUPPORT_H
 #define QUARRY_TEST_SUPPORT_H
 
-#include <cmocka.h>
+/* cmocka needs these first, in this order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
 
 #include <quarry.h>
 
