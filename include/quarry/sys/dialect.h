@@ -50,6 +50,7 @@ enum {
 };
 
 typedef struct qr_dialect qr_dialect;
+struct qr_reflector; /* quarry/sys/reflect.h */
 
 struct qr_dialect {
 	int api_version;            /* QR_PLUGIN_API_VERSION */
@@ -62,6 +63,8 @@ struct qr_dialect {
 	 * array of lower-case words. */
 	const char *const *reserved_words;
 	size_t reserved_word_count;
+	/* Schema reflection queries (quarry/sys/reflect.h); NULL: none. */
+	const struct qr_reflector *reflector;
 	/* Fields appended by later API versions go below; never reorder. */
 };
 
