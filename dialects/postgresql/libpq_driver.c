@@ -268,7 +268,7 @@ static int pg_connect(qr_driver_conn **out, const qr_connect_args *args)
 	conn->log_fn = args->log_fn;
 	conn->log_userdata = args->log_userdata;
 	conn->stream_results = opts.stream_results;
-	rc = qr_libpq__cache_init(&conn->cache, opts.cache_size);
+	rc = qr_stmt_cache__init(&conn->cache, opts.cache_size);
 	if (rc)
 		goto done;
 
@@ -299,7 +299,7 @@ static int pg_connect(qr_driver_conn **out, const qr_connect_args *args)
 done:
 	if (conn) {
 		PQfinish(conn->pg);
-		qr_libpq__cache_free(&conn->cache);
+		qr_stmt_cache__free(&conn->cache, NULL, NULL);
 		free(conn);
 	}
 	PQconninfoFree(known);
@@ -314,7 +314,7 @@ static void pg_close(qr_driver_conn *conn)
 		return;
 	/* Server-side statements die with the session. */
 	PQfinish(conn->pg);
-	qr_libpq__cache_free(&conn->cache);
+	qr_stmt_cache__free(&conn->cache, NULL, NULL);
 	free(conn->pvalues);
 	free(conn->plengths);
 	free(conn->pformats);

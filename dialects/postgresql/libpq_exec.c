@@ -34,6 +34,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,72 +261,94 @@ static int exec_simple(qr_driver_cursor **out, qr_driver_conn *conn,
 
 /* --------------------------------------------------------------- prepare */
 
-static void deallocate(qr_driver_conn *conn, const char *name)
+/* A prepared statement: cached (entry set, named "qr_<n>") or, when
+ * nothing is cached, unnamed. */
+typedef struct pg_stmt {
+	qr_stmt_cache_entry *entry;
+	char name[24];
+} pg_stmt;
+
+static void stmt_name(char name[24], const void *value)
+{
+	snprintf(name, 24, "qr_%llu", (unsigned long long)(uintptr_t)value);
+}
+
+static void deallocate(qr_driver_conn *conn, const void *value)
 {
 	char sql[64];
 
-	snprintf(sql, sizeof(sql), "DEALLOCATE %s", name);
+	snprintf(sql, sizeof(sql), "DEALLOCATE ");
+	stmt_name(sql + strlen(sql), value);
 	PQclear(PQexec(conn->pg, sql));
 }
 
 /*
- * The prepared statement for exec: *stmt is the cache entry, or NULL when
- * the statement is not cached (cache disabled, or a failed transaction
- * where nothing can be prepared: the unnamed path then reports the
+ * The prepared statement for exec into *st: a cached one, or none
+ * (st->entry NULL) when the cache is disabled or the transaction has
+ * failed (nothing can be prepared then: the unnamed path reports the
  * server's error).
  */
-static int get_statement(qr_libpq_stmt **stmt, qr_driver_conn *conn,
+static int get_statement(pg_stmt *st, qr_driver_conn *conn,
 			 const qr_driver_exec *exec)
 {
-	char evicted[24];
-	int n = (int)exec->nparams;
+	size_t klen = exec->nparams * sizeof(Oid);
+	void *evicted = NULL;
 	int rc;
 
-	*stmt = qr_libpq__cache_find(&conn->cache, exec->sql, exec->sql_len,
-				     conn->ptypes, n);
-	if (*stmt || conn->cache.capacity == 0 ||
+	st->name[0] = '\0';
+	st->entry = qr_stmt_cache__find(&conn->cache, exec->sql, exec->sql_len,
+					conn->ptypes, klen);
+	if (st->entry) {
+		stmt_name(st->name, st->entry->value);
+		return 0;
+	}
+	if (conn->cache.capacity == 0 ||
 	    PQtransactionStatus(conn->pg) == PQTRANS_INERROR)
 		return 0;
-	rc = qr_libpq__cache_add(stmt, &conn->cache, exec->sql, exec->sql_len,
-				 conn->ptypes, n, evicted);
-	if (evicted[0])
-		deallocate(conn, evicted);
+
+	void *value = (void *)(uintptr_t)++conn->next_stmt;
+	stmt_name(st->name, value);
+	PGresult *res = PQprepare(conn->pg, st->name, exec->sql,
+				  (int)exec->nparams, conn->ptypes);
+	rc = check_result(conn, res, exec->sql);
 	if (rc)
 		return rc;
-	PGresult *res =
-		PQprepare(conn->pg, (*stmt)->name, exec->sql, n, conn->ptypes);
-	rc = check_result(conn, res, exec->sql);
+	PQclear(res);
+	rc = qr_stmt_cache__add(&conn->cache, exec->sql, exec->sql_len,
+				conn->ptypes, klen, value, &evicted);
+	if (evicted)
+		deallocate(conn, evicted);
 	if (rc) {
-		qr_libpq__cache_remove(&conn->cache, *stmt);
-		*stmt = NULL;
+		deallocate(conn, value);
 		return rc;
 	}
-	PQclear(res);
+	st->entry = qr_stmt_cache__find(&conn->cache, exec->sql, exec->sql_len,
+					conn->ptypes, klen);
 	return 0;
 }
 
 /* --------------------------------------------------------- one execution */
 
 static PGresult *run_once(qr_driver_conn *conn, const qr_driver_exec *exec,
-			  const qr_libpq_stmt *stmt)
+			  const pg_stmt *st)
 {
 	int n = (int)exec->nparams;
 
-	if (stmt)
-		return PQexecPrepared(conn->pg, stmt->name, n, conn->pvalues,
+	if (st->entry)
+		return PQexecPrepared(conn->pg, st->name, n, conn->pvalues,
 				      conn->plengths, conn->pformats, 0);
 	return PQexecParams(conn->pg, exec->sql, n, conn->ptypes, conn->pvalues,
 			    conn->plengths, conn->pformats, 0);
 }
 
 static int exec_stream(qr_driver_cursor **out, qr_driver_conn *conn,
-		       const qr_driver_exec *exec, const qr_libpq_stmt *stmt)
+		       const qr_driver_exec *exec, const pg_stmt *st)
 {
 	int n = (int)exec->nparams;
 	int ok;
 
-	if (stmt)
-		ok = PQsendQueryPrepared(conn->pg, stmt->name, n, conn->pvalues,
+	if (st->entry)
+		ok = PQsendQueryPrepared(conn->pg, st->name, n, conn->pvalues,
 					 conn->plengths, conn->pformats, 0);
 	else
 		ok = PQsendQueryParams(conn->pg, exec->sql, n, conn->ptypes,
@@ -347,14 +370,14 @@ static int exec_stream(qr_driver_cursor **out, qr_driver_conn *conn,
 }
 
 static int exec_one(qr_driver_cursor **out, qr_driver_conn *conn,
-		    const qr_driver_exec *exec, const qr_libpq_stmt *stmt)
+		    const qr_driver_exec *exec, const pg_stmt *st)
 {
 	int rc = convert_row(conn, exec, 0);
 	if (rc)
 		return rc;
 	if (conn->stream_results)
-		return exec_stream(out, conn, exec, stmt);
-	PGresult *res = run_once(conn, exec, stmt);
+		return exec_stream(out, conn, exec, st);
+	PGresult *res = run_once(conn, exec, st);
 	rc = check_result(conn, res, exec->sql);
 	if (rc)
 		return rc;
@@ -477,9 +500,9 @@ static int exec_pipeline(qr_driver_conn *conn, const qr_driver_exec *exec,
 #endif
 
 static int exec_many(qr_driver_cursor **out, qr_driver_conn *conn,
-		     const qr_driver_exec *exec, const qr_libpq_stmt *stmt)
+		     const qr_driver_exec *exec, const pg_stmt *st)
 {
-	const char *name = stmt ? stmt->name : "";
+	const char *name = st->entry ? st->name : "";
 	int64_t total = 0;
 	int rc;
 
@@ -489,7 +512,7 @@ static int exec_many(qr_driver_cursor **out, qr_driver_conn *conn,
 		if (rc)
 			return rc;
 	}
-	if (!stmt) {
+	if (!st->entry) {
 		PGresult *res = PQprepare(conn->pg, "", exec->sql,
 					  (int)exec->nparams, conn->ptypes);
 		rc = check_result(conn, res, exec->sql);
@@ -530,7 +553,6 @@ static int stale_kind(void)
 int qr_libpq__execute(qr_driver_cursor **out, qr_driver_conn *conn,
 		      const qr_driver_exec *exec)
 {
-	qr_libpq_stmt *stmt;
 	int rc;
 
 	if (!out || !conn || !exec || !exec->sql)
@@ -561,24 +583,26 @@ int qr_libpq__execute(qr_driver_cursor **out, qr_driver_conn *conn,
 		return rc;
 	compute_types(conn, exec);
 	for (int attempt = 0;; attempt++) {
-		rc = get_statement(&stmt, conn, exec);
+		pg_stmt st;
+		rc = get_statement(&st, conn, exec);
 		if (rc)
 			return rc;
 		if (exec->nrows == 1)
-			rc = exec_one(out, conn, exec, stmt);
+			rc = exec_one(out, conn, exec, &st);
 		else
-			rc = exec_many(out, conn, exec, stmt);
-		if (rc == 0 || attempt > 0 || !stmt)
+			rc = exec_many(out, conn, exec, &st);
+		if (rc == 0 || attempt > 0 || !st.entry)
 			return rc;
 		int stale = stale_kind();
 		if (!stale)
 			return rc;
 		if (stale == 2) {
-			qr_libpq__cache_clear(&conn->cache);
+			qr_stmt_cache__clear(&conn->cache, NULL, NULL);
 		} else {
+			void *value =
+				qr_stmt_cache__remove(&conn->cache, st.entry);
 			if (PQtransactionStatus(conn->pg) != PQTRANS_INERROR)
-				deallocate(conn, stmt->name);
-			qr_libpq__cache_remove(&conn->cache, stmt);
+				deallocate(conn, value);
 		}
 		/* Inside a transaction the error already aborted it. */
 		if (PQtransactionStatus(conn->pg) != PQTRANS_IDLE)

@@ -4,11 +4,13 @@
  *   libpq_driver.c  the vtable, connect/close, transactions, ping, errors
  *   libpq_exec.c    execute: parameters, prepare, pipeline, streaming
  *   libpq_cursor.c  cursors: columns, type names, fetch and conversion
- *   libpq_cache.c   the per-connection prepared statement cache
+ *   ../common/stmt_cache.c  the per-connection prepared statement cache
  *   libpq_sql.c     lexical checks on SQL text (statement kind, scripts)
  */
 #ifndef QUARRY_DIALECTS_LIBPQ_INTERNAL_H
 #define QUARRY_DIALECTS_LIBPQ_INTERNAL_H
+
+#include "../common/stmt_cache.h"
 
 #include <libpq-fe.h>
 #include <quarry/sys/dialect.h>
@@ -34,35 +36,15 @@ enum {
 	QR_PG_NUMERIC = 1700
 };
 
-/* One cached prepared statement. A free slot has name[0] == '\0'. */
-typedef struct qr_libpq_stmt {
-	char *sql; /* owned copy of the SQL text */
-	size_t sql_len;
-	Oid *types; /* owned; nparams declared types (0: unspecified) */
-	int nparams;
-	uint64_t hash;
-	uint64_t last_used;
-	int next;      /* next slot in the same bucket, -1 at the end */
-	char name[24]; /* server-side name, "qr_<n>" */
-} qr_libpq_stmt;
-
-/* A bounded map SQL text + parameter types -> prepared statement,
- * evicting the least recently used statement when full. */
-typedef struct qr_libpq_cache {
-	qr_libpq_stmt *slots; /* owned, capacity entries */
-	size_t capacity;      /* 0: caching disabled */
-	size_t used;
-	int *buckets;     /* owned, nbuckets heads (slot index or -1) */
-	size_t nbuckets;  /* a power of two */
-	uint64_t tick;    /* use counter for LRU */
-	uint64_t next_id; /* for statement names */
-} qr_libpq_cache;
-
 struct qr_driver_conn {
 	PGconn *pg;
 	qr_log_fn log_fn;
 	void *log_userdata;
-	qr_libpq_cache cache;
+	/* Prepared statements by SQL text and declared parameter types;
+	 * each value is the statement's number n, named "qr_<n>" on the
+	 * server. */
+	qr_stmt_cache cache;
+	uint64_t next_stmt;
 	bool autocommit;     /* isolation AUTOCOMMIT: begin is a no-op */
 	bool stream_results; /* single-row mode for queries with rows */
 	bool busy;           /* a streaming cursor still reads rows */
@@ -119,27 +101,6 @@ void qr_libpq__cursor_free(qr_driver_cursor *cur);
 const char *qr_libpq__type_name(Oid oid);
 /* The rows a result reports in its command tag, or -1. */
 int64_t qr_libpq__cmd_tuples(const PGresult *res);
-
-/* libpq_cache.c */
-int qr_libpq__cache_init(qr_libpq_cache *cache, size_t capacity);
-void qr_libpq__cache_free(qr_libpq_cache *cache);
-/* The statement for sql and types, or NULL; marks it used. */
-qr_libpq_stmt *qr_libpq__cache_find(qr_libpq_cache *cache, const char *sql,
-				    size_t sql_len, const Oid *types,
-				    int nparams);
-/*
- * A slot for a new statement (sql and types copied, name assigned), after
- * evicting the least recently used one when full: *evicted then holds the
- * evicted name, which the caller deallocates on the server ("" if none).
- * Errors: QR_ENOMEM.
- */
-int qr_libpq__cache_add(qr_libpq_stmt **out, qr_libpq_cache *cache,
-			const char *sql, size_t sql_len, const Oid *types,
-			int nparams, char evicted[24]);
-/* Forgets one statement (it failed or was deallocated). */
-void qr_libpq__cache_remove(qr_libpq_cache *cache, qr_libpq_stmt *stmt);
-/* Forgets every statement (the server's were discarded). */
-void qr_libpq__cache_clear(qr_libpq_cache *cache);
 
 /* libpq_sql.c: lexical checks that follow PostgreSQL's quoting rules. */
 /* True when sql holds more than one statement (a script). */
