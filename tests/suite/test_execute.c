@@ -27,8 +27,7 @@ static int setup(void **state)
 	char sql[512];
 	f->engine = qr_test_engine();
 	f->conn = qr_test_connect(f->engine);
-	qr_test_exec_quiet(f->conn, "DROP TABLE qt_people");
-	qr_conn_rollback(f->conn);
+	qr_test_drop(f->conn, "DROP TABLE qt_people");
 	snprintf(sql, sizeof(sql),
 		 "CREATE TABLE qt_people (id INTEGER PRIMARY KEY, "
 		 "name VARCHAR(50) NOT NULL UNIQUE, score DOUBLE PRECISION, "
@@ -43,9 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *f = *state;
-	qr_conn_rollback(f->conn);
-	qr_test_exec_quiet(f->conn, "DROP TABLE qt_people");
-	qr_conn_commit(f->conn);
+	qr_test_drop(f->conn, "DROP TABLE qt_people");
 	qr_conn_free(f->conn);
 	qr_engine_free(f->engine);
 	free(f);

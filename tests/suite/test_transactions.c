@@ -18,8 +18,7 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof(*f));
 	f->engine = qr_test_engine();
 	f->conn = qr_test_connect(f->engine);
-	qr_test_exec_quiet(f->conn, "DROP TABLE qt_tx");
-	qr_conn_rollback(f->conn);
+	qr_test_drop(f->conn, "DROP TABLE qt_tx");
 	qr_test_exec(f->conn, "CREATE TABLE qt_tx (id INTEGER PRIMARY KEY, "
 			      "label VARCHAR(20))");
 	qr_assert_ok(qr_conn_commit(f->conn));
@@ -31,9 +30,7 @@ static int teardown(void **state)
 {
 	fixture *f = *state;
 	if (f->conn) {
-		qr_conn_rollback(f->conn);
-		qr_test_exec_quiet(f->conn, "DROP TABLE qt_tx");
-		qr_conn_commit(f->conn);
+		qr_test_drop(f->conn, "DROP TABLE qt_tx");
 		qr_conn_free(f->conn);
 	}
 	qr_engine_free(f->engine);

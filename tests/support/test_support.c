@@ -68,3 +68,12 @@ void qr_test_exec_quiet(qr_conn *conn, const char *sql)
 {
 	(void)qr_conn_execute_text(NULL, conn, sql, NULL);
 }
+
+void qr_test_drop(qr_conn *conn, const char *sql)
+{
+	qr_conn_rollback(conn);
+	if (qr_conn_execute_text(NULL, conn, sql, NULL) == 0)
+		qr_conn_commit(conn);
+	else
+		qr_conn_rollback(conn);
+}

@@ -50,6 +50,11 @@ void qr_test_exec(qr_conn *conn, const char *sql);
  * up on backends that lack it). */
 void qr_test_exec_quiet(qr_conn *conn, const char *sql);
 
+/* Runs a DROP (or any statement that may fail because there is nothing
+ * to drop) in a transaction of its own: committed when it works, rolled
+ * back when it fails, so it never undoes or blocks other work. */
+void qr_test_drop(qr_conn *conn, const char *sql);
+
 /* Asserts rc == 0, printing the last error otherwise. */
 #define qr_assert_ok(expr)                                            \
 	do {                                                          \
