@@ -14,19 +14,26 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/quarryConfigVersion
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/quarryConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/quarryConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/quarry)
 
-# quarry.pc requires the pkg-config modules of the drivers actually linked
-# in (a client library found without its dialect folder is not).
-set(QUARRY_PC_REQUIRES_PRIVATE "")
-foreach(opt_pkg SQLITE:sqlite3 POSTGRESQL:libpq MYSQL:libmariadb)
-  string(REPLACE ":" ";" opt_pkg "${opt_pkg}")
-  list(GET opt_pkg 0 opt)
-  list(GET opt_pkg 1 pkg)
-  set(libs "${QUARRY_WITH_${opt}_PC_LINK_LIBRARIES}")
-  if(QUARRY_WITH_${opt}_FOUND AND libs)
-    list(GET libs 0 lib)
-    if(lib IN_LIST QUARRY_PRIVATE_LIBS)
-      string(APPEND QUARRY_PC_REQUIRES_PRIVATE " ${pkg}")
+# quarry.pc: the static library needs the driver client libraries that
+# libquarry links (QUARRY_PRIVATE_LIBS, absolute paths), given to
+# pkg-config --static as -L/-l flags. They are not Requires.private: no
+# consumer compiles against a client library's headers, and the client
+# libraries' own static dependencies (libpq's libpgcommon, ...) are not
+# installed by Debian's -dev packages.
+set(QUARRY_PC_LIBS_PRIVATE "")
+foreach(lib IN LISTS QUARRY_PRIVATE_LIBS)
+  if(IS_ABSOLUTE "${lib}")
+    get_filename_component(dir "${lib}" DIRECTORY)
+    get_filename_component(name "${lib}" NAME_WE)
+    string(REGEX REPLACE "^lib" "" name "${name}")
+    if(NOT dir IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES)
+      string(APPEND QUARRY_PC_LIBS_PRIVATE " -L${dir}")
     endif()
+    string(APPEND QUARRY_PC_LIBS_PRIVATE " -l${name}")
+  elseif(lib MATCHES "^-")
+    string(APPEND QUARRY_PC_LIBS_PRIVATE " ${lib}")
+  else()
+    string(APPEND QUARRY_PC_LIBS_PRIVATE " -l${lib}")
   endif()
 endforeach()
 configure_file(cmake/quarry.pc.in ${CMAKE_CURRENT_BINARY_DIR}/quarry.pc @ONLY)
