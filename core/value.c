@@ -534,9 +534,16 @@ int qr_datetime_parse(qr_datetime *out, const char *text, size_t len)
 			int oh, om = 0;
 			if (digits(text, len, &pos, 2, &oh))
 				return bad_text("datetime", text, len);
-			if (pos < len && text[pos] == ':')
+			/* "+HH", "+HHMM" or "+HH:MM", under 24 hours. */
+			if (pos < len && text[pos] == ':') {
 				pos++;
-			if (pos < len && digits(text, len, &pos, 2, &om))
+				if (digits(text, len, &pos, 2, &om))
+					return bad_text("datetime", text, len);
+			} else if (pos < len &&
+				   digits(text, len, &pos, 2, &om)) {
+				return bad_text("datetime", text, len);
+			}
+			if (oh > 23 || om > 59)
 				return bad_text("datetime", text, len);
 			dt.has_offset = true;
 			dt.offset_seconds = sign * (oh * 3600 + om * 60);
@@ -589,11 +596,12 @@ int qr_datetime_format(const qr_datetime *dt, char *buf, size_t cap)
 		return m;
 	n += m;
 	if (dt->has_offset) {
-		int off = dt->offset_seconds;
+		/* Widened: -INT32_MIN does not fit an int. */
+		long long off = dt->offset_seconds;
 		char sign = off < 0 ? '-' : '+';
 		if (off < 0)
 			off = -off;
-		m = snprintf(buf + n, cap - (size_t)n, "%c%02d:%02d", sign,
+		m = snprintf(buf + n, cap - (size_t)n, "%c%02lld:%02lld", sign,
 			     off / 3600, (off % 3600) / 60);
 		if (formatted(m, cap - (size_t)n) < 0)
 			return QR_ERANGE;

@@ -5,7 +5,7 @@
 #
 #   build  compiler, cmake, pkg-config, SQLite and cmocka headers (default)
 #   test   build + PostgreSQL 15 and MariaDB servers, their client
-#          libraries, and valgrind
+#          libraries, valgrind, and clang with libFuzzer (scripts/fuzz.sh)
 #
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
@@ -14,7 +14,7 @@ mode=${1:-build}
 
 build_pkgs=(gcc make libc6-dev cmake pkg-config libsqlite3-dev libcmocka-dev)
 test_pkgs=(postgresql mariadb-server mariadb-client libpq-dev libmariadb-dev
-	libmariadb-dev-compat valgrind)
+	libmariadb-dev-compat valgrind clang libclang-rt-14-dev)
 
 case "$mode" in
 build) pkgs=("${build_pkgs[@]}") ;;
