@@ -4,6 +4,7 @@
  */
 #include "engine_internal.h"
 #include "mem.h"
+#include "params_internal.h"
 #include "repr.h"
 #include "sql/node.h"
 
@@ -133,16 +134,46 @@ static void echo_statement(qr_conn *c, const qr_compiled *cp,
 	qr_strbuf__free(&b);
 }
 
-/* Fills values[nrows * nslots] from the compiled slots and params. */
+/* Fills values[nrows * nslots] from the compiled slots and params. Each
+ * slot's name is looked up once, then found in every row by its interned
+ * index, trying first where row 0 holds it. */
 static int gather_params(const qr_compiled *cp, const qr_params *params,
 			 size_t nrows, qr_value *values)
 {
+	int stack_idx[16];
+	size_t stack_hint[16];
+	int *idx = stack_idx;
+	size_t *hint = stack_hint;
+	int rc = 0;
+
+	if (cp->nslots > 16) {
+		idx = qr_mem__alloc(cp->nslots * sizeof(*idx), "parameters");
+		hint = qr_mem__alloc(cp->nslots * sizeof(*hint), "parameters");
+		if (!idx || !hint) {
+			rc = QR_ENOMEM;
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < cp->nslots; i++) {
+		idx[i] = params ? qr_params__name_index(params,
+							cp->slots[i].name)
+				: -1;
+		hint[i] = 0;
+		for (size_t j = 0;
+		     idx[i] >= 0 && j < qr_params_count(params, 0); j++) {
+			if (strcmp(qr_params_name_at(params, 0, j),
+				   cp->slots[i].name) == 0)
+				hint[i] = j;
+		}
+	}
 	for (size_t r = 0; r < nrows; r++) {
 		for (size_t i = 0; i < cp->nslots; i++) {
 			const qr_bindslot *s = &cp->slots[i];
 			const qr_value *v =
-				params ? qr_params_get(params, r, s->name)
-				       : NULL;
+				idx[i] >= 0
+					? qr_params__get_index(params, r,
+							       idx[i], hint[i])
+					: NULL;
 			if (!v && s->has_value)
 				v = &s->value;
 			if (!v) {
@@ -153,12 +184,18 @@ static int gather_params(const qr_compiled *cp, const qr_params *params,
 					s->name,
 					nrows > 1 ? " in a parameter set" : "");
 				qr_error_set_statement(cp->sql);
-				return QR_EPARAM;
+				rc = QR_EPARAM;
+				goto done;
 			}
 			values[r * cp->nslots + i] = *v;
 		}
 	}
-	return 0;
+done:
+	if (idx != stack_idx)
+		free(idx);
+	if (hint != stack_hint)
+		free(hint);
+	return rc;
 }
 
 /* Runs a compiled statement; *out gets a result or NULL. */

@@ -1,41 +1,92 @@
 /*
  * params.c - named parameter sets (see include/quarry/params.h).
  *
- * Each row is a small array of (name, value) entries searched linearly:
- * statements have few parameters, and order of first setting is kept.
+ * Built for executemany of many rows: names are interned once per set
+ * (rows refer to them by index), every row's entries live in one array,
+ * and the bytes of text and blob values are copied into large arena
+ * blocks, so adding a row costs no allocation in the common case.
  */
+#include "params_internal.h"
+
 #include "mem.h"
 
-#include <quarry/params.h>
 #include <quarry/sys/error.h>
 
 #include <stdlib.h>
 #include <string.h>
 
+#define ARENA_BLOCK 65536
+
 typedef struct param_entry {
-	char *name;
-	qr_value value;
-	char *storage; /* bytes of a text/blob value, owned */
+	uint32_t name;  /* index into names */
+	qr_value value; /* text/blob bytes in the arena */
 } param_entry;
 
 typedef struct param_row {
-	param_entry *items;
-	size_t count, cap;
+	size_t start; /* first entry */
+	size_t count;
 } param_row;
 
+typedef struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	char data[];
+} arena_block;
+
 struct qr_params {
+	char **names;
+	size_t nnames, names_cap;
+	param_entry *entries;
+	size_t nentries, entries_cap;
 	param_row *rows;
-	size_t count, cap;
+	size_t nrows, rows_cap;
+	arena_block *arena; /* newest first */
 };
 
-static void row_clear(param_row *row)
+static void arena_free(arena_block *b)
 {
-	for (size_t i = 0; i < row->count; i++) {
-		free(row->items[i].name);
-		free(row->items[i].storage);
+	while (b) {
+		arena_block *next = b->next;
+		free(b);
+		b = next;
 	}
-	free(row->items);
-	memset(row, 0, sizeof(*row));
+}
+
+/* Copies n bytes (plus a NUL) into the arena. */
+static char *arena_copy(qr_params *p, const char *s, size_t n)
+{
+	arena_block *b = p->arena;
+	if (!b || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > ARENA_BLOCK / 4 ? n + 1 : ARENA_BLOCK;
+		if (cap > SIZE_MAX - sizeof(arena_block)) {
+			qr_error_oom("parameter value");
+			return NULL;
+		}
+		arena_block *nb = malloc(sizeof(arena_block) + cap);
+		if (!nb) {
+			qr_error_oom("parameter value");
+			return NULL;
+		}
+		nb->used = 0;
+		nb->cap = cap;
+		if (b && cap != ARENA_BLOCK) {
+			/* A large value: keep the current block current. */
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			p->arena = nb;
+		}
+		b = nb;
+	}
+	char *dst = b->data + b->used;
+	if (n)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+	b->used += (n + 1 + 7) & ~(size_t)7;
+	if (b->used > b->cap)
+		b->used = b->cap;
+	return dst;
 }
 
 qr_params *qr_params_new(void)
@@ -50,73 +101,122 @@ qr_params *qr_params_new(void)
 	return p;
 }
 
-void qr_params_free(qr_params *params)
+void qr_params_free(qr_params *p)
 {
-	if (!params)
+	if (!p)
 		return;
-	for (size_t i = 0; i < params->count; i++)
-		row_clear(&params->rows[i]);
-	free(params->rows);
-	free(params);
+	for (size_t i = 0; i < p->nnames; i++)
+		free(p->names[i]);
+	free(p->names);
+	free(p->entries);
+	free(p->rows);
+	arena_free(p->arena);
+	free(p);
 }
 
-void qr_params_reset(qr_params *params)
+void qr_params_reset(qr_params *p)
 {
-	if (!params)
+	if (!p)
 		return;
-	for (size_t i = 0; i < params->count; i++)
-		row_clear(&params->rows[i]);
-	params->count = 1;
+	p->nentries = 0;
+	p->nrows = 1;
+	p->rows[0] = (param_row){0, 0};
+	/* Keep one block for reuse. */
+	if (p->arena) {
+		arena_free(p->arena->next);
+		p->arena->next = NULL;
+		p->arena->used = 0;
+	}
 }
 
-int qr_params_next_row(qr_params *params)
+int qr_params_next_row(qr_params *p)
 {
-	if (!params)
+	if (!p)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_params_next_row: params is NULL");
-	int rc = qr_mem__grow((void **)&params->rows, &params->cap,
-			      params->count + 1, sizeof(param_row),
-			      "parameter rows");
+	int rc = qr_mem__grow((void **)&p->rows, &p->rows_cap, p->nrows + 1,
+			      sizeof(param_row), "parameter rows");
 	if (rc)
 		return rc;
-	memset(&params->rows[params->count++], 0, sizeof(param_row));
+	p->rows[p->nrows++] = (param_row){p->nentries, 0};
 	return 0;
 }
 
-int qr_params_set(qr_params *params, const char *name, qr_value value)
+int qr_params__name_index(const qr_params *p, const char *name)
 {
-	if (!params || !name || !*name)
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_params_set: %s is NULL or empty",
-				    params ? "name" : "params");
-	param_row *row = &params->rows[params->count - 1];
-	param_entry *slot = NULL;
-	for (size_t i = 0; i < row->count; i++) {
-		if (strcmp(row->items[i].name, name) == 0) {
-			slot = &row->items[i];
-			break;
-		}
+	for (size_t i = 0; i < p->nnames; i++) {
+		if (strcmp(p->names[i], name) == 0)
+			return (int)i;
 	}
-	qr_value copy;
-	char *storage;
-	int rc = qr_value__copy(&copy, &value, &storage);
+	return -1;
+}
+
+static int intern(qr_params *p, const char *name)
+{
+	int i = qr_params__name_index(p, name);
+	if (i >= 0)
+		return i;
+	if (p->nnames >= UINT32_MAX)
+		return qr_error_oom("parameter names");
+	int rc = qr_mem__grow((void **)&p->names, &p->names_cap, p->nnames + 1,
+			      sizeof(char *), "parameter names");
 	if (rc)
 		return rc;
-	if (slot) {
-		free(slot->storage);
-		slot->value = copy;
-		slot->storage = storage;
-		return 0;
-	}
-	rc = qr_mem__grow((void **)&row->items, &row->cap, row->count + 1,
-			  sizeof(param_entry), "parameters");
-	char *dup = rc ? NULL : qr_mem__strdup(name);
-	if (!dup) {
-		free(storage);
+	char *dup = qr_mem__strdup(name);
+	if (!dup)
 		return QR_ENOMEM;
+	p->names[p->nnames] = dup;
+	return (int)p->nnames++;
+}
+
+const qr_value *qr_params__get_index(const qr_params *p, size_t row, int name,
+				     size_t hint)
+{
+	if (name < 0 || row >= p->nrows)
+		return NULL;
+	const param_row *r = &p->rows[row];
+	const param_entry *e = p->entries + r->start;
+	/* Rows usually set their names in the same order. */
+	if (hint < r->count && e[hint].name == (uint32_t)name)
+		return &e[hint].value;
+	for (size_t i = 0; i < r->count; i++) {
+		if (e[i].name == (uint32_t)name)
+			return &e[i].value;
 	}
-	row->items[row->count++] =
-		(param_entry){.name = dup, .value = copy, .storage = storage};
+	return NULL;
+}
+
+int qr_params_set(qr_params *p, const char *name, qr_value value)
+{
+	if (!p || !name || !*name)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_params_set: %s is NULL or empty",
+				    p ? "name" : "params");
+	int idx = intern(p, name);
+	if (idx < 0)
+		return idx;
+	if (value.kind == QR_VTEXT || value.kind == QR_VNUMERIC ||
+	    value.kind == QR_VBLOB) {
+		char *copy = arena_copy(p, value.u.s.ptr, value.u.s.len);
+		if (!copy)
+			return QR_ENOMEM;
+		value.u.s.ptr = copy;
+	}
+	param_row *row = &p->rows[p->nrows - 1];
+	for (size_t i = 0; i < row->count; i++) {
+		param_entry *e = &p->entries[row->start + i];
+		if (e->name == (uint32_t)idx) {
+			e->value = value;
+			return 0;
+		}
+	}
+	int rc = qr_mem__grow((void **)&p->entries, &p->entries_cap,
+			      p->nentries + 1, sizeof(param_entry),
+			      "parameters");
+	if (rc)
+		return rc;
+	p->entries[p->nentries++] = (param_entry){(uint32_t)idx, value};
+	row->count++;
 	return 0;
 }
 
@@ -151,42 +251,35 @@ int qr_params_blob(qr_params *params, const char *name, const void *data,
 	return qr_params_set(params, name, qr_val_blob(data, len));
 }
 
-size_t qr_params_row_count(const qr_params *params)
+size_t qr_params_row_count(const qr_params *p)
 {
-	return params ? params->count : 0;
+	return p ? p->nrows : 0;
 }
 
-size_t qr_params_count(const qr_params *params, size_t row)
+size_t qr_params_count(const qr_params *p, size_t row)
 {
-	if (!params || row >= params->count)
+	if (!p || row >= p->nrows)
 		return 0;
-	return params->rows[row].count;
+	return p->rows[row].count;
 }
 
-const qr_value *qr_params_get(const qr_params *params, size_t row,
-			      const char *name)
+const qr_value *qr_params_get(const qr_params *p, size_t row, const char *name)
 {
-	if (!params || !name || row >= params->count)
+	if (!p || !name)
 		return NULL;
-	const param_row *r = &params->rows[row];
-	for (size_t i = 0; i < r->count; i++) {
-		if (strcmp(r->items[i].name, name) == 0)
-			return &r->items[i].value;
-	}
-	return NULL;
+	return qr_params__get_index(p, row, qr_params__name_index(p, name), 0);
 }
 
-const char *qr_params_name_at(const qr_params *params, size_t row, size_t index)
+const char *qr_params_name_at(const qr_params *p, size_t row, size_t index)
 {
-	if (!params || row >= params->count || index >= params->rows[row].count)
+	if (!p || row >= p->nrows || index >= p->rows[row].count)
 		return NULL;
-	return params->rows[row].items[index].name;
+	return p->names[p->entries[p->rows[row].start + index].name];
 }
 
-const qr_value *qr_params_value_at(const qr_params *params, size_t row,
-				   size_t index)
+const qr_value *qr_params_value_at(const qr_params *p, size_t row, size_t index)
 {
-	if (!params || row >= params->count || index >= params->rows[row].count)
+	if (!p || row >= p->nrows || index >= p->rows[row].count)
 		return NULL;
-	return &params->rows[row].items[index].value;
+	return &p->entries[p->rows[row].start + index].value;
 }
