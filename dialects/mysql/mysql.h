@@ -1,0 +1,24 @@
+/*
+ * mysql.h - entry points of the MySQL/MariaDB dialect folder (private).
+ *
+ * Two flavours share one SQL dialect: "mysql" and its alias "mariadb"
+ * (so that mariadb:// and mariadb+mysqlclient:// URLs work as in
+ * SQLAlchemy). The flavours are in dialect.c, always built; the
+ * mysqlclient driver (libmysqlclient's API, from libmariadb) registers a
+ * driver for each. The loadable modules quarry-mysql.so and
+ * quarry-mariadb.so export quarry_module(), returning their flavour with
+ * both drivers.
+ */
+#ifndef QUARRY_DIALECTS_MYSQL_H
+#define QUARRY_DIALECTS_MYSQL_H
+
+#include <quarry/sys/dialect.h>
+
+extern const qr_dialect qr_mysql__dialect;
+extern const qr_dialect qr_mariadb__dialect;
+
+const qr_module *qr_module_mysql(void);
+const qr_module *qr_module_mariadb(void);
+const qr_module *qr_module_mysql_mysqlclient(void);
+
+#endif

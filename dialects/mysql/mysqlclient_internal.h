@@ -1,0 +1,140 @@
+/*
+ * mysqlclient_internal.h - what the files of the mysqlclient driver share
+ * (private).
+ *
+ *   mysqlclient_driver.c  the vtable, connect/close, transactions, ping,
+ *                         server version, error mapping
+ *   mysqlclient_exec.c    execute: parameter binding, prepared statements,
+ *                         the text protocol, executemany
+ *   mysqlclient_cursor.c  cursors: result binding, fetch and conversion,
+ *                         column type names
+ *   mysqlclient_sql.c     lexical checks on SQL text (statement kind,
+ *                         scripts)
+ *   ../common/stmt_cache.c  the per-connection prepared statement cache
+ */
+#ifndef QUARRY_DIALECTS_MYSQLCLIENT_INTERNAL_H
+#define QUARRY_DIALECTS_MYSQLCLIENT_INTERNAL_H
+
+#include "../common/stmt_cache.h"
+
+#include <mysql.h>
+#include <quarry/sys/dialect.h>
+
+/* Prepared statements kept per connection unless the URL says otherwise
+ * ("statement_cache_size"). */
+#define QR_MYSQL_CACHE_DEFAULT 64
+
+/* Parameter storage for one row. */
+typedef struct qr_mysql_param {
+	union {
+		int64_t i;
+		double d;
+		signed char b;
+		MYSQL_TIME t;
+	} u;
+	unsigned long length;
+	my_bool is_null;
+} qr_mysql_param;
+
+struct qr_driver_conn {
+	MYSQL *my;
+	qr_log_fn log_fn;
+	void *log_userdata;
+	/* MYSQL_STMT * by SQL text (closed when evicted). */
+	qr_stmt_cache cache;
+	bool autocommit;     /* isolation AUTOCOMMIT: begin is a no-op */
+	bool stream_results; /* rows read unbuffered (default) */
+	bool busy;           /* an unbuffered cursor still has rows */
+	/* Parameter binds for one row, grown as needed. */
+	MYSQL_BIND *pbinds;
+	qr_mysql_param *pvals;
+	size_t pcap;
+};
+
+/* How a column converts, from its field type, flags and charset. */
+typedef enum qr_mysql_kind {
+	QR_MYK_INT,
+	QR_MYK_FLOAT, /* FLOAT: 4-byte, read back at float precision */
+	QR_MYK_DOUBLE,
+	QR_MYK_DECIMAL,
+	QR_MYK_DATE,
+	QR_MYK_TIME,
+	QR_MYK_DATETIME,
+	QR_MYK_TEXT,
+	QR_MYK_BLOB
+} qr_mysql_kind;
+
+/* Result storage for one column of the binary protocol. */
+typedef struct qr_mysql_col {
+	qr_mysql_kind kind;
+	bool is_unsigned;
+	union {
+		int64_t i;
+		double d;
+		float f;
+		MYSQL_TIME t;
+	} u;
+	char *buf;         /* owned; text and blobs */
+	unsigned long cap; /* bytes in buf, the last kept for a NUL */
+	unsigned long length;
+	my_bool is_null;
+	my_bool error;
+	char text[40]; /* out-of-range values rendered as text */
+} qr_mysql_col;
+
+struct qr_driver_cursor {
+	qr_driver_conn *conn;
+	MYSQL_STMT *stmt; /* binary protocol; NULL for text */
+	bool owns_stmt;   /* not cached: closed with the cursor */
+	bool unbuffered;  /* rows are read off the wire as fetched */
+	bool done;        /* every row was read */
+	MYSQL_RES *res;   /* result metadata, or the text result */
+	MYSQL_FIELD *fields;
+	unsigned ncols;
+	MYSQL_BIND *binds;  /* owned, ncols (binary protocol) */
+	qr_mysql_col *cols; /* owned, ncols */
+	int64_t rowcount;
+	int64_t insert_id;
+	int64_t fetched;
+};
+
+/* mysqlclient_driver.c: record the connection's / statement's last error
+ * on the thread; return QR_EDB or QR_EDISCONNECT. */
+int qr_mysql__error(qr_driver_conn *conn, const char *sql);
+int qr_mysql__stmt_error(qr_driver_conn *conn, MYSQL_STMT *stmt,
+			 const char *sql);
+/* The class of a server or client error number, and whether the
+ * connection is lost with it. */
+qr_errclass qr_mysql__classify(unsigned err, const char *sqlstate,
+			       bool *disconnect);
+
+/* mysqlclient_exec.c */
+int qr_mysql__execute(qr_driver_cursor **out, qr_driver_conn *conn,
+		      const qr_driver_exec *exec);
+/* Releases a cached statement (for the cache's dispose callback). */
+void qr_mysql__stmt_dispose(void *ctx, void *stmt);
+
+/* mysqlclient_cursor.c */
+/* A cursor over stmt after a successful execute (binds its result). */
+int qr_mysql__cursor_stmt(qr_driver_cursor **out, qr_driver_conn *conn,
+			  MYSQL_STMT *stmt, bool owns_stmt, const char *sql);
+/* A cursor over a stored text-protocol result (may be NULL: no rows). */
+int qr_mysql__cursor_text(qr_driver_cursor **out, qr_driver_conn *conn,
+			  MYSQL_RES *res, int64_t rowcount, int64_t insert_id);
+size_t qr_mysql__column_count(const qr_driver_cursor *cur);
+const char *qr_mysql__column_name(const qr_driver_cursor *cur, size_t i);
+const char *qr_mysql__column_type(const qr_driver_cursor *cur, size_t i);
+int qr_mysql__fetch(qr_driver_cursor *cur, qr_value *values);
+int64_t qr_mysql__rowcount(const qr_driver_cursor *cur);
+int64_t qr_mysql__last_insert_id(const qr_driver_cursor *cur);
+void qr_mysql__cursor_free(qr_driver_cursor *cur);
+/* The conversion kind and the type name of a field. */
+qr_mysql_kind qr_mysql__field_kind(const MYSQL_FIELD *f);
+const char *qr_mysql__type_name(const MYSQL_FIELD *f);
+
+/* mysqlclient_sql.c: lexical checks that follow MySQL's quoting rules. */
+bool qr_mysql__is_script(const char *sql, size_t len);
+/* SELECT, INSERT, UPDATE, DELETE, REPLACE, WITH, VALUES, TABLE, CALL. */
+bool qr_mysql__is_cacheable(const char *sql, size_t len);
+
+#endif
