@@ -8,7 +8,8 @@
  * Connections are opened with CLIENT_FOUND_ROWS (UPDATE reports matched
  * rows, as SQLAlchemy expects), CLIENT_MULTI_RESULTS and
  * CLIENT_MULTI_STATEMENTS (scripts without parameters), character set
- * utf8mb4, automatic reconnection off and autocommit off (the DBAPI
+ * utf8mb4, automatic reconnection and LOCAL INFILE off (local_infile=true
+ * enables the latter) and autocommit off (the DBAPI
  * default): begin() sends START TRANSACTION, commit() and rollback() end
  * it; the AUTOCOMMIT isolation level turns the server's autocommit on.
  *
@@ -386,8 +387,11 @@ static int my_connect(qr_driver_conn **out, const qr_connect_args *args)
 		return qr_error_oom("mysqlclient connection");
 	}
 
-	my_bool no = 0;
-	mysql_options(conn->my, MYSQL_OPT_RECONNECT, &no);
+	/* Reconnection is off by default: a lost connection must be seen.
+	 * LOCAL INFILE is off unless asked for: a hostile server could
+	 * otherwise read the client's files. */
+	unsigned no_infile = 0;
+	mysql_options(conn->my, MYSQL_OPT_LOCAL_INFILE, &no_infile);
 	mysql_options(conn->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	for (size_t i = 0; i < qr_url_query_count(url); i++) {
 		rc = take_option(conn->my, &o, qr_url_query_key(url, i),

@@ -242,6 +242,24 @@ static void test_connect_options(void **state)
 	qr_result_free(r);
 	qr_conn_free(c);
 	qr_engine_free(e);
+
+	/* LOCAL INFILE only when asked for: a hostile server could read
+	 * the client's files. */
+	const char *load = "CREATE TEMPORARY TABLE qr_my_infile (s TEXT); "
+			   "LOAD DATA LOCAL INFILE '/proc/self/status' "
+			   "INTO TABLE qr_my_infile";
+	e = qr_test_engine();
+	c = qr_test_connect(e);
+	expect_error(c, load, NULL);
+	qr_conn_free(c);
+	qr_engine_free(e);
+	e = engine_at(url_with("local_infile=true"), NULL);
+	c = qr_test_connect(e);
+	qr_test_exec(c, load);
+	assert_true(scalar_int(c, "SELECT count(*) FROM qr_my_infile", NULL) >
+		    0);
+	qr_conn_free(c);
+	qr_engine_free(e);
 }
 
 /* ------------------------------------------------------------------ values */
