@@ -463,10 +463,17 @@ static int my_begin(qr_driver_conn *conn)
 	return run_command(conn, "START TRANSACTION");
 }
 
+/* COMMIT and ROLLBACK only when the server reports a transaction open:
+ * returning a connection to the pool then costs no round trip. */
+static bool in_transaction(const qr_driver_conn *conn)
+{
+	return (conn->my->server_status & SERVER_STATUS_IN_TRANS) != 0;
+}
+
 static int my_commit(qr_driver_conn *conn)
 {
 	int rc = check_idle(conn);
-	if (rc)
+	if (rc || !in_transaction(conn))
 		return rc;
 	return mysql_commit(conn->my) ? qr_mysql__error(conn, "COMMIT") : 0;
 }
@@ -474,7 +481,7 @@ static int my_commit(qr_driver_conn *conn)
 static int my_rollback(qr_driver_conn *conn)
 {
 	int rc = check_idle(conn);
-	if (rc)
+	if (rc || !in_transaction(conn))
 		return rc;
 	return mysql_rollback(conn->my) ? qr_mysql__error(conn, "ROLLBACK") : 0;
 }
