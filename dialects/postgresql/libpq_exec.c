@@ -15,6 +15,9 @@
  *     each, so that results are read while later rows go out and neither
  *     side's socket buffer can fill up; one Sync at the end makes the
  *     batch one implicit transaction outside BEGIN (all rows or none).
+ *     (The connection stays blocking: a chunk whose results are huge,
+ *     an executemany of INSERT ... RETURNING large values, could still
+ *     fill the buffers; non-blocking I/O would lift that limit.)
  *     Without pipeline support it loops over PQexecPrepared.
  *   - with stream_results=true, a single execution of a prepared statement
  *     is sent asynchronously in single-row mode: rows are converted as
