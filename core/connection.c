@@ -17,7 +17,8 @@
 /* Bound parameter sets shown in an echo line, as SQLAlchemy does. */
 #define ECHO_MAX_ROWS 10
 
-int qr_engine_connect(qr_conn **out, qr_engine *engine)
+int qr_engine_connect_at(qr_conn **out, qr_engine *engine, const char *file,
+			 int line, const char *func)
 {
 	if (!out || !engine)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
@@ -27,7 +28,8 @@ int qr_engine_connect(qr_conn **out, qr_engine *engine)
 	qr_conn *c = qr_mem__calloc(1, sizeof(*c), "connection");
 	if (!c)
 		return QR_ENOMEM;
-	int rc = qr_pool__checkout(engine->pool, &c->pooled);
+	qr_pool_site site = {file, line, func};
+	int rc = qr_pool__checkout(engine->pool, &c->pooled, &site);
 	if (rc) {
 		free(c);
 		return rc;
@@ -36,6 +38,12 @@ int qr_engine_connect(qr_conn **out, qr_engine *engine)
 	c->autocommit = engine->opts.isolation_level == QR_ISOLATION_AUTOCOMMIT;
 	*out = c;
 	return 0;
+}
+
+/* The plain function behind the qr_engine_connect() macro. */
+int(qr_engine_connect)(qr_conn **out, qr_engine *engine)
+{
+	return qr_engine_connect_at(out, engine, NULL, 0, NULL);
 }
 
 qr_engine *qr_conn_engine(const qr_conn *conn)
@@ -66,11 +74,22 @@ int qr_conn__failed(qr_conn *c, int rc, const char *sql)
 	if (sql && !qr_error_last()->statement[0])
 		qr_error_set_statement(sql);
 	if (qr_error_last()->is_disconnect && c->pooled) {
-		qr_pool__invalidate(c->engine->pool, c->pooled);
+		/* As SQLAlchemy does: connections opened before this one are
+		 * suspect too (a server restart) and get replaced. */
+		qr_pool__invalidate(c->engine->pool, c->pooled, true, true);
 		/* The server's transaction died with the connection. */
 		end_transaction(c);
 	}
 	return rc;
+}
+
+void qr_conn_invalidate(qr_conn *conn)
+{
+	if (!conn || !conn->pooled || conn->pooled->invalidated)
+		return;
+	qr_pool__invalidate(conn->engine->pool, conn->pooled, false, false);
+	/* Whatever the server had open dies with the connection. */
+	end_transaction(conn);
 }
 
 /* Makes sure the connection can run a statement: open and valid. When a
@@ -85,10 +104,11 @@ static int usable(qr_conn *c)
 	if (!c->pooled->invalidated)
 		return 0;
 	qr_pooled *fresh;
-	int rc = qr_pool__checkout(c->engine->pool, &fresh);
+	qr_pool_site site = {c->pooled->file, c->pooled->line, c->pooled->func};
+	int rc = qr_pool__checkout(c->engine->pool, &fresh, &site);
 	if (rc)
 		return rc;
-	qr_pool__checkin(c->engine->pool, c->pooled);
+	qr_pool__checkin(c->engine->pool, c->pooled, false);
 	c->pooled = fresh;
 	return 0;
 }
@@ -494,16 +514,20 @@ void qr_conn_free(qr_conn *conn)
 	if (conn->active)
 		(void)qr_result__detach(conn->active);
 	if (conn->pooled) {
+		bool was_reset = false;
 		if (conn->in_tx && conn->engine->opts.pool_reset_on_return ==
-					   QR_RESET_ROLLBACK)
+					   QR_RESET_ROLLBACK) {
 			(void)finish(conn, false);
+			was_reset = true;
+		}
 		if (conn->isolation_changed && !conn->pooled->invalidated &&
 		    conn->engine->driver->set_isolation &&
 		    conn->engine->driver->set_isolation(
 			    conn->pooled->dconn,
 			    conn->engine->opts.isolation_level) != 0)
-			qr_pool__invalidate(conn->engine->pool, conn->pooled);
-		qr_pool__checkin(conn->engine->pool, conn->pooled);
+			qr_pool__invalidate(conn->engine->pool, conn->pooled,
+					    false, true);
+		qr_pool__checkin(conn->engine->pool, conn->pooled, was_reset);
 		conn->pooled = NULL;
 	}
 	free(conn);

@@ -26,11 +26,13 @@ static bool sqlite_in_memory(const qr_url *url)
 }
 
 /* SQLAlchemy 2.0's choice: in-memory SQLite cannot use a queue pool of
- * separate connections (each would be a separate database). */
+ * separate connections (each would be a separate database), so each
+ * thread keeps one connection (SingletonThreadPool); file databases and
+ * servers get the queue pool. */
 static qr_pool_kind default_pool(const qr_engine *e)
 {
 	if (strcmp(e->dialect->name, "sqlite") == 0 && sqlite_in_memory(e->url))
-		return QR_POOL_STATIC;
+		return QR_POOL_PER_THREAD;
 	return QR_POOL_QUEUE;
 }
 
@@ -70,6 +72,47 @@ static int on_connect(void *userdata, qr_driver_conn *dconn)
 	return e->driver->set_isolation(dconn, e->opts.isolation_level);
 }
 
+/* The pool configuration from the engine's options. */
+static int pool_config(qr_pool_config *cfg, qr_engine *e)
+{
+	const qr_engine_options *o = &e->opts;
+	const qr_pool_strategy *strategy = o->pool_strategy;
+	if (!strategy) {
+		qr_pool_kind kind =
+			o->pool_kind ? o->pool_kind : default_pool(e);
+		strategy = qr_pool_strategy_builtin(kind);
+		if (!strategy)
+			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					    "unknown pool_kind %d", (int)kind);
+	}
+	int overflow = o->max_overflow ? o->max_overflow : 10;
+	if (overflow == QR_POOL_NO_OVERFLOW)
+		overflow = 0;
+	else if (overflow < -1)
+		overflow = -1;
+	*cfg = (qr_pool_config){
+		.driver = e->driver,
+		.url = e->url,
+		.connect_args = o->connect_args,
+		.log_fn = o->log_fn,
+		.log_userdata = o->log_userdata,
+		.strategy = strategy,
+		.settings =
+			{
+				.size = o->pool_size > 0 ? o->pool_size : 5,
+				.max_overflow = overflow,
+				.timeout = o->pool_timeout > 0 ? o->pool_timeout
+							       : 30.0,
+				.use_lifo = o->pool_use_lifo,
+			},
+		.recycle = o->pool_recycle > 0 ? o->pool_recycle : 0,
+		.pre_ping = o->pool_pre_ping,
+		.on_connect = on_connect,
+		.on_connect_userdata = e,
+	};
+	return 0;
+}
+
 int qr_engine_create_url(qr_engine **out, const qr_url *url,
 			 const qr_engine_options *opts)
 {
@@ -99,28 +142,12 @@ int qr_engine_create_url(qr_engine **out, const qr_url *url,
 	}
 	e->opts.connect_args = (const char *const *)e->connect_args;
 
-	qr_pool_config cfg = {
-		.driver = e->driver,
-		.url = e->url,
-		.connect_args = e->opts.connect_args,
-		.log_fn = e->opts.log_fn,
-		.log_userdata = e->opts.log_userdata,
-		.kind = e->opts.pool_kind ? e->opts.pool_kind : default_pool(e),
-		.size = e->opts.pool_size > 0 ? e->opts.pool_size : 5,
-		.max_overflow =
-			e->opts.max_overflow ? e->opts.max_overflow : 10,
-		.timeout =
-			e->opts.pool_timeout > 0 ? e->opts.pool_timeout : 30.0,
-		.recycle = e->opts.pool_recycle,
-		.pre_ping = e->opts.pool_pre_ping,
-		.use_lifo = e->opts.pool_use_lifo,
-		.on_connect = on_connect,
-		.on_connect_userdata = e,
-	};
-	if (cfg.max_overflow == QR_POOL_NO_OVERFLOW)
-		cfg.max_overflow = 0;
-	else if (cfg.max_overflow < -1)
-		cfg.max_overflow = -1;
+	qr_pool_config cfg;
+	rc = pool_config(&cfg, e);
+	if (rc) {
+		qr_engine_free(e);
+		return rc;
+	}
 	rc = qr_pool__new(&e->pool, &cfg);
 	if (rc) {
 		qr_engine_free(e);

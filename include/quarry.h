@@ -12,6 +12,7 @@
 #include "quarry/engine.h"
 #include "quarry/error.h"
 #include "quarry/params.h"
+#include "quarry/pool.h"
 #include "quarry/result.h"
 #include "quarry/statement.h"
 #include "quarry/url.h"

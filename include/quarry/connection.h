@@ -87,6 +87,15 @@ QR_API qr_engine *qr_conn_engine(const qr_conn *conn);
 /* True once a disconnect was seen: the connection is unusable. */
 QR_API bool qr_conn_invalidated(const qr_conn *conn);
 
+/*
+ * Invalidates the connection (SQLAlchemy's Connection.invalidate()): its
+ * driver connection is never used again and is closed when conn is freed
+ * or replaced; an open transaction is forgotten (the server's side ends
+ * with the connection). The next statement on conn checks out a fresh
+ * connection. Accepts NULL; a no-op when already invalidated.
+ */
+QR_API void qr_conn_invalidate(qr_conn *conn);
+
 /* Rolls back, returns the connection to its pool. Accepts NULL. */
 QR_API void qr_conn_free(qr_conn *conn);
 

@@ -18,6 +18,7 @@ extern "C" {
 
 typedef struct qr_engine qr_engine;
 typedef struct qr_conn qr_conn;
+struct qr_pool_strategy; /* quarry/sys/pool.h */
 
 typedef enum qr_isolation {
 	QR_ISOLATION_DEFAULT = 0, /* whatever the database uses */
@@ -79,6 +80,9 @@ typedef struct qr_engine_options {
 	bool pool_pre_ping;  /* ping at checkout, reconnect once */
 	bool pool_use_lifo;  /* reuse the most recently returned first */
 	qr_reset_on_return pool_reset_on_return;
+	/* A custom pool strategy (quarry/sys/pool.h), borrowed for the
+	 * engine's life; it overrides pool_kind. NULL: pool_kind. */
+	const struct qr_pool_strategy *pool_strategy;
 } qr_engine_options;
 
 #define QR_ENGINE_OPTIONS_INIT \
@@ -120,9 +124,29 @@ QR_API const char *qr_engine_driver_name(const qr_engine *engine);
  * Checks a connection out of the engine's pool, connecting if needed.
  * *out is the caller's; qr_conn_free() returns it to the pool (rolling
  * back an open transaction). Errors: QR_EDB / QR_EDISCONNECT (cannot
- * connect: class OPERATIONAL), QR_ETIMEOUT (pool exhausted), QR_ENOMEM.
+ * connect: class OPERATIONAL), QR_ETIMEOUT (pool exhausted: the message
+ * names size, overflow and timeout and lists the current holders by
+ * source location; see quarry/pool.h), QR_ENOMEM.
+ *
+ * qr_engine_connect() is also a macro that records the caller's __FILE__,
+ * __LINE__ and __func__ through qr_engine_connect_at(), for the pool's
+ * list of holders; define QR_NO_CONNECT_LOCATION before including quarry
+ * to call the plain function.
  */
 QR_API int qr_engine_connect(qr_conn **out, qr_engine *engine);
+
+/*
+ * qr_engine_connect() recording where the checkout happens. file and func
+ * must stay valid while the connection is out (string literals such as
+ * __FILE__ and __func__); either may be NULL.
+ */
+QR_API int qr_engine_connect_at(qr_conn **out, qr_engine *engine,
+				const char *file, int line, const char *func);
+
+#ifndef QR_NO_CONNECT_LOCATION
+#define qr_engine_connect(out, engine) \
+	qr_engine_connect_at((out), (engine), __FILE__, __LINE__, __func__)
+#endif
 
 /*
  * Logs a line through the engine's sink at level (used by the engine
