@@ -3,6 +3,7 @@
  * savepoints (SQLAlchemy 2.0 semantics; see include/quarry/connection.h).
  */
 #include "engine_internal.h"
+#include "error_internal.h"
 #include "mem.h"
 #include "params_internal.h"
 #include "repr.h"
@@ -477,8 +478,12 @@ void qr_tx_free(qr_tx *tx)
 {
 	if (!tx)
 		return;
-	if (qr_tx_is_active(tx))
+	if (qr_tx_is_active(tx)) {
+		/* The caller may be handling an error: keep it. */
+		qr_error saved = *qr_error_last();
 		(void)tx_end(tx, false);
+		qr_error__restore(&saved);
+	}
 	free(tx);
 }
 
@@ -511,6 +516,8 @@ void qr_conn_free(qr_conn *conn)
 {
 	if (!conn)
 		return;
+	/* Clean-up failures must not replace the error being handled. */
+	qr_error saved = *qr_error_last();
 	if (conn->active)
 		(void)qr_result__detach(conn->active);
 	if (conn->pooled) {
@@ -531,4 +538,5 @@ void qr_conn_free(qr_conn *conn)
 		conn->pooled = NULL;
 	}
 	free(conn);
+	qr_error__restore(&saved);
 }

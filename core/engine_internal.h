@@ -71,6 +71,9 @@ struct qr_result {
 	int64_t rowcount;
 	int64_t last_insert_id;
 	bool returns_rows;
+	/* Buffering the rest of the rows failed (qr_result__detach): after
+	 * the rows it kept, next() reports this code, never a short end. */
+	int lost_rows;
 };
 
 /* Buffers the rest of a result's rows and closes its cursor, so another

@@ -5,6 +5,8 @@
  * never allocates (it must work when memory has run out) and nothing is
  * left to free when a thread exits.
  */
+#include "error_internal.h"
+
 #include <quarry/sys/error.h>
 
 #include <stdarg.h>
@@ -21,6 +23,11 @@ const qr_error *qr_error_last(void)
 void qr_error_clear(void)
 {
 	memset(&last_error, 0, sizeof(last_error));
+}
+
+void qr_error__restore(const qr_error *saved)
+{
+	last_error = *saved;
 }
 
 /* Keeps the message on one line: newlines and tabs become spaces. */

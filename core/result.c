@@ -177,6 +177,8 @@ int qr_result__detach(qr_result *r)
 	}
 	close_cursor(r);
 	r->conn = NULL; /* the result no longer touches the connection */
+	if (rc < 0)
+		r->lost_rows = rc;
 	return rc < 0 ? rc : 0;
 }
 
@@ -192,6 +194,12 @@ int qr_result_next(qr_result *r, const qr_row **row)
 			*row = &r->buffer->rows[r->buffer_pos++];
 			return 1;
 		}
+		if (!r->cursor && r->lost_rows)
+			return qr_error_set(r->lost_rows, QR_ECLASS_INTERNAL,
+					    "the rest of this result's rows "
+					    "were lost when it was buffered "
+					    "for another statement (%s)",
+					    qr_strerror(r->lost_rows));
 		if (!r->cursor)
 			return 0;
 	}
@@ -331,11 +339,12 @@ void qr_result_free(qr_result *r)
 	if (!r)
 		return;
 	close_cursor(r);
-	if (r->names) {
-		for (size_t i = 0; i < r->ncols; i++) {
+	/* Either array may be missing after a failed qr_result__new. */
+	for (size_t i = 0; i < r->ncols; i++) {
+		if (r->names)
 			free(r->names[i]);
+		if (r->types)
 			free(r->types[i]);
-		}
 	}
 	free(r->names);
 	free(r->types);

@@ -44,6 +44,7 @@ struct qr_driver_conn {
 	cached_stmt cache[STMT_CACHE_SIZE];
 	unsigned long clock;
 	bool autocommit;
+	bool in_tx; /* begin() succeeded; commit() or rollback() not yet */
 };
 
 struct qr_driver_cursor {
@@ -193,10 +194,15 @@ static int sqlite_connect(qr_driver_conn **out, const qr_connect_args *args)
 		return qr_error_oom("sqlite connection");
 	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		int err = qr_error_set_db(
-			QR_EDB, QR_ECLASS_OPERATIONAL, NULL, rc, false,
-			"unable to open database file '%s': %s", db,
-			c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		int err;
+		if ((rc & 0xff) == SQLITE_NOMEM)
+			err = qr_error_oom("sqlite connection");
+		else
+			err = qr_error_set_db(
+				QR_EDB, QR_ECLASS_OPERATIONAL, NULL, rc, false,
+				"unable to open database file '%s': %s", db,
+				c->db ? sqlite3_errmsg(c->db)
+				      : sqlite3_errstr(rc));
 		sqlite3_close(c->db);
 		free(c);
 		return err;
@@ -380,8 +386,27 @@ static int run_tail(qr_driver_conn *c, const char *tail, const char *end,
 	return 0;
 }
 
-static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
-			  const qr_driver_exec *ex)
+/*
+ * SQLite rolls a whole transaction back by itself after some errors (out
+ * of memory, disk full, I/O errors, a constraint with ON CONFLICT
+ * ROLLBACK). The statements after that would each commit on their own
+ * and the transaction's COMMIT would save nothing, silently: so, as
+ * PostgreSQL does in an aborted transaction, the driver refuses both
+ * until the transaction is rolled back.
+ */
+static int check_tx(qr_driver_conn *c)
+{
+	if (c->in_tx && sqlite3_get_autocommit(c->db))
+		return qr_error_set_db(QR_EDB, QR_ECLASS_INTERNAL, NULL, 0,
+				       false,
+				       "the transaction was rolled back by "
+				       "SQLite after an earlier error; roll "
+				       "back before running more statements");
+	return 0;
+}
+
+static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
+			const qr_driver_exec *ex)
 {
 	sqlite3_stmt *stmt = NULL;
 	cached_stmt *cached = NULL;
@@ -455,6 +480,22 @@ failed:
 	return rc;
 }
 
+static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
+			  const qr_driver_exec *ex)
+{
+	int rc = check_tx(c);
+	if (rc) {
+		*out = NULL;
+		return rc;
+	}
+	rc = execute_stmt(out, c, ex);
+	/* A statement that ended the transaction itself ("COMMIT" as
+	 * text) succeeded: there is no transaction left to refuse. */
+	if (rc == 0 && c->in_tx && sqlite3_get_autocommit(c->db))
+		c->in_tx = false;
+	return rc;
+}
+
 static size_t sqlite_column_count(const qr_driver_cursor *cur)
 {
 	return (size_t)cur->ncols;
@@ -519,6 +560,10 @@ static int sqlite_fetch(qr_driver_cursor *cur, qr_value *vals)
 		case SQLITE_BLOB:
 			v->kind = QR_VBLOB;
 			v->u.s.ptr = sqlite3_column_blob(cur->stmt, i);
+			/* NULL is an empty blob, or out of memory. */
+			if (!v->u.s.ptr &&
+			    sqlite3_errcode(cur->conn->db) == SQLITE_NOMEM)
+				return fail(cur->conn->db, SQLITE_NOMEM, NULL);
 			v->u.s.len = (size_t)sqlite3_column_bytes(cur->stmt, i);
 			if (!v->u.s.ptr)
 				v->u.s.ptr = "";
@@ -559,18 +604,27 @@ static int exec_simple(qr_driver_conn *c, const char *sql)
 
 static int sqlite_begin(qr_driver_conn *c)
 {
-	return exec_simple(c, "BEGIN");
+	int rc = exec_simple(c, "BEGIN");
+	if (rc == 0)
+		c->in_tx = true;
+	return rc;
 }
 
 static int sqlite_commit(qr_driver_conn *c)
 {
+	/* Nothing open: never begun, or rolled back by SQLite (see
+	 * check_tx), which must not pass for a commit. */
 	if (sqlite3_get_autocommit(c->db))
-		return 0; /* nothing open (e.g. a failed statement ended it) */
-	return exec_simple(c, "COMMIT");
+		return check_tx(c);
+	int rc = exec_simple(c, "COMMIT");
+	if (rc == 0)
+		c->in_tx = false;
+	return rc;
 }
 
 static int sqlite_rollback(qr_driver_conn *c)
 {
+	c->in_tx = false;
 	if (sqlite3_get_autocommit(c->db))
 		return 0;
 	return exec_simple(c, "ROLLBACK");
