@@ -309,6 +309,7 @@ const qr_dialect qr_mysql__dialect = {
 	.reserved_words = mysql_reserved_words,
 	.reserved_word_count =
 		sizeof(mysql_reserved_words) / sizeof(mysql_reserved_words[0]),
+	.reflector = &qr_mysql__reflector,
 };
 
 const qr_dialect qr_mariadb__dialect = {
@@ -321,6 +322,7 @@ const qr_dialect qr_mariadb__dialect = {
 	.reserved_words = mysql_reserved_words,
 	.reserved_word_count =
 		sizeof(mysql_reserved_words) / sizeof(mysql_reserved_words[0]),
+	.reflector = &qr_mysql__reflector,
 };
 
 static const qr_module mysql_module = {

@@ -13,9 +13,13 @@
 #define QUARRY_DIALECTS_MYSQL_H
 
 #include <quarry/sys/dialect.h>
+#include <quarry/sys/reflect.h>
 
 extern const qr_dialect qr_mysql__dialect;
 extern const qr_dialect qr_mariadb__dialect;
+
+/* Catalog queries for schema reflection (reflect.c). */
+extern const qr_reflector qr_mysql__reflector;
 
 const qr_module *qr_module_mysql(void);
 const qr_module *qr_module_mariadb(void);

@@ -133,6 +133,7 @@ const qr_dialect qr_postgresql__dialect = {
 	.reserved_words = pg_reserved_words,
 	.reserved_word_count =
 		sizeof(pg_reserved_words) / sizeof(pg_reserved_words[0]),
+	.reflector = &qr_postgresql__reflector,
 };
 
 static const qr_module pg_module = {

@@ -11,9 +11,13 @@
 #define QUARRY_DIALECTS_POSTGRESQL_H
 
 #include <quarry/sys/dialect.h>
+#include <quarry/sys/reflect.h>
 
 /* The flavour (dialect.c). */
 extern const qr_dialect qr_postgresql__dialect;
+
+/* Catalog queries for schema reflection (reflect.c). */
+extern const qr_reflector qr_postgresql__reflector;
 
 const qr_module *qr_module_postgresql(void);
 const qr_module *qr_module_postgresql_libpq(void);

@@ -1,7 +1,7 @@
 /*
  * dialect.c - the SQLite SQL flavour (no driver dependency).
  */
-#include <quarry/sys/dialect.h>
+#include "sqlite.h"
 
 /* The words SQLAlchemy's SQLite dialect treats as reserved (quoted when
  * used as identifiers), lower case, sorted for bsearch. */
@@ -81,12 +81,12 @@ static const qr_dialect sqlite_dialect = {
 	.reserved_words = sqlite_reserved,
 	.reserved_word_count =
 		sizeof(sqlite_reserved) / sizeof(sqlite_reserved[0]),
+	.reflector = &qr_sqlite__reflector,
 };
 
 static const qr_module sqlite_module = {QR_PLUGIN_API_VERSION, &sqlite_dialect,
 					NULL};
 
-const qr_module *qr_module_sqlite(void);
 const qr_module *qr_module_sqlite(void)
 {
 	return &sqlite_module;
