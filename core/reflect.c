@@ -121,7 +121,7 @@ static int cmp_str(const void *a, const void *b)
 static int names(qr_strings **out, qr_conn *conn, const char *schema,
 		 bool views)
 {
-	const qr_reflector *r;
+	const qr_reflector *r = NULL;
 	if (!out)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "reflection: out is NULL");
@@ -177,7 +177,7 @@ int qr_inspect_has_table(bool *out, qr_conn *conn, const char *schema,
 int qr_inspect_table(qr_reflected_table **out, qr_conn *conn,
 		     const char *schema, const char *name)
 {
-	const qr_reflector *r;
+	const qr_reflector *r = NULL;
 	if (!out || !name)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_inspect_table: NULL argument");

@@ -510,7 +510,7 @@ int qr_pool__checkout(qr_pool *p, qr_pooled **out, const qr_pool_site *site)
 			h->line = site->line;
 			h->func = site->func;
 		}
-		bool exclusive, ping;
+		bool exclusive = false, ping = false;
 		int rc = acquire(p, h, &exclusive, &ping);
 		if (rc) {
 			free(h);

@@ -9,6 +9,9 @@
 #   4. runs ctest, then prints how many tests ran and passed per backend
 #   5. runs scripts/check-install.sh (install to a temporary prefix and
 #      build a consumer program with find_package and with pkg-config)
+#   6. runs the extra checks (run_check below), each one pass or failure:
+#      scripts/check-drivers-optional.sh (drivers OFF, and drivers as
+#      loadable modules only)
 #
 # URLs: the backend-neutral suite runs once per URL. Without arguments the
 # URLs are those of the backends named in QUARRY_TEST_BACKENDS (space or
@@ -228,11 +231,32 @@ if [[ "${QUARRY_SKIP_INSTALL_CHECK:-0}" != 1 ]]; then
 	fi
 fi
 
+# ---------------------------------------------------------- extra checks
+# Each further check is a script counted as one pass or one failure.
+extra_passed=0
+extra_failed=0
+run_check() {
+	local name=$1
+	shift
+	section "$name"
+	if "$@"; then
+		extra_passed=$((extra_passed + 1))
+	else
+		extra_failed=$((extra_failed + 1))
+		echo "test.sh: check failed: $name"
+	fi
+}
+if [[ "${QUARRY_SKIP_EXTRA_CHECKS:-0}" != 1 ]]; then
+	run_check "drivers optional and loadable as modules" \
+		bash scripts/check-drivers-optional.sh "${urls[@]}"
+fi
+
 section "summary"
-total_passed=$((ctest_passed + install_passed))
-total_failed=$((ctest_failed + install_failed))
+total_passed=$((ctest_passed + install_passed + extra_passed))
+total_failed=$((ctest_failed + install_failed + extra_failed))
 echo "ctest: $ctest_run run, $ctest_passed passed, $ctest_failed failed, $ctest_skipped skipped (exit $ctest_rc)"
 echo "install checks: $install_passed passed, $install_failed failed"
+echo "extra checks: $extra_passed passed, $extra_failed failed"
 final="test.sh: $total_passed passed, $total_failed failed"
 echo "$final" >"$build/test-summary.txt"
 echo "$final"
