@@ -49,7 +49,10 @@ struct qr_row {
 };
 
 struct qr_rowset {
-	qr_result *owner; /* NULL: rows live in this rowset's arena */
+	/* From qr_result_all: the columns (count, names) the rows refer to,
+	 * copied so that the rows outlive the result, as documented. NULL in
+	 * a result's own buffer, whose rows refer to the result. */
+	qr_result *shape;
 	qr_row *rows;
 	size_t count, cap;
 	char **blocks; /* arena blocks with copied values */

@@ -130,7 +130,33 @@ void qr_rowset_free(qr_rowset *set)
 		free(set->blocks[i]);
 	free(set->blocks);
 	free(set->rows);
+	qr_result_free(set->shape);
 	free(set);
+}
+
+/* A cursor-less copy of a result's columns for a rowset's rows. */
+static qr_result *shape_copy(const qr_result *r)
+{
+	qr_result *s = qr_mem__calloc(1, sizeof(*s), "rows");
+	if (!s)
+		return NULL;
+	s->ncols = r->ncols;
+	s->returns_rows = r->returns_rows;
+	s->rowcount = r->rowcount;
+	s->names = qr_mem__calloc(r->ncols + 1, sizeof(char *), "rows");
+	s->types = qr_mem__calloc(r->ncols + 1, sizeof(char *), "rows");
+	if (!s->names || !s->types)
+		goto oom;
+	for (size_t i = 0; i < r->ncols; i++) {
+		s->names[i] = qr_mem__strdup(r->names[i]);
+		s->types[i] = qr_mem__strdup(r->types[i]);
+		if (!s->names[i] || !s->types[i])
+			goto oom;
+	}
+	return s;
+oom:
+	qr_result_free(s);
+	return NULL;
 }
 
 size_t qr_rowset_count(const qr_rowset *set)
@@ -322,8 +348,12 @@ int qr_result_all(qr_rowset **out, qr_result *r)
 		qr_rowset_free(set);
 		return rc;
 	}
+	if (!(set->shape = shape_copy(r))) {
+		qr_rowset_free(set);
+		return QR_ENOMEM;
+	}
 	while ((rc = qr_result_next(r, &row)) > 0) {
-		if ((rc = qr_rowset__append(set, r, row->values)))
+		if ((rc = qr_rowset__append(set, set->shape, row->values)))
 			break;
 	}
 	if (rc < 0) {
