@@ -1,0 +1,278 @@
+/*
+ * raw_sqlite.c - the hand-written SQLite reference: sqlite3_prepare_v2
+ * once, then bind / step / reset per row, inside one transaction.
+ */
+#include "bench.h"
+#include "raw.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct raw_conn {
+	sqlite3 *db;
+};
+
+static int fail(raw_conn *c, const char *what)
+{
+	fprintf(stderr, "raw sqlite: %s: %s\n", what, sqlite3_errmsg(c->db));
+	return -1;
+}
+
+static int sq_connect(raw_conn **out, const qr_url *url, const char *path)
+{
+	const char *db = path ? path : qr_url_database(url);
+	if (!db || !*db)
+		db = ":memory:";
+	raw_conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -1;
+	if (sqlite3_open_v2(db, &c->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		fail(c, "open");
+		sqlite3_close(c->db);
+		free(c);
+		return -1;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	*out = c;
+	return 0;
+}
+
+static void sq_close(raw_conn *c)
+{
+	if (!c)
+		return;
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int sq_exec(raw_conn *c, const char *sql)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fail(c, sql);
+	return 0;
+}
+
+static int prepare(raw_conn *c, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(c->db, sql, -1, st, NULL) != SQLITE_OK)
+		return fail(c, sql);
+	return 0;
+}
+
+/* Binds row i's name and description at parameters first, first+1,
+ * formatted into the caller's buffers (which outlive the step). */
+static int bind_row(raw_conn *c, sqlite3_stmt *st, int first, size_t i,
+		    char name[64], char desc[64])
+{
+	int nl = bench_name(name, 64, i);
+	int dl = bench_description(desc, 64, i);
+	if (sqlite3_bind_text(st, first, name, nl, SQLITE_STATIC) ||
+	    sqlite3_bind_text(st, first + 1, desc, dl, SQLITE_STATIC))
+		return fail(c, "bind");
+	return 0;
+}
+
+static int insert_loop(raw_conn *c, size_t first, size_t n, bool with_ids,
+		       bool tx_each)
+{
+	sqlite3_stmt *st;
+	char name[64], desc[64];
+	const char *sql = with_ids ? "INSERT INTO " BENCH_TABLE
+				     " (id, name, description) VALUES (?, ?, ?)"
+				   : "INSERT INTO " BENCH_TABLE
+				     " (name, description) VALUES (?, ?)";
+	if (prepare(c, sql, &st))
+		return -1;
+	if (!tx_each && sq_exec(c, "BEGIN"))
+		goto fail;
+	for (size_t i = first; i < first + n; i++) {
+		if (tx_each && sq_exec(c, "BEGIN"))
+			goto fail;
+		if (with_ids && sqlite3_bind_int64(st, 1, (sqlite3_int64)i))
+			goto fail_db;
+		if (bind_row(c, st, with_ids ? 2 : 1, i, name, desc))
+			goto fail;
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail_db;
+		sqlite3_reset(st);
+		if (tx_each && sq_exec(c, "COMMIT"))
+			goto fail;
+	}
+	if (!tx_each && sq_exec(c, "COMMIT"))
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail_db:
+	fail(c, "insert");
+fail:
+	sqlite3_finalize(st);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int sq_insert_bulk(raw_conn *c, size_t first, size_t n, bool with_ids)
+{
+	return insert_loop(c, first, n, with_ids, false);
+}
+
+static int sq_insert_rows(raw_conn *c, size_t first, size_t n)
+{
+	return insert_loop(c, first, n, false, false);
+}
+
+static int sq_insert_each_tx(raw_conn *c, size_t first, size_t n)
+{
+	return insert_loop(c, first, n, false, true);
+}
+
+static int sq_update_rows(raw_conn *c, size_t n, int tag)
+{
+	sqlite3_stmt *st;
+	char desc[64];
+	if (prepare(c,
+		    "UPDATE " BENCH_TABLE " SET description = ? WHERE id = ?",
+		    &st))
+		return -1;
+	if (sq_exec(c, "BEGIN"))
+		goto fail;
+	for (size_t i = 1; i <= n; i++) {
+		int len =
+			snprintf(desc, sizeof(desc), "updated %d %zu", tag, i);
+		if (sqlite3_bind_text(st, 1, desc, len, SQLITE_STATIC) ||
+		    sqlite3_bind_int64(st, 2, (sqlite3_int64)i) ||
+		    sqlite3_step(st) != SQLITE_DONE) {
+			fail(c, "update");
+			goto fail;
+		}
+		sqlite3_reset(st);
+	}
+	if (sq_exec(c, "COMMIT"))
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int sq_read_all(raw_conn *c, bool stream, size_t *rows, uint64_t *sum)
+{
+	sqlite3_stmt *st;
+	int rc;
+	(void)stream; /* SQLite always steps row by row */
+	*rows = 0;
+	*sum = 0;
+	if (prepare(c, "SELECT id, name, description FROM " BENCH_TABLE, &st))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const unsigned char *name = sqlite3_column_text(st, 1);
+		int nl = sqlite3_column_bytes(st, 1);
+		const unsigned char *desc = sqlite3_column_text(st, 2);
+		int dl = sqlite3_column_bytes(st, 2);
+		*sum += (uint64_t)id + (uint64_t)nl + (uint64_t)dl +
+			(name[0] == 'c') + (desc[0] == 'c');
+		(*rows)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(c, "select");
+	return 0;
+}
+
+static int sq_read_structs(raw_conn *c, raw_customer ***out, size_t *rows)
+{
+	sqlite3_stmt *st;
+	raw_customer **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	if (prepare(c, "SELECT id, name, description FROM " BENCH_TABLE, &st))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			raw_customer **nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				goto oom;
+			v = nv;
+		}
+		raw_customer *r = malloc(sizeof(*r));
+		if (!r)
+			goto oom;
+		r->id = sqlite3_column_int64(st, 0);
+		r->name = strdup((const char *)sqlite3_column_text(st, 1));
+		r->description =
+			strdup((const char *)sqlite3_column_text(st, 2));
+		v[n++] = r;
+		if (!r->name || !r->description)
+			goto oom;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		raw_customers_free(v, n);
+		return fail(c, "select");
+	}
+	*out = v;
+	*rows = n;
+	return 0;
+oom:
+	sqlite3_finalize(st);
+	raw_customers_free(v, n);
+	fprintf(stderr, "raw sqlite: out of memory\n");
+	return -1;
+}
+
+static int sq_lookup(raw_conn *c, const int64_t *ids, size_t n, uint64_t *sum)
+{
+	sqlite3_stmt *st;
+	*sum = 0;
+	if (prepare(c,
+		    "SELECT id, name, description FROM " BENCH_TABLE
+		    " WHERE id = ?",
+		    &st))
+		return -1;
+	if (sq_exec(c, "BEGIN"))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			fail(c, "lookup");
+			goto fail;
+		}
+		int64_t id = sqlite3_column_int64(st, 0);
+		const unsigned char *name = sqlite3_column_text(st, 1);
+		int nl = sqlite3_column_bytes(st, 1);
+		const unsigned char *desc = sqlite3_column_text(st, 2);
+		int dl = sqlite3_column_bytes(st, 2);
+		*sum += (uint64_t)id + (uint64_t)nl + (uint64_t)dl +
+			(name[0] == 'c') + (desc[0] == 'c');
+		sqlite3_reset(st);
+	}
+	if (sq_exec(c, "COMMIT"))
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+const raw_driver raw_sqlite_driver = {
+	.backend = "sqlite",
+	.connect = sq_connect,
+	.close = sq_close,
+	.exec = sq_exec,
+	.insert_bulk = sq_insert_bulk,
+	.insert_rows = sq_insert_rows,
+	.insert_each_tx = sq_insert_each_tx,
+	.update_rows = sq_update_rows,
+	.read_all = sq_read_all,
+	.read_structs = sq_read_structs,
+	.lookup = sq_lookup,
+};

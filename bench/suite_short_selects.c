@@ -1,0 +1,156 @@
+/*
+ * suite_short_selects.c - SQLAlchemy's examples/performance/short_selects:
+ * 10,000 lookups of one row by a random primary key among 10,999 rows, in
+ * one transaction, every column read.
+ *
+ *   raw              one prepared SELECT .. WHERE id = ?, bound, stepped
+ *                    and reset per id
+ *   core_reuse_stmt  one text() statement built once, executed per id
+ *                    with a qr_params, .first() read
+ *   core_new_stmt    a new text() statement built per id (the text parsed
+ *                    each time), as SQLAlchemy's test_core_new_stmt_each_time
+ */
+#include "bench.h"
+#include "raw.h"
+
+#include <stdlib.h>
+
+#define SELECT_ONE \
+	"SELECT id, name, description FROM " BENCH_TABLE " WHERE id = :id"
+
+typedef struct lookup_state {
+	int64_t *ids;
+	size_t nrows; /* rows in the table */
+} lookup_state;
+
+/* A deterministic pseudo-random sequence (xorshift64*), so that every
+ * variant and every backend looks up the same ids. */
+static uint64_t next_random(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static int prepare(bench_ctx *ctx)
+{
+	lookup_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return bench_fail("out of memory");
+	ctx->state = st;
+	/* 10,999 rows for 10,000 lookups, as SQLAlchemy's suite. */
+	st->nrows = ctx->n + ctx->n / 10 - 1;
+	if (st->nrows < 1)
+		st->nrows = 1;
+	st->ids = malloc(ctx->n * sizeof(*st->ids));
+	if (!st->ids)
+		return bench_fail("out of memory");
+	uint64_t seed = 0x9E3779B97F4A7C15ULL;
+	for (size_t i = 0; i < ctx->n; i++)
+		st->ids[i] = (int64_t)(next_random(&seed) % st->nrows) + 1;
+	if (bench_table_reset(ctx) || bench_table_fill(ctx, st->nrows))
+		return -1;
+	return 0;
+}
+
+static void finish(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	if (!st)
+		return;
+	free(st->ids);
+	free(st);
+	ctx->state = NULL;
+}
+
+static int raw_lookup(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	uint64_t sum;
+	return ctx->raw_driver->lookup(ctx->raw, st->ids, ctx->n, &sum);
+}
+
+/* Executes stmt for id and reads the first row's columns. */
+static int lookup_one(bench_ctx *ctx, const qr_stmt *stmt, qr_params *p,
+		      int64_t id, uint64_t *sum)
+{
+	qr_result *res;
+	const qr_row *row;
+	int64_t got;
+	const char *name, *desc;
+	size_t nl, dl;
+
+	qr_params_reset(p);
+	BENCH_QR(qr_params_int(p, "id", id));
+	BENCH_QR(qr_conn_execute(&res, ctx->conn, stmt, p));
+	int rc = qr_result_first(res, &row);
+	if (rc == 1)
+		rc = qr_row_int64(row, 0, &got);
+	else if (rc == 0)
+		rc = QR_ENORESULT;
+	if (rc == 0)
+		rc = qr_value_text(qr_row_value(row, 1), &name, &nl);
+	if (rc == 0)
+		rc = qr_value_text(qr_row_value(row, 2), &desc, &dl);
+	if (rc == 0)
+		*sum += (uint64_t)got + nl + dl + (name[0] == 'c') +
+			(desc[0] == 'c');
+	qr_result_free(res);
+	if (rc)
+		return bench_qr_fail(rc, "reading the row");
+	return 0;
+}
+
+static int core_reuse(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	uint64_t sum = 0;
+	int rc = 0;
+	qr_stmt *stmt = qr_text(SELECT_ONE);
+	qr_params *p = qr_params_new();
+	if (!stmt || !p)
+		rc = bench_qr_fail(QR_ENOMEM, "qr_text");
+	for (size_t i = 0; i < ctx->n && rc == 0; i++)
+		rc = lookup_one(ctx, stmt, p, st->ids[i], &sum);
+	qr_params_free(p);
+	qr_stmt_free(stmt);
+	if (rc == 0)
+		BENCH_QR(qr_conn_commit(ctx->conn));
+	return rc;
+}
+
+static int core_new_stmt(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	uint64_t sum = 0;
+	int rc = 0;
+	qr_params *p = qr_params_new();
+	if (!p)
+		rc = bench_qr_fail(QR_ENOMEM, "qr_params_new");
+	for (size_t i = 0; i < ctx->n && rc == 0; i++) {
+		qr_stmt *stmt = qr_text(SELECT_ONE);
+		rc = lookup_one(ctx, stmt, p, st->ids[i], &sum);
+		qr_stmt_free(stmt);
+	}
+	qr_params_free(p);
+	if (rc == 0)
+		BENCH_QR(qr_conn_commit(ctx->conn));
+	return rc;
+}
+
+static const bench_variant variants[] = {
+	{"raw", "", NULL, raw_lookup, NULL},
+	{"core_reuse_stmt", NULL, NULL, core_reuse, NULL},
+	{"core_new_stmt", NULL, NULL, core_new_stmt, NULL},
+};
+
+const bench_suite bench_suite_short_selects = {
+	.name = "short_selects",
+	.summary = "10,000 primary-key lookups among 10,999 rows",
+	.default_n = 10000,
+	.prepare = prepare,
+	.finish = finish,
+	.variants = variants,
+	.nvariants = sizeof(variants) / sizeof(variants[0]),
+};
