@@ -57,7 +57,8 @@ int qr_value__copy(qr_value *dst, const qr_value *src, char **storage)
 	*dst = *src;
 	if (src->kind == QR_VTEXT || src->kind == QR_VNUMERIC ||
 	    src->kind == QR_VBLOB) {
-		char *p = malloc(src->u.s.len + 1);
+		char *p = src->u.s.len < SIZE_MAX ? malloc(src->u.s.len + 1)
+						  : NULL;
 		if (!p)
 			return qr_error_oom("parameter value");
 		if (src->u.s.len)

@@ -56,6 +56,11 @@ static void arena_free(arena_block *b)
 static char *arena_copy(qr_params *p, const char *s, size_t n)
 {
 	arena_block *b = p->arena;
+	/* n + 1, its rounding to 8 and the block header must not wrap. */
+	if (n > SIZE_MAX - sizeof(arena_block) - 16) {
+		qr_error_oom("parameter value");
+		return NULL;
+	}
 	if (!b || b->cap - b->used < n + 1) {
 		size_t cap = n + 1 > ARENA_BLOCK / 4 ? n + 1 : ARENA_BLOCK;
 		if (cap > SIZE_MAX - sizeof(arena_block)) {

@@ -86,10 +86,18 @@ int qr_rowset__append(qr_rowset *set, const qr_result *result,
 {
 	size_t ncols = result->ncols;
 	size_t bytes = ncols * sizeof(qr_value);
+	if (ncols > SIZE_MAX / sizeof(qr_value))
+		return qr_error_oom("row");
 	for (size_t i = 0; i < ncols; i++) {
 		qr_vkind k = values[i].kind;
-		if (k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB)
-			bytes += ((values[i].u.s.len + 1 + 7) & ~(size_t)7);
+		if (k != QR_VTEXT && k != QR_VNUMERIC && k != QR_VBLOB)
+			continue;
+		/* Sizes add up without wrapping around. */
+		size_t n = values[i].u.s.len;
+		size_t padded = (n + 1 + 7) & ~(size_t)7;
+		if (n > SIZE_MAX - 8 || padded > SIZE_MAX - bytes)
+			return qr_error_oom("row");
+		bytes += padded;
 	}
 	if (qr_mem__grow((void **)&set->rows, &set->cap, set->count + 1,
 			 sizeof(qr_row), "rows"))

@@ -13,6 +13,10 @@ static int reserve(qr_strbuf *b, size_t extra)
 {
 	if (b->error)
 		return b->error;
+	if (extra >= SIZE_MAX - b->len) {
+		b->error = qr_error_oom("string");
+		return b->error;
+	}
 	if (b->len + extra + 1 <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 64;
