@@ -6,6 +6,12 @@
  *
  * A killed connection fails every later call (execute, begin, commit,
  * rollback, ping) with QR_EDISCONNECT, SQLSTATE 08006 and is_disconnect.
+ *
+ * "sqlite+hollow" is the same switchboard with no database behind it:
+ * connections are plain memory, ping answers, execute fails. For tests
+ * that must not enter SQLite (a fork while other threads run: SQLite's
+ * own mutexes are not fork-safe).
+ *
  * Include from one test program; call flaky_install() first.
  */
 #ifndef QUARRY_TEST_POOL_FLAKY_H
@@ -16,15 +22,17 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct qr_driver_conn {
-	qr_driver_conn *real; /* the SQLite driver's connection */
+	qr_driver_conn *real; /* the SQLite driver's; NULL when hollow */
 	uint64_t serial;      /* 1, 2, ... in connect order */
 	atomic_bool killed;
 };
 
 static const qr_driver *flaky_real;
 static qr_driver flaky_driver;
+static qr_driver flaky_hollow_driver;
 static atomic_uint_fast64_t flaky_serial;      /* last connection made */
 static atomic_uint_fast64_t flaky_killed_upto; /* serials <= this: dead */
 static atomic_bool flaky_refusing;             /* connect fails */
@@ -54,7 +62,10 @@ static inline int flaky_connect(qr_driver_conn **out,
 	qr_driver_conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return qr_error_oom("flaky connection");
-	int rc = flaky_real->connect(&c->real, args);
+	const char *driver = qr_url_driver(args->url);
+	int rc = driver && strcmp(driver, "hollow") == 0
+			 ? 0
+			 : flaky_real->connect(&c->real, args);
 	if (rc) {
 		free(c);
 		return rc;
@@ -70,7 +81,8 @@ static inline void flaky_close(qr_driver_conn *c)
 	if (!c)
 		return;
 	atomic_fetch_add(&flaky_closes, 1);
-	flaky_real->close(c->real);
+	if (c->real)
+		flaky_real->close(c->real);
 	free(c);
 }
 
@@ -79,42 +91,54 @@ static inline int flaky_execute(qr_driver_cursor **out, qr_driver_conn *c,
 {
 	if (flaky_dead(c))
 		return flaky_gone();
+	if (!c->real)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "a hollow connection cannot execute");
 	return flaky_real->execute(out, c->real, ex);
 }
 
 static inline int flaky_begin(qr_driver_conn *c)
 {
-	return flaky_dead(c) ? flaky_gone() : flaky_real->begin(c->real);
+	if (flaky_dead(c))
+		return flaky_gone();
+	return c->real ? flaky_real->begin(c->real) : 0;
 }
 
 static inline int flaky_commit(qr_driver_conn *c)
 {
-	return flaky_dead(c) ? flaky_gone() : flaky_real->commit(c->real);
+	if (flaky_dead(c))
+		return flaky_gone();
+	return c->real ? flaky_real->commit(c->real) : 0;
 }
 
 static inline int flaky_rollback(qr_driver_conn *c)
 {
-	return flaky_dead(c) ? flaky_gone() : flaky_real->rollback(c->real);
+	if (flaky_dead(c))
+		return flaky_gone();
+	return c->real ? flaky_real->rollback(c->real) : 0;
 }
 
 static inline int flaky_ping(qr_driver_conn *c)
 {
 	atomic_fetch_add(&flaky_pings, 1);
-	return flaky_dead(c) ? flaky_gone() : flaky_real->ping(c->real);
+	if (flaky_dead(c))
+		return flaky_gone();
+	return c->real ? flaky_real->ping(c->real) : 0;
 }
 
 static inline int flaky_set_isolation(qr_driver_conn *c, qr_isolation level)
 {
-	return flaky_dead(c) ? flaky_gone()
-			     : flaky_real->set_isolation(c->real, level);
+	if (flaky_dead(c))
+		return flaky_gone();
+	return c->real ? flaky_real->set_isolation(c->real, level) : 0;
 }
 
 static inline const char *flaky_server_version(qr_driver_conn *c)
 {
-	return flaky_real->server_version(c->real);
+	return c->real ? flaky_real->server_version(c->real) : "hollow";
 }
 
-/* Registers sqlite+flaky (once per process). */
+/* Registers sqlite+flaky and sqlite+hollow (once per process). */
 static inline void flaky_install(void)
 {
 	if (flaky_real)
@@ -132,7 +156,10 @@ static inline void flaky_install(void)
 	flaky_driver.ping = flaky_ping;
 	flaky_driver.set_isolation = flaky_set_isolation;
 	flaky_driver.server_version = flaky_server_version;
-	if (qr_register_driver(&flaky_driver) != 0)
+	flaky_hollow_driver = flaky_driver;
+	flaky_hollow_driver.name = "hollow";
+	if (qr_register_driver(&flaky_driver) != 0 ||
+	    qr_register_driver(&flaky_hollow_driver) != 0)
 		abort();
 }
 
