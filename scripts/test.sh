@@ -11,7 +11,8 @@
 #      build a consumer program with find_package and with pkg-config)
 #   6. runs the extra checks (run_check below), each one pass or failure:
 #      scripts/check-drivers-optional.sh (drivers OFF, and drivers as
-#      loadable modules only)
+#      loadable modules only), scripts/tsan.sh (the pool and thread tests
+#      under ThreadSanitizer)
 #
 # URLs: the backend-neutral suite runs once per URL. Without arguments the
 # URLs are those of the backends named in QUARRY_TEST_BACKENDS (space or
@@ -249,6 +250,8 @@ run_check() {
 if [[ "${QUARRY_SKIP_EXTRA_CHECKS:-0}" != 1 ]]; then
 	run_check "drivers optional and loadable as modules" \
 		bash scripts/check-drivers-optional.sh "${urls[@]}"
+	run_check "pool and thread tests under ThreadSanitizer" \
+		bash scripts/tsan.sh
 fi
 
 section "summary"

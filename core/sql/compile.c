@@ -2,6 +2,7 @@
  * compile.c - qr_compile() and the compiled form's life cycle.
  */
 #include "compiled.h"
+#include "compiler.h"
 #include "node.h"
 
 #include "../mem.h"
@@ -62,6 +63,8 @@ void qr_compiled_free(qr_compiled *c)
 		qr_bindslot__clear(&c->slots[i]);
 	free(c->slots);
 	free(c->sql);
+	free(c->result_types);
+	free(c->positions);
 	free(c);
 }
 
@@ -71,6 +74,35 @@ int qr_compile__node(qr_compiled **out, const qr_node *node,
 	switch (node->kind) {
 	case QR_NODE_TEXT:
 		return qr_text__compile(out, node, dialect);
+	case QR_NODE_SELECT:
+	case QR_NODE_COMPOUND:
+	case QR_NODE_INSERT:
+	case QR_NODE_UPDATE:
+	case QR_NODE_DELETE:
+	case QR_NODE_DDL:
+	/* A bare expression compiles too (SQLAlchemy's str(expr)). */
+	case QR_NODE_BIND:
+	case QR_NODE_LITERAL:
+	case QR_NODE_LEXCOL:
+	case QR_NODE_COLUMN:
+	case QR_NODE_BINARY:
+	case QR_NODE_UNARY:
+	case QR_NODE_LIST:
+	case QR_NODE_FUNC:
+	case QR_NODE_CASE:
+	case QR_NODE_CAST:
+	case QR_NODE_COERCE:
+	case QR_NODE_LABEL:
+	case QR_NODE_OVER:
+	case QR_NODE_FROMCOL:
+	case QR_NODE_SCALAR:
+	case QR_NODE_JOIN:
+	case QR_NODE_TABLE:
+	case QR_NODE_ALIAS:
+	case QR_NODE_SUBQUERY:
+	case QR_NODE_EXCLUDED:
+		/* The expression compiler, through the compiled cache. */
+		return qr_sql__compile(out, node, dialect, NULL);
 	default:
 		return qr_error_set(QR_ECOMPILE, QR_ECLASS_ARGUMENT,
 				    "a %s node is not an executable statement",

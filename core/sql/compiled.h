@@ -14,6 +14,7 @@
 
 #include <quarry/statement.h>
 #include <quarry/sys/dialect.h>
+#include <quarry/types.h>
 #include <stdatomic.h>
 
 typedef struct qr_bindslot {
@@ -21,7 +22,21 @@ typedef struct qr_bindslot {
 	bool has_value; /* value bound in the statement */
 	qr_value value; /* owned copy (text/blob in the compiled's memory) */
 	bool expanding; /* an "expanding" IN list parameter */
+	/* Added by the expression compiler (zero for text() statements): */
+	qr_type type;   /* the parameter's SQL type, for qr_type__bind()
+			 * (core/sql/typeconv.h); no strings kept */
+	/* When execution gives no value for the name and the slot has none:
+	 * a column default computed per row (scratch: the execution's). */
+	int (*default_fn)(qr_value *out, qr_scratch *scratch, void *arg);
+	void *default_arg;
+	size_t bind_index; /* compiled cache: the statement's n-th bind */
 } qr_bindslot;
+
+/* Where a parameter's placeholder is in the SQL (for literal rendering). */
+typedef struct qr_param_pos {
+	size_t offset, len; /* bytes of the placeholder in sql */
+	size_t slot;        /* index into slots */
+} qr_param_pos;
 
 struct qr_compiled {
 	atomic_int refcount; /* see qr_compiled__ref */
@@ -33,6 +48,14 @@ struct qr_compiled {
 	bool returns_rows; /* SELECT, RETURNING, ... */
 	bool is_ddl;
 	bool is_dml; /* INSERT, UPDATE, DELETE */
+	/* Added by the expression compiler (NULL/0 for text() statements):
+	 * the SQL type of each result column (SELECT or RETURNING), for
+	 * qr_type__result(); nresult may be less than the driver's column
+	 * count (unknown types), and placeholder positions. */
+	qr_type *result_types; /* owned */
+	size_t nresult;
+	qr_param_pos *positions; /* owned */
+	size_t npositions;
 };
 
 /* Adds a reference; qr_compiled_free drops one. */

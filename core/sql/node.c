@@ -31,7 +31,7 @@ const char *qr_node__kind_name(qr_node_kind kind)
 
 qr_expr *qr_expr_ref(qr_expr *expr)
 {
-	if (expr)
+	if (expr && !expr->pinned) /* pinned: owned by a metadata */
 		atomic_fetch_add_explicit(&expr->refcount, 1,
 					  memory_order_relaxed);
 	return expr;
@@ -44,7 +44,7 @@ void qr_expr_free(qr_expr *expr)
 		QR_NODE_KINDS(QR_NODE_DESTROY_)
 #undef QR_NODE_DESTROY_
 	};
-	if (!expr)
+	if (!expr || expr->pinned) /* pinned: owned by a metadata */
 		return;
 	if (atomic_fetch_sub_explicit(&expr->refcount, 1,
 				      memory_order_acq_rel) != 1)

@@ -4,7 +4,19 @@
  * Every statement and expression is a qr_node: immutable once built,
  * reference-counted (atomically: trees may be shared between threads once
  * built). Node kinds are declared once in QR_NODE_KINDS and drive the
- * compiler's dispatch.
+ * compiler's dispatch (a default visitor per kind, sparse per-dialect
+ * overrides) and the destructors.
+ *
+ * TEXT nodes (text.c) keep their own fields in u.text. Every other kind
+ * uses the generic fields below: an operator or sub-kind, flags, an
+ * integer, two owned strings, a type, a bound value and an array of owned
+ * child references whose meaning per index is given by the kind's enum
+ * (SEL_WHERE, ...). Generic nodes are destroyed, keyed for the compiled
+ * cache and copied (for generative construction) without per-kind code.
+ *
+ * Schema objects (TABLE, COLUMN, CONSTRAINT, INDEX) are "pinned": they
+ * belong to their metadata, and qr_expr_ref/qr_expr_free leave them
+ * alone, so expressions borrow them freely.
  */
 #ifndef QUARRY_CORE_SQL_NODE_H
 #define QUARRY_CORE_SQL_NODE_H
@@ -13,10 +25,48 @@
 
 #include <quarry/statement.h>
 #include <quarry/sys/dialect.h>
+#include <quarry/types.h>
 #include <stdatomic.h>
 
-/* X(ENUM_SUFFIX, lower_name): every node kind. */
-#define QR_NODE_KINDS(X) X(TEXT, text)
+/* X(ENUM_SUFFIX, lower_name): every node kind. TEXT is the lead's
+ * text.c; QR_SQL_NODE_KINDS are the generic kinds of the expression
+ * language (compiler.c and friends). */
+#define QR_SQL_NODE_KINDS(X)                                                \
+	X(TABLE, table)           /* schema: a table (pinned) */            \
+	X(COLUMN, column)         /* schema: a table's column (pinned) */   \
+	X(CONSTRAINT, constraint) /* schema: PK/FK/UNIQUE/CHECK */          \
+	X(INDEX, index)           /* schema: an index */                    \
+	X(TABLE_OPT, table_opt)   /* schema: a table option item */         \
+	X(BIND, bind)             /* bound parameter */                     \
+	X(LITERAL, literal)       /* literal SQL: keyword / literal col */  \
+	X(LEXCOL, lexcol)         /* column('x') without a table */         \
+	X(BINARY, binary)         /* left op right (BETWEEN: 3 kids) */     \
+	X(UNARY, unary)           /* op element / element modifier */       \
+	X(LIST, list)             /* AND / OR / comma / tuple list */       \
+	X(FUNC, func)             /* name(args) */                          \
+	X(CASE, case)             /* CASE [value] WHEN.. ELSE.. END */      \
+	X(WHEN, when)             /* WHEN cond THEN result */               \
+	X(CAST, cast)             /* CAST(x AS type) */                     \
+	X(COERCE, coerce)         /* type_coerce(x, type) */                \
+	X(LABEL, label)           /* x AS name */                           \
+	X(OVER, over)             /* fn OVER (PARTITION BY.. ORDER BY..) */ \
+	X(FROMCOL, fromcol)       /* a column of an alias/subquery/cte */   \
+	X(ALIAS, alias)           /* table AS name */                       \
+	X(SUBQUERY, subquery)     /* (select) AS name */                    \
+	X(CTE, cte)               /* WITH name AS (select) */               \
+	X(JOIN, join)             /* left JOIN right ON cond */             \
+	X(SCALAR, scalar)         /* (select) as a column expression */     \
+	X(SELECT, select)                                                   \
+	X(COMPOUND, compound) /* UNION / INTERSECT / EXCEPT */              \
+	X(PART, part)         /* a clause handed to a constructor */        \
+	X(SET, set)           /* column = value (VALUES, SET) */            \
+	X(INSERT, insert)                                                   \
+	X(UPDATE, update)                                                   \
+	X(DELETE, delete)                                                   \
+	X(EXCLUDED, excluded) /* excluded.col / VALUES(col) */              \
+	X(DDL, ddl)           /* CREATE/DROP TABLE/INDEX/TYPE */
+
+#define QR_NODE_KINDS(X) X(TEXT, text) QR_SQL_NODE_KINDS(X)
 
 typedef struct qr_node qr_node;
 
@@ -26,6 +76,64 @@ typedef enum qr_node_kind {
 #undef QR_NODE_ENUM_
 		QR_NODE_KIND_COUNT
 } qr_node_kind;
+
+/*
+ * Operators: X(ENUM, sql, precedence). Precedence follows SQLAlchemy's
+ * operators._PRECEDENCE: a child expression is parenthesised when its
+ * operator's precedence is <= the parent's (except an associative operator
+ * under itself: AND, OR, +, *, ||).
+ */
+#define QR_OPS(X)                                                  \
+	X(NONE, "", 100)                                           \
+	X(AND, " AND ", 3)                                         \
+	X(OR, " OR ", 2)                                           \
+	X(COMMA, ", ", -1)                                         \
+	X(TUPLE, ", ", -1)                                         \
+	X(ADD, " + ", 7)                                           \
+	X(SUB, " - ", 7)                                           \
+	X(MUL, " * ", 8)                                           \
+	X(DIV, " / ", 8)                                           \
+	X(MOD, " % ", 8)                                           \
+	X(CONCAT, " || ", 6)                                       \
+	X(EQ, " = ", 5)                                            \
+	X(NE, " != ", 5)                                           \
+	X(LT, " < ", 5)                                            \
+	X(LE, " <= ", 5)                                           \
+	X(GT, " > ", 5)                                            \
+	X(GE, " >= ", 5)                                           \
+	X(IS, " IS ", 5)                                           \
+	X(IS_NOT, " IS NOT ", 5)                                   \
+	X(IS_DISTINCT_FROM, " IS DISTINCT FROM ", 5)               \
+	X(IS_NOT_DISTINCT_FROM, " IS NOT DISTINCT FROM ", 5)       \
+	X(LIKE, " LIKE ", 5)                                       \
+	X(NOT_LIKE, " NOT LIKE ", 5)                               \
+	X(ILIKE, " ILIKE ", 5)                                     \
+	X(NOT_ILIKE, " NOT ILIKE ", 5)                             \
+	X(IN, " IN ", 5)                                           \
+	X(NOT_IN, " NOT IN ", 5)                                   \
+	X(BETWEEN, " BETWEEN ", 5)                                 \
+	X(NOT_BETWEEN, " NOT BETWEEN ", 5)                         \
+	X(CUSTOM, "", 0)  /* the operator text is in node->name */ \
+	X(NOT, "NOT ", 5) /* unary operators */                    \
+	X(NEG, "-", 8)                                             \
+	X(DISTINCT, "DISTINCT ", 5)                                \
+	X(EXISTS, "EXISTS ", 0)                                    \
+	X(ASC, " ASC", 3) /* unary modifiers */                    \
+	X(DESC, " DESC", 3)                                        \
+	X(NULLS_FIRST, " NULLS FIRST", 3)                          \
+	X(NULLS_LAST, " NULLS LAST", 3)
+
+typedef enum qr_opcode {
+#define QR_OP_ENUM_(e, s, p) QR_OP_##e,
+	QR_OPS(QR_OP_ENUM_)
+#undef QR_OP_ENUM_
+		QR_OP_COUNT
+} qr_opcode;
+
+/* SQL text and precedence of an operator. */
+const char *qr_op__sql(qr_opcode op);
+int qr_op__precedence(qr_opcode op);
+bool qr_op__is_comparison(qr_opcode op);
 
 /* One piece of a textual statement: literal SQL or a named parameter. */
 typedef struct qr_text_part {
@@ -37,6 +145,7 @@ typedef struct qr_text_part {
 struct qr_node {
 	qr_node_kind kind;
 	atomic_int refcount;
+	bool pinned; /* owned by a metadata: ref/free do nothing */
 	union {
 		struct {
 			char *sql; /* as given */
@@ -44,6 +153,19 @@ struct qr_node {
 			size_t nparts;
 		} text;
 	} u;
+	/* Generic fields (every kind but TEXT). */
+	int op;             /* qr_opcode, or the kind's sub-kind */
+	unsigned flags;     /* kind-specific QR_NF_* bits */
+	int64_t ival;       /* kind-specific integer */
+	char *name;         /* owned; label, alias, function, bind... */
+	char *str;          /* owned; a second string */
+	qr_type type;       /* the expression's type; strings owned */
+	char *type_storage; /* owns type.name / type.labels copies */
+	qr_value value;     /* BIND: the value (bytes in value_storage) */
+	char *value_storage;
+	qr_node **kids; /* owned references; entries may be NULL */
+	size_t nkids;
+	void *ext; /* schema kinds: their definition */
 };
 
 /* Allocates a zeroed node of kind with one reference; NULL on OOM. */
@@ -58,7 +180,8 @@ QR_NODE_KINDS(QR_NODE_DESTROY_DECL_)
 /* The kind's name ("text", ...). Static. */
 const char *qr_node__kind_name(qr_node_kind kind);
 
-/* Compiles any statement node for dialect (no cache): the dispatch. */
+/* Compiles any statement node for dialect (through the compiled cache):
+ * the dispatch. */
 int qr_compile__node(qr_compiled **out, const qr_node *node,
 		     const qr_dialect *dialect);
 

@@ -10,6 +10,9 @@
  */
 #include "mysql.h"
 
+/* The compiler overrides (compiler.c; built into libquarry only). */
+extern const struct qr_compiler_overrides qr_mysql__compiler;
+
 /*
  * Words reserved by MySQL 8.0 or MariaDB 10.x/11.x (the union, so that an
  * identifier quoted for one works on the other). Sorted (strcmp order) and
@@ -310,6 +313,9 @@ const qr_dialect qr_mysql__dialect = {
 	.reserved_word_count =
 		sizeof(mysql_reserved_words) / sizeof(mysql_reserved_words[0]),
 	.reflector = &qr_mysql__reflector,
+#ifndef QR_LOADABLE_MODULE /* modules use the built-in flavour's */
+	.compiler = &qr_mysql__compiler,
+#endif
 };
 
 const qr_dialect qr_mariadb__dialect = {
@@ -323,6 +329,9 @@ const qr_dialect qr_mariadb__dialect = {
 	.reserved_word_count =
 		sizeof(mysql_reserved_words) / sizeof(mysql_reserved_words[0]),
 	.reflector = &qr_mysql__reflector,
+#ifndef QR_LOADABLE_MODULE /* modules use the built-in flavour's */
+	.compiler = &qr_mysql__compiler,
+#endif
 };
 
 static const qr_module mysql_module = {

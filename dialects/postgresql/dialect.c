@@ -6,6 +6,9 @@
  */
 #include "postgresql.h"
 
+/* The compiler overrides (compiler.c; built into libquarry only). */
+extern const struct qr_compiler_overrides qr_postgresql__compiler;
+
 /*
  * Words PostgreSQL reserves, either fully or except as function or type
  * names (the "reserved" columns of the SQL Key Words appendix of the
@@ -134,6 +137,9 @@ const qr_dialect qr_postgresql__dialect = {
 	.reserved_word_count =
 		sizeof(pg_reserved_words) / sizeof(pg_reserved_words[0]),
 	.reflector = &qr_postgresql__reflector,
+#ifndef QR_LOADABLE_MODULE /* modules use the built-in flavour's */
+	.compiler = &qr_postgresql__compiler,
+#endif
 };
 
 static const qr_module pg_module = {

@@ -3,6 +3,9 @@
  */
 #include "sqlite.h"
 
+/* The compiler overrides (compiler.c; built into libquarry only). */
+extern const struct qr_compiler_overrides qr_sqlite__compiler;
+
 /* The words SQLAlchemy's SQLite dialect treats as reserved (quoted when
  * used as identifiers), lower case, sorted for bsearch. */
 static const char *const sqlite_reserved[] = {
@@ -82,6 +85,9 @@ static const qr_dialect sqlite_dialect = {
 	.reserved_word_count =
 		sizeof(sqlite_reserved) / sizeof(sqlite_reserved[0]),
 	.reflector = &qr_sqlite__reflector,
+#ifndef QR_LOADABLE_MODULE /* modules use the built-in flavour's */
+	.compiler = &qr_sqlite__compiler,
+#endif
 };
 
 static const qr_module sqlite_module = {QR_PLUGIN_API_VERSION, &sqlite_dialect,

@@ -31,24 +31,24 @@ extern "C" {
 #endif
 
 typedef enum qr_type_kind {
-	QR_TYPE_NULL = 0,  /* no type known (SQLAlchemy's NullType) */
-	QR_TYPE_INTEGER,   /* C value: QR_VINT */
-	QR_TYPE_SMALLINT,  /* QR_VINT */
-	QR_TYPE_BIGINT,    /* QR_VINT */
-	QR_TYPE_BOOLEAN,   /* QR_VBOOL */
-	QR_TYPE_STRING,    /* QR_VTEXT; VARCHAR(length) */
-	QR_TYPE_TEXT,      /* QR_VTEXT; unbounded */
-	QR_TYPE_FLOAT,     /* QR_VDOUBLE */
-	QR_TYPE_DOUBLE,    /* QR_VDOUBLE */
-	QR_TYPE_NUMERIC,   /* QR_VNUMERIC (exact decimal text) */
-	QR_TYPE_DATE,      /* QR_VDATE */
-	QR_TYPE_TIME,      /* QR_VTIME */
-	QR_TYPE_DATETIME,  /* QR_VDATETIME */
-	QR_TYPE_INTERVAL,  /* QR_VINT: microseconds */
-	QR_TYPE_BINARY,    /* QR_VBLOB (SQLAlchemy's LargeBinary) */
-	QR_TYPE_ENUM,      /* QR_VTEXT, one of the labels */
-	QR_TYPE_JSON,      /* QR_VTEXT holding a JSON document */
-	QR_TYPE_UUID,      /* QR_VTEXT "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
+	QR_TYPE_NULL = 0, /* no type known (SQLAlchemy's NullType) */
+	QR_TYPE_INTEGER,  /* C value: QR_VINT */
+	QR_TYPE_SMALLINT, /* QR_VINT */
+	QR_TYPE_BIGINT,   /* QR_VINT */
+	QR_TYPE_BOOLEAN,  /* QR_VBOOL */
+	QR_TYPE_STRING,   /* QR_VTEXT; VARCHAR(length) */
+	QR_TYPE_TEXT,     /* QR_VTEXT; unbounded */
+	QR_TYPE_FLOAT,    /* QR_VDOUBLE */
+	QR_TYPE_DOUBLE,   /* QR_VDOUBLE */
+	QR_TYPE_NUMERIC,  /* QR_VNUMERIC (exact decimal text) */
+	QR_TYPE_DATE,     /* QR_VDATE */
+	QR_TYPE_TIME,     /* QR_VTIME */
+	QR_TYPE_DATETIME, /* QR_VDATETIME */
+	QR_TYPE_INTERVAL, /* QR_VINT: microseconds */
+	QR_TYPE_BINARY,   /* QR_VBLOB (SQLAlchemy's LargeBinary) */
+	QR_TYPE_ENUM,     /* QR_VTEXT, one of the labels */
+	QR_TYPE_JSON,     /* QR_VTEXT holding a JSON document */
+	QR_TYPE_UUID,     /* QR_VTEXT "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
 	QR_TYPE_KIND_COUNT
 } qr_type_kind;
 
@@ -56,12 +56,12 @@ typedef struct qr_type_decorator qr_type_decorator;
 
 typedef struct qr_type {
 	qr_type_kind kind;
-	int length;         /* STRING: VARCHAR(length); 0 for none */
-	int precision;      /* NUMERIC(precision, scale); 0 for none */
+	int length;    /* STRING: VARCHAR(length); 0 for none */
+	int precision; /* NUMERIC(precision, scale); 0 for none */
 	int scale;
-	bool timezone;      /* DATETIME / TIME: WITH TIME ZONE */
-	const char *name;   /* ENUM: the type's name (PostgreSQL CREATE
-			     * TYPE ... AS ENUM); may be NULL elsewhere */
+	bool timezone;             /* DATETIME / TIME: WITH TIME ZONE */
+	const char *name;          /* ENUM: the type's name (PostgreSQL CREATE
+				    * TYPE ... AS ENUM); may be NULL elsewhere */
 	const char *const *labels; /* ENUM: NULL-terminated labels */
 	const qr_type_decorator *decorator; /* user-defined: see below */
 } qr_type;
@@ -81,8 +81,7 @@ typedef struct qr_type {
 #define QR_TIME QR_TYPE_(QR_TYPE_TIME)
 #define QR_TIME_TZ ((qr_type){.kind = QR_TYPE_TIME, .timezone = true})
 #define QR_DATETIME QR_TYPE_(QR_TYPE_DATETIME)
-#define QR_DATETIME_TZ                                                       \
-	((qr_type){.kind = QR_TYPE_DATETIME, .timezone = true})
+#define QR_DATETIME_TZ ((qr_type){.kind = QR_TYPE_DATETIME, .timezone = true})
 #define QR_INTERVAL QR_TYPE_(QR_TYPE_INTERVAL)
 #define QR_BINARY QR_TYPE_(QR_TYPE_BINARY)
 #define QR_JSON QR_TYPE_(QR_TYPE_JSON)
@@ -148,8 +147,8 @@ typedef int (*qr_convert_fn)(qr_value *out, const qr_value *in,
  * passed to the callbacks too.
  */
 struct qr_type_decorator {
-	const char *name;        /* for messages, e.g. "CommaList" */
-	qr_type impl;            /* the underlying type; not a decorator */
+	const char *name; /* for messages, e.g. "CommaList" */
+	qr_type impl;     /* the underlying type; not a decorator */
 	qr_convert_fn process_bind;
 	qr_convert_fn process_result;
 	void *userdata;

@@ -66,6 +66,11 @@ struct qr_dialect {
 	/* Schema reflection queries (quarry/sys/reflect.h); NULL: none. */
 	const struct qr_reflector *reflector;
 	/* Fields appended by later API versions go below; never reorder. */
+
+	/* The SQL compiler's overrides for this dialect (private to the
+	 * built-in dialects: core/sql/compiler.h); NULL: the default
+	 * compiler, which renders SQLAlchemy's generic SQL. */
+	const struct qr_compiler_overrides *compiler;
 };
 
 typedef struct qr_module {

@@ -1,0 +1,418 @@
+/*
+ * cache.c - the compiled cache: compiled forms keyed by statement
+ * structure (bound values excluded) and dialect, in a bounded LRU shared
+ * by the process (a mutex guards it), as SQLAlchemy 1.4+ caches.
+ *
+ * The key is a serialisation of the tree: kinds, operators, names, types
+ * and children; schema objects by identity (a serial number per table);
+ * a node met again by back-reference (so sharing shows); bind values
+ * left out. The same walk lists the statement's bind nodes in order, and
+ * each compiled slot remembers the index of its bind, so a cached form
+ * is re-instantiated with the values of the statement at hand.
+ */
+#include "compiler.h"
+
+#include "../mem.h"
+#include "../schema/schema_internal.h"
+
+#include <quarry/compiler.h>
+#include <quarry/sys/error.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- keys --------------------------------------------------------------- */
+
+typedef struct keyer {
+	qr_strbuf b;
+	const qr_node **seen; /* every non-pinned node met, in order */
+	size_t nseen, seencap;
+	const qr_node **binds;
+	size_t nbinds, bindcap;
+	bool cacheable;
+} keyer;
+
+static void put_u64(keyer *k, uint64_t v)
+{
+	qr_strbuf__put(&k->b, (const char *)&v, sizeof(v));
+}
+
+static void put_str(keyer *k, const char *s)
+{
+	if (!s) {
+		put_u64(k, UINT64_MAX);
+		return;
+	}
+	size_t n = strlen(s);
+	put_u64(k, n);
+	qr_strbuf__put(&k->b, s, n);
+}
+
+static void put_type(keyer *k, const qr_type *t)
+{
+	put_u64(k, (uint64_t)t->kind);
+	put_u64(k, (uint64_t)(int64_t)t->length);
+	put_u64(k, (uint64_t)(int64_t)t->precision);
+	put_u64(k, (uint64_t)(int64_t)t->scale);
+	put_u64(k, t->timezone);
+	put_u64(k, (uint64_t)(uintptr_t)t->decorator);
+	put_str(k, t->name);
+	for (size_t i = 0; t->labels && t->labels[i]; i++)
+		put_str(k, t->labels[i]);
+	put_u64(k, UINT64_MAX - 1);
+}
+
+static size_t seen_index(const keyer *k, const qr_node *n)
+{
+	for (size_t i = 0; i < k->nseen; i++) {
+		if (k->seen[i] == n)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+static void key_node(keyer *k, const qr_node *n)
+{
+	if (!n) {
+		qr_strbuf__putc(&k->b, 'N');
+		return;
+	}
+	if (n->kind == QR_NODE_TABLE) {
+		qr_strbuf__putc(&k->b, 'T');
+		put_u64(k, qr_table__def(n)->serial);
+		return;
+	}
+	if (n->kind == QR_NODE_COLUMN && n->pinned) {
+		const qr_column_def *d = n->ext;
+		qr_strbuf__putc(&k->b, 'C');
+		put_u64(k, qr_table__def(d->table)->serial);
+		put_u64(k, d->index);
+		put_u64(k, (uint64_t)n->type.kind);
+		return;
+	}
+	if (n->kind == QR_NODE_DDL || n->kind == QR_NODE_CONSTRAINT ||
+	    n->kind == QR_NODE_INDEX) {
+		k->cacheable = false;
+		return;
+	}
+	size_t at = seen_index(k, n);
+	if (at != SIZE_MAX) {
+		qr_strbuf__putc(&k->b, 'R');
+		put_u64(k, at);
+		return;
+	}
+	if (qr_mem__grow((void **)&k->seen, &k->seencap, k->nseen + 1,
+			 sizeof(*k->seen), "cache key")) {
+		k->cacheable = false;
+		return;
+	}
+	k->seen[k->nseen++] = n;
+	qr_strbuf__putc(&k->b, 'K');
+	put_u64(k, (uint64_t)n->kind);
+	if (n->kind == QR_NODE_TEXT) {
+		put_str(k, n->u.text.sql);
+		return;
+	}
+	if (n->kind == QR_NODE_BIND) {
+		if (qr_mem__grow((void **)&k->binds, &k->bindcap, k->nbinds + 1,
+				 sizeof(*k->binds), "cache key")) {
+			k->cacheable = false;
+			return;
+		}
+		k->binds[k->nbinds++] = n;
+	} else {
+		put_u64(k, (uint64_t)n->ival);
+	}
+	put_u64(k, (uint64_t)(int64_t)n->op);
+	put_u64(k, n->flags);
+	put_str(k, n->name);
+	put_str(k, n->str);
+	put_type(k, &n->type);
+	put_u64(k, n->nkids);
+	for (size_t i = 0; i < n->nkids; i++)
+		key_node(k, n->kids[i]);
+}
+
+/* ---- the LRU --------------------------------------------------------------
+ */
+
+typedef struct entry {
+	uint64_t hash;
+	const qr_dialect *dialect;
+	char *key;
+	size_t keylen;
+	qr_compiled *compiled;
+	struct entry *prev, *next; /* LRU: head is most recent */
+	struct entry *chain;       /* hash bucket */
+} entry;
+
+#define NBUCKETS 1024
+
+static struct {
+	pthread_mutex_t lock;
+	entry *buckets[NBUCKETS];
+	entry *head, *tail;
+	size_t size, capacity;
+	uint64_t hits, misses;
+} cache = {PTHREAD_MUTEX_INITIALIZER, {0}, NULL, NULL, 0, 500, 0, 0};
+
+static uint64_t fnv1a(const char *p, size_t n, const void *salt)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uintptr_t)salt;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void lru_unlink(entry *e)
+{
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		cache.head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		cache.tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+static void lru_push_front(entry *e)
+{
+	e->prev = NULL;
+	e->next = cache.head;
+	if (cache.head)
+		cache.head->prev = e;
+	cache.head = e;
+	if (!cache.tail)
+		cache.tail = e;
+}
+
+static void bucket_remove(entry *e)
+{
+	entry **pp = &cache.buckets[e->hash % NBUCKETS];
+	while (*pp && *pp != e)
+		pp = &(*pp)->chain;
+	if (*pp)
+		*pp = e->chain;
+}
+
+static void evict(entry *e)
+{
+	lru_unlink(e);
+	bucket_remove(e);
+	qr_compiled_free(e->compiled);
+	free(e->key);
+	free(e);
+	cache.size--;
+}
+
+static void shrink_to(size_t n)
+{
+	while (cache.size > n && cache.tail)
+		evict(cache.tail);
+}
+
+void qr_compile_cache_stats_get(qr_compile_cache_stats *out)
+{
+	if (!out)
+		return;
+	pthread_mutex_lock(&cache.lock);
+	out->hits = cache.hits;
+	out->misses = cache.misses;
+	out->size = cache.size;
+	out->capacity = cache.capacity;
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void qr_compile_cache_set_capacity(size_t n)
+{
+	pthread_mutex_lock(&cache.lock);
+	cache.capacity = n;
+	shrink_to(n);
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void qr_compile_cache_clear(void)
+{
+	pthread_mutex_lock(&cache.lock);
+	shrink_to(0);
+	cache.hits = cache.misses = 0;
+	pthread_mutex_unlock(&cache.lock);
+}
+
+/* ---- instantiation ---------------------------------------------------------
+ */
+
+/* A new compiled form: the template's SQL and slots, with the values of
+ * the statement whose binds are given. */
+static qr_compiled *instantiate(const qr_compiled *t,
+				const qr_node *const *binds, size_t nbinds)
+{
+	char *sql = qr_mem__strndup(t->sql, t->sql_len);
+	qr_bindslot *slots = qr_mem__calloc(t->nslots ? t->nslots : 1,
+					    sizeof(*slots), "parameters");
+	if (!sql || !slots) {
+		free(sql);
+		free(slots);
+		return NULL;
+	}
+	for (size_t i = 0; i < t->nslots; i++) {
+		const qr_bindslot *ts = &t->slots[i];
+		qr_bindslot *s = &slots[i];
+		s->name = qr_mem__strdup(ts->name);
+		s->type = ts->type;
+		s->expanding = ts->expanding;
+		s->default_fn = ts->default_fn;
+		s->default_arg = ts->default_arg;
+		s->bind_index = ts->bind_index;
+		const qr_value *v = NULL;
+		if (ts->bind_index != SIZE_MAX && ts->bind_index < nbinds) {
+			const qr_node *b = binds[ts->bind_index];
+			if (b->flags & QR_NF_BIND_VALUE)
+				v = &b->value;
+		} else if (ts->has_value) {
+			v = &ts->value;
+		}
+		char *storage;
+		if (!s->name || (v && qr_value__copy(&s->value, v, &storage))) {
+			for (size_t k = 0; k <= i; k++)
+				qr_bindslot__clear(&slots[k]);
+			free(slots);
+			free(sql);
+			return NULL;
+		}
+		s->has_value = v != NULL;
+	}
+	qr_compiled *c =
+		qr_compiled__new(t->dialect, sql, t->sql_len, slots, t->nslots);
+	if (!c)
+		return NULL;
+	c->returns_rows = t->returns_rows;
+	c->is_ddl = t->is_ddl;
+	c->is_dml = t->is_dml;
+	if (t->nresult) {
+		c->result_types = qr_mem__alloc(t->nresult * sizeof(qr_type),
+						"result types");
+		if (!c->result_types) {
+			qr_compiled_free(c);
+			return NULL;
+		}
+		memcpy(c->result_types, t->result_types,
+		       t->nresult * sizeof(qr_type));
+		c->nresult = t->nresult;
+	}
+	if (t->npositions) {
+		c->positions =
+			qr_mem__alloc(t->npositions * sizeof(qr_param_pos),
+				      "parameter positions");
+		if (!c->positions) {
+			qr_compiled_free(c);
+			return NULL;
+		}
+		memcpy(c->positions, t->positions,
+		       t->npositions * sizeof(qr_param_pos));
+		c->npositions = t->npositions;
+	}
+	return c;
+}
+
+/* ---- compile through the cache ------------------------------------------- */
+
+int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
+		    const qr_sql_compile_opts *opts)
+{
+	keyer k = {.cacheable = true};
+	size_t capacity;
+
+	*out = NULL;
+	pthread_mutex_lock(&cache.lock);
+	capacity = cache.capacity;
+	pthread_mutex_unlock(&cache.lock);
+	if (capacity == 0 || node->kind == QR_NODE_DDL)
+		return qr_sqlc__compile(out, node, d, opts, NULL, 0);
+
+	key_node(&k, node);
+	if (opts) {
+		for (size_t i = 0; i < opts->nkeys; i++)
+			put_str(&k, opts->column_keys[i]);
+	}
+	if (!k.cacheable || k.b.error) {
+		free(k.seen);
+		free(k.binds);
+		qr_strbuf__free(&k.b);
+		return qr_sqlc__compile(out, node, d, opts, NULL, 0);
+	}
+	uint64_t h = fnv1a(k.b.s, k.b.len, d);
+	qr_compiled *hit = NULL;
+
+	pthread_mutex_lock(&cache.lock);
+	for (entry *e = cache.buckets[h % NBUCKETS]; e; e = e->chain) {
+		if (e->hash == h && e->dialect == d && e->keylen == k.b.len &&
+		    memcmp(e->key, k.b.s, k.b.len) == 0) {
+			hit = qr_compiled__ref(e->compiled);
+			lru_unlink(e);
+			lru_push_front(e);
+			cache.hits++;
+			break;
+		}
+	}
+	if (!hit)
+		cache.misses++;
+	pthread_mutex_unlock(&cache.lock);
+
+	int rc = 0;
+	if (hit) {
+		*out = instantiate(hit, k.binds, k.nbinds);
+		qr_compiled_free(hit);
+		if (!*out)
+			rc = qr_error_oom("compiled statement");
+	} else {
+		rc = qr_sqlc__compile(out, node, d, opts, k.binds, k.nbinds);
+		entry *e = rc ? NULL : calloc(1, sizeof(*e));
+		if (e) {
+			e->hash = h;
+			e->dialect = d;
+			e->keylen = k.b.len;
+			e->key = qr_strbuf__take(&k.b);
+			e->compiled = qr_compiled__ref(*out);
+			if (!e->key) {
+				qr_compiled_free(e->compiled);
+				free(e);
+				e = NULL;
+			}
+		}
+		if (e) {
+			pthread_mutex_lock(&cache.lock);
+			bool present = false;
+			for (entry *x = cache.buckets[h % NBUCKETS]; x;
+			     x = x->chain) {
+				if (x->hash == h && x->dialect == d &&
+				    x->keylen == e->keylen &&
+				    memcmp(x->key, e->key, e->keylen) == 0)
+					present = true;
+			}
+			if (!present && cache.capacity) {
+				e->chain = cache.buckets[h % NBUCKETS];
+				cache.buckets[h % NBUCKETS] = e;
+				lru_push_front(e);
+				cache.size++;
+				shrink_to(cache.capacity);
+				e = NULL;
+			}
+			pthread_mutex_unlock(&cache.lock);
+			if (e) {
+				qr_compiled_free(e->compiled);
+				free(e->key);
+				free(e);
+			}
+		}
+	}
+	free(k.seen);
+	free(k.binds);
+	qr_strbuf__free(&k.b);
+	return rc;
+}

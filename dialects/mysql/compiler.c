@@ -1,0 +1,265 @@
+/*
+ * compiler.c - the MySQL / MariaDB dialect's compiler overrides
+ * (SQLAlchemy's MySQLCompiler, MySQLDDLCompiler and MySQLTypeCompiler).
+ *
+ * concat() for ||, LIMIT offset, count (18446744073709551615 without a
+ * limit), LOCK IN SHARE MODE, UPDATE a, b SET a.x=... and DELETE FROM a
+ * USING a, b, ON DUPLICATE KEY UPDATE with VALUES(col), AUTO_INCREMENT,
+ * BOOL, ENUM('a', 'b'), inline COMMENTs, CAST to CHAR / SIGNED INTEGER.
+ * MySQL has no NULLS FIRST/LAST, FULL OUTER JOIN or RETURNING (refused).
+ */
+#include "sql/compiler.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int mysql_concat(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	return qr_sqlc__binary_func(c, n, "concat", ctx);
+}
+
+static int mysql_limit(qr_sqlc *c, const qr_node *limit, const qr_node *offset,
+		       unsigned ctx)
+{
+	qr_sqlc__puts(c, " \n LIMIT ");
+	if (offset) {
+		qr_sqlc__visit(c, offset, ctx);
+		qr_sqlc__puts(c, ", ");
+		if (!limit)
+			return qr_sqlc__puts(c, "18446744073709551615");
+	}
+	return qr_sqlc__visit(c, limit, ctx);
+}
+
+static int mysql_for_update(qr_sqlc *c, unsigned flags)
+{
+	if (flags & QR_FOR_SHARE)
+		return qr_sqlc__puts(c, " LOCK IN SHARE MODE");
+	qr_sqlc__puts(c, " FOR UPDATE");
+	if (flags & QR_FOR_NOWAIT)
+		qr_sqlc__puts(c, " NOWAIT");
+	if (flags & QR_FOR_SKIP_LOCKED)
+		qr_sqlc__puts(c, " SKIP LOCKED");
+	return c->rc;
+}
+
+static int mysql_literal(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	if (n->op == QR_LIT_TRUE)
+		return qr_sqlc__puts(c, "true");
+	if (n->op == QR_LIT_FALSE)
+		return qr_sqlc__puts(c, "false");
+	return qr_sqlc__visit_literal(c, n, ctx);
+}
+
+static int mysql_unary(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	if (n->op == QR_OP_NULLS_FIRST)
+		return qr_sqlc__unsupported(c, "NULLS FIRST");
+	if (n->op == QR_OP_NULLS_LAST)
+		return qr_sqlc__unsupported(c, "NULLS LAST");
+	return qr_sqlc__visit_unary(c, n, ctx);
+}
+
+static int mysql_update_tables(qr_sqlc *c, const qr_node *table,
+			       const qr_node *const *extra, size_t n)
+{
+	qr_sqlc__from_ref(c, table, 0);
+	for (size_t i = 0; i < n; i++) {
+		qr_sqlc__puts(c, ", ");
+		qr_sqlc__visit(c, extra[i], QR_CTX_ASFROM);
+	}
+	return c->rc;
+}
+
+static int mysql_delete_using(qr_sqlc *c, const qr_node *table,
+			      const qr_node *const *extra, size_t n)
+{
+	qr_sqlc__puts(c, "USING ");
+	qr_sqlc__from_ref(c, table, 0);
+	for (size_t i = 0; i < n; i++) {
+		qr_sqlc__puts(c, ", ");
+		qr_sqlc__visit(c, extra[i], QR_CTX_ASFROM);
+	}
+	return c->rc;
+}
+
+static int mysql_excluded(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	(void)ctx;
+	qr_sqlc__puts(c, "VALUES(");
+	qr_sqlc__ident(c, n->name);
+	return qr_sqlc__puts(c, ")");
+}
+
+static int mysql_type(qr_sqlc *c, const qr_type *t)
+{
+	switch (t->kind) {
+	case QR_TYPE_BOOLEAN:
+		qr_sqlc__puts(c, "BOOL");
+		break;
+	case QR_TYPE_STRING:
+		if (!t->length)
+			return qr_sqlc__fail(c, QR_ECOMPILE,
+					     "VARCHAR requires a length on "
+					     "dialect %s",
+					     c->d->name);
+		return 0;
+	case QR_TYPE_ENUM:
+		qr_sqlc__puts(c, "ENUM(");
+		for (size_t i = 0; t->labels && t->labels[i]; i++) {
+			if (i)
+				qr_sqlc__puts(c, ",");
+			qr_sqlc__string_literal(c, t->labels[i]);
+		}
+		qr_sqlc__puts(c, ")");
+		break;
+	case QR_TYPE_BINARY:
+		qr_sqlc__puts(c, "BLOB");
+		break;
+	default:
+		return 0;
+	}
+	return c->rc ? c->rc : 1;
+}
+
+/* MySQL casts only to a few types: CHAR, SIGNED INTEGER, DECIMAL,
+ * DATE/TIME/DATETIME, BINARY, JSON, FLOAT/DOUBLE; anything else is
+ * rendered without CAST, as SQLAlchemy does. */
+static int mysql_cast(qr_sqlc *c, const qr_type *t, const qr_node *expr)
+{
+	const char *spelled = NULL;
+	char buf[64];
+	switch (t->kind) {
+	case QR_TYPE_INTEGER:
+	case QR_TYPE_SMALLINT:
+	case QR_TYPE_BIGINT:
+		spelled = "SIGNED INTEGER";
+		break;
+	case QR_TYPE_STRING:
+	case QR_TYPE_TEXT:
+	case QR_TYPE_ENUM:
+	case QR_TYPE_UUID:
+		if (t->length && t->kind == QR_TYPE_STRING) {
+			snprintf(buf, sizeof(buf), "CHAR(%d)", t->length);
+			spelled = buf;
+		} else {
+			spelled = "CHAR";
+		}
+		break;
+	case QR_TYPE_NUMERIC:
+		if (t->precision) {
+			snprintf(buf, sizeof(buf), "DECIMAL(%d, %d)",
+				 t->precision, t->scale);
+			spelled = buf;
+		} else {
+			spelled = "DECIMAL";
+		}
+		break;
+	case QR_TYPE_DATE:
+		spelled = "DATE";
+		break;
+	case QR_TYPE_TIME:
+		spelled = "TIME";
+		break;
+	case QR_TYPE_DATETIME:
+		spelled = "DATETIME";
+		break;
+	case QR_TYPE_BINARY:
+		spelled = "BINARY";
+		break;
+	case QR_TYPE_JSON:
+		spelled = "JSON";
+		break;
+	case QR_TYPE_FLOAT:
+		spelled = "FLOAT";
+		break;
+	case QR_TYPE_DOUBLE:
+		spelled = "DOUBLE";
+		break;
+	default:
+		break;
+	}
+	if (!spelled) {
+		qr_sqlc__visit(c, expr, 0);
+		return c->rc ? c->rc : 1;
+	}
+	qr_sqlc__puts(c, "CAST(");
+	qr_sqlc__visit(c, expr, 0);
+	qr_sqlc__puts(c, " AS ");
+	qr_sqlc__puts(c, spelled);
+	qr_sqlc__puts(c, ")");
+	return c->rc ? c->rc : 1;
+}
+
+static int mysql_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
+{
+	(void)pk_inline;
+	qr_sqlc__ident(c, col->name);
+	qr_sqlc__puts(c, " ");
+	qr_sqlc__type_ddl(c, &col->type);
+	if (!qr_column_is_nullable(col))
+		qr_sqlc__puts(c, " NOT NULL");
+	const char *comment = qr_column__comment(col);
+	if (comment) {
+		qr_sqlc__puts(c, " COMMENT ");
+		qr_sqlc__string_literal(c, comment);
+	}
+	if (qr_column_is_autoincrement(col)) {
+		qr_sqlc__puts(c, " AUTO_INCREMENT");
+	} else {
+		char *def = NULL;
+		if (qr_sqlc__server_default(c, col, &def))
+			return -1;
+		if (def) {
+			qr_sqlc__puts(c, " DEFAULT ");
+			qr_sqlc__puts(c, def);
+			free(def);
+		}
+	}
+	return c->rc ? c->rc : 1;
+}
+
+static int mysql_post_create(qr_sqlc *c, const qr_node *table)
+{
+	const char *comment = qr_table__comment(table);
+	if (!comment)
+		return c->rc;
+	qr_sqlc__puts(c, "COMMENT=");
+	return qr_sqlc__string_literal(c, comment);
+}
+
+static int mysql_drop_index(qr_sqlc *c, const qr_node *index)
+{
+	qr_sqlc__puts(c, "DROP INDEX ");
+	qr_sqlc__ident(c, index->name);
+	qr_sqlc__puts(c, " ON ");
+	qr_sqlc__from_ref(c, qr_index__table(index), 0);
+	return c->rc ? c->rc : 1;
+}
+
+const qr_compiler_overrides qr_mysql__compiler = {
+	.visit = {[QR_NODE_LITERAL] = mysql_literal,
+		  [QR_NODE_UNARY] = mysql_unary},
+	.binary = {[QR_OP_CONCAT] = mysql_concat},
+	.limit_clause = mysql_limit,
+	.for_update = mysql_for_update,
+	.update_tables = mysql_update_tables,
+	.delete_using = mysql_delete_using,
+	.update_set_with_table = true,
+	.no_default_values = true,
+	.upsert = qr_sqlc__upsert_on_duplicate,
+	.excluded = mysql_excluded,
+	.cast_type = mysql_cast,
+	.type_ddl = mysql_type,
+	.column_ddl = mysql_column,
+	.post_create_table = mysql_post_create,
+	.drop_index = mysql_drop_index,
+	.has_table_sql = "SELECT table_name FROM information_schema.tables "
+			 "WHERE table_schema = DATABASE() "
+			 "AND table_name = :name",
+	.has_table_schema_sql =
+		"SELECT table_name FROM information_schema.tables "
+		"WHERE table_schema = :schema AND table_name = :name",
+};

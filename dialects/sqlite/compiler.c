@@ -1,0 +1,144 @@
+/*
+ * compiler.c - the SQLite dialect's compiler overrides (SQLAlchemy's
+ * SQLiteCompiler, SQLiteDDLCompiler and SQLiteTypeCompiler).
+ *
+ * LIMIT/OFFSET always carry an OFFSET (LIMIT -1 without a limit, OFFSET 0
+ * without an offset), row locks render nothing, now() is
+ * CURRENT_TIMESTAMP, an empty IN is an empty-set subquery, tuples IN
+ * render as VALUES, RETURNING names columns without their table,
+ * multi-table UPDATE uses FROM (SQLite 3.33+) and multi-table DELETE is
+ * refused.
+ */
+#include "sql/compiler.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int sqlite_limit(qr_sqlc *c, const qr_node *limit, const qr_node *offset,
+			unsigned ctx)
+{
+	if (limit) {
+		qr_sqlc__puts(c, "\n LIMIT ");
+		qr_sqlc__visit(c, limit, ctx);
+	}
+	if (offset) {
+		if (!limit) {
+			qr_sqlc__puts(c, "\n LIMIT ");
+			qr_sqlc__bind_int(c, -1, ctx);
+		}
+		qr_sqlc__puts(c, " OFFSET ");
+		return qr_sqlc__visit(c, offset, ctx);
+	}
+	qr_sqlc__puts(c, " OFFSET ");
+	return qr_sqlc__bind_int(c, 0, ctx);
+}
+
+static int sqlite_for_update(qr_sqlc *c, unsigned flags)
+{
+	(void)flags; /* SQLite has no row locks */
+	return c->rc;
+}
+
+static int sqlite_function(qr_sqlc *c, const qr_node *fn, unsigned ctx)
+{
+	const qr_node *args = fn->kids[QR_FN_ARGS];
+	if (strcmp(fn->name, "now") == 0 && !args)
+		return qr_sqlc__puts(c, "CURRENT_TIMESTAMP") ? -1 : 1;
+	if (strcmp(fn->name, "localtimestamp") == 0 && !args)
+		return qr_sqlc__puts(
+			       c, "DATETIME(CURRENT_TIMESTAMP, \"localtime\")")
+			       ? -1
+			       : 1;
+	if (strcmp(fn->name, "char_length") == 0) {
+		qr_sqlc__puts(c, "length(");
+		if (args)
+			qr_sqlc__visit(c, args, ctx & ~QR_CTX_COLUMNS);
+		return qr_sqlc__puts(c, ")") ? -1 : 1;
+	}
+	return 0;
+}
+
+static int sqlite_distinct_from(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	return qr_sqlc__binary_generic(
+		c, n, n->op == QR_OP_IS_DISTINCT_FROM ? " IS NOT " : " IS ",
+		ctx);
+}
+
+static int sqlite_empty_in(qr_sqlc *c, const qr_node *bin, bool negate)
+{
+	(void)bin;
+	(void)negate;
+	return qr_sqlc__puts(c, "SELECT 1 FROM (SELECT 1) WHERE 1!=1");
+}
+
+static int sqlite_update_from(qr_sqlc *c, const qr_node *const *extra, size_t n)
+{
+	return qr_sqlc__extra_froms(c, "FROM ", extra, n);
+}
+
+static int sqlite_compound(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	if (n->op == QR_SET_INTERSECT_ALL)
+		return qr_sqlc__unsupported(c, "INTERSECT ALL");
+	if (n->op == QR_SET_EXCEPT_ALL)
+		return qr_sqlc__unsupported(c, "EXCEPT ALL");
+	return qr_sqlc__visit_compound(c, n, ctx);
+}
+
+/* A server default that is an expression with non-word characters and
+ * does not start with a quote or parenthesis goes in parentheses. */
+static bool default_needs_parens(const char *d)
+{
+	while (*d == ' ')
+		d++;
+	if (*d == '\'' || *d == '"' || *d == '(')
+		return false;
+	for (const char *p = d; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return true;
+	}
+	return false;
+}
+
+static int sqlite_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
+{
+	(void)pk_inline;
+	char *def = NULL;
+	qr_sqlc__ident(c, col->name);
+	qr_sqlc__puts(c, " ");
+	qr_sqlc__type_ddl(c, &col->type);
+	if (qr_sqlc__server_default(c, col, &def))
+		return -1;
+	if (def) {
+		bool p = default_needs_parens(def);
+		qr_sqlc__puts(c, p ? " DEFAULT (" : " DEFAULT ");
+		qr_sqlc__puts(c, def);
+		if (p)
+			qr_sqlc__puts(c, ")");
+		free(def);
+	}
+	if (!qr_column_is_nullable(col))
+		qr_sqlc__puts(c, " NOT NULL");
+	return c->rc ? c->rc : 1;
+}
+
+const qr_compiler_overrides qr_sqlite__compiler = {
+	.visit = {[QR_NODE_COMPOUND] = sqlite_compound},
+	.binary = {[QR_OP_IS_DISTINCT_FROM] = sqlite_distinct_from,
+		   [QR_OP_IS_NOT_DISTINCT_FROM] = sqlite_distinct_from},
+	.function = sqlite_function,
+	.limit_clause = sqlite_limit,
+	.for_update = sqlite_for_update,
+	.empty_in = sqlite_empty_in,
+	.update_from = sqlite_update_from,
+	.returning_no_table = true,
+	.tuple_in_values = true,
+	.upsert = qr_sqlc__upsert_on_conflict,
+	.column_ddl = sqlite_column,
+	.has_table_sql = "SELECT name FROM sqlite_master "
+			 "WHERE type IN ('table', 'view') AND name = :name",
+	.has_table_schema_sql = "SELECT name FROM pragma_table_list "
+				"WHERE schema = :schema AND name = :name",
+};
