@@ -8,13 +8,19 @@
 #define QUARRY_H
 
 #include "quarry/common.h"
+#include "quarry/compiler.h"
 #include "quarry/connection.h"
+#include "quarry/dml.h"
 #include "quarry/engine.h"
 #include "quarry/error.h"
+#include "quarry/expr.h"
 #include "quarry/params.h"
 #include "quarry/pool.h"
 #include "quarry/result.h"
+#include "quarry/schema.h"
+#include "quarry/select.h"
 #include "quarry/statement.h"
+#include "quarry/types.h"
 #include "quarry/url.h"
 #include "quarry/value.h"
 
