@@ -85,3 +85,22 @@ char *qr_reflect__action(const char *action, int *rc)
 				   "out of memory reflecting a table");
 	return dup;
 }
+
+qr_params *qr_reflect__params(const char *schema, const char *name)
+{
+	qr_params *p = qr_params_new();
+	if (p && ((schema ? qr_params_text(p, "schema", schema)
+			  : qr_params_null(p, "schema")) ||
+		  (name && qr_params_text(p, "name", name)))) {
+		qr_params_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int qr_reflect__add_name(const qr_row *row, void *userdata)
+{
+	const char *name;
+	int rc = qr_row_text(row, 0, &name);
+	return rc ? rc : qr_strings_add(userdata, name);
+}

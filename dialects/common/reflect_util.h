@@ -26,6 +26,13 @@ int qr_reflect__each_row(qr_conn *conn, const char *sql,
 			 const qr_params *params, qr_reflect_row_fn fn,
 			 void *userdata);
 
+/* Parameters "schema" (NULL: SQL NULL, the default schema) and, when
+ * name is not NULL, "name"; NULL on out-of-memory. */
+qr_params *qr_reflect__params(const char *schema, const char *name);
+
+/* A qr_reflect_row_fn appending column 0 to the qr_strings userdata. */
+int qr_reflect__add_name(const qr_row *row, void *userdata);
+
 /* Maps a referential action to the reflected form: NULL for the
  * database's default (NO ACTION / RESTRICT), else a copy. */
 char *qr_reflect__action(const char *action, int *rc);

@@ -15,25 +15,6 @@
 
 #define SCHEMA_SQL "COALESCE(CAST(:schema AS NAME), current_schema())"
 
-static int add_name(const qr_row *row, void *userdata)
-{
-	const char *name;
-	int rc = qr_row_text(row, 0, &name);
-	return rc ? rc : qr_strings_add(userdata, name);
-}
-
-static qr_params *schema_params(const char *schema, const char *name)
-{
-	qr_params *p = qr_params_new();
-	if (p && ((schema ? qr_params_text(p, "schema", schema)
-			  : qr_params_null(p, "schema")) ||
-		  (name && qr_params_text(p, "name", name)))) {
-		qr_params_free(p);
-		return NULL;
-	}
-	return p;
-}
-
 static int pg_names(qr_conn *conn, const char *schema, bool views,
 		    qr_strings *out)
 {
@@ -45,10 +26,10 @@ static int pg_names(qr_conn *conn, const char *schema, bool views,
 				  "JOIN pg_catalog.pg_namespace n ON n.oid = "
 				  "c.relnamespace WHERE n.nspname = " SCHEMA_SQL
 				  " AND c.relkind IN ('r', 'p', 'f')";
-	qr_params *p = schema_params(schema, NULL);
+	qr_params *p = qr_reflect__params(schema, NULL);
 	if (!p)
 		return QR_ENOMEM;
-	int rc = qr_reflect__each_row(conn, sql, p, add_name, out);
+	int rc = qr_reflect__each_row(conn, sql, p, qr_reflect__add_name, out);
 	qr_params_free(p);
 	return rc;
 }
@@ -242,7 +223,7 @@ static int pg_table(qr_conn *conn, const char *schema, const char *name,
 		    qr_reflected_table *t)
 {
 	table_ctx ctx = {t, 0};
-	qr_params *p = schema_params(schema, name);
+	qr_params *p = qr_reflect__params(schema, name);
 	int rc;
 	if (!p)
 		return QR_ENOMEM;
