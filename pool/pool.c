@@ -408,7 +408,8 @@ static int prepare(qr_pool *p, qr_pooled *h, bool exclusive, bool ping)
  * what prepare() must do. */
 static int acquire(qr_pool *p, qr_pooled *h, bool *exclusive, bool *ping)
 {
-	double deadline = qr_pool__now() + p->cfg.settings.timeout;
+	double now = qr_pool__now();
+	double deadline = now + p->cfg.settings.timeout;
 	qr_driver_conn *old = NULL;
 	uint64_t old_id = 0;
 	double old_created = 0;
@@ -453,9 +454,9 @@ static int acquire(qr_pool *p, qr_pooled *h, bool *exclusive, bool *ping)
 					   deadline);
 			if (w == ETIMEDOUT)
 				last_try = true;
+			now = qr_pool__now();
 			continue;
 		}
-		double now = qr_pool__now();
 		int why = stale(p, rec, now);
 		if (why != FRESH_ENOUGH && rec->holders > 0) {
 			/* Shared and stale: replace it for new checkouts;
