@@ -66,8 +66,27 @@ bool qr_conn_in_transaction(const qr_conn *conn)
 static void end_transaction(qr_conn *c)
 {
 	c->in_tx = false;
+	c->tx_work = false;
+	c->tx_lost = false;
 	c->tx_generation++;
 	c->savepoint_depth = 0;
+}
+
+/*
+ * After a disconnect in the middle of a transaction that had done work,
+ * that work is gone with the server's transaction. Reconnecting at once
+ * would run the next statements in a new transaction, and a commit would
+ * save them as if they were the whole: so, as SQLAlchemy does
+ * (PendingRollbackError), the connection refuses statements and commit
+ * until the program rolls back.
+ */
+static int lost_tx_error(void)
+{
+	return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+			    "Can't reconnect until invalid transaction is "
+			    "rolled back: the connection was lost in the "
+			    "middle of a transaction, whose work is gone; "
+			    "call rollback before going on");
 }
 
 int qr_conn__failed(qr_conn *c, int rc, const char *sql)
@@ -78,8 +97,12 @@ int qr_conn__failed(qr_conn *c, int rc, const char *sql)
 		/* As SQLAlchemy does: connections opened before this one are
 		 * suspect too (a server restart) and get replaced. */
 		qr_pool__invalidate(c->engine->pool, c->pooled, true, true);
-		/* The server's transaction died with the connection. */
-		end_transaction(c);
+		/* The server's transaction died with the connection: if it
+		 * had done work, the program must know (lost_tx_error). */
+		if (c->in_tx && c->tx_work)
+			c->tx_lost = true;
+		else
+			end_transaction(c);
 	}
 	return rc;
 }
@@ -102,6 +125,8 @@ static int usable(qr_conn *c)
 	if (!c->pooled)
 		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
 				    "This connection is closed");
+	if (c->tx_lost)
+		return lost_tx_error();
 	if (!c->pooled->invalidated)
 		return 0;
 	qr_pooled *fresh;
@@ -252,6 +277,7 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 			rc = qr_conn__failed(c, rc, cp->sql);
 		} else {
 			qr_result *res = NULL;
+			c->tx_work = c->in_tx;
 			rc = qr_result__new(&res, c, cur);
 			if (rc == 0 && out)
 				*out = res;
@@ -314,6 +340,8 @@ static int run_control(qr_conn *c, const char *sql)
 	qr_driver_cursor *cur = NULL;
 	int rc;
 
+	if (c->tx_lost)
+		return lost_tx_error();
 	if (c->active && (rc = qr_result__detach(c->active)))
 		return rc;
 	qr_engine__echo(c->engine, "%s", sql);
@@ -334,6 +362,8 @@ static int finish(qr_conn *c, bool commit)
 	if (!c->pooled)
 		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
 				    "This connection is closed");
+	if (c->tx_lost && commit)
+		return lost_tx_error(); /* the work is gone: never "saved" */
 	if (!c->in_tx)
 		return 0;
 	if (c->pooled->invalidated) {
@@ -453,8 +483,14 @@ static int tx_end(qr_tx *tx, bool commit)
 				    "This transaction is inactive");
 	}
 	tx->active = false;
-	if (tx->depth == 0)
-		return finish(tx->conn, commit);
+	if (tx->depth == 0) {
+		int rc = finish(tx->conn, commit);
+		/* A failed COMMIT leaves the transaction to be rolled back,
+		 * through this block too (qr_tx_rollback, qr_tx_free). */
+		if (rc && commit && tx->conn->in_tx)
+			tx->active = true;
+		return rc;
+	}
 	/* Ending a savepoint ends the ones inside it. */
 	tx->conn->savepoint_depth = tx->depth - 1;
 	snprintf(sql, sizeof(sql),

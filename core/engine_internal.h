@@ -32,6 +32,9 @@ struct qr_conn {
 	int savepoint_depth;    /* open savepoints */
 	qr_tx *outer;           /* the explicit outer tx, if any */
 	qr_result *active;      /* result whose cursor is still open */
+	bool tx_work;           /* a statement succeeded in this tx */
+	bool tx_lost; /* a disconnect ended a tx that had done work: until
+			 rollback, nothing runs and commit fails */
 };
 
 struct qr_tx {

@@ -100,6 +100,8 @@ qr_errclass qr_mysql__classify(unsigned err, const char *sqlstate,
 	case 1290: /* ER_OPTION_PREVENTS_STATEMENT */
 	case 1317: /* ER_QUERY_INTERRUPTED */
 	case 1792: /* ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION */
+	case 1969: /* MariaDB: ER_STATEMENT_TIMEOUT (max_statement_time) */
+	case 3024: /* MySQL: ER_QUERY_TIMEOUT (max_execution_time) */
 		return QR_ECLASS_OPERATIONAL;
 	case 1235: /* ER_NOT_SUPPORTED_YET */
 	case 1295: /* ER_UNSUPPORTED_PS */
