@@ -8,6 +8,7 @@
 #include "params_internal.h"
 #include "repr.h"
 #include "sql/node.h"
+#include "sql/typeconv.h"
 
 #include <quarry/sys/error.h>
 
@@ -29,9 +30,14 @@ int qr_engine_connect_at(qr_conn **out, qr_engine *engine, const char *file,
 	qr_conn *c = qr_mem__calloc(1, sizeof(*c), "connection");
 	if (!c)
 		return QR_ENOMEM;
+	if (!(c->scratch = qr_scratch__new())) {
+		free(c);
+		return QR_ENOMEM;
+	}
 	qr_pool_site site = {file, line, func};
 	int rc = qr_pool__checkout(engine->pool, &c->pooled, &site);
 	if (rc) {
+		qr_scratch__free(c->scratch);
 		free(c);
 		return rc;
 	}
@@ -184,7 +190,7 @@ static void echo_statement(qr_conn *c, const qr_compiled *cp,
  * slot's name is looked up once, then found in every row by its interned
  * index, trying first where row 0 holds it. */
 static int gather_params(const qr_compiled *cp, const qr_params *params,
-			 size_t nrows, qr_value *values)
+			 size_t nrows, qr_value *values, qr_scratch *scratch)
 {
 	int stack_idx[16];
 	size_t stack_hint[16];
@@ -222,6 +228,15 @@ static int gather_params(const qr_compiled *cp, const qr_params *params,
 					: NULL;
 			if (!v && s->has_value)
 				v = &s->value;
+			if (!v && s->default_fn) {
+				/* A column default computed per row. */
+				qr_value *dst = &values[r * cp->nslots + i];
+				rc = s->default_fn(dst, scratch,
+						   s->default_arg);
+				if (rc)
+					goto done;
+				continue;
+			}
 			if (!v) {
 				qr_error_set(
 					QR_EPARAM, QR_ECLASS_INVALID_REQUEST,
@@ -244,6 +259,29 @@ done:
 	return rc;
 }
 
+/* Converts parameter values into the dialect's storage form for their
+ * SQL types (SQLAlchemy's bind processors: datetimes as text and
+ * booleans as 0/1 on SQLite, ...). */
+static int bind_types(const qr_compiled *cp, qr_value *values, size_t nrows,
+		      qr_scratch *scratch)
+{
+	for (size_t i = 0; i < cp->nslots; i++) {
+		const qr_type *t = &cp->slots[i].type;
+		if (t->kind == QR_TYPE_NULL && !t->decorator)
+			continue;
+		for (size_t r = 0; r < nrows; r++) {
+			qr_value *v = &values[r * cp->nslots + i];
+			qr_value out;
+			int rc =
+				qr_type__bind(cp->dialect, t, v, &out, scratch);
+			if (rc)
+				return rc;
+			*v = out;
+		}
+	}
+	return 0;
+}
+
 /* Runs a compiled statement; *out gets a result or NULL. */
 static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	       const qr_params *params, double compile_secs)
@@ -264,7 +302,10 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		if (!values)
 			return QR_ENOMEM;
 	}
-	rc = gather_params(cp, params, nrows, values);
+	qr_scratch__reset(c->scratch);
+	rc = gather_params(cp, params, nrows, values, c->scratch);
+	if (rc == 0)
+		rc = bind_types(cp, values, nrows, c->scratch);
 	if (rc == 0)
 		rc = ensure_begun(c);
 	if (rc == 0) {
@@ -279,6 +320,8 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 			qr_result *res = NULL;
 			c->tx_work = c->in_tx;
 			rc = qr_result__new(&res, c, cur);
+			if (rc == 0 && cp->nresult)
+				rc = qr_result__set_types(res, cp);
 			if (rc == 0 && out)
 				*out = res;
 			else
@@ -312,7 +355,7 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 
 	double t0 = qr_pool__now();
 	qr_compiled *cp = NULL;
-	rc = qr_compile__node(&cp, stmt, conn->engine->dialect);
+	rc = qr_compile__exec(&cp, stmt, conn->engine->dialect, params);
 	if (rc)
 		return rc;
 	rc = run(out, conn, cp, params, qr_pool__now() - t0);
@@ -573,6 +616,7 @@ void qr_conn_free(qr_conn *conn)
 		qr_pool__checkin(conn->engine->pool, conn->pooled, was_reset);
 		conn->pooled = NULL;
 	}
+	qr_scratch__free(conn->scratch);
 	free(conn);
 	qr_error__restore(&saved);
 }

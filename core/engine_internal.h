@@ -23,16 +23,18 @@ struct qr_engine {
 
 struct qr_conn {
 	qr_engine *engine;
-	qr_pooled *pooled;      /* NULL once closed */
-	bool in_tx;             /* a BEGIN is in effect */
-	bool autocommit;        /* isolation AUTOCOMMIT: never begin */
-	bool isolation_changed; /* reset the level at checkin */
-	unsigned tx_generation; /* bumps when the outer tx ends */
-	int savepoint_seq;      /* names sa_savepoint_<n> */
-	int savepoint_depth;    /* open savepoints */
-	qr_tx *outer;           /* the explicit outer tx, if any */
-	qr_result *active;      /* result whose cursor is still open */
-	bool tx_work;           /* a statement succeeded in this tx */
+	qr_pooled *pooled;          /* NULL once closed */
+	bool in_tx;                 /* a BEGIN is in effect */
+	bool autocommit;            /* isolation AUTOCOMMIT: never begin */
+	bool isolation_changed;     /* reset the level at checkin */
+	unsigned tx_generation;     /* bumps when the outer tx ends */
+	int savepoint_seq;          /* names sa_savepoint_<n> */
+	int savepoint_depth;        /* open savepoints */
+	qr_tx *outer;               /* the explicit outer tx, if any */
+	qr_result *active;          /* result whose cursor is still open */
+	struct qr_scratch *scratch; /* converted parameter bytes, reset at
+				     * every execution */
+	bool tx_work;               /* a statement succeeded in this tx */
 	bool tx_lost; /* a disconnect ended a tx that had done work: until
 			 rollback, nothing runs and commit fails */
 };
@@ -80,7 +82,18 @@ struct qr_result {
 	/* Buffering the rest of the rows failed (qr_result__detach): after
 	 * the rows it kept, next() reports this code, never a short end. */
 	int lost_rows;
+	/* Result processing (SQLAlchemy's result processors): the SQL type
+	 * of the first nresult columns, from the compiled statement; each
+	 * fetched value is converted from the dialect's storage form. The
+	 * converted bytes live in scratch, reset at every row. */
+	const qr_dialect *dialect;
+	qr_type *result_types; /* owned, bare types */
+	size_t nresult;
+	struct qr_scratch *scratch;
 };
+
+/* Gives a result the statement's result column types (copied). */
+int qr_result__set_types(qr_result *result, const qr_compiled *compiled);
 
 /* Buffers the rest of a result's rows and closes its cursor, so another
  * statement can run on the connection. */

@@ -6,6 +6,7 @@
 #include "engine_internal.h"
 #include "mem.h"
 #include "repr.h"
+#include "sql/typeconv.h"
 
 #include <quarry/sys/error.h>
 
@@ -182,11 +183,57 @@ const qr_row *qr_rowset_row(const qr_rowset *set, size_t i)
 /* ---- fetching -------------------------------------------------------- */
 
 /* Fetches the next row from the cursor into current_values. */
+int qr_result__set_types(qr_result *r, const qr_compiled *cp)
+{
+	size_t n = cp->nresult < r->ncols ? cp->nresult : r->ncols;
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any = any || cp->result_types[i].kind != QR_TYPE_NULL;
+	if (!any)
+		return 0; /* nothing to convert: the fast path stays */
+	r->result_types = qr_mem__alloc(n * sizeof(qr_type), "result types");
+	r->scratch = qr_scratch__new();
+	if (!r->result_types || !r->scratch)
+		return QR_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		r->result_types[i] = qr_type__bare(&cp->result_types[i]);
+	r->nresult = n;
+	r->dialect = cp->dialect;
+	return 0;
+}
+
+/* Converts the streaming row's values from the dialect's storage form
+ * into the application's (booleans stored as 0/1, datetimes as text on
+ * SQLite, ...), per result column type. */
+static int process_row(qr_result *r)
+{
+	qr_scratch__reset(r->scratch);
+	for (size_t i = 0; i < r->nresult; i++) {
+		if (r->result_types[i].kind == QR_TYPE_NULL)
+			continue;
+		qr_value out;
+		int rc = qr_type__result(r->dialect, &r->result_types[i],
+					 &r->current_values[i], &out,
+					 r->scratch);
+		if (rc)
+			return rc;
+		r->current_values[i] = out;
+	}
+	return 0;
+}
+
 static int fetch_raw(qr_result *r)
 {
 	if (!r->cursor)
 		return 0;
 	int rc = r->driver->fetch(r->cursor, r->current_values);
+	if (rc > 0 && r->nresult) {
+		int prc = process_row(r);
+		if (prc) {
+			close_cursor(r);
+			return prc;
+		}
+	}
 	if (rc < 0) {
 		if (r->conn)
 			qr_conn__failed(r->conn, rc, NULL);
@@ -387,6 +434,8 @@ void qr_result_free(qr_result *r)
 	free(r->names);
 	free(r->types);
 	free(r->current_values);
+	free(r->result_types);
+	qr_scratch__free(r->scratch);
 	qr_rowset_free(r->buffer);
 	free(r);
 }

@@ -110,6 +110,32 @@ int qr_compile__node(qr_compiled **out, const qr_node *node,
 	}
 }
 
+int qr_compile__exec(qr_compiled **out, const qr_node *node,
+		     const qr_dialect *dialect, const qr_params *params)
+{
+	const char *stack_keys[32];
+	const char **keys = stack_keys;
+	size_t n = params ? qr_params_count(params, 0) : 0;
+
+	/* INSERT and UPDATE name the columns the parameters give
+	 * (SQLAlchemy's column_keys); other statements ignore them. */
+	if (n == 0 ||
+	    (node->kind != QR_NODE_INSERT && node->kind != QR_NODE_UPDATE))
+		return qr_compile__node(out, node, dialect);
+	if (n > sizeof(stack_keys) / sizeof(stack_keys[0])) {
+		keys = qr_mem__alloc(n * sizeof(*keys), "column keys");
+		if (!keys)
+			return QR_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		keys[i] = qr_params_name_at(params, 0, i);
+	qr_sql_compile_opts opts = {keys, n};
+	int rc = qr_sql__compile(out, node, dialect, &opts);
+	if (keys != stack_keys)
+		free(keys);
+	return rc;
+}
+
 int qr_compile(qr_compiled **out, const qr_stmt *stmt, const char *dialect)
 {
 	const qr_dialect *d;

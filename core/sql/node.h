@@ -23,6 +23,7 @@
 
 #include "compiled.h"
 
+#include <quarry/params.h>
 #include <quarry/statement.h>
 #include <quarry/sys/dialect.h>
 #include <quarry/types.h>
@@ -184,6 +185,11 @@ const char *qr_node__kind_name(qr_node_kind kind);
  * the dispatch. */
 int qr_compile__node(qr_compiled **out, const qr_node *node,
 		     const qr_dialect *dialect);
+
+/* Compiles a statement for execution with params: INSERT and UPDATE name
+ * the columns of the parameters' first row (SQLAlchemy's column_keys). */
+int qr_compile__exec(qr_compiled **out, const qr_node *node,
+		     const qr_dialect *dialect, const qr_params *params);
 
 /* Compiles a TEXT node for dialect into a new qr_compiled. */
 int qr_text__compile(qr_compiled **out, const qr_node *node,
