@@ -14,6 +14,7 @@
 #include "quarry/engine.h"
 #include "quarry/error.h"
 #include "quarry/expr.h"
+#include "quarry/orm.h"
 #include "quarry/params.h"
 #include "quarry/pool.h"
 #include "quarry/result.h"

@@ -1,0 +1,600 @@
+/*
+ * orm_tutorial.c - SQLAlchemy's Object Relational Tutorial, steps 1 to 8,
+ * in C with quarry: connect, declare a mapping, create the schema, make
+ * an instance, open a session, add and update, roll back, query.
+ *
+ *   orm_tutorial [URL] [-q]
+ *
+ * URL defaults to sqlite:///:memory:. The SQL sent is echoed on stderr
+ * (the tutorial's echo=True) unless -q is given; the results are printed
+ * on stdout in the tutorial's repr format.
+ */
+#include <quarry.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- step 2: declare a mapping ------------------------------------------ */
+
+typedef struct User {
+	int64_t id;
+	char *name;
+	char *fullname;
+	char *password;
+} User;
+
+QR_MAPPING(User, "users", QR_FIELD(User, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(User, name, qr_string(50)),
+	   QR_FIELD(User, fullname, qr_string(50)),
+	   QR_FIELD(User, password, qr_string(12)),
+	   QR_REPR("name", "fullname", "password"));
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void die(const char *what)
+{
+	const qr_error *e = qr_error_last();
+	fprintf(stderr, "%s failed: %s: %s\n", what, qr_errclass_name(e->klass),
+		e->message);
+	exit(1);
+}
+
+#define CHECK(call)                 \
+	do {                        \
+		if ((call) < 0)     \
+			die(#call); \
+	} while (0)
+
+static void heading(const char *title)
+{
+	printf("\n== %s ==\n", title);
+}
+
+/* print(obj) */
+static void print_obj(const void *obj)
+{
+	char *r;
+	if (!obj) {
+		printf("None\n");
+		return;
+	}
+	CHECK(qr_object_repr(&r, obj));
+	printf("%s\n", r);
+	qr_free(r);
+}
+
+/* print(list) */
+static void print_list(const qr_objlist *list)
+{
+	char *r;
+	CHECK(qr_objlist_repr(&r, list));
+	printf("%s\n", r);
+	qr_free(r);
+}
+
+/* print(session.dirty) etc.: IdentitySet([...]) */
+static void print_set(const char *what, int (*get)(qr_objlist *, qr_session *),
+		      qr_session *s)
+{
+	qr_objlist l = QR_OBJLIST_INIT;
+	char *r;
+	CHECK(get(&l, s));
+	CHECK(qr_objlist_repr(&r, &l));
+	printf("%s: IdentitySet(%s)\n", what, r);
+	qr_free(r);
+	qr_objlist_clear(&l);
+}
+
+/* print(query.all()) for an entity query */
+static void print_all(qr_query *q)
+{
+	qr_objlist l = QR_OBJLIST_INIT;
+	CHECK(qr_query_all(&l, q));
+	print_list(&l);
+	qr_objlist_clear(&l);
+}
+
+/* for row in query: print(row) */
+static void print_rows(qr_query *q)
+{
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	char *text;
+	int rc;
+
+	CHECK(qr_query_execute(&r, q));
+	while ((rc = qr_orm_result_next(r, &row)) == 1) {
+		CHECK(qr_orm_row_repr(&text, row));
+		printf("%s\n", text);
+		qr_free(text);
+	}
+	CHECK(rc);
+	qr_orm_result_free(r);
+}
+
+/* for obj in query: print(obj) */
+static void print_each(qr_query *q)
+{
+	qr_objlist l = QR_OBJLIST_INIT;
+	CHECK(qr_query_all(&l, q));
+	for (size_t i = 0; i < l.count; i++)
+		print_obj(l.items[i]);
+	qr_objlist_clear(&l);
+}
+
+/* A column value as str() would print it. */
+static void print_value(const qr_value *v)
+{
+	const char *s;
+	int64_t i;
+	if (qr_value_text(v, &s, NULL) == 0)
+		printf("%s", s);
+	else if (qr_value_int64(v, &i) == 0)
+		printf("%" PRId64, i);
+	else
+		printf("None");
+}
+
+/* for name, in query: print(name) */
+static void print_names(qr_query *q)
+{
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	int rc;
+
+	CHECK(qr_query_execute(&r, q));
+	while ((rc = qr_orm_result_next(r, &row)) == 1) {
+		print_value(qr_orm_row_value(row, 0));
+		printf("\n");
+	}
+	CHECK(rc);
+	qr_orm_result_free(r);
+}
+
+static const char *names_ed_fakeuser[] = {"Edwardo", "fakeuser"};
+static const char *names_ed_fake[] = {"ed", "fakeuser"};
+
+int main(int argc, char **argv)
+{
+	const char *url = "sqlite:///:memory:";
+	bool echo = true, server;
+	qr_engine *engine;
+	qr_registry *Base;
+	qr_mapper *user_mapper;
+	qr_sessionmaker *Session;
+	qr_session *session;
+	char *text;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-q") == 0)
+			echo = false;
+		else
+			url = argv[i];
+	}
+
+	/* ---- step 1: connect ------------------------------------------------
+	 */
+	heading("Connecting");
+	CHECK(qr_engine_create(&engine, url,
+			       &(qr_engine_options){.echo = echo}));
+	CHECK(qr_url_render(&text, qr_engine_url(engine), true));
+	printf("Engine(%s)\n", text);
+	qr_free(text);
+	server = strcmp(qr_engine_dialect_name(engine), "sqlite") != 0;
+
+	/* ---- step 2: declare a mapping
+	 * --------------------------------------- */
+	heading("Declare a Mapping");
+	CHECK(qr_registry_new(&Base, NULL));
+	CHECK(qr_registry_map(&user_mapper, Base, QR_MAPPING_OF(User)));
+	{
+		qr_table *t = qr_mapper_table(user_mapper);
+		printf("Table('%s', MetaData()", qr_table_name(t));
+		for (size_t i = 0; i < qr_table_column_count(t); i++) {
+			qr_column *c = qr_table_column_at(t, i);
+			char type[64];
+			CHECK(qr_type_render(type, sizeof(type),
+					     qr_column_type(c), "sqlite"));
+			printf(", Column('%s', %s, table=<%s>%s)",
+			       qr_column_name(c), type, qr_table_name(t),
+			       qr_column_is_primary_key(c)
+				       ? ", primary_key=True, nullable=False"
+				       : "");
+		}
+		printf(", schema=None)\n");
+	}
+
+	/* ---- step 3: create a schema
+	 * ------------------------------------------ */
+	heading("Create a Schema");
+	if (server) /* leave no table behind from an earlier run */
+		CHECK(qr_metadata_drop_all(qr_registry_metadata(Base), engine));
+	CHECK(qr_metadata_create_all(qr_registry_metadata(Base), engine));
+
+	/* ---- step 4: create an instance
+	 * -------------------------------------- */
+	heading("Create an Instance of the Mapped Class");
+	User *ed_user = qr_new_transient(User); /* ours until added */
+	if (!ed_user)
+		die("qr_new_transient");
+	CHECK(qr_set_text(ed_user, &ed_user->name, "ed"));
+	CHECK(qr_set_text(ed_user, &ed_user->fullname, "Ed Jones"));
+	CHECK(qr_set_text(ed_user, &ed_user->password, "edspassword"));
+	printf("ed_user.name: %s\n", ed_user->name);
+	printf("ed_user.password: %s\n", ed_user->password);
+	printf("str(ed_user.id): %s\n",
+	       QR_IS_NULL(ed_user, id) ? "None" : "(set)");
+
+	/* ---- step 5: creating a session
+	 * --------------------------------------- */
+	heading("Creating a Session");
+	CHECK(qr_sessionmaker_new(&Session, engine,
+				  &(qr_session_options){.registry = Base}));
+	CHECK(qr_sessionmaker_open(&session, Session));
+	printf("ed_user is %s\n", qr_objstate_name(qr_object_state(ed_user)));
+
+	/* ---- step 6: adding and updating objects
+	 * ------------------------------- */
+	heading("Adding and Updating Objects");
+	CHECK(qr_session_add(session, ed_user));
+	User *our_user;
+	CHECK(qr_query_first(&our_user,
+			     qr_query_filter_by(qr_query(session, User), "name",
+						qr_val_text("ed"))));
+	print_obj(our_user);
+	printf("ed_user is our_user: %s\n",
+	       ed_user == our_user ? "True" : "False");
+
+	User *wendy = qr_new(session, User), *mary = qr_new(session, User),
+	     *fred = qr_new(session, User);
+	if (!wendy || !mary || !fred)
+		die("qr_new");
+	QR_SET_TEXT(wendy, name, "wendy");
+	QR_SET_TEXT(wendy, fullname, "Wendy Williams");
+	QR_SET_TEXT(wendy, password, "foobar");
+	QR_SET_TEXT(mary, name, "mary");
+	QR_SET_TEXT(mary, fullname, "Mary Contrary");
+	QR_SET_TEXT(mary, password, "xxg527");
+	QR_SET_TEXT(fred, name, "fred");
+	QR_SET_TEXT(fred, fullname, "Fred Flinstone");
+	QR_SET_TEXT(fred, password, "blah");
+	CHECK(QR_ADD_ALL(session, wendy, mary, fred));
+
+	CHECK(qr_set_text(ed_user, &ed_user->password, "f8s7ccs"));
+	print_set("session.dirty", qr_session_dirty_list, session);
+	print_set("session.new", qr_session_new_list, session);
+	CHECK(qr_session_commit(session));
+	/* Expired by the commit: reading the id loads the row again. */
+	CHECK(qr_session_load(session, ed_user));
+	printf("ed_user.id: %" PRId64 "\n", ed_user->id);
+
+	/* ---- step 7: rolling back
+	 * ------------------------------------------------ */
+	heading("Rolling Back");
+	CHECK(qr_session_load(session, ed_user));
+	CHECK(qr_set_text(ed_user, &ed_user->name, "Edwardo"));
+	User *fake_user = qr_new(session, User);
+	if (!fake_user)
+		die("qr_new");
+	QR_SET_TEXT(fake_user, name, "fakeuser");
+	QR_SET_TEXT(fake_user, fullname, "Invalid");
+	QR_SET_TEXT(fake_user, password, "12345");
+	CHECK(qr_session_add(session, fake_user));
+	print_all(qr_query_filter(
+		qr_query(session, User),
+		qr_in_texts(qr_attr(User, "name"), names_ed_fakeuser, 2)));
+	CHECK(qr_session_rollback(session));
+	CHECK(qr_session_load(session, ed_user));
+	printf("ed_user.name: %s\n", ed_user->name);
+	printf("fake_user in session: %s\n",
+	       qr_session_contains(session, fake_user) ? "True" : "False");
+	print_all(qr_query_filter(
+		qr_query(session, User),
+		qr_in_texts(qr_attr(User, "name"), names_ed_fake, 2)));
+
+	/* ---- step 8: querying
+	 * ------------------------------------------------------ */
+	heading("Querying");
+	{
+		qr_objlist l = QR_OBJLIST_INIT;
+		CHECK(qr_query_all(&l,
+				   qr_query_order_by(qr_query(session, User),
+						     qr_attr(User, "id"))));
+		for (size_t i = 0; i < l.count; i++) {
+			User *u = l.items[i];
+			printf("%s %s\n", u->name, u->fullname);
+		}
+		qr_objlist_clear(&l);
+	}
+	{
+		qr_orm_result *r;
+		const qr_orm_row *row;
+		CHECK(qr_query_execute(
+			&r, qr_query_new(session, qr_attr(User, "name"),
+					 qr_attr(User, "fullname"))));
+		while (qr_orm_result_next(r, &row) == 1) {
+			print_value(qr_orm_row_value(row, 0));
+			printf(" ");
+			print_value(qr_orm_row_value(row, 1));
+			printf("\n");
+		}
+		qr_orm_result_free(r);
+	}
+	{
+		qr_orm_result *r;
+		const qr_orm_row *row;
+		CHECK(qr_query_execute(&r,
+				       qr_query_new(session, qr_entity(User),
+						    qr_attr(User, "name"))));
+		while (qr_orm_result_next(r, &row) == 1) {
+			CHECK(qr_object_repr(
+				&text,
+				qr_orm_row_object(row, (size_t)qr_orm_row_index(
+							       row, "User"))));
+			printf("%s ", text);
+			qr_free(text);
+			print_value(qr_orm_row_value(
+				row, (size_t)qr_orm_row_index(row, "name")));
+			printf("\n");
+		}
+		qr_orm_result_free(r);
+	}
+	{
+		qr_orm_result *r;
+		const qr_orm_row *row;
+		CHECK(qr_query_execute(
+			&r,
+			qr_query_new(session, qr_label(qr_attr(User, "name"),
+						       "name_label"))));
+		while (qr_orm_result_next(r, &row) == 1) {
+			print_value(qr_orm_row_value(
+				row,
+				(size_t)qr_orm_row_index(row, "name_label")));
+			printf("\n");
+		}
+		qr_orm_result_free(r);
+	}
+	{
+		qr_expr *user_alias = qr_aliased(User, "user_alias");
+		qr_orm_result *r;
+		const qr_orm_row *row;
+		CHECK(qr_query_execute(
+			&r, qr_query_new(session, qr_expr_ref(user_alias),
+					 qr_alias_attr(user_alias, "name"))));
+		while (qr_orm_result_next(r, &row) == 1)
+			print_obj(qr_orm_row_object(
+				row,
+				(size_t)qr_orm_row_index(row, "user_alias")));
+		qr_orm_result_free(r);
+		qr_expr_free(user_alias);
+	}
+	printf("-- order_by(User.id)[1:3]\n");
+	print_each(qr_query_slice(
+		qr_query_order_by(qr_query(session, User), qr_attr(User, "id")),
+		1, 3));
+	printf("-- filter_by(fullname='Ed Jones')\n");
+	print_names(
+		qr_query_filter_by(qr_query_new(session, qr_attr(User, "name")),
+				   "fullname", qr_val_text("Ed Jones")));
+	printf("-- filter(User.fullname == 'Ed Jones')\n");
+	print_names(qr_query_filter(
+		qr_query_new(session, qr_attr(User, "name")),
+		qr_eq(qr_attr(User, "fullname"), qr_bind_text("Ed Jones"))));
+	printf("-- filter(User.name == 'ed').filter(User.fullname == 'Ed "
+	       "Jones')\n");
+	print_each(qr_query_filter(
+		qr_query_filter(
+			qr_query(session, User),
+			qr_eq(qr_attr(User, "name"), qr_bind_text("ed"))),
+		qr_eq(qr_attr(User, "fullname"), qr_bind_text("Ed Jones"))));
+
+	heading("Common Filter Operators");
+	printf("-- equals\n");
+	print_all(qr_query_filter(
+		qr_query(session, User),
+		qr_eq(qr_attr(User, "name"), qr_bind_text("ed"))));
+	printf("-- not equals\n");
+	print_all(qr_query_order_by(qr_query_filter(qr_query(session, User),
+						    qr_ne(qr_attr(User, "name"),
+							  qr_bind_text("ed"))),
+				    qr_attr(User, "id")));
+	printf("-- LIKE\n");
+	print_all(qr_query_filter(
+		qr_query(session, User),
+		qr_like(qr_attr(User, "name"), qr_bind_text("%ed%"))));
+	printf("-- ILIKE\n");
+	print_all(qr_query_filter(
+		qr_query(session, User),
+		qr_ilike(qr_attr(User, "name"), qr_bind_text("%ED%"))));
+	printf("-- IN\n");
+	{
+		static const char *const in[] = {"ed", "wendy", "jack"};
+		print_all(qr_query_order_by(
+			qr_query_filter(
+				qr_query(session, User),
+				qr_in_texts(qr_attr(User, "name"), in, 3)),
+			qr_attr(User, "id")));
+	}
+	printf("-- IN (subquery)\n");
+	{
+		qr_query *sub = qr_query_filter(
+			qr_query_new(session, qr_attr(User, "name")),
+			qr_like(qr_attr(User, "name"), qr_bind_text("%ed%")));
+		qr_stmt *subsel = qr_query_statement(sub);
+		qr_query_free(sub);
+		print_all(qr_query_order_by(
+			qr_query_filter(qr_query(session, User),
+					qr_in(qr_attr(User, "name"), subsel)),
+			qr_attr(User, "id")));
+	}
+	printf("-- NOT IN\n");
+	{
+		static const char *const in[] = {"ed", "wendy", "jack"};
+		print_all(qr_query_order_by(
+			qr_query_filter(qr_query(session, User),
+					qr_not(qr_in_texts(
+						qr_attr(User, "name"), in, 3))),
+			qr_attr(User, "id")));
+	}
+	printf("-- IS NULL\n");
+	print_all(qr_query_filter(qr_query(session, User),
+				  qr_is_null(qr_attr(User, "name"))));
+	printf("-- IS NOT NULL\n");
+	print_all(qr_query_order_by(
+		qr_query_filter(qr_query(session, User),
+				qr_is_not_null(qr_attr(User, "name"))),
+		qr_attr(User, "id")));
+	printf("-- AND\n");
+	print_all(qr_query_filter(
+		qr_query(session, User),
+		qr_and(qr_eq(qr_attr(User, "name"), qr_bind_text("ed")),
+		       qr_eq(qr_attr(User, "fullname"),
+			     qr_bind_text("Ed Jones")))));
+	printf("-- OR\n");
+	print_all(qr_query_order_by(
+		qr_query_filter(
+			qr_query(session, User),
+			qr_or(qr_eq(qr_attr(User, "name"), qr_bind_text("ed")),
+			      qr_eq(qr_attr(User, "name"),
+				    qr_bind_text("wendy")))),
+		qr_attr(User, "id")));
+
+	heading("Returning Lists and Scalars");
+	{
+		qr_query *query = qr_query_order_by(
+			qr_query_filter(qr_query(session, User),
+					qr_like(qr_attr(User, "name"),
+						qr_bind_text("%ed"))),
+			qr_attr(User, "id"));
+		User *user;
+		int rc;
+		int64_t id;
+
+		printf("query.all(): ");
+		print_all(qr_query_ref(query));
+		printf("query.first(): ");
+		CHECK(qr_query_first(&user, qr_query_ref(query)));
+		print_obj(user);
+		rc = qr_query_one(&user, qr_query_ref(query));
+		printf("query.one(): %s: %s\n",
+		       rc == QR_EMULTIPLE ? "MultipleResultsFound" : "?",
+		       qr_error_last()->message);
+		rc = qr_query_one(&user,
+				  qr_query_filter(qr_query_ref(query),
+						  qr_eq(qr_attr(User, "id"),
+							qr_bind_int(99))));
+		printf("query.filter(User.id == 99).one(): %s: %s\n",
+		       rc == QR_ENORESULT ? "NoResultFound" : "?",
+		       qr_error_last()->message);
+		rc = qr_query_one_or_none(
+			&user, qr_query_filter(qr_query_ref(query),
+					       qr_eq(qr_attr(User, "id"),
+						     qr_bind_int(99))));
+		printf("query.filter(User.id == 99).one_or_none(): ");
+		CHECK(rc);
+		print_obj(user);
+		qr_query_free(query);
+		CHECK(qr_query_scalar_int64(
+			&id, qr_query_order_by(
+				     qr_query_filter(
+					     qr_query_new(session,
+							  qr_attr(User, "id")),
+					     qr_eq(qr_attr(User, "name"),
+						   qr_bind_text("ed"))),
+				     qr_attr(User, "id"))));
+		printf("query.scalar(): %" PRId64 "\n", id);
+	}
+
+	heading("Using Textual SQL");
+	{
+		qr_objlist l = QR_OBJLIST_INIT;
+		qr_params *p;
+		User *user;
+
+		CHECK(qr_query_all(
+			&l, qr_query_order_by(
+				    qr_query_filter(qr_query(session, User),
+						    qr_text("id<224")),
+				    qr_text("id"))));
+		for (size_t i = 0; i < l.count; i++)
+			printf("%s\n", ((User *)l.items[i])->name);
+		qr_objlist_clear(&l);
+
+		p = qr_params_new();
+		qr_params_int(p, "value", 224);
+		qr_params_text(p, "name", "fred");
+		CHECK(qr_query_one(
+			&user,
+			qr_query_order_by(
+				qr_query_params(
+					qr_query_filter(qr_query(session, User),
+							qr_text("id<:value and "
+								"name=:name")),
+					p),
+				qr_attr(User, "id"))));
+		print_obj(user);
+
+		p = qr_params_new();
+		qr_params_text(p, "name", "ed");
+		print_all(qr_query_params(
+			qr_query_from_statement(qr_query(session, User),
+						qr_text("SELECT * FROM users "
+							"where name=:name")),
+			p));
+
+		p = qr_params_new();
+		qr_params_text(p, "name", "ed");
+		print_all(qr_query_params(
+			qr_query_from_statement(
+				qr_query(session, User),
+				qr_text("SELECT name, id, fullname, password "
+					"FROM users where name=:name")),
+			p));
+
+		p = qr_params_new();
+		qr_params_text(p, "name", "ed");
+		print_rows(qr_query_params(
+			qr_query_from_statement(
+				qr_query_new(session, qr_attr(User, "id"),
+					     qr_attr(User, "name")),
+				qr_text("SELECT name, id FROM users where "
+					"name=:name")),
+			p));
+	}
+
+	heading("Counting");
+	{
+		int64_t n;
+		CHECK(qr_query_count(
+			&n, qr_query_filter(qr_query(session, User),
+					    qr_like(qr_attr(User, "name"),
+						    qr_bind_text("%ed")))));
+		printf("count(): %" PRId64 "\n", n);
+		print_rows(qr_query_order_by(
+			qr_query_group_by(
+				qr_query_new(session,
+					     qr_count(qr_attr(User, "name")),
+					     qr_attr(User, "name")),
+				qr_attr(User, "name")),
+			qr_attr(User, "name")));
+		CHECK(qr_query_scalar_int64(
+			&n, qr_query_select_from(
+				    qr_query_new(session, qr_count_star()),
+				    qr_entity(User))));
+		printf("count(*) select_from(User): %" PRId64 "\n", n);
+		CHECK(qr_query_scalar_int64(
+			&n,
+			qr_query_new(session, qr_count(qr_attr(User, "id")))));
+		printf("count(User.id): %" PRId64 "\n", n);
+	}
+
+	qr_session_free(session);
+	qr_sessionmaker_free(Session);
+	if (server)
+		CHECK(qr_metadata_drop_all(qr_registry_metadata(Base), engine));
+	qr_registry_free(Base);
+	qr_engine_free(engine);
+	return 0;
+}

@@ -1,0 +1,222 @@
+/*
+ * quarry/orm_query.h - ORM queries: the tutorial's session.query() and
+ * SQLAlchemy 2.0's select(User) executed through a session.
+ *
+ *   User *ed;
+ *   qr_query_first(&ed, qr_query_filter_by(qr_query(s, User), "name",
+ *                                          qr_val_text("ed")));
+ *
+ *   qr_query *q = qr_query_new(s, qr_entity(User), qr_attr(User, "name"));
+ *   q = qr_query_filter(q, qr_like(qr_attr(User, "name"),
+ *                                  qr_bind_text("%ed")));
+ *   q = qr_query_order_by(q, qr_attr(User, "id"));
+ *   qr_orm_result *r;
+ *   const qr_orm_row *row;
+ *   qr_query_execute(&r, q);
+ *   while (qr_orm_result_next(r, &row) == 1)
+ *           ... qr_orm_row_object(row, 0), qr_orm_row_value(row, 1) ...
+ *   qr_orm_result_free(r);
+ *
+ * A query's columns are entities (qr_entity(User), an aliased entity from
+ * qr_aliased()), loaded as the session's objects through the identity
+ * map, and column expressions (qr_attr(User, "name"), functions,
+ * labels), returned as values.
+ *
+ * Ownership follows Core statements: a query is reference-counted;
+ * every builder takes the query it is given and returns it (changed in
+ * place when the caller held the only reference, else a changed copy),
+ * together with the expressions it is given; a terminal call (all,
+ * first, one, count, execute, ...) takes the query too. So a chain is
+ * written inline and nothing is left to free; to run one query several
+ * times pass qr_query_ref(q) and free q at the end. NULL propagates: a
+ * builder given a NULL query or expression releases the rest and returns
+ * NULL with the first error kept, and terminal calls report it.
+ *
+ * Execution autoflushes the session first (unless autoflush is off), as
+ * SQLAlchemy's Query does.
+ */
+#ifndef QUARRY_ORM_QUERY_H
+#define QUARRY_ORM_QUERY_H
+
+#include "dml.h"
+#include "orm_session.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct qr_query qr_query;
+typedef struct qr_orm_result qr_orm_result;
+typedef struct qr_orm_row qr_orm_row;
+
+/*
+ * A query of entities and column expressions (taken) for session s;
+ * s NULL gives a session-less statement (select(User, ...)) to run with
+ * qr_session_execute_query(). NULL on error (recorded).
+ */
+#define qr_query_new(s, ...) qr_query_new_((s), __VA_ARGS__, QR_END)
+QR_API qr_query *qr_query_new_(qr_session *s, qr_expr *first, ...);
+
+/* session.query(User) */
+#define qr_query(s, T) qr_query_new_((s), qr_entity(T), QR_END)
+
+/* select(User, ...) in SQLAlchemy 2.0 style, executed by a session. */
+#define qr_orm_select(...) qr_query_new_(NULL, __VA_ARGS__, QR_END)
+
+/* Adds a reference; returns q. */
+QR_API qr_query *qr_query_ref(qr_query *q);
+/* Drops a reference. Accepts NULL. */
+QR_API void qr_query_free(qr_query *q);
+
+/* Adds columns or entities (query.add_columns / add_entity). */
+#define qr_query_add_columns(q, ...) \
+	qr_query_add_columns_((q), __VA_ARGS__, QR_END)
+QR_API qr_query *qr_query_add_columns_(qr_query *q, qr_expr *first, ...);
+
+/*
+ * WHERE criteria, joined with AND (query.filter / select.where). A
+ * textual condition is qr_text("id < 224"), with :name parameters given
+ * by qr_query_params().
+ */
+#define qr_query_filter(q, ...) qr_query_filter_((q), __VA_ARGS__, QR_END)
+QR_API qr_query *qr_query_filter_(qr_query *q, qr_expr *first, ...);
+
+/* member = value on the last entity joined, or the first entity
+ * (query.filter_by(name='ed')). Text is copied. */
+QR_API qr_query *qr_query_filter_by(qr_query *q, const char *member,
+				    qr_value value);
+
+/* ORDER BY / GROUP BY / HAVING (expressions taken; qr_text for textual
+ * ordering). */
+#define qr_query_order_by(q, ...) qr_query_order_by_((q), __VA_ARGS__, QR_END)
+#define qr_query_group_by(q, ...) qr_query_group_by_((q), __VA_ARGS__, QR_END)
+#define qr_query_having(q, ...) qr_query_having_((q), __VA_ARGS__, QR_END)
+QR_API qr_query *qr_query_order_by_(qr_query *q, qr_expr *first, ...);
+QR_API qr_query *qr_query_group_by_(qr_query *q, qr_expr *first, ...);
+QR_API qr_query *qr_query_having_(qr_query *q, qr_expr *first, ...);
+
+/* LIMIT / OFFSET; slice(start, stop) is query[start:stop]. */
+QR_API qr_query *qr_query_limit(qr_query *q, int64_t n);
+QR_API qr_query *qr_query_offset(qr_query *q, int64_t n);
+QR_API qr_query *qr_query_slice(qr_query *q, int64_t start, int64_t stop);
+
+/* SELECT DISTINCT. */
+QR_API qr_query *qr_query_distinct(qr_query *q);
+
+/*
+ * JOIN target ON on (on NULL: inferred from the foreign keys, as
+ * qr_join() does). target is an entity (qr_entity, an aliased entity),
+ * a table or a subquery; both are taken. The joined entity becomes the
+ * one qr_query_filter_by() applies to.
+ */
+QR_API qr_query *qr_query_join(qr_query *q, qr_expr *target, qr_expr *on);
+QR_API qr_query *qr_query_outerjoin(qr_query *q, qr_expr *target, qr_expr *on);
+
+/* The FROM object the query starts from (query.select_from), taken. */
+QR_API qr_query *qr_query_select_from(qr_query *q, qr_expr *from);
+
+/* Values of named parameters (query.params), taken; replaces earlier
+ * ones. */
+QR_API qr_query *qr_query_params(qr_query *q, qr_params *params);
+
+/*
+ * Runs a whole textual statement (taken) instead of the built SELECT and
+ * loads its rows onto the query's entities and columns, matching them by
+ * column name (query.from_statement(text(...))).
+ */
+QR_API qr_query *qr_query_from_statement(qr_query *q, qr_stmt *stmt);
+
+/*
+ * Streams the rows in batches of n (query.yield_per(n)): the cursor is
+ * read n rows at a time and rows of earlier batches are released, so a
+ * large result is never held at once. Run no other SQL on the session
+ * while such a result is open.
+ */
+QR_API qr_query *qr_query_yield_per(qr_query *q, size_t n);
+
+/*
+ * The query's Core SELECT (a new reference: qr_stmt_free), to use as a
+ * subquery, in IN, or with qr_exists(). q is borrowed. NULL on error.
+ */
+QR_API qr_stmt *qr_query_statement(const qr_query *q);
+/* The SELECT as a named subquery (query.subquery()); q is taken. */
+QR_API qr_expr *qr_query_subquery(qr_query *q, const char *name);
+
+/* ---- running -------------------------------------------------------- */
+
+/*
+ * Runs the query (taken). *out is the caller's (qr_orm_result_free).
+ * Errors: QR_EINVAL (NULL query, no session), QR_ESTATE, compilation and
+ * database errors, those of the autoflush.
+ */
+QR_API int qr_query_execute(qr_orm_result **out, qr_query *q);
+
+/* The same for a session-less query (session.execute(select(User))). */
+QR_API int qr_session_execute_query(qr_orm_result **out, qr_session *s,
+				    qr_query *q);
+
+/*
+ * The objects of the first column, in order (query.all(), or
+ * session.scalars(select(User)).all()): *out is filled after clearing.
+ * Errors: QR_EINVAL when the first column is not an entity.
+ */
+QR_API int qr_query_all(qr_objlist *out, qr_query *q);
+QR_API int qr_session_scalars(qr_objlist *out, qr_session *s, qr_query *q);
+
+/*
+ * The first column's object of the first row (LIMIT 1): returns 1 with
+ * *out set, or 0 with *out NULL. out is the address of a pointer to the
+ * mapped type.
+ */
+QR_API int qr_query_first(void *out, qr_query *q);
+/* Exactly one row: 0 with *out; QR_ENORESULT ("No row was found") or
+ * QR_EMULTIPLE ("Multiple rows were found"), class INVALID_REQUEST. */
+QR_API int qr_query_one(void *out, qr_query *q);
+/* At most one row: 1 with *out, 0 with *out NULL; QR_EMULTIPLE. */
+QR_API int qr_query_one_or_none(void *out, qr_query *q);
+
+/* The first column of the only row, as an integer (query.scalar()):
+ * 1 with *out, 0 when there was no row or it was NULL; QR_EMULTIPLE. */
+QR_API int qr_query_scalar_int64(int64_t *out, qr_query *q);
+
+/* SELECT count(*) FROM (the query) AS anon_1 (query.count()). */
+QR_API int qr_query_count(int64_t *out, qr_query *q);
+
+/* ---- results -------------------------------------------------------- */
+
+/*
+ * Advances to the next row: 1 with *row (borrowed: valid until the
+ * result is freed, or with yield_per until the next batch is read), 0 at
+ * the end, negative on error.
+ */
+QR_API int qr_orm_result_next(qr_orm_result *r, const qr_orm_row **row);
+/* Like Core's: the first row (1/0), exactly one (0, QR_ENORESULT,
+ * QR_EMULTIPLE), at most one (1/0, QR_EMULTIPLE). */
+QR_API int qr_orm_result_first(qr_orm_result *r, const qr_orm_row **row);
+QR_API int qr_orm_result_one(qr_orm_result *r, const qr_orm_row **row);
+QR_API int qr_orm_result_one_or_none(qr_orm_result *r, const qr_orm_row **row);
+QR_API void qr_orm_result_free(qr_orm_result *r);
+
+/* Result columns: count, and names (an entity's name, "User" or its
+ * alias's; a column's name or label). Borrowed. */
+QR_API size_t qr_orm_result_column_count(const qr_orm_result *r);
+QR_API const char *qr_orm_result_column_name(const qr_orm_result *r, size_t i);
+
+QR_API size_t qr_orm_row_count(const qr_orm_row *row);
+/* The object in column i: NULL for a value column, or when an outer join
+ * found no row. Borrowed from the session. */
+QR_API void *qr_orm_row_object(const qr_orm_row *row, size_t i);
+/* The value in column i, borrowed (valid as the row); NULL for an entity
+ * column. */
+QR_API const qr_value *qr_orm_row_value(const qr_orm_row *row, size_t i);
+/* Column index by name (row.User, row.name_label), or QR_ECOLUMN. */
+QR_API int qr_orm_row_index(const qr_orm_row *row, const char *name);
+/* The row as a tuple repr: "(<User(name='ed', ...)>, 'ed')". *out is the
+ * caller's (qr_free). */
+QR_API int qr_orm_row_repr(char **out, const qr_orm_row *row);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUARRY_ORM_QUERY_H */

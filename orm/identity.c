@@ -1,0 +1,367 @@
+/*
+ * identity.c - identity keys (mapper + primary key values) and the
+ * identity map: one object per identity per session.
+ */
+#include "orm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TOMB ((qr_objhdr *)(uintptr_t)1)
+
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* Appends one encoded value: a kind byte, an 8-byte length, the bytes;
+ * returns the size (or the size needed when out is NULL). */
+static size_t encode(unsigned char *out, const qr_value *v)
+{
+	unsigned char raw[32];
+	const void *data = raw;
+	uint64_t len = 0;
+
+	switch (v->kind) {
+	case QR_VINT:
+		data = &v->u.i;
+		len = 8;
+		break;
+	case QR_VDOUBLE:
+		data = &v->u.d;
+		len = 8;
+		break;
+	case QR_VBOOL:
+		raw[0] = v->u.b;
+		len = 1;
+		break;
+	case QR_VTEXT:
+	case QR_VNUMERIC:
+	case QR_VBLOB:
+		data = v->u.s.ptr;
+		len = v->u.s.len;
+		break;
+	case QR_VDATE:
+		memcpy(raw, &v->u.date.year, 4);
+		raw[4] = v->u.date.month;
+		raw[5] = v->u.date.day;
+		len = 6;
+		break;
+	case QR_VTIME:
+		raw[0] = v->u.time.hour;
+		raw[1] = v->u.time.minute;
+		raw[2] = v->u.time.second;
+		memcpy(raw + 3, &v->u.time.microsecond, 4);
+		len = 7;
+		break;
+	case QR_VDATETIME: {
+		const qr_datetime *dt = &v->u.datetime;
+		memcpy(raw, &dt->date.year, 4);
+		raw[4] = dt->date.month;
+		raw[5] = dt->date.day;
+		raw[6] = dt->time.hour;
+		raw[7] = dt->time.minute;
+		raw[8] = dt->time.second;
+		memcpy(raw + 9, &dt->time.microsecond, 4);
+		raw[13] = dt->has_offset;
+		memcpy(raw + 14, &dt->offset_seconds, 4);
+		len = 18;
+		break;
+	}
+	default:
+		break;
+	}
+	if (out) {
+		out[0] = (unsigned char)v->kind;
+		memcpy(out + 1, &len, 8);
+		if (len)
+			memcpy(out + 9, data, (size_t)len);
+	}
+	return 9 + (size_t)len;
+}
+
+size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max)
+{
+	size_t pos = 0, n = 0;
+
+	while (k && pos < k->len) {
+		qr_value v = qr_val_null();
+		uint64_t len;
+		const unsigned char *d = k->bytes + pos + 9;
+
+		v.kind = (qr_vkind)k->bytes[pos];
+		memcpy(&len, k->bytes + pos + 1, 8);
+		switch (v.kind) {
+		case QR_VINT:
+			memcpy(&v.u.i, d, 8);
+			break;
+		case QR_VDOUBLE:
+			memcpy(&v.u.d, d, 8);
+			break;
+		case QR_VBOOL:
+			v.u.b = d[0] != 0;
+			break;
+		case QR_VDATE:
+			memcpy(&v.u.date.year, d, 4);
+			v.u.date.month = d[4];
+			v.u.date.day = d[5];
+			break;
+		case QR_VTIME:
+			v.u.time.hour = d[0];
+			v.u.time.minute = d[1];
+			v.u.time.second = d[2];
+			memcpy(&v.u.time.microsecond, d + 3, 4);
+			break;
+		case QR_VDATETIME: {
+			qr_datetime *dt = &v.u.datetime;
+			memcpy(&dt->date.year, d, 4);
+			dt->date.month = d[4];
+			dt->date.day = d[5];
+			dt->time.hour = d[6];
+			dt->time.minute = d[7];
+			dt->time.second = d[8];
+			memcpy(&dt->time.microsecond, d + 9, 4);
+			dt->has_offset = d[13] != 0;
+			memcpy(&dt->offset_seconds, d + 14, 4);
+			break;
+		}
+		default:
+			v.u.s.ptr = (const char *)d;
+			v.u.s.len = (size_t)len;
+		}
+		if (n < max)
+			out[n] = v;
+		n++;
+		pos += 9 + (size_t)len;
+	}
+	return n;
+}
+
+static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals)
+{
+	size_t len = 0, pos = 0;
+	qr_ikey *k;
+
+	*out = NULL;
+	for (size_t i = 0; i < m->npk; i++) {
+		if (vals[i].kind == QR_VNULL)
+			return 0;
+		len += encode(NULL, &vals[i]);
+	}
+	k = malloc(sizeof(*k) + len);
+	if (!k)
+		return qr_error_oom("identity key");
+	k->mapper = m;
+	k->len = len;
+	for (size_t i = 0; i < m->npk; i++)
+		pos += encode(k->bytes + pos, &vals[i]);
+	k->hash =
+		fnv(fnv(14695981039346656037ull, &m, sizeof(m)), k->bytes, len);
+	*out = k;
+	return 0;
+}
+
+int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
+{
+	qr_mapper *m = h->mapper;
+	qr_value vals[16], *v = vals;
+	int rc = 0;
+
+	if (m->npk > 16) {
+		v = malloc(m->npk * sizeof(*v));
+		if (!v)
+			return qr_error_oom("identity key");
+	}
+	for (size_t i = 0; i < m->npk && rc == 0; i++)
+		rc = qr_orm__field_get(h, &m->fields[m->pk[i]], &v[i]);
+	if (rc == 0)
+		rc = make_key(out, m, v);
+	else
+		*out = NULL;
+	if (v != vals)
+		free(v);
+	return rc;
+}
+
+int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
+			    size_t npk)
+{
+	qr_value *v;
+	char *bufs;
+	int rc = 0;
+
+	*out = NULL;
+	if (npk != m->npk)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s has %zu primary key column(s); %zu "
+				    "value(s) given",
+				    m->name, m->npk, npk);
+	v = malloc(npk * sizeof(*v));
+	bufs = malloc(npk * 128);
+	if (!v || !bufs) {
+		free(v);
+		free(bufs);
+		return qr_error_oom("identity key");
+	}
+	for (size_t i = 0; i < npk && rc == 0; i++)
+		rc = qr_orm__field_normalize(&m->fields[m->pk[i]], &pk[i],
+					     &v[i], bufs + i * 128, 128);
+	if (rc == 0)
+		rc = make_key(out, m, v);
+	free(v);
+	free(bufs);
+	return rc;
+}
+
+qr_ikey *qr_orm__key_copy(const qr_ikey *k)
+{
+	qr_ikey *c;
+
+	if (!k)
+		return NULL;
+	c = malloc(sizeof(*k) + k->len);
+	if (!c) {
+		qr_error_oom("identity key");
+		return NULL;
+	}
+	memcpy(c, k, sizeof(*k) + k->len);
+	return c;
+}
+
+bool qr_orm__key_equal(const qr_ikey *a, const qr_ikey *b)
+{
+	return a->mapper == b->mapper && a->hash == b->hash &&
+	       a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+void qr_orm__key_repr(qr_obuf *b, const qr_objhdr *h)
+{
+	qr_value vals[16];
+	size_t n = qr_orm__key_values(h->key, vals, 16);
+
+	qr_orm__buf_puts(b, "(");
+	for (size_t i = 0; i < n && i < 16; i++) {
+		if (i)
+			qr_orm__buf_puts(b, ", ");
+		qr_orm__buf_value(b, &vals[i]);
+	}
+	qr_orm__buf_puts(b, n == 1 ? ",)" : ")");
+}
+
+/* ---- the map --------------------------------------------------------- */
+
+static size_t probe_find(const qr_idmap *map, const qr_ikey *key)
+{
+	size_t mask = map->cap - 1, i = (size_t)key->hash & mask;
+
+	for (;;) {
+		qr_objhdr *h = map->slots[i];
+		if (!h)
+			return SIZE_MAX;
+		if (h != TOMB && qr_orm__key_equal(h->key, key))
+			return i;
+		i = (i + 1) & mask;
+	}
+}
+
+qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key)
+{
+	size_t i;
+
+	if (!map->cap || !key)
+		return NULL;
+	i = probe_find(map, key);
+	return i == SIZE_MAX ? NULL : map->slots[i];
+}
+
+static int grow(qr_idmap *map)
+{
+	size_t cap = map->cap ? map->cap : 32;
+	qr_objhdr **old = map->slots;
+	size_t oldcap = map->cap;
+
+	while ((map->count + 1) * 10 >= cap * 5)
+		cap *= 2;
+	map->slots = calloc(cap, sizeof(*map->slots));
+	if (!map->slots) {
+		map->slots = old;
+		return qr_error_oom("identity map");
+	}
+	map->cap = cap;
+	map->tombs = 0;
+	for (size_t i = 0; i < oldcap; i++) {
+		qr_objhdr *h = old[i];
+		size_t j;
+		if (!h || h == TOMB)
+			continue;
+		j = (size_t)h->key->hash & (cap - 1);
+		while (map->slots[j])
+			j = (j + 1) & (cap - 1);
+		map->slots[j] = h;
+	}
+	free(old);
+	return 0;
+}
+
+int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
+{
+	size_t i, mask;
+
+	if ((map->count + map->tombs + 1) * 10 >= map->cap * 7) {
+		int rc = grow(map);
+		if (rc)
+			return rc;
+	}
+	mask = map->cap - 1;
+	i = (size_t)h->key->hash & mask;
+	while (map->slots[i] && map->slots[i] != TOMB)
+		i = (i + 1) & mask;
+	if (map->slots[i] == TOMB)
+		map->tombs--;
+	map->slots[i] = h;
+	map->count++;
+	h->flags |= QR_OF_IN_MAP;
+	return 0;
+}
+
+void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
+{
+	size_t mask, i;
+
+	if (!(h->flags & QR_OF_IN_MAP) || !map->cap)
+		return;
+	mask = map->cap - 1;
+	i = (size_t)h->key->hash & mask;
+	while (map->slots[i]) {
+		if (map->slots[i] == h) {
+			map->slots[i] = TOMB;
+			map->tombs++;
+			map->count--;
+			break;
+		}
+		i = (i + 1) & mask;
+	}
+	h->flags &= (uint8_t)~QR_OF_IN_MAP;
+}
+
+void qr_orm__idmap_free(qr_idmap *map)
+{
+	free(map->slots);
+	memset(map, 0, sizeof(*map));
+}
+
+qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos)
+{
+	while (*pos < map->cap) {
+		qr_objhdr *h = map->slots[(*pos)++];
+		if (h && h != TOMB)
+			return h;
+	}
+	return NULL;
+}

@@ -1,0 +1,435 @@
+/*
+ * load.c - loading rows into objects through the identity map, and the
+ * operations built on it: refresh, expire, load-if-expired, get by
+ * primary key, merge.
+ */
+#include "orm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NUMBUF 64
+
+qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk)
+{
+	qr_stmt *q = qr_select(qr_cols_new(m->table, m->colnames));
+
+	for (size_t i = 0; i < m->npk; i++) {
+		const qr_field *f = &m->fields[m->pk[i]];
+		q = qr_stmt_add(q,
+				qr_where(qr_eq(f->column,
+					       qr_bind_typed(pk[i], f->type))));
+	}
+	return q;
+}
+
+/*
+ * Stores a row into h: field i from row column cols[i] (none when -1).
+ * keep_changed: fields changed since the snapshot (set after the object
+ * expired) keep their value and stay changed. The snapshot becomes the
+ * row's values.
+ */
+static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
+		    bool keep_changed)
+{
+	const qr_mapper *m = h->mapper;
+	size_t n = m->nfields;
+	qr_value *db = malloc(n * sizeof(*db));
+	char *bufs = malloc(n * NUMBUF);
+	unsigned char *kept = calloc(n, 1);
+	qr_snapshot *snap;
+	int rc = 0;
+
+	if (!db || !bufs || !kept) {
+		rc = qr_error_oom("loading a row");
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const qr_field *f = &m->fields[i];
+		const qr_value *v;
+		if (cols[i] < 0)
+			continue;
+		v = qr_row_value(row, cols[i]);
+		if (!v) {
+			rc = qr_error_last()->code;
+			break;
+		}
+		if (keep_changed && h->snap &&
+		    qr_orm__field_changed(h, h->snap, i)) {
+			kept[i] = 1;
+			rc = qr_orm__field_normalize(f, v, &db[i],
+						     bufs + i * NUMBUF, NUMBUF);
+			continue;
+		}
+		rc = qr_orm__field_set(h, f, v);
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (!kept[i])
+			rc = qr_orm__field_get(h, &m->fields[i], &db[i]);
+	if (rc)
+		goto out;
+	snap = qr_orm__snapshot_make(db, n);
+	if (!snap) {
+		rc = QR_ENOMEM;
+		goto out;
+	}
+	qr_orm__snapshot_free(h->snap);
+	h->snap = snap;
+	h->flags &= (uint8_t)~QR_OF_EXPIRED;
+out:
+	free(db);
+	free(bufs);
+	free(kept);
+	return rc;
+}
+
+int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
+		     const qr_row *row, bool overwrite)
+{
+	qr_mapper *m = lm->mapper;
+	qr_value pk[16];
+	qr_ikey *key = NULL;
+	qr_objhdr *h;
+	int rc;
+
+	*out = NULL;
+	if (m->npk > 16)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "%s: more than 16 primary key columns",
+				    m->name);
+	for (size_t i = 0; i < m->npk; i++) {
+		int c = lm->columns[m->pk[i]];
+		const qr_value *v;
+		if (c < 0)
+			return qr_error_set(
+				QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+				"the statement has no column for %s.%s, part "
+				"of the primary key",
+				m->name, m->fields[m->pk[i]].name);
+		v = qr_row_value(row, c);
+		if (!v)
+			return qr_error_last()->code;
+		if (v->kind == QR_VNULL)
+			return 0; /* no row (an outer join) */
+		pk[i] = *v;
+	}
+	rc = qr_orm__key_from_values(&key, m, pk, m->npk);
+	if (rc)
+		return rc;
+	h = qr_orm__idmap_get(&s->idmap, key);
+	if (h) {
+		free(key);
+		if ((h->flags & QR_OF_EXPIRED) || overwrite) {
+			rc = populate(h, lm->columns, row, !overwrite);
+			if (rc)
+				return rc;
+		}
+		*out = qr_orm__obj(h);
+		return 0;
+	}
+	h = qr_orm__object_alloc(m);
+	if (!h) {
+		free(key);
+		return QR_ENOMEM;
+	}
+	rc = populate(h, lm->columns, row, false);
+	if (rc) {
+		free(key);
+		qr_orm__object_release(h);
+		return rc;
+	}
+	h->key = key;
+	qr_orm__own(s, h);
+	h->seq = s->next_seq++;
+	rc = qr_orm__make_persistent(s, h);
+	if (rc) {
+		h->state = QR_STATE_DETACHED;
+		return rc;
+	}
+	*out = qr_orm__obj(h);
+	return 0;
+}
+
+int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite)
+{
+	qr_mapper *m = h->mapper;
+	qr_value pk[16];
+	const qr_row *row;
+	qr_result *res = NULL;
+	qr_conn *conn;
+	qr_stmt *q;
+	int *cols;
+	int rc;
+
+	if (!h->key)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "the %s object has no identity to load",
+				    m->name);
+	qr_orm__key_values(h->key, pk, 16);
+	cols = malloc(m->nfields * sizeof(*cols));
+	if (!cols)
+		return qr_error_oom("loading an object");
+	for (size_t i = 0; i < m->nfields; i++)
+		cols[i] = (int)i;
+	q = qr_orm__select_by_pk(m, pk);
+	rc = qr_orm__conn(s, &conn);
+	if (rc == 0)
+		rc = qr_conn_execute(&res, conn, q, NULL);
+	if (rc == 0) {
+		rc = qr_result_first(res, &row);
+		if (rc == 1)
+			rc = populate(h, cols, row, !overwrite);
+		else if (rc == 0) {
+			qr_obuf b = {0};
+			char *id = NULL;
+			qr_orm__key_repr(&b, h);
+			qr_orm__buf_finish(&b, &id);
+			rc = qr_error_set(QR_ESTALE, QR_ECLASS_INVALID_REQUEST,
+					  "the %s object with identity %s was "
+					  "deleted, or its row is otherwise "
+					  "not present",
+					  m->name, id ? id : "?");
+			qr_free(id);
+		}
+	}
+	qr_result_free(res);
+	qr_stmt_free(q);
+	free(cols);
+	return rc;
+}
+
+/* h if it is persistent in s, else NULL with the error recorded. */
+static qr_objhdr *persistent_in(qr_session *s, const void *obj,
+				const char *what)
+{
+	qr_objhdr *h;
+
+	if (!s) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT, "%s: NULL session",
+			     what);
+		return NULL;
+	}
+	h = qr_orm__check(obj, what);
+	if (!h)
+		return NULL;
+	if (h->session != s || h->state != QR_STATE_PERSISTENT) {
+		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+			     "%s: the %s object is not persistent within this "
+			     "session (%s)",
+			     what, h->mapper->name,
+			     qr_objstate_name((qr_objstate)h->state));
+		return NULL;
+	}
+	return h;
+}
+
+int qr_session_refresh(qr_session *s, void *obj)
+{
+	qr_objhdr *h = persistent_in(s, obj, "qr_session_refresh");
+
+	if (!h)
+		return qr_error_last()->code;
+	return qr_orm__load_object(s, h, true);
+}
+
+int qr_orm__expire(qr_objhdr *h)
+{
+	qr_snapshot *snap;
+
+	if (h->state != QR_STATE_PERSISTENT)
+		return 0;
+	snap = qr_orm__snapshot_take(h);
+	if (snap) {
+		qr_orm__snapshot_free(h->snap);
+		h->snap = snap;
+	}
+	h->flags |= QR_OF_EXPIRED;
+	return snap ? 0 : QR_ENOMEM;
+}
+
+int qr_session_expire(qr_session *s, void *obj)
+{
+	qr_objhdr *h = persistent_in(s, obj, "qr_session_expire");
+
+	if (!h)
+		return qr_error_last()->code;
+	return qr_orm__expire(h);
+}
+
+void qr_session_expire_all(qr_session *s)
+{
+	size_t pos = 0;
+	qr_objhdr *h;
+
+	if (!s)
+		return;
+	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
+		qr_orm__expire(h);
+}
+
+int qr_session_load(qr_session *s, void *obj)
+{
+	qr_objhdr *h;
+
+	if (!s)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_load: NULL session");
+	h = qr_orm__check(obj, "qr_session_load");
+	if (!h)
+		return QR_EINVAL;
+	if (h->session != s || h->state != QR_STATE_PERSISTENT ||
+	    !(h->flags & QR_OF_EXPIRED))
+		return 0;
+	return qr_orm__load_object(s, h, false);
+}
+
+int qr_session_get_value(qr_value *out, qr_session *s, void *obj,
+			 const char *member)
+{
+	int rc = qr_session_load(s, obj);
+
+	if (rc)
+		return rc;
+	return qr_object_value(out, obj, member);
+}
+
+int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
+		   const qr_value *pk, size_t npk)
+{
+	qr_mapper *m;
+	qr_ikey *key = NULL;
+	qr_objhdr *h;
+	qr_result *res = NULL;
+	const qr_row *row;
+	qr_conn *conn;
+	qr_stmt *q;
+	qr_loadmap lm;
+	int *cols, rc;
+
+	if (!out)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_get: NULL out");
+	*(void **)out = NULL;
+	if (!s)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_get: NULL session");
+	rc = qr_orm__mapper_for(&m, mapping, s->registry);
+	if (rc == 0)
+		rc = qr_orm__key_from_values(&key, m, pk, npk);
+	if (rc)
+		return rc;
+	if (!key)
+		return 0; /* a NULL key value: no such row */
+	h = qr_orm__idmap_get(&s->idmap, key);
+	if (h) {
+		free(key);
+		if (h->flags & QR_OF_EXPIRED) {
+			rc = qr_orm__load_object(s, h, false);
+			if (rc == QR_ESTALE)
+				return 0;
+			if (rc)
+				return rc;
+		}
+		*(void **)out = qr_orm__obj(h);
+		return 1;
+	}
+	free(key);
+	rc = qr_orm__autoflush(s);
+	if (rc)
+		return rc;
+	cols = malloc(m->nfields * sizeof(*cols));
+	if (!cols)
+		return qr_error_oom("get");
+	for (size_t i = 0; i < m->nfields; i++)
+		cols[i] = (int)i;
+	lm.mapper = m;
+	lm.columns = cols;
+	q = qr_orm__select_by_pk(m, pk);
+	rc = qr_orm__conn(s, &conn);
+	if (rc == 0)
+		rc = qr_conn_execute(&res, conn, q, NULL);
+	if (rc == 0) {
+		rc = qr_result_first(res, &row);
+		if (rc == 1) {
+			void *obj;
+			rc = qr_orm__load_row(&obj, s, &lm, row, false);
+			if (rc == 0) {
+				*(void **)out = obj;
+				rc = obj ? 1 : 0;
+			}
+		}
+	}
+	qr_result_free(res);
+	qr_stmt_free(q);
+	free(cols);
+	return rc;
+}
+
+/* Copies every field of src onto dst. */
+static int copy_fields(qr_objhdr *dst, const qr_objhdr *src)
+{
+	const qr_mapper *m = src->mapper;
+
+	for (size_t i = 0; i < m->nfields; i++) {
+		qr_value v;
+		int rc = qr_orm__field_get(src, &m->fields[i], &v);
+		if (rc == 0)
+			rc = qr_orm__field_set(dst, &m->fields[i], &v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int qr_session_merge(void *out, qr_session *s, const void *obj)
+{
+	qr_objhdr *src, *dst = NULL;
+	qr_ikey *key = NULL;
+	qr_value pk[16];
+	void *target = NULL;
+	int rc;
+
+	if (!out)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_merge: NULL out");
+	*(void **)out = NULL;
+	if (!s)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_merge: NULL session");
+	src = qr_orm__check(obj, "qr_session_merge");
+	if (!src)
+		return QR_EINVAL;
+	if (src->session == s && src->state != QR_STATE_TRANSIENT &&
+	    src->state != QR_STATE_DETACHED) {
+		*(void **)out = (void *)obj;
+		return 0;
+	}
+	rc = qr_orm__key_of(&key, src);
+	if (rc)
+		return rc;
+	if (key && src->mapper->npk <= 16) {
+		qr_orm__key_values(key, pk, 16);
+		rc = qr_session_get(&target, s, src->mapper->mapping, pk,
+				    src->mapper->npk);
+		free(key);
+		if (rc < 0)
+			return rc;
+	} else {
+		free(key);
+	}
+	if (target) {
+		dst = qr_orm__hdr(target);
+	} else {
+		target = qr_session_new_object(s, src->mapper->mapping);
+		if (!target)
+			return qr_error_last()->code;
+		dst = qr_orm__hdr(target);
+		rc = qr_session_add(s, target);
+		if (rc)
+			return rc;
+	}
+	rc = copy_fields(dst, src);
+	if (rc == 0)
+		*(void **)out = target;
+	return rc;
+}

@@ -1,0 +1,411 @@
+/*
+ * mapper.c - building a mapper from a mapping declaration: the table
+ * (made in the registry's metadata, or given), the fields with their C
+ * and SQL types, the primary key, the version counter, the repr and the
+ * object layout.
+ */
+#include "orm_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct qr_mapping_builder {
+	qr_registry *reg;
+	qr_mapping *mapping;
+	qr_table *table; /* given (imperative mapping) or NULL */
+	qr_mapper *result;
+};
+
+static void free_items(qr_mapping_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		qr_expr_free(items[i].item);
+		items[i].item = NULL;
+	}
+}
+
+static const qr_mapping_item *find_field_item(const qr_mapping_item *items,
+					      size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (items[i].kind == QR_MAPITEM_FIELD &&
+		    strcmp(items[i].name, name) == 0)
+			return &items[i];
+	return NULL;
+}
+
+static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
+		    size_t n)
+{
+	const char *who = mapping->name;
+	size_t nfields = 0;
+
+	if (mapping->align > alignof(max_align_t))
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s: alignment %zu is above max_align_t",
+				    who, mapping->align);
+	for (size_t i = 0; i < n; i++) {
+		const qr_mapping_item *it = &items[i];
+		switch (it->kind) {
+		case QR_MAPITEM_FIELD:
+			nfields++;
+			if (it->ctype == QR_CTYPE_UNSUPPORTED)
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s.%s: unsupported C type (use an "
+					"integer, bool, float, double, char *, "
+					"qr_blob, qr_date, qr_time or "
+					"qr_datetime)",
+					who, it->name);
+			if (it->offset + it->size > mapping->size)
+				return qr_error_set(QR_EINVAL,
+						    QR_ECLASS_ARGUMENT,
+						    "%s.%s: outside the struct",
+						    who, it->name);
+			if (find_field_item(items, i, it->name))
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s.%s: mapped twice", who, it->name);
+			break;
+		case QR_MAPITEM_REPR:
+			for (const char *const *p = it->names; p && *p; p++)
+				if (!find_field_item(items, n, *p))
+					return qr_error_set(
+						QR_EINVAL, QR_ECLASS_ARGUMENT,
+						"%s: QR_REPR names %s, which "
+						"is not a mapped member",
+						who, *p);
+			break;
+		case QR_MAPITEM_VERSION: {
+			const qr_mapping_item *f =
+				find_field_item(items, n, it->name);
+			if (!f)
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s: QR_VERSION_ID(%s) is not a mapped "
+					"member",
+					who, it->name);
+			if (f->ctype != QR_CTYPE_INT &&
+			    f->ctype != QR_CTYPE_UINT)
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s: the version counter %s must be "
+					"an integer member",
+					who, it->name);
+			break;
+		}
+		case QR_MAPITEM_TABLE_ITEM:
+			break;
+		default:
+			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					    "%s: unknown mapping item kind %d",
+					    who, (int)it->kind);
+		}
+	}
+	if (!nfields)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s: no mapped members", who);
+	return 0;
+}
+
+/* Defines the table from the declaration's columns and table items. */
+static int define_table(qr_table **out, qr_mapping_builder *b,
+			qr_mapping_item *items, size_t n)
+{
+	qr_schema_item **arr = malloc(n * sizeof(*arr));
+	size_t k = 0;
+
+	if (!arr)
+		return qr_error_oom("mapping");
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].kind == QR_MAPITEM_FIELD && !items[i].item) {
+			free(arr);
+			return qr_error_set(
+				QR_EINVAL, QR_ECLASS_ARGUMENT,
+				"%s.%s: QR_ATTR maps a column of an existing "
+				"table: use qr_registry_map_table, or "
+				"QR_FIELD to declare the column",
+				b->mapping->name, items[i].name);
+		}
+		if (items[i].item)
+			arr[k++] = items[i].item;
+	}
+	/* qr_table_new_items takes every item, even when it fails. */
+	for (size_t i = 0; i < n; i++)
+		items[i].item = NULL;
+	*out = qr_table_new_items(qr_registry_metadata(b->reg),
+				  b->mapping->table_name, arr, k);
+	free(arr);
+	if (!*out)
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	return 0;
+}
+
+static unsigned column_flags(qr_column *c)
+{
+	unsigned fl = 0;
+
+	if (qr_column_is_primary_key(c))
+		fl |= QR_FF_PK;
+	if (qr_column_is_nullable(c))
+		fl |= QR_FF_NULLABLE;
+	if (qr_column_is_autoincrement(c))
+		fl |= QR_FF_AUTOINC;
+	if (qr_column_has_default(c))
+		fl |= QR_FF_DEFAULT;
+	if (qr_column_has_server_default(c))
+		fl |= QR_FF_SERVER_DEFAULT;
+	return fl;
+}
+
+static int build_fields(qr_mapper *m, const qr_mapping_item *items, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (items[i].kind == QR_MAPITEM_FIELD)
+			m->nfields++;
+	m->fields = calloc(m->nfields, sizeof(*m->fields));
+	m->colnames = calloc(m->nfields + 1, sizeof(*m->colnames));
+	if (!m->fields || !m->colnames)
+		return qr_error_oom("mapper");
+	for (size_t i = 0; i < n; i++) {
+		const qr_mapping_item *it = &items[i];
+		const char *colname;
+		qr_field *f;
+		qr_column *c;
+		char tname[64];
+
+		if (it->kind != QR_MAPITEM_FIELD)
+			continue;
+		f = &m->fields[k];
+		colname = it->column_name ? it->column_name : it->name;
+		c = qr_table_column(m->table, colname);
+		if (!c)
+			return qr_error_set(QR_ECOLUMN, QR_ECLASS_ARGUMENT,
+					    "%s.%s: table %s has no column %s",
+					    m->name, it->name,
+					    qr_table_name(m->table), colname);
+		f->name = strdup(it->name);
+		if (!f->name)
+			return qr_error_oom("mapper");
+		f->column = c;
+		f->colname = qr_column_name(c);
+		f->offset = it->offset;
+		f->size = it->size;
+		f->ctype = it->ctype;
+		f->type = *qr_column_type(c);
+		f->flags = column_flags(c);
+		f->pk_pos = -1;
+		f->ptr_slot = -1;
+		if (!qr_orm__ctype_accepts(f->ctype, &f->type)) {
+			if (qr_type_render(tname, sizeof(tname), &f->type,
+					   "sqlite") != 0)
+				snprintf(tname, sizeof(tname), "%s",
+					 qr_type_kind_name(f->type.kind));
+			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					    "%s.%s: its C type cannot hold the "
+					    "column's type %s",
+					    m->name, f->name, tname);
+		}
+		if (f->ctype == QR_CTYPE_STRING &&
+		    f->type.kind == QR_TYPE_NUMERIC)
+			f->flags |= QR_FF_NUMERIC_TEXT;
+		if (f->ctype == QR_CTYPE_STRING || f->ctype == QR_CTYPE_BLOB)
+			f->ptr_slot = (int)m->nptr++;
+		m->colnames[k] = f->colname;
+		k++;
+	}
+	return 0;
+}
+
+static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
+{
+	size_t npk = qr_table_primary_key_count(m->table);
+
+	if (!npk)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s: table %s has no primary key", m->name,
+				    qr_table_name(m->table));
+	m->pk = calloc(npk, sizeof(*m->pk));
+	if (!m->pk)
+		return qr_error_oom("mapper");
+	m->npk = npk;
+	for (size_t i = 0; i < npk; i++) {
+		qr_column *c = qr_table_primary_key_at(m->table, i);
+		size_t j;
+		for (j = 0; j < m->nfields; j++)
+			if (m->fields[j].column == c)
+				break;
+		if (j == m->nfields)
+			return qr_error_set(
+				QR_EINVAL, QR_ECLASS_ARGUMENT,
+				"%s: primary key column %s is not mapped",
+				m->name, qr_column_name(c));
+		m->pk[i] = j;
+		m->fields[j].pk_pos = (int)i;
+		m->fields[j].flags |= QR_FF_PK;
+	}
+	m->version = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].kind == QR_MAPITEM_VERSION) {
+			const qr_field *f =
+				qr_orm__field_by_name(m, items[i].name);
+			m->version = (int)(f - m->fields);
+			m->fields[m->version].flags |= QR_FF_VERSION;
+		} else if (items[i].kind == QR_MAPITEM_REPR) {
+			size_t cnt = 0;
+			while (items[i].names[cnt])
+				cnt++;
+			free(m->repr);
+			m->repr = calloc(cnt ? cnt : 1, sizeof(*m->repr));
+			if (!m->repr)
+				return qr_error_oom("mapper");
+			for (size_t r = 0; r < cnt; r++)
+				m->repr[r] =
+					(size_t)(qr_orm__field_by_name(
+							 m, items[i].names[r]) -
+						 m->fields);
+			m->nrepr = cnt;
+			m->repr_positional =
+				(items[i].flags & QR_REPR_POSITIONAL) != 0;
+		}
+	}
+	return 0;
+}
+
+static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
+			size_t n)
+{
+	qr_mapper *m = calloc(1, sizeof(*m));
+	size_t bits;
+	int rc;
+
+	if (!m)
+		return qr_error_oom("mapper");
+	m->registry = b->reg;
+	m->mapping = b->mapping;
+	m->table = b->table;
+	m->struct_size = b->mapping->size;
+	m->name = strdup(b->mapping->name);
+	if (!m->name) {
+		qr_orm__mapper_free(m);
+		return qr_error_oom("mapper");
+	}
+	rc = build_fields(m, items, n);
+	if (rc == 0)
+		rc = build_keys(m, items, n);
+	if (rc) {
+		qr_orm__mapper_free(m);
+		return rc;
+	}
+	bits = (m->nfields + 7) / 8;
+	m->nullbits_off = QR_ORM_HDR_SIZE + m->struct_size;
+	m->slots_off = QR_ORM_ALIGN_UP(m->nullbits_off + bits, alignof(void *));
+	m->alloc_size = m->slots_off + m->nptr * sizeof(void *);
+	m->entity = qr_cols_new(m->table, m->colnames);
+	if (!m->entity) {
+		rc = qr_error_last()->code ? qr_error_last()->code : QR_ENOMEM;
+		qr_orm__mapper_free(m);
+		return rc;
+	}
+	rc = qr_orm__token_add(m->entity, m, false, NULL);
+	if (rc) {
+		qr_orm__mapper_free(m);
+		return rc;
+	}
+	b->result = m;
+	return 0;
+}
+
+int qr_mapping_build(qr_mapping_builder *b, qr_mapping_item *items,
+		     size_t count)
+{
+	int rc;
+
+	if (!b || !items) {
+		if (items)
+			free_items(items, count);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_mapping_build: call it through "
+				    "qr_registry_map");
+	}
+	rc = validate(b->mapping, items, count);
+	if (rc) {
+		free_items(items, count);
+		return rc;
+	}
+	if (!b->table) {
+		rc = define_table(&b->table, b, items, count);
+		if (rc) {
+			free_items(items, count);
+			return rc;
+		}
+	} else {
+		for (size_t i = 0; i < count && rc == 0; i++) {
+			if (items[i].kind == QR_MAPITEM_TABLE_ITEM) {
+				rc = qr_table_add(b->table, items[i].item);
+				items[i].item = NULL;
+			}
+		}
+		free_items(items, count);
+		if (rc)
+			return rc;
+	}
+	return build_mapper(b, items, count);
+}
+
+void qr_orm__mapper_free(qr_mapper *m)
+{
+	if (!m)
+		return;
+	qr_orm__token_remove_mapper(m);
+	qr_expr_free(m->entity);
+	for (size_t i = 0; i < m->nfields; i++)
+		free(m->fields[i].name);
+	free(m->fields);
+	free(m->colnames);
+	free(m->pk);
+	free(m->repr);
+	free(m->name);
+	free(m);
+}
+
+/* Runs the declaration's item function for a registry. */
+int qr_orm__map(qr_mapper **out, qr_registry *reg, qr_mapping *mapping,
+		qr_table *table)
+{
+	qr_mapping_builder b = {reg, mapping, table, NULL};
+	int rc;
+
+	rc = mapping->items(&b);
+	if (rc == 0 && !b.result)
+		rc = qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				  "%s: its item function did not call "
+				  "qr_mapping_build",
+				  mapping->name);
+	*out = rc == 0 ? b.result : NULL;
+	return rc;
+}
+
+const qr_field *qr_orm__field_by_name(const qr_mapper *m, const char *name)
+{
+	if (name)
+		for (size_t i = 0; i < m->nfields; i++)
+			if (strcmp(m->fields[i].name, name) == 0)
+				return &m->fields[i];
+	qr_error_set(QR_ECOLUMN, QR_ECLASS_ARGUMENT,
+		     "%s has no mapped member %s", m->name,
+		     name ? name : "(null)");
+	return NULL;
+}
+
+const qr_field *qr_orm__field_by_offset(const qr_mapper *m, size_t offset)
+{
+	for (size_t i = 0; i < m->nfields; i++)
+		if (m->fields[i].offset == offset)
+			return &m->fields[i];
+	return NULL;
+}

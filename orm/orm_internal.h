@@ -1,0 +1,441 @@
+/*
+ * orm_internal.h - what the ORM's source files share (private to orm/).
+ *
+ * The ORM uses only quarry's public headers. Layout of a mapped object's
+ * block (one allocation):
+ *
+ *   [qr_objhdr, padded to QR_ORM_HDR_SIZE][the user's struct]
+ *   [NULL flags: one bit per field][owned pointer slots: one per
+ *   string/blob field]
+ *
+ * The pointer users hold points at the struct; the header is found just
+ * before it. An owned slot holds the pointer the ORM allocated for that
+ * member (what it frees); the member itself may hold something else when
+ * the user assigned a pointer of their own (adopted at the next flush).
+ */
+#ifndef QUARRY_ORM_INTERNAL_H
+#define QUARRY_ORM_INTERNAL_H
+
+#include <quarry/connection.h>
+#include <quarry/engine.h>
+#include <quarry/orm.h>
+#include <quarry/sys/dialect.h>
+#include <quarry/sys/error.h>
+
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- string building --------------------------------------------------- */
+
+typedef struct qr_obuf {
+	char *data;
+	size_t len, cap;
+	bool failed; /* an allocation failed: finish reports QR_ENOMEM */
+} qr_obuf;
+
+void qr_orm__buf_putn(qr_obuf *b, const char *s, size_t n);
+void qr_orm__buf_puts(qr_obuf *b, const char *s);
+void qr_orm__buf_printf(qr_obuf *b, const char *fmt, ...) QR_PRINTF(2, 3);
+/* Python repr of a value (qr_value_repr). */
+void qr_orm__buf_value(qr_obuf *b, const qr_value *v);
+/* Hands the text to *out (the caller's, qr_free) or reports QR_ENOMEM. */
+int qr_orm__buf_finish(qr_obuf *b, char **out);
+void qr_orm__buf_free(qr_obuf *b);
+
+/* ---- mappers ------------------------------------------------------------ */
+
+enum {
+	QR_FF_PK = 1u << 0,
+	QR_FF_NULLABLE = 1u << 1,
+	QR_FF_AUTOINC = 1u << 2,        /* the database generates it */
+	QR_FF_DEFAULT = 1u << 3,        /* a client-side default */
+	QR_FF_SERVER_DEFAULT = 1u << 4, /* a server-side default */
+	QR_FF_VERSION = 1u << 5,        /* the version counter */
+	QR_FF_NUMERIC_TEXT = 1u << 6    /* char * holding exact decimals */
+};
+
+typedef struct qr_field {
+	char *name;          /* the member's name */
+	qr_column *column;   /* borrowed from the table */
+	const char *colname; /* borrowed from the column */
+	size_t offset, size;
+	qr_ctype ctype;
+	qr_type type; /* the column's type */
+	unsigned flags;
+	int pk_pos;   /* position in the primary key, or -1 */
+	int ptr_slot; /* owned slot (strings, blobs), or -1 */
+} qr_field;
+
+struct qr_mapper {
+	qr_registry *registry;
+	qr_mapping *mapping;
+	char *name;
+	qr_table *table;
+	qr_field *fields;
+	size_t nfields;
+	size_t *pk; /* field indexes in key order */
+	size_t npk;
+	int version; /* field index of the version counter, or -1 */
+	size_t *repr;
+	size_t nrepr;
+	bool repr_positional;
+	size_t nptr;        /* owned pointer slots */
+	size_t struct_size; /* sizeof the user's struct */
+	size_t nullbits_off, slots_off, alloc_size; /* from the block start */
+	qr_expr *entity;       /* the entity token (a reference held) */
+	const char **colnames; /* column names in field order, NULL-ended */
+};
+
+struct qr_registry {
+	qr_metadata *md;
+	bool own_md;
+	qr_mapper **mappers;
+	size_t nmappers, cap;
+	qr_expr **aliases; /* aliased entities (a reference held each) */
+	size_t naliases, acap;
+};
+
+/* Mapper of a mapping, mapping it into reg when given and needed;
+ * records QR_ESTATE when it cannot. */
+int qr_orm__mapper_for(qr_mapper **out, qr_mapping *mapping, qr_registry *reg);
+void qr_orm__mapper_free(qr_mapper *m);
+/* Builds a mapper for mapping in reg (onto table when given). */
+int qr_orm__map(qr_mapper **out, qr_registry *reg, qr_mapping *mapping,
+		qr_table *table);
+/* The field of a member name, or NULL (QR_ECOLUMN recorded). */
+const qr_field *qr_orm__field_by_name(const qr_mapper *m, const char *name);
+/* The field at a byte offset in the struct, or NULL. */
+const qr_field *qr_orm__field_by_offset(const qr_mapper *m, size_t offset);
+/* Sorts mappers in place so that a mapper comes after those whose
+ * tables its table references (foreign keys); cycles are broken in the
+ * given order. Errors: QR_ENOMEM. */
+int qr_orm__sort_mappers(qr_mapper **mappers, size_t n);
+/* Whether a's table has a foreign key to b's table. */
+bool qr_orm__mapper_depends(const qr_mapper *a, const qr_mapper *b);
+
+/* Entity tokens: the nodes qr_entity()/qr_aliased() return, looked up to
+ * know which query column is an entity. Process-wide, thread-safe. */
+int qr_orm__token_add(const qr_expr *node, qr_mapper *m, bool alias,
+		      const char *name);
+void qr_orm__token_remove_mapper(const qr_mapper *m);
+/* The mapper of a token, whether it is an alias and the alias's name
+ * (NULL when anonymous); NULL if not a token. */
+qr_mapper *qr_orm__token_find(const qr_expr *node, bool *alias,
+			      const char **name);
+/* The mapped field whose column is this table column, or NULL. */
+const qr_field *qr_orm__column_field(const qr_expr *column, qr_mapper **m);
+
+/* ---- objects --------------------------------------------------------------
+ */
+
+#define QR_ORM_MAGIC 0x514f524du /* "QORM" */
+#define QR_ORM_FREED 0x46524545u /* "FREE" */
+
+enum {
+	QR_OF_EXPIRED = 1u << 0, /* stale: load before trusting members */
+	QR_OF_DELETE = 1u << 1,  /* persistent, marked for deletion */
+	QR_OF_OWNED = 1u << 2,   /* the session owns the memory */
+	QR_OF_IN_MAP = 1u << 3,  /* in the session's identity map */
+	QR_OF_IN_LIST = 1u << 4  /* in the session's pending/deleted list */
+};
+
+struct qr_snapshot;
+struct qr_ikey;
+struct qr_stx;
+
+typedef struct qr_objhdr {
+	uint32_t magic;
+	uint8_t state; /* qr_objstate */
+	uint8_t flags; /* QR_OF_* */
+	qr_mapper *mapper;
+	qr_session *session;             /* the owner / the session it is in */
+	struct qr_objhdr *prev, *next;   /* the owner's list of objects */
+	struct qr_objhdr *lprev, *lnext; /* pending or deleted list */
+	uint64_t seq;                    /* order added */
+	struct qr_snapshot *snap;        /* as loaded; NULL when none */
+	struct qr_ikey *key;             /* identity; NULL when none */
+	struct qr_stx *jl; /* innermost transaction journaling it */
+	size_t jidx;       /* its entry in jl's journal */
+} qr_objhdr;
+
+#define QR_ORM_ALIGN_UP(n, a) (((n) + (a)-1) / (a) * (a))
+#define QR_ORM_HDR_SIZE QR_ORM_ALIGN_UP(sizeof(qr_objhdr), alignof(max_align_t))
+
+static inline qr_objhdr *qr_orm__hdr(const void *obj)
+{
+	return (qr_objhdr *)((char *)obj - QR_ORM_HDR_SIZE);
+}
+static inline void *qr_orm__obj(const qr_objhdr *h)
+{
+	return (char *)h + QR_ORM_HDR_SIZE;
+}
+/* The header of a mapped object, or NULL (QR_EINVAL recorded). */
+qr_objhdr *qr_orm__check(const void *obj, const char *what);
+
+/* Allocates a zeroed transient object with its NULL flags set as for a
+ * new object; owned by nobody yet. NULL on OOM (recorded). */
+qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
+/* Frees an object's block, strings, snapshot and key. */
+void qr_orm__object_release(qr_objhdr *h);
+
+bool qr_orm__nullbit(const qr_objhdr *h, size_t field);
+void qr_orm__set_nullbit(qr_objhdr *h, size_t field, bool on);
+void **qr_orm__slot(const qr_objhdr *h, size_t slot);
+
+/* A field's value (text and blobs borrowed from the object). Returns 0
+ * or QR_ERANGE (an unsigned 64-bit value above INT64_MAX). */
+int qr_orm__field_get(const qr_objhdr *h, const qr_field *f, qr_value *out);
+/* Stores a value into a field (converting; copying text). Errors:
+ * QR_ECONVERT, QR_ERANGE, QR_ENOMEM (recorded). */
+int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v);
+/* The value converted as the field would store it (for identity keys
+ * from outside values): *out borrows from buf/v. */
+int qr_orm__field_normalize(const qr_field *f, const qr_value *in,
+			    qr_value *out, char *buf, size_t cap);
+/* Copies pointers the user assigned into memory the ORM owns. */
+int qr_orm__adopt(qr_objhdr *h);
+/* Whether the type of a field's column can be held by its C type. */
+bool qr_orm__ctype_accepts(qr_ctype ctype, const qr_type *type);
+
+/* ---- snapshots ------------------------------------------------------------
+ */
+
+typedef struct qr_snapshot {
+	size_t n;
+	size_t size;     /* of the whole block */
+	qr_value vals[]; /* text bytes follow in the same block */
+} qr_snapshot;
+
+/* The current values of every field, copied. NULL on OOM (recorded). */
+qr_snapshot *qr_orm__snapshot_take(const qr_objhdr *h);
+/* A snapshot of n values (copied). */
+qr_snapshot *qr_orm__snapshot_make(const qr_value *vals, size_t n);
+qr_snapshot *qr_orm__snapshot_copy(const qr_snapshot *s);
+void qr_orm__snapshot_free(qr_snapshot *s);
+/* Whether field i differs from the snapshot. */
+bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i);
+/* Whether any field differs from the object's snapshot (false when it
+ * has none). */
+bool qr_orm__object_modified(const qr_objhdr *h);
+
+/* ---- identity -------------------------------------------------------------
+ */
+
+typedef struct qr_ikey {
+	qr_mapper *mapper;
+	uint64_t hash;
+	size_t len;
+	unsigned char bytes[];
+} qr_ikey;
+
+/* The identity of an object from its primary key fields; *out NULL (and
+ * 0 returned) when a key field is NULL. Errors: QR_ENOMEM, QR_ERANGE. */
+int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h);
+/* The identity from primary key values (normalized per field). */
+int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
+			    size_t npk);
+qr_ikey *qr_orm__key_copy(const qr_ikey *k);
+bool qr_orm__key_equal(const qr_ikey *a, const qr_ikey *b);
+/* The key's values (text borrowed from the key), at most max; returns
+ * how many there are. */
+size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max);
+/* The key's values as a tuple repr "(1,)". */
+void qr_orm__key_repr(qr_obuf *b, const qr_objhdr *h);
+
+typedef struct qr_idmap {
+	qr_objhdr **slots;
+	size_t cap, count, tombs;
+} qr_idmap;
+
+qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key);
+/* Inserts h (keyed by h->key). Errors: QR_ENOMEM. */
+int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h);
+void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h);
+void qr_orm__idmap_free(qr_idmap *map);
+/* Iteration: *pos starts at 0; returns NULL at the end. */
+qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos);
+
+/* ---- repr ------------------------------------------------------------------
+ */
+
+void qr_orm__repr_object(qr_obuf *b, const void *obj);
+
+/* ---- sessions
+ * ---------------------------------------------------------------- */
+
+/* A journal entry: an object's session state before the transaction
+ * level first changed it in a flush. */
+typedef struct qr_jentry {
+	qr_objhdr *obj; /* NULL: a hole (the object left the session) */
+	struct qr_stx *prev_jl;
+	size_t prev_jidx;
+	uint8_t state, flags;
+	uint64_t seq;
+	qr_snapshot *snap;     /* prior snapshot (owned), or NULL */
+	qr_ikey *key;          /* prior key (owned), or NULL */
+	unsigned char *filled; /* fields the database filled on INSERT */
+} qr_jentry;
+
+/* A transaction level: the outer transaction or a SAVEPOINT. */
+typedef struct qr_stx {
+	struct qr_stx *parent;
+	qr_tx *sp; /* the SAVEPOINT (NULL for the outer level) */
+	qr_jentry *entries;
+	size_t n, cap;
+	uint64_t seq_start; /* objects added from here on belong to it */
+	qr_session_tx *handle;
+} qr_stx;
+
+struct qr_session_tx {
+	qr_session *session;
+	qr_stx *level; /* NULL once ended */
+};
+
+struct qr_sessionmaker {
+	qr_engine *engine;
+	qr_session_options opts;
+};
+
+struct qr_session {
+	qr_engine *engine;
+	qr_registry *registry;
+	bool autoflush, expire_on_commit;
+	bool flushing;
+	qr_conn *conn;
+	const qr_dialect *dialect;
+	qr_objhdr *objects;                     /* owned objects (a list) */
+	qr_objhdr *pending_head, *pending_tail; /* in add order */
+	qr_objhdr *deleted_head, *deleted_tail;
+	size_t npending, ndeleted;
+	qr_idmap idmap;
+	uint64_t next_seq;
+	qr_stx outer;
+	qr_stx *tx; /* innermost level (&outer at least) */
+};
+
+/* The session's connection, checked out on first use. */
+int qr_orm__conn(qr_session *s, qr_conn **out);
+/* Links an object into the session's owned list (taking it). */
+void qr_orm__own(qr_session *s, qr_objhdr *h);
+/* Unlinks an object from every session structure (not freeing it). */
+void qr_orm__unlink(qr_session *s, qr_objhdr *h);
+void qr_orm__list_push(qr_session *s, qr_objhdr *h, bool deleted);
+void qr_orm__list_remove(qr_session *s, qr_objhdr *h);
+/* Inserts pending h in the pending list by its seq (restoring order). */
+void qr_orm__list_insert_pending(qr_session *s, qr_objhdr *h);
+/* Makes h persistent in the identity map under h->key. */
+int qr_orm__make_persistent(qr_session *s, qr_objhdr *h);
+/* Marks h expired, taking its current values as the snapshot. */
+int qr_orm__expire(qr_objhdr *h);
+/* Autoflush if on. */
+int qr_orm__autoflush(qr_session *s);
+
+/* Journal: records h's state in the innermost level before a flush
+ * changes it. Errors: QR_ENOMEM. */
+int qr_orm__journal(qr_session *s, qr_objhdr *h);
+/* h's entry in the innermost level journaling it (after qr_orm__journal;
+ * valid until the next journal call). */
+static inline qr_jentry *qr_orm__jentry(const qr_objhdr *h)
+{
+	return &h->jl->entries[h->jidx];
+}
+/* Marks field i as filled by the database in h's journal entry. */
+int qr_orm__journal_filled(qr_objhdr *h, size_t field);
+/* Ends the levels: after a commit of the outer level (forget), after a
+ * rollback (expunge inserted, restore deleted, expire), and after a
+ * failed flush (put everything back as pending work). */
+void qr_orm__journal_forget(qr_stx *level);
+void qr_orm__journal_merge(qr_stx *child, qr_stx *parent);
+void qr_orm__journal_rollback(qr_session *s, qr_stx *level);
+void qr_orm__journal_restore(qr_session *s, qr_stx *level);
+/* The work of an outer or nested rollback on the session's objects. */
+void qr_orm__rollback_objects(qr_session *s, qr_stx *level);
+
+/* ---- flush and loading --------------------------------------------------- */
+
+int qr_orm__flush(qr_session *s);
+
+/* The statements of a flush, for one mapper (persist.c). The objects are
+ * journaled; on success their session state is updated. changed[i] is
+ * the bitmask of changed fields of upd[i]. */
+int qr_orm__persist_updates(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, unsigned char **changed,
+			    size_t n);
+int qr_orm__persist_inserts(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n);
+int qr_orm__persist_deletes(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n);
+
+/* Fills an object from a row: columns[i] is the row column of field i
+ * (-1: not in the row). */
+typedef struct qr_loadmap {
+	qr_mapper *mapper;
+	int *columns;
+} qr_loadmap;
+
+/* The object for a row through the identity map: an existing object is
+ * returned as is (refreshed when expired, or when overwrite); a new one
+ * is made persistent. *out NULL when the key columns are all NULL.
+ * Errors: conversion errors, QR_ENOMEM. */
+int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
+		     const qr_row *row, bool overwrite);
+/* Loads h's row by primary key, overwriting all (overwrite) or only the
+ * fields not changed since it expired. Errors: QR_ESTALE (no row). */
+int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite);
+/* SELECT mapped columns FROM table WHERE pk = values (a new statement). */
+qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk);
+
+/* ---- queries ------------------------------------------------------------- */
+
+typedef enum { QR_QI_ENTITY, QR_QI_COLUMN } qr_qitem_kind;
+
+typedef struct qr_qitem {
+	qr_qitem_kind kind;
+	qr_mapper *mapper;     /* ENTITY; COLUMN: the mapper of field */
+	qr_expr *from;         /* ENTITY: its table or alias (a reference) */
+	qr_expr *expr;         /* COLUMN: the expression (a reference) */
+	char *name;            /* ENTITY: "User" or the alias's name */
+	const qr_field *field; /* COLUMN: the mapped field it is, or NULL */
+} qr_qitem;
+
+typedef struct qr_exprvec {
+	qr_expr **items;
+	size_t n, cap;
+} qr_exprvec;
+
+typedef struct qr_qjoin {
+	qr_expr *target; /* a reference */
+	qr_expr *on;     /* a reference, or NULL */
+	bool outer;
+} qr_qjoin;
+
+struct qr_query {
+	int refs;
+	qr_session *session;
+	qr_qitem *items;
+	size_t nitems;
+	qr_exprvec where, order, group, having;
+	qr_qjoin *joins;
+	size_t njoins;
+	qr_expr *select_from;  /* a reference, or NULL */
+	int64_t limit, offset; /* -1: none */
+	bool distinct;
+	qr_params *params;
+	qr_stmt *from_stmt;
+	size_t yield_per;
+	qr_mapper *fb_mapper; /* filter_by's entity */
+	qr_expr *fb_from;     /* and its table or alias (borrowed) */
+};
+
+/* The Core SELECT of a query (a new statement; NULL on error). */
+qr_stmt *qr_orm__query_select(const qr_query *q);
+
+/* Error preservation around clean-up that may record errors. */
+typedef struct qr_saved_error {
+	qr_error e;
+} qr_saved_error;
+void qr_orm__error_save(qr_saved_error *s);
+int qr_orm__error_restore(const qr_saved_error *s);
+
+#endif

@@ -1,0 +1,642 @@
+/*
+ * persist.c - the SQL of a flush for one mapper: UPDATEs of the changed
+ * columns (executemany per set of columns), INSERTs in batches (multi-row
+ * VALUES with RETURNING, one row at a time with last-insert-id, or
+ * executemany when nothing is generated), and DELETEs (executemany).
+ * UPDATE and DELETE check the rows matched; with a version counter a
+ * mismatch is QR_ESTALE.
+ */
+#include "orm_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PARAMS 30000 /* bound values per statement */
+#define MAX_ROWS 1000    /* rows per multi-row INSERT */
+
+static bool bit(const unsigned char *mask, size_t i)
+{
+	return mask && ((mask[i / 8] >> (i % 8)) & 1u);
+}
+
+static bool masks_equal(const unsigned char *a, const unsigned char *b,
+			size_t nfields)
+{
+	for (size_t i = 0; i < nfields; i++)
+		if (bit(a, i) != bit(b, i))
+			return false;
+	return true;
+}
+
+static void pk_param_name(char *buf, size_t cap, size_t i)
+{
+	snprintf(buf, cap, "qr__pk_%zu", i);
+}
+
+#define VERSION_PARAM "qr__version"
+
+/* WHERE pk = :qr__pk_i [AND version = :qr__version]. */
+static qr_stmt *where_identity(qr_stmt *stmt, const qr_mapper *m)
+{
+	char name[32];
+
+	for (size_t i = 0; i < m->npk; i++) {
+		const qr_field *f = &m->fields[m->pk[i]];
+		pk_param_name(name, sizeof(name), i);
+		stmt = qr_stmt_add(
+			stmt, qr_where(qr_eq(f->column,
+					     qr_param_typed(name, f->type))));
+	}
+	if (m->version >= 0) {
+		const qr_field *vf = &m->fields[m->version];
+		stmt = qr_stmt_add(
+			stmt,
+			qr_where(qr_eq(vf->column, qr_param_typed(VERSION_PARAM,
+								  vf->type))));
+	}
+	return stmt;
+}
+
+/* The identity's values (and the loaded version) as parameters. */
+static int identity_params(qr_params *p, const qr_objhdr *h)
+{
+	const qr_mapper *m = h->mapper;
+	qr_value pk[16];
+	char name[32];
+	int rc = 0;
+
+	if (m->npk > 16)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "%s: more than 16 primary key columns",
+				    m->name);
+	qr_orm__key_values(h->key, pk, 16);
+	for (size_t i = 0; i < m->npk && rc == 0; i++) {
+		pk_param_name(name, sizeof(name), i);
+		rc = qr_params_set(p, name, pk[i]);
+	}
+	if (rc == 0 && m->version >= 0)
+		rc = qr_params_set(p, VERSION_PARAM, h->snap->vals[m->version]);
+	return rc;
+}
+
+static int stale(const qr_mapper *m, const char *verb, size_t expected,
+		 int64_t matched)
+{
+	return qr_error_set(QR_ESTALE, QR_ECLASS_INVALID_REQUEST,
+			    "%s statement on table '%s' expected to %s %zu "
+			    "row(s); %lld were matched.",
+			    verb, qr_table_name(m->table),
+			    strcmp(verb, "UPDATE") == 0 ? "update" : "delete",
+			    expected, (long long)matched);
+}
+
+/* Executes stmt (taken) with params (taken); checks the rows matched
+ * when expected is not 0. */
+static int run(qr_session *s, qr_conn *conn, const qr_mapper *m, qr_stmt *stmt,
+	       qr_params *p, const char *verb, size_t expected)
+{
+	qr_result *res = NULL;
+	int rc;
+
+	if (!p)
+		rc = qr_error_oom("flush parameters");
+	else
+		rc = qr_conn_execute(&res, conn, stmt, p);
+	if (rc == 0 && expected) {
+		int64_t matched = qr_result_rowcount(res);
+		if (matched >= 0 && (size_t)matched != expected) {
+			if (strcmp(verb, "UPDATE") == 0 || m->version >= 0)
+				rc = stale(m, verb, expected, matched);
+			else
+				qr_engine_log(s->engine, QR_LOG_WARNING,
+					      "DELETE statement on table '%s' "
+					      "expected to delete %zu row(s); "
+					      "%lld were matched.",
+					      qr_table_name(m->table), expected,
+					      (long long)matched);
+		}
+	}
+	qr_result_free(res);
+	qr_params_free(p);
+	qr_stmt_free(stmt);
+	return rc;
+}
+
+/* ---- UPDATE ----------------------------------------------------------------
+ */
+
+static int update_group(qr_session *s, qr_conn *conn, qr_mapper *m,
+			qr_objhdr **objs, const unsigned char *mask, size_t n)
+{
+	const qr_field *vf = m->version >= 0 ? &m->fields[m->version] : NULL;
+	qr_stmt *stmt = qr_update_new(m->table, QR_END);
+	qr_params *p = qr_params_new();
+	int rc = 0;
+
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		if (bit(mask, i))
+			stmt = qr_stmt_add(
+				stmt,
+				qr_set(f->colname,
+				       qr_param_typed(f->colname, f->type)));
+	}
+	if (vf)
+		stmt = qr_stmt_add(
+			stmt, qr_set(vf->colname,
+				     qr_param_typed(vf->colname, vf->type)));
+	stmt = where_identity(stmt, m);
+	for (size_t k = 0; k < n && rc == 0 && p; k++) {
+		qr_objhdr *h = objs[k];
+		if (k)
+			rc = qr_params_next_row(p);
+		if (vf && rc == 0) {
+			const qr_value *old = &h->snap->vals[m->version];
+			qr_value nv = qr_val_int(
+				old->kind == QR_VINT ? old->u.i + 1 : 1);
+			rc = qr_orm__field_set(h, vf, &nv);
+			if (rc == 0)
+				rc = qr_params_set(p, vf->colname, nv);
+		}
+		for (size_t i = 0; i < m->nfields && rc == 0; i++) {
+			qr_value v;
+			if (!bit(mask, i))
+				continue;
+			rc = qr_orm__field_get(h, &m->fields[i], &v);
+			if (rc == 0)
+				rc = qr_params_set(p, m->fields[i].colname, v);
+		}
+		if (rc == 0)
+			rc = identity_params(p, h);
+	}
+	if (rc) {
+		qr_params_free(p);
+		qr_stmt_free(stmt);
+		return rc;
+	}
+	rc = run(s, conn, m, stmt, p, "UPDATE", n);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		qr_objhdr *h = objs[k];
+		qr_snapshot *snap = qr_orm__snapshot_take(h);
+		qr_ikey *key = NULL;
+		if (!snap)
+			return QR_ENOMEM;
+		qr_orm__snapshot_free(h->snap);
+		h->snap = snap;
+		rc = qr_orm__key_of(&key, h);
+		if (rc == 0 && key && !qr_orm__key_equal(key, h->key)) {
+			qr_orm__idmap_remove(&s->idmap, h);
+			free(h->key);
+			h->key = key;
+			rc = qr_orm__idmap_put(&s->idmap, h);
+		} else {
+			free(key);
+		}
+	}
+	return rc;
+}
+
+int qr_orm__persist_updates(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, unsigned char **changed, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i + 1;
+		int rc;
+		while (j < n && masks_equal(changed[i], changed[j], m->nfields))
+			j++;
+		rc = update_group(s, conn, m, objs + i, changed[i], j - i);
+		if (rc)
+			return rc;
+		i = j;
+	}
+	return 0;
+}
+
+/* ---- INSERT ----------------------------------------------------------------
+ */
+
+/* Makes an inserted object persistent (expired when the database filled
+ * columns that could not be fetched). */
+static int finish_insert(qr_session *s, qr_objhdr *h, bool expire)
+{
+	qr_ikey *key = NULL;
+	qr_snapshot *snap;
+	int rc = qr_orm__key_of(&key, h);
+
+	if (rc)
+		return rc;
+	if (!key)
+		return qr_error_set(QR_ERROR, QR_ECLASS_INVALID_REQUEST,
+				    "the new %s object has a NULL primary key "
+				    "after its INSERT",
+				    h->mapper->name);
+	snap = qr_orm__snapshot_take(h);
+	if (!snap) {
+		free(key);
+		return QR_ENOMEM;
+	}
+	free(h->key);
+	h->key = key;
+	qr_orm__snapshot_free(h->snap);
+	h->snap = snap;
+	qr_orm__list_remove(s, h);
+	rc = qr_orm__make_persistent(s, h);
+	if (rc == 0 && expire)
+		h->flags |= QR_OF_EXPIRED;
+	return rc;
+}
+
+/* Which fields an INSERT sets: non-NULL ones, and NULL ones that have
+ * no default (an explicit NULL). */
+static unsigned char *present_mask(const qr_objhdr *h, int *rc)
+{
+	const qr_mapper *m = h->mapper;
+	unsigned char *mask = calloc((m->nfields + 7) / 8 + 1, 1);
+
+	*rc = 0;
+	if (!mask) {
+		*rc = qr_error_oom("flush");
+		return NULL;
+	}
+	for (size_t i = 0; i < m->nfields && *rc == 0; i++) {
+		const qr_field *f = &m->fields[i];
+		qr_value v;
+		*rc = qr_orm__field_get(h, f, &v);
+		if (v.kind != QR_VNULL ||
+		    !(f->flags &
+		      (QR_FF_AUTOINC | QR_FF_DEFAULT | QR_FF_SERVER_DEFAULT)))
+			mask[i / 8] |= (unsigned char)(1u << (i % 8));
+	}
+	if (*rc) {
+		free(mask);
+		return NULL;
+	}
+	return mask;
+}
+
+static size_t count_bits(const unsigned char *mask, size_t nfields)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nfields; i++)
+		n += bit(mask, i);
+	return n;
+}
+
+/* Nothing to fetch back: one executemany. */
+static int insert_many(qr_session *s, qr_conn *conn, qr_mapper *m,
+		       qr_objhdr **objs, const unsigned char *present, size_t n)
+{
+	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
+	qr_params *p = qr_params_new();
+	int rc = 0;
+
+	for (size_t k = 0; k < n && rc == 0 && p; k++) {
+		if (k)
+			rc = qr_params_next_row(p);
+		for (size_t i = 0; i < m->nfields && rc == 0; i++) {
+			qr_value v;
+			if (!bit(present, i))
+				continue;
+			rc = qr_orm__field_get(objs[k], &m->fields[i], &v);
+			if (rc == 0)
+				rc = qr_params_set(p, m->fields[i].colname, v);
+		}
+	}
+	if (rc) {
+		qr_params_free(p);
+		qr_stmt_free(stmt);
+		return rc;
+	}
+	rc = run(s, conn, m, stmt, p, "INSERT", 0);
+	for (size_t k = 0; k < n && rc == 0; k++)
+		rc = finish_insert(s, objs[k], false);
+	return rc;
+}
+
+/* The value sets of one object's INSERT row: a new array of n nodes. */
+static qr_expr **row_sets(const qr_objhdr *h, const unsigned char *present,
+			  size_t *n, int *rc)
+{
+	const qr_mapper *m = h->mapper;
+	qr_expr **sets = malloc(m->nfields * sizeof(*sets));
+	size_t k = 0;
+
+	*rc = 0;
+	if (!sets) {
+		*rc = qr_error_oom("flush");
+		return NULL;
+	}
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		qr_value v;
+		if (!bit(present, i))
+			continue;
+		*rc = qr_orm__field_get(h, f, &v);
+		if (*rc) {
+			for (size_t j = 0; j < k; j++)
+				qr_expr_free(sets[j]);
+			free(sets);
+			return NULL;
+		}
+		sets[k++] = qr_set(f->colname, qr_bind_typed(v, f->type));
+	}
+	*n = k;
+	return sets;
+}
+
+/* Stores the fetched columns of a RETURNING row into h. */
+static int store_fetched(qr_objhdr *h, const qr_row *row, const size_t *ret,
+			 size_t nret, const unsigned char *present)
+{
+	for (size_t c = 0; c < nret; c++) {
+		size_t i = ret[c];
+		const qr_value *v;
+		int rc;
+		if (bit(present, i))
+			continue;
+		v = qr_row_value(row, (int)c);
+		if (!v)
+			return qr_error_last()->code;
+		rc = qr_orm__field_set(h, &h->mapper->fields[i], v);
+		if (rc == 0)
+			rc = qr_orm__journal_filled(h, i);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+typedef struct rowkey {
+	int64_t v;
+	size_t row;
+} rowkey;
+
+static int by_value(const void *a, const void *b)
+{
+	const rowkey *x = a, *y = b;
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* Whether a RETURNING row holds h's primary key. */
+static bool row_has_key(const qr_objhdr *h, const qr_row *row,
+			const size_t *ret, size_t nret)
+{
+	const qr_mapper *m = h->mapper;
+	char buf[64];
+
+	for (size_t c = 0; c < nret; c++) {
+		const qr_field *f = &m->fields[ret[c]];
+		qr_value mine, theirs;
+		if (f->pk_pos < 0)
+			continue;
+		if (qr_orm__field_get(h, f, &mine) != 0 ||
+		    qr_orm__field_normalize(f, qr_row_value(row, (int)c),
+					    &theirs, buf, sizeof(buf)) != 0 ||
+		    !qr_value_equal(&mine, &theirs))
+			return false;
+	}
+	return true;
+}
+
+/* One multi-row INSERT .. RETURNING for n objects. autoinc: the field of
+ * a generated integer key (rows matched in its order), or -1 (rows
+ * matched by the primary key they return). */
+static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n,
+			    const unsigned char *present, int autoinc)
+{
+	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
+	size_t *ret = malloc(m->nfields * sizeof(*ret)), nret = 0;
+	rowkey *order = NULL;
+	qr_result *res = NULL;
+	qr_rowset *rows = NULL;
+	int rc = 0;
+
+	if (!ret) {
+		qr_stmt_free(stmt);
+		return qr_error_oom("flush");
+	}
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		size_t nsets = 0;
+		qr_expr **sets = row_sets(objs[k], present, &nsets, &rc);
+		if (sets)
+			stmt = qr_stmt_add(stmt, qr_values_array(sets, nsets));
+		free(sets);
+	}
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		if (!bit(present, i) || f->pk_pos >= 0) {
+			ret[nret++] = i;
+			stmt = qr_stmt_add(stmt, qr_returning(f->column));
+		}
+	}
+	if (rc == 0)
+		rc = qr_conn_execute(&res, conn, stmt, NULL);
+	if (rc == 0)
+		rc = qr_result_all(&rows, res);
+	if (rc == 0 && qr_rowset_count(rows) != n)
+		rc = qr_error_set(QR_ERROR, QR_ECLASS_INTERNAL,
+				  "INSERT .. RETURNING on %s returned %zu "
+				  "row(s) for %zu",
+				  qr_table_name(m->table),
+				  qr_rowset_count(rows), n);
+	if (rc == 0 && autoinc >= 0) {
+		size_t col = 0;
+		while (ret[col] != (size_t)autoinc)
+			col++;
+		order = malloc(n * sizeof(*order));
+		if (!order)
+			rc = qr_error_oom("flush");
+		for (size_t r = 0; r < n && rc == 0; r++) {
+			order[r].row = r;
+			rc = qr_row_int64(qr_rowset_row(rows, r), (int)col,
+					  &order[r].v);
+		}
+		if (rc == 0)
+			qsort(order, n, sizeof(*order), by_value);
+	}
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		const qr_row *row = NULL;
+		if (order) {
+			row = qr_rowset_row(rows, order[k].row);
+		} else if (row_has_key(objs[k], qr_rowset_row(rows, k), ret,
+				       nret)) {
+			row = qr_rowset_row(rows, k);
+		} else {
+			for (size_t r = 0; r < n && !row; r++)
+				if (row_has_key(objs[k], qr_rowset_row(rows, r),
+						ret, nret))
+					row = qr_rowset_row(rows, r);
+		}
+		if (!row)
+			rc = qr_error_set(QR_ERROR, QR_ECLASS_INTERNAL,
+					  "INSERT .. RETURNING on %s: no row "
+					  "for a new %s object",
+					  qr_table_name(m->table), m->name);
+		else
+			rc = store_fetched(objs[k], row, ret, nret, present);
+		if (rc == 0)
+			rc = finish_insert(s, objs[k], false);
+	}
+	free(order);
+	qr_rowset_free(rows);
+	qr_result_free(res);
+	qr_stmt_free(stmt);
+	free(ret);
+	return rc;
+}
+
+/* One INSERT for one object, its generated key from last-insert-id. */
+static int insert_one(qr_session *s, qr_conn *conn, qr_mapper *m, qr_objhdr *h,
+		      const unsigned char *present)
+{
+	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
+	qr_result *res = NULL;
+	bool expire = false;
+	size_t nsets = 0;
+	int rc = 0;
+	qr_expr **sets = row_sets(h, present, &nsets, &rc);
+
+	for (size_t i = 0; i < nsets; i++)
+		stmt = qr_stmt_add(stmt, sets[i]);
+	free(sets);
+	if (rc == 0)
+		rc = qr_conn_execute(&res, conn, stmt, NULL);
+	for (size_t i = 0; i < m->nfields && rc == 0; i++) {
+		const qr_field *f = &m->fields[i];
+		if (bit(present, i))
+			continue;
+		if ((f->flags & QR_FF_AUTOINC) &&
+		    (f->ctype == QR_CTYPE_INT || f->ctype == QR_CTYPE_UINT)) {
+			qr_value id = qr_val_int(qr_result_last_insert_id(res));
+			rc = qr_orm__field_set(h, f, &id);
+			if (rc == 0)
+				rc = qr_orm__journal_filled(h, i);
+		} else if (f->pk_pos >= 0) {
+			rc = qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+					  "%s.%s: the database generates this "
+					  "key and %s has no RETURNING to "
+					  "fetch it",
+					  m->name, f->name, s->dialect->name);
+		} else {
+			expire = true; /* a default: loaded on next access */
+		}
+	}
+	qr_result_free(res);
+	qr_stmt_free(stmt);
+	if (rc == 0)
+		rc = finish_insert(s, h, expire);
+	return rc;
+}
+
+static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m,
+			qr_objhdr **objs, const unsigned char *present,
+			size_t n)
+{
+	unsigned features = s->dialect->features;
+	size_t nfetch = m->nfields - count_bits(present, m->nfields);
+	size_t ncols = count_bits(present, m->nfields);
+	size_t per = MAX_PARAMS / (ncols ? ncols : 1);
+	int autoinc = -1;
+	bool pk_known = true;
+	int rc = 0;
+
+	if (nfetch == 0)
+		return insert_many(s, conn, m, objs, present, n);
+	if (!(features & QR_FEATURE_RETURNING) ||
+	    !(features & QR_FEATURE_MULTI_VALUES)) {
+		for (size_t k = 0; k < n && rc == 0; k++)
+			rc = insert_one(s, conn, m, objs[k], present);
+		return rc;
+	}
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		if (f->pk_pos < 0 || bit(present, i))
+			continue;
+		pk_known = false;
+		if ((f->flags & QR_FF_AUTOINC) &&
+		    (f->ctype == QR_CTYPE_INT || f->ctype == QR_CTYPE_UINT))
+			autoinc = (int)i;
+	}
+	if (per > MAX_ROWS)
+		per = MAX_ROWS;
+	if (per == 0 || (autoinc < 0 && !pk_known))
+		per = 1;
+	for (size_t off = 0; off < n && rc == 0; off += per) {
+		size_t cnt = n - off < per ? n - off : per;
+		rc = insert_returning(s, conn, m, objs + off, cnt, present,
+				      autoinc);
+	}
+	return rc;
+}
+
+int qr_orm__persist_inserts(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n)
+{
+	unsigned char **present = calloc(n, sizeof(*present));
+	const qr_field *vf = m->version >= 0 ? &m->fields[m->version] : NULL;
+	size_t i = 0;
+	int rc = 0;
+
+	if (!present)
+		return qr_error_oom("flush");
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		if (vf && qr_field_is_null(qr_orm__obj(objs[k]),
+					   (char *)qr_orm__obj(objs[k]) +
+						   vf->offset)) {
+			qr_value one = qr_val_int(1);
+			rc = qr_orm__field_set(objs[k], vf, &one);
+			if (rc == 0)
+				rc = qr_orm__journal_filled(objs[k],
+							    (size_t)m->version);
+		}
+		if (rc == 0)
+			present[k] = present_mask(objs[k], &rc);
+	}
+	while (i < n && rc == 0) {
+		size_t j = i + 1;
+		while (j < n && masks_equal(present[i], present[j], m->nfields))
+			j++;
+		rc = insert_group(s, conn, m, objs + i, present[i], j - i);
+		i = j;
+	}
+	for (size_t k = 0; k < n; k++)
+		free(present[k]);
+	free(present);
+	return rc;
+}
+
+/* ---- DELETE ----------------------------------------------------------------
+ */
+
+int qr_orm__persist_deletes(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n)
+{
+	qr_stmt *stmt = where_identity(qr_delete_new(m->table, QR_END), m);
+	qr_params *p = qr_params_new();
+	int rc = 0;
+
+	for (size_t k = 0; k < n && rc == 0 && p; k++) {
+		if (k)
+			rc = qr_params_next_row(p);
+		if (rc == 0)
+			rc = identity_params(p, objs[k]);
+	}
+	if (rc) {
+		qr_params_free(p);
+		qr_stmt_free(stmt);
+		return rc;
+	}
+	rc = run(s, conn, m, stmt, p, "DELETE", n);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		qr_objhdr *h = objs[k];
+		qr_orm__idmap_remove(&s->idmap, h);
+		qr_orm__list_remove(s, h);
+		h->flags &= (uint8_t)~QR_OF_DELETE;
+		h->state = QR_STATE_DELETED;
+	}
+	return rc;
+}

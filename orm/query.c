@@ -1,0 +1,634 @@
+/*
+ * query.c - building ORM queries: entities and columns, criteria,
+ * ordering, grouping, joins, limits; and the Core SELECT they compile
+ * to. Builders take the query and return it, changed in place when the
+ * caller held the only reference (copy on write otherwise).
+ */
+#include "orm_internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- expression vectors ------------------------------------------------ */
+
+static int vec_push(qr_exprvec *v, qr_expr *e)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 4;
+		qr_expr **p = realloc(v->items, cap * sizeof(*p));
+		if (!p) {
+			qr_expr_free(e);
+			return qr_error_oom("query");
+		}
+		v->items = p;
+		v->cap = cap;
+	}
+	v->items[v->n++] = e;
+	return 0;
+}
+
+static void vec_free(qr_exprvec *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		qr_expr_free(v->items[i]);
+	free(v->items);
+	memset(v, 0, sizeof(*v));
+}
+
+static int vec_copy(qr_exprvec *dst, const qr_exprvec *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->n; i++) {
+		int rc = vec_push(dst, qr_expr_ref(src->items[i]));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- life ------------------------------------------------------------------
+ */
+
+static void item_free(qr_qitem *it)
+{
+	qr_expr_free(it->from);
+	qr_expr_free(it->expr);
+	free(it->name);
+}
+
+static void query_destroy(qr_query *q)
+{
+	for (size_t i = 0; i < q->nitems; i++)
+		item_free(&q->items[i]);
+	free(q->items);
+	vec_free(&q->where);
+	vec_free(&q->order);
+	vec_free(&q->group);
+	vec_free(&q->having);
+	for (size_t i = 0; i < q->njoins; i++) {
+		qr_expr_free(q->joins[i].target);
+		qr_expr_free(q->joins[i].on);
+	}
+	free(q->joins);
+	qr_expr_free(q->select_from);
+	qr_params_free(q->params);
+	qr_stmt_free(q->from_stmt);
+	free(q);
+}
+
+qr_query *qr_query_ref(qr_query *q)
+{
+	if (q)
+		q->refs++;
+	return q;
+}
+
+void qr_query_free(qr_query *q)
+{
+	if (q && --q->refs == 0)
+		query_destroy(q);
+}
+
+/* Copies a parameter set (the query keeps its own). */
+static qr_params *params_copy(const qr_params *p)
+{
+	qr_params *c = qr_params_new();
+
+	for (size_t r = 0; c && r < qr_params_row_count(p); r++) {
+		if (r && qr_params_next_row(c) != 0)
+			goto fail;
+		for (size_t i = 0; i < qr_params_count(p, r); i++)
+			if (qr_params_set(c, qr_params_name_at(p, r, i),
+					  *qr_params_value_at(p, r, i)) != 0)
+				goto fail;
+	}
+	return c;
+fail:
+	qr_params_free(c);
+	return NULL;
+}
+
+static int item_copy(qr_qitem *dst, const qr_qitem *src)
+{
+	*dst = *src;
+	dst->from = qr_expr_ref(src->from);
+	dst->expr = qr_expr_ref(src->expr);
+	dst->name = NULL;
+	if (src->name && !(dst->name = strdup(src->name)))
+		return qr_error_oom("query");
+	return 0;
+}
+
+static qr_query *query_clone(const qr_query *q)
+{
+	qr_query *c = calloc(1, sizeof(*c));
+	int rc = 0;
+
+	if (!c) {
+		qr_error_oom("query");
+		return NULL;
+	}
+	c->refs = 1;
+	c->session = q->session;
+	c->limit = q->limit;
+	c->offset = q->offset;
+	c->distinct = q->distinct;
+	c->yield_per = q->yield_per;
+	c->fb_mapper = q->fb_mapper;
+	c->fb_from = q->fb_from;
+	c->items = calloc(q->nitems ? q->nitems : 1, sizeof(*c->items));
+	c->joins = calloc(q->njoins ? q->njoins : 1, sizeof(*c->joins));
+	if (!c->items || !c->joins)
+		rc = qr_error_oom("query");
+	for (size_t i = 0; i < q->nitems && rc == 0; i++) {
+		rc = item_copy(&c->items[i], &q->items[i]);
+		c->nitems = i + 1;
+	}
+	for (size_t i = 0; i < q->njoins && rc == 0; i++) {
+		c->joins[i].target = qr_expr_ref(q->joins[i].target);
+		c->joins[i].on = qr_expr_ref(q->joins[i].on);
+		c->joins[i].outer = q->joins[i].outer;
+		c->njoins = i + 1;
+	}
+	if (rc == 0)
+		rc = vec_copy(&c->where, &q->where);
+	if (rc == 0)
+		rc = vec_copy(&c->order, &q->order);
+	if (rc == 0)
+		rc = vec_copy(&c->group, &q->group);
+	if (rc == 0)
+		rc = vec_copy(&c->having, &q->having);
+	c->select_from = qr_expr_ref(q->select_from);
+	c->from_stmt = qr_expr_ref(q->from_stmt);
+	if (rc == 0 && q->params && !(c->params = params_copy(q->params)))
+		rc = QR_ENOMEM;
+	if (rc) {
+		query_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The query to change: q itself when the caller holds the only
+ * reference, else a copy (q's reference is dropped). */
+static qr_query *writable(qr_query *q)
+{
+	qr_query *c;
+
+	if (q->refs == 1)
+		return q;
+	c = query_clone(q);
+	q->refs--;
+	return c;
+}
+
+/* Releases q (and the expressions of a va_list ending in QR_END). */
+static qr_query *fail_list(qr_query *q, qr_expr *first, va_list ap)
+{
+	for (qr_expr *e = first; e != QR_END; e = va_arg(ap, qr_expr *))
+		qr_expr_free(e);
+	qr_query_free(q);
+	return NULL;
+}
+
+/* ---- items -----------------------------------------------------------------
+ */
+
+static int add_item(qr_query *q, qr_expr *e)
+{
+	const char *alias_name = NULL;
+	bool is_alias = false;
+	qr_mapper *m = qr_orm__token_find(e, &is_alias, &alias_name);
+	qr_qitem *items, *it;
+
+	items = realloc(q->items, (q->nitems + 1) * sizeof(*items));
+	if (!items) {
+		qr_expr_free(e);
+		return qr_error_oom("query");
+	}
+	q->items = items;
+	it = &q->items[q->nitems];
+	memset(it, 0, sizeof(*it));
+	if (m) {
+		it->kind = QR_QI_ENTITY;
+		it->mapper = m;
+		if (is_alias) {
+			it->from = e; /* keeps the reference given */
+		} else {
+			it->from = m->table;
+			qr_expr_free(e);
+		}
+		it->name =
+			strdup(is_alias && alias_name ? alias_name : m->name);
+		if (!it->name) {
+			item_free(it);
+			return qr_error_oom("query");
+		}
+		if (!q->fb_mapper) {
+			q->fb_mapper = m;
+			q->fb_from = it->from;
+		}
+	} else {
+		it->kind = QR_QI_COLUMN;
+		it->expr = e;
+		it->field = qr_orm__column_field(e, &it->mapper);
+		/* a mapped column stands for its entity in filter_by() and
+		 * as the left side of joins (SQLAlchemy's primary entity) */
+		if (it->field && !q->fb_mapper) {
+			q->fb_mapper = it->mapper;
+			q->fb_from = it->mapper->table;
+		}
+	}
+	q->nitems++;
+	return 0;
+}
+
+static qr_query *add_items(qr_query *q, qr_expr *first, va_list ap)
+{
+	qr_expr *e;
+	int rc = 0;
+
+	for (e = first; e != QR_END; e = va_arg(ap, qr_expr *)) {
+		if (!e || rc) {
+			rc = rc ? rc : QR_EINVAL;
+			qr_expr_free(e);
+			continue;
+		}
+		rc = add_item(q, e);
+	}
+	if (rc) {
+		qr_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+qr_query *qr_query_new_(qr_session *s, qr_expr *first, ...)
+{
+	qr_query *q = calloc(1, sizeof(*q));
+	va_list ap;
+
+	va_start(ap, first);
+	if (!q) {
+		qr_error_oom("query");
+		q = fail_list(NULL, first, ap);
+		va_end(ap);
+		return NULL;
+	}
+	q->refs = 1;
+	q->session = s;
+	q->limit = q->offset = -1;
+	q = add_items(q, first, ap);
+	va_end(ap);
+	if (q && !q->nitems) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "a query needs at least one entity or column");
+		qr_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+qr_query *qr_query_add_columns_(qr_query *q, qr_expr *first, ...)
+{
+	va_list ap;
+
+	va_start(ap, first);
+	if (!q || !(q = writable(q))) {
+		q = fail_list(NULL, first, ap);
+		va_end(ap);
+		return NULL;
+	}
+	q = add_items(q, first, ap);
+	va_end(ap);
+	return q;
+}
+
+/* ---- clauses ---------------------------------------------------------------
+ */
+
+static qr_query *push_list(qr_query *q, qr_exprvec *(*which)(qr_query *),
+			   qr_expr *first, va_list ap)
+{
+	int rc = 0;
+
+	for (qr_expr *e = first; e != QR_END; e = va_arg(ap, qr_expr *)) {
+		if (!e || rc) {
+			rc = rc ? rc : QR_EINVAL;
+			qr_expr_free(e);
+			continue;
+		}
+		rc = vec_push(which(q), e);
+	}
+	if (rc) {
+		qr_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+static qr_exprvec *where_of(qr_query *q)
+{
+	return &q->where;
+}
+static qr_exprvec *order_of(qr_query *q)
+{
+	return &q->order;
+}
+static qr_exprvec *group_of(qr_query *q)
+{
+	return &q->group;
+}
+static qr_exprvec *having_of(qr_query *q)
+{
+	return &q->having;
+}
+
+#define LIST_BUILDER(fn, which)                        \
+	qr_query *fn(qr_query *q, qr_expr *first, ...) \
+	{                                              \
+		va_list ap;                            \
+		va_start(ap, first);                   \
+		if (!q || !(q = writable(q))) {        \
+			fail_list(NULL, first, ap);    \
+			va_end(ap);                    \
+			return NULL;                   \
+		}                                      \
+		q = push_list(q, which, first, ap);    \
+		va_end(ap);                            \
+		return q;                              \
+	}
+
+LIST_BUILDER(qr_query_filter_, where_of)
+LIST_BUILDER(qr_query_order_by_, order_of)
+LIST_BUILDER(qr_query_group_by_, group_of)
+LIST_BUILDER(qr_query_having_, having_of)
+
+qr_query *qr_query_filter_by(qr_query *q, const char *member, qr_value value)
+{
+	const qr_field *f;
+	qr_expr *col;
+
+	if (!q || !(q = writable(q)))
+		return NULL;
+	if (!q->fb_mapper) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+			     "filter_by: the query has no entity");
+		qr_query_free(q);
+		return NULL;
+	}
+	f = qr_orm__field_by_name(q->fb_mapper, member);
+	if (!f) {
+		qr_query_free(q);
+		return NULL;
+	}
+	col = q->fb_from == q->fb_mapper->table ? f->column
+						: qr_c(q->fb_from, f->colname);
+	if (vec_push(&q->where, qr_eq(col, qr_bind_typed(value, f->type))) !=
+		    0 ||
+	    !q->where.items[q->where.n - 1]) {
+		qr_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+qr_query *qr_query_limit(qr_query *q, int64_t n)
+{
+	if (!q || !(q = writable(q)))
+		return NULL;
+	q->limit = n;
+	return q;
+}
+
+qr_query *qr_query_offset(qr_query *q, int64_t n)
+{
+	if (!q || !(q = writable(q)))
+		return NULL;
+	q->offset = n;
+	return q;
+}
+
+qr_query *qr_query_slice(qr_query *q, int64_t start, int64_t stop)
+{
+	if (!q || !(q = writable(q)))
+		return NULL;
+	if (start < 0)
+		start = 0;
+	if (stop < start)
+		stop = start;
+	q->offset = start ? start : -1;
+	q->limit = stop - start;
+	return q;
+}
+
+qr_query *qr_query_distinct(qr_query *q)
+{
+	if (!q || !(q = writable(q)))
+		return NULL;
+	q->distinct = true;
+	return q;
+}
+
+static qr_query *add_join(qr_query *q, qr_expr *target, qr_expr *on, bool outer)
+{
+	const char *alias_name = NULL;
+	bool is_alias = false;
+	qr_mapper *m;
+	qr_qjoin *j;
+
+	if (!q || !(q = writable(q)) || !target) {
+		qr_expr_free(target);
+		qr_expr_free(on);
+		qr_query_free(q);
+		return NULL;
+	}
+	m = qr_orm__token_find(target, &is_alias, &alias_name);
+	if (m && !is_alias) {
+		qr_expr_free(target);
+		target = m->table;
+	}
+	j = realloc(q->joins, (q->njoins + 1) * sizeof(*j));
+	if (!j) {
+		qr_error_oom("query");
+		qr_expr_free(target);
+		qr_expr_free(on);
+		qr_query_free(q);
+		return NULL;
+	}
+	q->joins = j;
+	q->joins[q->njoins].target = target;
+	q->joins[q->njoins].on = on;
+	q->joins[q->njoins].outer = outer;
+	q->njoins++;
+	if (m) {
+		q->fb_mapper = m;
+		q->fb_from = target;
+	}
+	return q;
+}
+
+qr_query *qr_query_join(qr_query *q, qr_expr *target, qr_expr *on)
+{
+	return add_join(q, target, on, false);
+}
+
+qr_query *qr_query_outerjoin(qr_query *q, qr_expr *target, qr_expr *on)
+{
+	return add_join(q, target, on, true);
+}
+
+qr_query *qr_query_select_from(qr_query *q, qr_expr *from)
+{
+	const char *alias_name = NULL;
+	bool is_alias = false;
+	qr_mapper *m;
+
+	if (!q || !from || !(q = writable(q))) {
+		qr_expr_free(from);
+		qr_query_free(q);
+		return NULL;
+	}
+	m = qr_orm__token_find(from, &is_alias, &alias_name);
+	if (m && !is_alias) {
+		qr_expr_free(from);
+		from = m->table;
+	}
+	qr_expr_free(q->select_from);
+	q->select_from = from;
+	if (m && !q->fb_mapper) {
+		q->fb_mapper = m;
+		q->fb_from = from;
+	}
+	return q;
+}
+
+qr_query *qr_query_params(qr_query *q, qr_params *params)
+{
+	if (!q || !params || !(q = writable(q))) {
+		qr_params_free(params);
+		qr_query_free(q);
+		return NULL;
+	}
+	qr_params_free(q->params);
+	q->params = params;
+	return q;
+}
+
+qr_query *qr_query_from_statement(qr_query *q, qr_stmt *stmt)
+{
+	if (!q || !stmt || !(q = writable(q))) {
+		qr_stmt_free(stmt);
+		qr_query_free(q);
+		return NULL;
+	}
+	qr_stmt_free(q->from_stmt);
+	q->from_stmt = stmt;
+	return q;
+}
+
+qr_query *qr_query_yield_per(qr_query *q, size_t n)
+{
+	if (!q || !(q = writable(q)))
+		return NULL;
+	q->yield_per = n;
+	return q;
+}
+
+/* ---- the Core SELECT --------------------------------------------------- */
+
+static qr_stmt *add(qr_stmt *stmt, qr_expr *clause)
+{
+	return stmt ? qr_stmt_add(stmt, clause) : qr_select(clause);
+}
+
+qr_stmt *qr_orm__query_select(const qr_query *q)
+{
+	qr_stmt *stmt = NULL;
+	qr_expr *left = NULL;
+
+	if (q->from_stmt)
+		return qr_expr_ref(q->from_stmt);
+	for (size_t i = 0; i < q->nitems; i++) {
+		const qr_qitem *it = &q->items[i];
+		qr_expr *col =
+			it->kind == QR_QI_ENTITY
+				? qr_cols_new(it->from, it->mapper->colnames)
+				: qr_expr_ref(it->expr);
+		stmt = add(stmt, col);
+	}
+	if (q->distinct)
+		stmt = qr_stmt_add(stmt, qr_distinct_rows());
+	if (q->select_from || q->njoins) {
+		if (q->select_from)
+			left = qr_expr_ref(q->select_from);
+		for (size_t i = 0; !left && i < q->nitems; i++)
+			if (q->items[i].kind == QR_QI_ENTITY)
+				left = qr_expr_ref(q->items[i].from);
+		for (size_t i = 0; !left && i < q->nitems; i++)
+			if (q->items[i].field)
+				left = q->items[i].mapper->table;
+		if (!left) {
+			qr_stmt_free(stmt);
+			qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+				     "join: no entity to join from (use "
+				     "qr_query_select_from)");
+			return NULL;
+		}
+		for (size_t i = 0; i < q->njoins; i++) {
+			const qr_qjoin *j = &q->joins[i];
+			qr_expr *t = qr_expr_ref(j->target);
+			if (j->on)
+				left = j->outer
+					       ? qr_outerjoin_on(
+							 left, t,
+							 qr_expr_ref(j->on))
+					       : qr_join_on(left, t,
+							    qr_expr_ref(j->on));
+			else
+				left = j->outer ? qr_outerjoin(left, t)
+						: qr_join(left, t);
+		}
+		stmt = qr_stmt_add(stmt, qr_from(left));
+	}
+	for (size_t i = 0; i < q->where.n; i++)
+		stmt = qr_stmt_add(stmt,
+				   qr_where(qr_expr_ref(q->where.items[i])));
+	for (size_t i = 0; i < q->group.n; i++)
+		stmt = qr_stmt_add(stmt,
+				   qr_group_by(qr_expr_ref(q->group.items[i])));
+	for (size_t i = 0; i < q->having.n; i++)
+		stmt = qr_stmt_add(stmt,
+				   qr_having(qr_expr_ref(q->having.items[i])));
+	for (size_t i = 0; i < q->order.n; i++)
+		stmt = qr_stmt_add(stmt,
+				   qr_order_by(qr_expr_ref(q->order.items[i])));
+	if (q->limit >= 0)
+		stmt = qr_stmt_add(stmt, qr_limit(q->limit));
+	if (q->offset >= 0)
+		stmt = qr_stmt_add(stmt, qr_offset(q->offset));
+	return stmt;
+}
+
+qr_stmt *qr_query_statement(const qr_query *q)
+{
+	if (!q) {
+		if (!qr_error_last()->code)
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "qr_query_statement: NULL query");
+		return NULL;
+	}
+	return qr_orm__query_select(q);
+}
+
+qr_expr *qr_query_subquery(qr_query *q, const char *name)
+{
+	qr_stmt *stmt;
+
+	if (!q)
+		return NULL;
+	stmt = qr_orm__query_select(q);
+	qr_query_free(q);
+	return qr_subquery(stmt, name);
+}

@@ -1,0 +1,556 @@
+/*
+ * result.c - running ORM queries and their results: rows whose columns
+ * are objects (loaded through the identity map) or values; all, first,
+ * one, one_or_none, scalar and count.
+ */
+#include "orm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct qr_orm_row {
+	const qr_orm_result *r;
+	const qr_row *core;
+	void **objs; /* per column: the object, or NULL */
+};
+
+typedef struct rcol {
+	qr_qitem_kind kind;
+	/* the key rows are addressed by: the entity's name, a mapped
+	 * column's member name; NULL: the result column's name */
+	char *name;
+	int core;      /* COLUMN: the result column */
+	qr_loadmap lm; /* ENTITY */
+} rcol;
+
+struct qr_orm_result {
+	qr_session *session;
+	qr_result *res;
+	qr_rowset *rows; /* buffered rows, or NULL when streaming */
+	rcol *cols;
+	size_t ncols;
+	qr_orm_row *buf; /* buffered ORM rows */
+	size_t nbuf, pos;
+	qr_orm_row cur; /* streaming: the current row */
+	bool done;
+};
+
+static void result_free(qr_orm_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ncols; i++) {
+		free(r->cols[i].name);
+		free(r->cols[i].lm.columns);
+	}
+	free(r->cols);
+	for (size_t i = 0; i < r->nbuf; i++)
+		free(r->buf[i].objs);
+	free(r->buf);
+	free(r->cur.objs);
+	qr_rowset_free(r->rows);
+	qr_result_free(r->res);
+	free(r);
+}
+
+void qr_orm_result_free(qr_orm_result *r)
+{
+	result_free(r);
+}
+
+/* Where each query column comes from in the Core result. */
+static int map_columns(qr_orm_result *r, const qr_query *q)
+{
+	int pos = 0;
+
+	r->cols = calloc(q->nitems, sizeof(*r->cols));
+	if (!r->cols)
+		return qr_error_oom("query result");
+	r->ncols = q->nitems;
+	for (size_t i = 0; i < q->nitems; i++) {
+		const qr_qitem *it = &q->items[i];
+		rcol *c = &r->cols[i];
+		c->kind = it->kind;
+		if (it->kind == QR_QI_COLUMN) {
+			c->core = pos++;
+			if (it->field && !(c->name = strdup(it->field->name)))
+				return qr_error_oom("query result");
+			if (q->from_stmt) {
+				int idx = it->field
+						  ? qr_result_column_index(
+							    r->res,
+							    it->field->colname)
+						  : -1;
+				c->core = idx >= 0 ? idx : (int)i;
+			}
+			continue;
+		}
+		c->name = strdup(it->name);
+		c->lm.mapper = it->mapper;
+		c->lm.columns =
+			malloc(it->mapper->nfields * sizeof(*c->lm.columns));
+		if (!c->name || !c->lm.columns)
+			return qr_error_oom("query result");
+		for (size_t f = 0; f < it->mapper->nfields; f++) {
+			if (q->from_stmt) {
+				int idx = qr_result_column_index(
+					r->res, it->mapper->fields[f].colname);
+				c->lm.columns[f] = idx >= 0 ? idx : -1;
+			} else {
+				c->lm.columns[f] = pos++;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Loads the objects of a Core row. */
+static int load(qr_orm_result *r, qr_orm_row *row, const qr_row *core)
+{
+	row->r = r;
+	row->core = core;
+	if (!row->objs) {
+		row->objs = calloc(r->ncols ? r->ncols : 1, sizeof(void *));
+		if (!row->objs)
+			return qr_error_oom("query result");
+	}
+	for (size_t i = 0; i < r->ncols; i++) {
+		row->objs[i] = NULL;
+		if (r->cols[i].kind == QR_QI_ENTITY) {
+			int rc = qr_orm__load_row(&row->objs[i], r->session,
+						  &r->cols[i].lm, core, false);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
+{
+	qr_orm_result *r = NULL;
+	qr_stmt *stmt = NULL;
+	qr_conn *conn;
+	int rc;
+
+	*out = NULL;
+	if (!q)
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	if (!s) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+				    "the query has no session (run it with "
+				    "qr_session_execute_query)");
+	}
+	rc = qr_orm__autoflush(s);
+	if (rc == 0 && !(stmt = qr_orm__query_select(q)))
+		rc = qr_error_last()->code ? qr_error_last()->code : QR_EINVAL;
+	if (rc == 0 && !(r = calloc(1, sizeof(*r))))
+		rc = qr_error_oom("query result");
+	if (rc == 0) {
+		r->session = s;
+		rc = qr_orm__conn(s, &conn);
+	}
+	if (rc == 0)
+		rc = qr_conn_execute(&r->res, conn, stmt, q->params);
+	if (rc == 0)
+		rc = map_columns(r, q);
+	if (rc == 0 && !q->yield_per) {
+		rc = qr_result_all(&r->rows, r->res);
+		if (rc == 0) {
+			size_t n = qr_rowset_count(r->rows);
+			r->buf = calloc(n ? n : 1, sizeof(*r->buf));
+			if (!r->buf)
+				rc = qr_error_oom("query result");
+			for (size_t i = 0; i < n && rc == 0; i++) {
+				rc = load(r, &r->buf[i],
+					  qr_rowset_row(r->rows, i));
+				r->nbuf = i + 1;
+			}
+		}
+	}
+	qr_stmt_free(stmt);
+	qr_query_free(q);
+	if (rc) {
+		result_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int qr_query_execute(qr_orm_result **out, qr_query *q)
+{
+	if (!out) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_query_execute: NULL out");
+	}
+	return execute(out, q ? q->session : NULL, q);
+}
+
+int qr_session_execute_query(qr_orm_result **out, qr_session *s, qr_query *q)
+{
+	if (!out || !s) {
+		if (out)
+			*out = NULL;
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_execute_query: NULL argument");
+	}
+	return execute(out, s, q);
+}
+
+int qr_orm_result_next(qr_orm_result *r, const qr_orm_row **row)
+{
+	const qr_row *core;
+	int rc;
+
+	if (!r || !row)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_orm_result_next: NULL argument");
+	*row = NULL;
+	if (r->done)
+		return 0;
+	if (r->rows) {
+		if (r->pos >= r->nbuf) {
+			r->done = true;
+			return 0;
+		}
+		*row = &r->buf[r->pos++];
+		return 1;
+	}
+	rc = qr_result_next(r->res, &core);
+	if (rc <= 0) {
+		r->done = true;
+		return rc;
+	}
+	rc = load(r, &r->cur, core);
+	if (rc)
+		return rc;
+	*row = &r->cur;
+	return 1;
+}
+
+int qr_orm_result_first(qr_orm_result *r, const qr_orm_row **row)
+{
+	int rc = qr_orm_result_next(r, row);
+
+	if (r)
+		r->done = true;
+	return rc;
+}
+
+static int one(qr_orm_result *r, const qr_orm_row **row, bool none_ok)
+{
+	const qr_orm_row *extra;
+	int rc = qr_orm_result_next(r, row);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if (none_ok)
+			return 0;
+		return qr_error_set(QR_ENORESULT, QR_ECLASS_INVALID_REQUEST,
+				    "No row was found when one was required");
+	}
+	if (r->rows) {
+		/* keep *row valid: buffered rows stay */
+		rc = qr_orm_result_next(r, &extra);
+	} else {
+		/* streaming: a second row would replace the first; count
+		 * it through the Core cursor without loading it */
+		const qr_row *core;
+		rc = qr_result_next(r->res, &core);
+		r->done = true;
+	}
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		*row = NULL;
+		return qr_error_set(QR_EMULTIPLE, QR_ECLASS_INVALID_REQUEST,
+				    "Multiple rows were found when %s was "
+				    "required",
+				    none_ok ? "one or none" : "exactly one");
+	}
+	return none_ok ? 1 : 0;
+}
+
+int qr_orm_result_one(qr_orm_result *r, const qr_orm_row **row)
+{
+	return one(r, row, false);
+}
+
+int qr_orm_result_one_or_none(qr_orm_result *r, const qr_orm_row **row)
+{
+	return one(r, row, true);
+}
+
+size_t qr_orm_result_column_count(const qr_orm_result *r)
+{
+	return r ? r->ncols : 0;
+}
+
+const char *qr_orm_result_column_name(const qr_orm_result *r, size_t i)
+{
+	if (!r || i >= r->ncols)
+		return NULL;
+	if (r->cols[i].name)
+		return r->cols[i].name;
+	return qr_result_column_name(r->res, (size_t)r->cols[i].core);
+}
+
+/* ---- rows ------------------------------------------------------------------
+ */
+
+size_t qr_orm_row_count(const qr_orm_row *row)
+{
+	return row ? row->r->ncols : 0;
+}
+
+void *qr_orm_row_object(const qr_orm_row *row, size_t i)
+{
+	return row && i < row->r->ncols ? row->objs[i] : NULL;
+}
+
+const qr_value *qr_orm_row_value(const qr_orm_row *row, size_t i)
+{
+	if (!row || i >= row->r->ncols || row->r->cols[i].kind != QR_QI_COLUMN)
+		return NULL;
+	return qr_row_value(row->core, row->r->cols[i].core);
+}
+
+int qr_orm_row_index(const qr_orm_row *row, const char *name)
+{
+	if (!row || !name)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_orm_row_index: NULL argument");
+	for (size_t i = 0; i < row->r->ncols; i++) {
+		const char *n = qr_orm_result_column_name(row->r, i);
+		if (n && strcmp(n, name) == 0)
+			return (int)i;
+	}
+	return qr_error_set(QR_ECOLUMN, QR_ECLASS_INVALID_REQUEST,
+			    "the row has no column %s", name);
+}
+
+int qr_orm_row_repr(char **out, const qr_orm_row *row)
+{
+	qr_obuf b = {0};
+	size_t n;
+
+	if (!out || !row) {
+		if (out)
+			*out = NULL;
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_orm_row_repr: NULL argument");
+	}
+	n = row->r->ncols;
+	qr_orm__buf_puts(&b, "(");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			qr_orm__buf_puts(&b, ", ");
+		if (row->r->cols[i].kind == QR_QI_ENTITY) {
+			if (row->objs[i])
+				qr_orm__repr_object(&b, row->objs[i]);
+			else
+				qr_orm__buf_puts(&b, "None");
+		} else {
+			const qr_value *v = qr_orm_row_value(row, i);
+			qr_value null = qr_val_null();
+			qr_orm__buf_value(&b, v ? v : &null);
+		}
+	}
+	qr_orm__buf_puts(&b, n == 1 ? ",)" : ")");
+	return qr_orm__buf_finish(&b, out);
+}
+
+/* ---- shortcuts -------------------------------------------------------------
+ */
+
+static bool first_is_entity(qr_query *q, const char *what)
+{
+	if (q && q->nitems && q->items[0].kind == QR_QI_ENTITY)
+		return true;
+	if (q)
+		qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+			     "%s: the query's first column is not an entity "
+			     "(use qr_query_execute for rows)",
+			     what);
+	qr_query_free(q);
+	return false;
+}
+
+static int all_objects(qr_objlist *out, qr_session *s, qr_query *q, bool unique)
+{
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	int rc;
+
+	out->count = 0;
+	if (!first_is_entity(q, "all"))
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	unique = unique && q->nitems == 1;
+	rc = execute(&r, s, q);
+	if (rc)
+		return rc;
+	while ((rc = qr_orm_result_next(r, &row)) == 1) {
+		void *obj = row->objs[0];
+		bool seen = false;
+		for (size_t i = 0; unique && i < out->count && !seen; i++)
+			seen = out->items[i] == obj;
+		if (!seen && (rc = qr_objlist_append(out, obj)) != 0)
+			break;
+	}
+	qr_orm_result_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+int qr_query_all(qr_objlist *out, qr_query *q)
+{
+	if (!out) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_query_all: NULL out");
+	}
+	return all_objects(out, q ? q->session : NULL, q, true);
+}
+
+int qr_session_scalars(qr_objlist *out, qr_session *s, qr_query *q)
+{
+	if (!out || !s) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_scalars: NULL argument");
+	}
+	return all_objects(out, s, q, false);
+}
+
+/* Runs q for one object: mode 0 first, 1 one, 2 one_or_none. */
+static int single(void *out, qr_query *q, int mode, const char *what)
+{
+	qr_orm_result *r;
+	const qr_orm_row *row = NULL;
+	int rc;
+
+	if (!out) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s: NULL out", what);
+	}
+	*(void **)out = NULL;
+	if (!first_is_entity(q, what))
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	if (mode == 0 && !(q = qr_query_limit(q, 1)))
+		return qr_error_last()->code;
+	rc = execute(&r, q->session, q);
+	if (rc)
+		return rc;
+	if (mode == 0)
+		rc = qr_orm_result_first(r, &row);
+	else if (mode == 1)
+		rc = qr_orm_result_one(r, &row);
+	else
+		rc = qr_orm_result_one_or_none(r, &row);
+	if (rc >= 0 && row)
+		*(void **)out = row->objs[0];
+	qr_orm_result_free(r);
+	return rc;
+}
+
+int qr_query_first(void *out, qr_query *q)
+{
+	return single(out, q, 0, "qr_query_first");
+}
+
+int qr_query_one(void *out, qr_query *q)
+{
+	return single(out, q, 1, "qr_query_one");
+}
+
+int qr_query_one_or_none(void *out, qr_query *q)
+{
+	return single(out, q, 2, "qr_query_one_or_none");
+}
+
+int qr_query_scalar_int64(int64_t *out, qr_query *q)
+{
+	qr_orm_result *r;
+	const qr_orm_row *row = NULL;
+	const qr_value *v;
+	int rc;
+
+	if (!out) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_query_scalar_int64: NULL out");
+	}
+	*out = 0;
+	rc = execute(&r, q ? q->session : NULL, q);
+	if (rc)
+		return rc;
+	rc = qr_orm_result_one_or_none(r, &row);
+	if (rc == 1) {
+		v = qr_orm_row_value(row, 0);
+		if (!v) {
+			rc = qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+					  "scalar: the first column is an "
+					  "entity");
+		} else {
+			rc = qr_value_int64(v, out);
+			rc = rc == QR_NULL ? 0 : rc == 0 ? 1 : rc;
+		}
+	}
+	qr_orm_result_free(r);
+	return rc;
+}
+
+int qr_query_count(int64_t *out, qr_query *q)
+{
+	qr_session *s;
+	qr_result *res = NULL;
+	const qr_value *v;
+	qr_stmt *inner, *stmt;
+	qr_conn *conn;
+	int rc;
+
+	if (!out) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_query_count: NULL out");
+	}
+	*out = 0;
+	if (!q)
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	s = q->session;
+	if (!s) {
+		qr_query_free(q);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+				    "count: the query has no session");
+	}
+	rc = qr_orm__autoflush(s);
+	if (rc) {
+		qr_query_free(q);
+		return rc;
+	}
+	inner = qr_orm__query_select(q);
+	stmt = qr_select(qr_label(qr_count_star(), "count_1"),
+			 qr_from(qr_subquery(inner, NULL)));
+	rc = qr_orm__conn(s, &conn);
+	if (rc == 0)
+		rc = qr_conn_execute(&res, conn, stmt, q->params);
+	if (rc == 0) {
+		rc = qr_result_scalar(res, &v);
+		if (rc == 1)
+			rc = qr_value_int64(v, out);
+		rc = rc > 0 ? 0 : rc;
+	}
+	qr_result_free(res);
+	qr_stmt_free(stmt);
+	qr_query_free(q);
+	return rc;
+}

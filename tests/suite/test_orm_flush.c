@@ -1,0 +1,494 @@
+/*
+ * test_orm_flush.c - the unit of work: dependency order, batched INSERTs,
+ * UPDATEs of changed columns only, DELETEs after dependents, generated
+ * keys and defaults, composite keys, the version counter, and a failed
+ * flush that leaves the database unchanged and the session retryable.
+ */
+#include "orm_fixture.h"
+
+#include <quarry/sys/dialect.h>
+
+#include <inttypes.h>
+
+static bool has_returning(qr_engine *e)
+{
+	const qr_dialect *d;
+	qr_assert_ok(qr_dialect_find(&d, qr_engine_dialect_name(e)));
+	return (d->features & QR_FEATURE_RETURNING) &&
+	       (d->features & QR_FEATURE_MULTI_VALUES);
+}
+
+static int64_t count_rows(orm_fx *f, const char *table)
+{
+	char sql[128];
+	qr_result *r;
+	const qr_value *v;
+	int64_t n = -1;
+	qr_conn *c = qr_test_connect(f->engine);
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	qr_assert_ok(qr_conn_execute_text(&r, c, sql, NULL));
+	assert_int_equal(qr_result_scalar(r, &v), 1);
+	qr_assert_ok(qr_value_int64(v, &n));
+	qr_result_free(r);
+	qr_conn_rollback(c);
+	qr_conn_free(c);
+	return n;
+}
+
+/* Index of the first logged statement starting with prefix. */
+static size_t stmt_index(const orm_log *log, const char *prefix)
+{
+	for (size_t i = 0; orm_log_stmt(log, i); i++)
+		if (strncmp(orm_log_stmt(log, i), prefix, strlen(prefix)) == 0)
+			return i;
+	fail_msg("no statement starting with %s", prefix);
+	return 0;
+}
+
+static void test_nothing_to_do(void **state)
+{
+	orm_fx *f = *state;
+
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_flush(f->s));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(f->log.n, 0);
+}
+
+static void test_dependency_order(void **state)
+{
+	orm_fx *f = *state;
+	Address *a = qr_new(f->s, Address);
+	User *u = orm_user(f->s, "jack", "Jack Bean", "gjffdd");
+
+	/* the child first: the flush puts users before addresses */
+	u->id = 10;
+	qr_assert_ok(qr_set_text(a, &a->email_address, "jack@google.com"));
+	a->user_id = 10;
+	qr_assert_ok(qr_session_add(f->s, a));
+	qr_assert_ok(qr_session_add(f->s, u));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_true(stmt_index(&f->log, "INSERT INTO users") <
+		    stmt_index(&f->log, "INSERT INTO addresses"));
+	assert_int_equal(u->id, 10);
+	assert_int_equal(count_rows(f, "addresses"), 1);
+
+	/* deleting both: dependents first */
+	qr_assert_ok(qr_session_delete(f->s, u));
+	qr_assert_ok(qr_session_delete(f->s, a));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_true(stmt_index(&f->log, "DELETE FROM addresses") <
+		    stmt_index(&f->log, "DELETE FROM users"));
+	assert_int_equal(count_rows(f, "users"), 0);
+}
+
+static void test_batched_inserts(void **state)
+{
+	orm_fx *f = *state;
+	User *u[3];
+
+	for (int i = 0; i < 3; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "u%d", i);
+		u[i] = orm_user(f->s, name, name, "p");
+		qr_assert_ok(qr_session_add(f->s, u[i]));
+	}
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_flush(f->s));
+	/* one multi-row INSERT .. RETURNING, or one per row */
+	assert_int_equal(orm_log_count(&f->log, "INSERT"),
+			 has_returning(f->engine) ? 1 : 3);
+	/* keys assigned in the order the objects were added */
+	assert_int_equal(u[0]->id, 1);
+	assert_int_equal(u[1]->id, 2);
+	assert_int_equal(u[2]->id, 3);
+
+	/* keys given: nothing to fetch, one executemany */
+	for (int i = 0; i < 3; i++) {
+		User *x = orm_user(f->s, "k", "k", "k");
+		x->id = 100 + i;
+		qr_assert_ok(qr_session_add(f->s, x));
+	}
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "INSERT"), 1);
+	assert_int_equal(count_rows(f, "users"), 6);
+}
+
+static void test_update_changed_columns(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = orm_seed(f), *wendy, *mary;
+	qr_objlist all = QR_OBJLIST_INIT;
+
+	qr_assert_ok(
+		qr_query_all(&all, qr_query_order_by(qr_query(f->s, User),
+						     qr_attr(User, "id"))));
+	assert_ptr_equal(all.items[0], ed);
+	wendy = all.items[1];
+	mary = all.items[2];
+	qr_objlist_clear(&all);
+
+	ed->password = "a";
+	wendy->password = "b";
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_flush(f->s));
+	/* same columns changed: one executemany UPDATE of password only */
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 1);
+	assert_non_null(strstr(orm_log_stmt(&f->log, 0), "SET password="));
+	assert_null(strstr(orm_log_stmt(&f->log, 0), "fullname"));
+
+	qr_assert_ok(qr_set_text(ed, &ed->fullname, "E"));
+	qr_assert_ok(qr_set_text(mary, &mary->name, "M"));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 2);
+
+	/* setting a member to the value it has is no change */
+	qr_assert_ok(qr_session_load(f->s, ed));
+	qr_assert_ok(qr_set_text(ed, &ed->fullname, "E"));
+	assert_false(qr_session_is_modified(f->s, ed));
+}
+
+static void test_primary_key_change(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = orm_seed(f), *got;
+
+	qr_assert_ok(qr_session_load(f->s, ed));
+	ed->id = 42;
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(42)), 1);
+	assert_ptr_equal(got, ed);
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(1)), 0);
+}
+
+/* ---- version counter ------------------------------------------------------
+ */
+
+typedef struct Doc {
+	int32_t id;
+	char *body;
+	int32_t version;
+} Doc;
+
+QR_MAPPING(Doc, "qt_docs", QR_FIELD(Doc, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Doc, body, QR_TEXT),
+	   QR_FIELD(Doc, version, QR_INTEGER, .not_null = true),
+	   QR_VERSION_ID(version));
+
+static void external(orm_fx *f, const char *sql)
+{
+	qr_conn *c = qr_test_connect(f->engine);
+	qr_test_exec(c, sql);
+	qr_assert_ok(qr_conn_commit(c));
+	qr_conn_free(c);
+}
+
+static void test_version_counter(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Doc), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Doc *d = qr_new(f->s, Doc);
+
+	(void)state;
+	qr_assert_ok(qr_set_text(d, &d->body, "v1"));
+	qr_assert_ok(qr_session_add(f->s, d));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, d));
+	assert_int_equal(d->version, 1);
+	qr_assert_ok(qr_set_text(d, &d->body, "v2"));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_non_null(strstr(orm_log_stmt(&f->log, 0), "version"));
+	qr_assert_ok(qr_session_load(f->s, d));
+	assert_int_equal(d->version, 2);
+	qr_assert_ok(qr_session_commit(f->s));
+
+	/* someone else updates the row: our UPDATE is stale */
+	external(f, "UPDATE qt_docs SET body = 'theirs', version = 3");
+	qr_assert_ok(qr_set_text(d, &d->body, "mine"));
+	assert_int_equal(qr_session_flush(f->s), QR_ESTALE);
+	assert_non_null(strstr(qr_error_last()->message, "expected to update"));
+	/* nothing lost: still changed, version as loaded */
+	assert_true(qr_session_is_modified(f->s, d));
+	assert_int_equal(d->version, 2);
+	assert_string_equal(d->body, "mine");
+	/* after loading the new version, the change goes through */
+	qr_assert_ok(qr_session_rollback(f->s));
+	qr_assert_ok(qr_session_load(f->s, d));
+	assert_string_equal(d->body, "theirs");
+	qr_assert_ok(qr_set_text(d, &d->body, "mine"));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, d));
+	assert_int_equal(d->version, 4);
+	qr_assert_ok(qr_session_commit(f->s));
+
+	/* a stale DELETE too */
+	external(f, "UPDATE qt_docs SET version = 9");
+	qr_assert_ok(qr_session_delete(f->s, d));
+	assert_int_equal(qr_session_commit(f->s), QR_ESTALE);
+	qr_assert_ok(qr_session_rollback(f->s));
+	assert_int_equal(count_rows(f, "qt_docs"), 1);
+	orm_fx_free(f);
+}
+
+/* ---- a failed flush ---------------------------------------------------- */
+
+typedef struct Tag {
+	int64_t id;
+	char *label;
+} Tag;
+
+QR_MAPPING(Tag, "qt_tags", QR_FIELD(Tag, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Tag, label, qr_string(40), .unique = true,
+		    .not_null = true));
+
+static void test_failed_flush_is_retryable(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Tag), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Tag *first = qr_new(f->s, Tag), *tags[1000];
+
+	(void)state;
+	/* one committed row, one flushed earlier in the transaction */
+	qr_assert_ok(qr_set_text(first, &first->label, "taken"));
+	qr_assert_ok(qr_session_add(f->s, first));
+	qr_assert_ok(qr_session_commit(f->s));
+	Tag *early = qr_new(f->s, Tag);
+	qr_assert_ok(qr_set_text(early, &early->label, "early"));
+	qr_assert_ok(qr_session_add(f->s, early));
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(qr_object_state(early), QR_STATE_PERSISTENT);
+
+	for (int i = 0; i < 1000; i++) {
+		char label[32];
+		snprintf(label, sizeof(label), "tag %d", i);
+		tags[i] = qr_new(f->s, Tag);
+		qr_assert_ok(qr_set_text(tags[i], &tags[i]->label,
+					 i == 499 ? "taken" : label));
+		qr_assert_ok(qr_session_add(f->s, tags[i]));
+	}
+	f->log.on = false;
+	assert_int_equal(qr_session_flush(f->s), QR_EDB);
+	assert_int_equal(qr_error_last()->klass, QR_ECLASS_INTEGRITY);
+	/* the database: as before the transaction */
+	assert_int_equal(count_rows(f, "qt_tags"), 1);
+	/* the session: everything pending again, keys unset */
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(qr_object_state(tags[i]), QR_STATE_PENDING);
+		assert_true(QR_IS_NULL(tags[i], id));
+	}
+	assert_int_equal(qr_object_state(early), QR_STATE_PENDING);
+	assert_true(QR_IS_NULL(early, id));
+	assert_int_equal(qr_object_state(first), QR_STATE_PERSISTENT);
+	{
+		qr_objlist l = QR_OBJLIST_INIT;
+		qr_assert_ok(qr_session_new_list(&l, f->s));
+		assert_int_equal(l.count, 1001);
+		assert_ptr_equal(l.items[0], early); /* order kept */
+		qr_objlist_clear(&l);
+	}
+	/* fix the cause and commit again */
+	qr_assert_ok(qr_set_text(tags[499], &tags[499]->label, "tag 499"));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(count_rows(f, "qt_tags"), 1002);
+	assert_int_equal(qr_object_state(tags[999]), QR_STATE_PERSISTENT);
+	qr_assert_ok(qr_session_load(f->s, tags[999]));
+	assert_string_equal(tags[999]->label, "tag 999");
+	orm_fx_free(f);
+}
+
+static void test_failed_update_restores(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Tag), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Tag *a = qr_new(f->s, Tag), *b = qr_new(f->s, Tag);
+
+	(void)state;
+	qr_assert_ok(qr_set_text(a, &a->label, "a"));
+	qr_assert_ok(qr_set_text(b, &b->label, "b"));
+	qr_assert_ok(QR_ADD_ALL(f->s, a, b));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, a));
+	qr_assert_ok(qr_session_load(f->s, b));
+	/* flushed in this transaction, then a failing one */
+	qr_assert_ok(qr_set_text(a, &a->label, "a2"));
+	qr_assert_ok(qr_session_flush(f->s));
+	qr_assert_ok(qr_session_delete(f->s, a));
+	qr_assert_ok(qr_session_flush(f->s));
+	qr_assert_ok(qr_set_text(b, &b->label, "a2")); /* now free */
+	qr_assert_ok(qr_session_flush(f->s));
+	qr_assert_ok(qr_set_text(b, &b->label, "x"));
+	Tag *c = qr_new(f->s, Tag);
+	qr_assert_ok(qr_set_text(c, &c->label, "x"));
+	qr_assert_ok(qr_session_add(f->s, c));
+	assert_int_equal(qr_session_flush(f->s), QR_EDB);
+	/* back to the start of the transaction, as pending work */
+	assert_int_equal(qr_object_state(a), QR_STATE_PERSISTENT);
+	{
+		qr_objlist l = QR_OBJLIST_INIT;
+		qr_assert_ok(qr_session_deleted_list(&l, f->s));
+		assert_int_equal(l.count, 1);
+		assert_ptr_equal(l.items[0], a);
+		qr_objlist_clear(&l);
+	}
+	assert_string_equal(a->label, "a2");
+	assert_true(qr_session_is_modified(f->s, b));
+	assert_int_equal(count_rows(f, "qt_tags"), 2);
+	qr_assert_ok(qr_set_text(c, &c->label, "c"));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(count_rows(f, "qt_tags"), 2); /* a gone, c new */
+	qr_assert_ok(qr_session_load(f->s, b));
+	assert_string_equal(b->label, "x");
+	orm_fx_free(f);
+}
+
+/* ---- defaults and composite keys ------------------------------------------
+ */
+
+static int next_serial(qr_value *out, qr_scratch *scratch, void *arg)
+{
+	int *counter = arg;
+	(void)scratch;
+	*out = qr_val_int(++*counter);
+	return 0;
+}
+
+static int serial_counter;
+
+typedef struct Item {
+	int64_t id;
+	char *name;
+	int32_t qty;    /* client default 7 */
+	char *status;   /* server default 'new' */
+	int32_t serial; /* client default from a callback */
+} Item;
+
+QR_MAPPING(Item, "qt_items",
+	   QR_FIELD(Item, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Item, name, qr_string(20)),
+	   QR_FIELD(Item, qty, QR_INTEGER, .default_value = qr_val_int(7)),
+	   QR_FIELD(Item, status, qr_string(10), .server_default = "new"),
+	   QR_FIELD(Item, serial, QR_INTEGER, .default_fn = next_serial,
+		    .default_arg = &serial_counter));
+
+static void test_defaults(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Item), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Item *a = qr_new(f->s, Item), *b = qr_new(f->s, Item);
+
+	(void)state;
+	assert_true(QR_IS_NULL(a, qty));
+	qr_assert_ok(qr_set_text(a, &a->name, "a"));
+	qr_assert_ok(qr_set_text(b, &b->name, "b"));
+	QR_SET(b, qty, 0); /* an explicit zero, not "unset" */
+	qr_assert_ok(QR_ADD_ALL(f->s, a, b));
+	qr_assert_ok(qr_session_flush(f->s));
+	/* fetched by RETURNING, or loaded on access where there is none */
+	qr_assert_ok(qr_session_load(f->s, a));
+	qr_assert_ok(qr_session_load(f->s, b));
+	assert_int_equal(a->qty, 7);
+	assert_false(QR_IS_NULL(b, qty));
+	assert_int_equal(b->qty, 0);
+	assert_string_equal(a->status, "new");
+	assert_string_equal(b->status, "new");
+	assert_true(a->serial >= 1 && b->serial >= 1 && a->serial != b->serial);
+	qr_assert_ok(qr_session_commit(f->s));
+	orm_fx_free(f);
+}
+
+typedef struct Membership {
+	int32_t group_id;
+	int32_t user_id;
+	char *role;
+} Membership;
+
+QR_MAPPING(Membership, "qt_members",
+	   QR_FIELD(Membership, group_id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Membership, user_id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Membership, role, qr_string(10)));
+
+static void test_composite_key(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Membership), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Membership *m;
+	char *id;
+
+	(void)state;
+	for (int g = 1; g <= 2; g++) {
+		for (int u = 1; u <= 2; u++) {
+			m = qr_new(f->s, Membership);
+			m->group_id = g;
+			m->user_id = u;
+			qr_assert_ok(qr_set_text(m, &m->role, "member"));
+			qr_assert_ok(qr_session_add(f->s, m));
+		}
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(
+		qr_get(&m, f->s, Membership, qr_val_int(2), qr_val_int(1)), 1);
+	assert_int_equal(m->group_id, 2);
+	assert_int_equal(m->user_id, 1);
+	qr_assert_ok(qr_object_identity(&id, m));
+	assert_string_equal(id, "(2, 1)");
+	qr_free(id);
+	qr_assert_ok(qr_set_text(m, &m->role, "owner"));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_delete(f->s, m));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(count_rows(f, "qt_members"), 3);
+	/* zero is a valid key value for a NOT NULL key without default */
+	m = qr_new(f->s, Membership);
+	assert_false(QR_IS_NULL(m, group_id));
+	qr_assert_ok(qr_session_add(f->s, m));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(count_rows(f, "qt_members"), 4);
+	orm_fx_free(f);
+}
+
+static void test_identity_conflict(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = orm_seed(f), *dup;
+
+	qr_assert_ok(qr_session_load(f->s, ed));
+	dup = orm_user(f->s, "dup", "Dup", "d");
+	dup->id = ed->id;
+	qr_assert_ok(qr_session_add(f->s, dup));
+	orm_log_clear(&f->log);
+	assert_int_equal(qr_session_flush(f->s), QR_ESTATE);
+	assert_int_equal(orm_log_count(&f->log, "INSERT"), 0);
+	qr_assert_ok(qr_session_expunge(f->s, dup));
+	qr_assert_ok(qr_session_flush(f->s));
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_nothing_to_do, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_dependency_order,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_batched_inserts, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_update_changed_columns,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_primary_key_change,
+						orm_setup, orm_teardown),
+		cmocka_unit_test(test_version_counter),
+		cmocka_unit_test(test_failed_flush_is_retryable),
+		cmocka_unit_test(test_failed_update_restores),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_composite_key),
+		cmocka_unit_test_setup_teardown(test_identity_conflict,
+						orm_setup, orm_teardown),
+	};
+	return qr_test_run(argc, argv, "orm_flush", tests,
+			   sizeof(tests) / sizeof(tests[0]));
+}

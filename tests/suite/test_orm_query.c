@@ -1,0 +1,576 @@
+/*
+ * test_orm_query.c - ORM queries: entities and columns mixed, labels,
+ * aliased entities, filter / filter_by, operators, ordering, slices,
+ * all / first / one / one_or_none / scalar / count, textual SQL and
+ * from_statement, group_by / having, distinct, exists, subqueries,
+ * joins with explicit ON, 2.0-style select() through the session, and
+ * streaming with yield_per.
+ */
+#include "orm_fixture.h"
+
+/* The rows of a query as tuple reprs joined by "; ". */
+static char *rows_of(qr_query *q)
+{
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	size_t len = 0;
+	char *all = calloc(1, 1), *text;
+	int rc;
+
+	qr_assert_ok(qr_query_execute(&r, q));
+	while ((rc = qr_orm_result_next(r, &row)) == 1) {
+		qr_assert_ok(qr_orm_row_repr(&text, row));
+		all = realloc(all, len + strlen(text) + 3);
+		if (len) {
+			strcpy(all + len, "; ");
+			len += 2;
+		}
+		strcpy(all + len, text);
+		len += strlen(text);
+		qr_free(text);
+	}
+	qr_assert_ok(rc);
+	qr_orm_result_free(r);
+	return all;
+}
+
+static void assert_rows(qr_query *q, const char *expected)
+{
+	char *got = rows_of(q);
+	assert_string_equal(got, expected);
+	free(got);
+}
+
+static void assert_all(qr_query *q, const char *expected)
+{
+	qr_objlist l = QR_OBJLIST_INIT;
+	qr_assert_ok(qr_query_all(&l, q));
+	orm_assert_list(&l, expected);
+	qr_objlist_clear(&l);
+}
+
+#define ED "<User(name='ed', fullname='Ed Jones', password='f8s7ccs')>"
+#define WENDY \
+	"<User(name='wendy', fullname='Wendy Williams', password='foobar')>"
+#define MARY "<User(name='mary', fullname='Mary Contrary', password='xxg527')>"
+#define FRED "<User(name='fred', fullname='Fred Flinstone', password='blah')>"
+
+static qr_query *users_by_id(orm_fx *f)
+{
+	return qr_query_order_by(qr_query(f->s, User), qr_attr(User, "id"));
+}
+
+static void test_entities_and_columns(void **state)
+{
+	orm_fx *f = *state;
+	qr_orm_result *r;
+	const qr_orm_row *row;
+
+	orm_seed(f);
+	assert_all(users_by_id(f), "[" ED ", " WENDY ", " MARY ", " FRED "]");
+	assert_rows(qr_query_order_by(qr_query_new(f->s, qr_attr(User, "name"),
+						   qr_attr(User, "fullname")),
+				      qr_attr(User, "id")),
+		    "('ed', 'Ed Jones'); ('wendy', 'Wendy Williams'); "
+		    "('mary', 'Mary Contrary'); ('fred', 'Fred Flinstone')");
+	/* an entity and a column in one row, addressed by name */
+	qr_assert_ok(qr_query_execute(
+		&r, qr_query_order_by(qr_query_new(f->s, qr_entity(User),
+						   qr_attr(User, "name")),
+				      qr_attr(User, "id"))));
+	assert_int_equal(qr_orm_result_column_count(r), 2);
+	assert_string_equal(qr_orm_result_column_name(r, 0), "User");
+	assert_string_equal(qr_orm_result_column_name(r, 1), "name");
+	assert_int_equal(qr_orm_result_next(r, &row), 1);
+	assert_int_equal(qr_orm_row_index(row, "User"), 0);
+	assert_int_equal(qr_orm_row_index(row, "name"), 1);
+	assert_int_equal(qr_orm_row_index(row, "nope"), QR_ECOLUMN);
+	orm_assert_repr(qr_orm_row_object(row, 0), ED);
+	assert_null(qr_orm_row_object(row, 1));
+	assert_null(qr_orm_row_value(row, 0));
+	assert_string_equal(qr_orm_row_value(row, 1)->u.s.ptr, "ed");
+	qr_orm_result_free(r);
+	/* labels */
+	assert_rows(qr_query_order_by(
+			    qr_query_new(f->s, qr_label(qr_attr(User, "name"),
+							"name_label")),
+			    qr_attr(User, "id")),
+		    "('ed',); ('wendy',); ('mary',); ('fred',)");
+	qr_assert_ok(qr_query_execute(
+		&r, qr_query_new(f->s, qr_label(qr_attr(User, "name"),
+						"name_label"))));
+	assert_int_equal(qr_orm_result_next(r, &row), 1);
+	assert_int_equal(qr_orm_row_index(row, "name_label"), 0);
+	qr_orm_result_free(r);
+}
+
+static void test_aliased(void **state)
+{
+	orm_fx *f = *state;
+	qr_expr *ua;
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	User *ed = orm_seed(f);
+
+	ua = qr_aliased(User, "user_alias");
+	assert_non_null(ua);
+	qr_assert_ok(qr_query_execute(
+		&r, qr_query_order_by(qr_query_new(f->s, qr_expr_ref(ua),
+						   qr_alias_attr(ua, "name")),
+				      qr_alias_attr(ua, "id"))));
+	assert_string_equal(qr_orm_result_column_name(r, 0), "user_alias");
+	assert_int_equal(qr_orm_result_next(r, &row), 1);
+	/* the same identity: the same object */
+	assert_ptr_equal(qr_orm_row_object(row, (size_t)qr_orm_row_index(
+							row, "user_alias")),
+			 ed);
+	qr_orm_result_free(r);
+	assert_all(qr_query_filter_by(qr_query_new(f->s, qr_expr_ref(ua)),
+				      "name", qr_val_text("mary")),
+		   "[" MARY "]");
+	qr_expr_free(ua);
+	assert_null(qr_alias_attr(qr_attr(User, "name"), "name"));
+}
+
+static void test_filters(void **state)
+{
+	orm_fx *f = *state;
+	static const char *const in[] = {"ed", "wendy", "jack"};
+
+	orm_seed(f);
+	assert_rows(
+		qr_query_filter_by(qr_query_new(f->s, qr_attr(User, "name")),
+				   "fullname", qr_val_text("Ed Jones")),
+		"('ed',)");
+	assert_rows(qr_query_filter(qr_query_new(f->s, qr_attr(User, "name")),
+				    qr_eq(qr_attr(User, "fullname"),
+					  qr_bind_text("Ed Jones"))),
+		    "('ed',)");
+	/* chained filters are ANDed */
+	assert_all(qr_query_filter(qr_query_filter(qr_query(f->s, User),
+						   qr_eq(qr_attr(User, "name"),
+							 qr_bind_text("ed"))),
+				   qr_eq(qr_attr(User, "fullname"),
+					 qr_bind_text("Ed Jones"))),
+		   "[" ED "]");
+	assert_all(qr_query_filter(users_by_id(f), qr_ne(qr_attr(User, "name"),
+							 qr_bind_text("ed"))),
+		   "[" WENDY ", " MARY ", " FRED "]");
+	assert_all(
+		qr_query_filter(users_by_id(f), qr_like(qr_attr(User, "name"),
+							qr_bind_text("%ed%"))),
+		"[" ED ", " FRED "]");
+	assert_all(
+		qr_query_filter(users_by_id(f), qr_ilike(qr_attr(User, "name"),
+							 qr_bind_text("%ED%"))),
+		"[" ED ", " FRED "]");
+	assert_all(qr_query_filter(users_by_id(f),
+				   qr_in_texts(qr_attr(User, "name"), in, 3)),
+		   "[" ED ", " WENDY "]");
+	assert_all(qr_query_filter(
+			   users_by_id(f),
+			   qr_not(qr_in_texts(qr_attr(User, "name"), in, 3))),
+		   "[" MARY ", " FRED "]");
+	assert_all(qr_query_filter(qr_query(f->s, User),
+				   qr_is_null(qr_attr(User, "name"))),
+		   "[]");
+	assert_all(qr_query_filter(users_by_id(f),
+				   qr_is_not_null(qr_attr(User, "name"))),
+		   "[" ED ", " WENDY ", " MARY ", " FRED "]");
+	assert_all(qr_query_filter(users_by_id(f),
+				   qr_or(qr_eq(qr_attr(User, "name"),
+					       qr_bind_text("ed")),
+					 qr_eq(qr_attr(User, "name"),
+					       qr_bind_text("wendy")))),
+		   "[" ED ", " WENDY "]");
+	/* IN a subquery built from another query */
+	{
+		qr_query *sub = qr_query_filter(
+			qr_query_new(f->s, qr_attr(User, "name")),
+			qr_like(qr_attr(User, "name"), qr_bind_text("%ed%")));
+		qr_stmt *sel = qr_query_statement(sub);
+		qr_query_free(sub);
+		assert_all(qr_query_filter(users_by_id(f),
+					   qr_in(qr_attr(User, "name"), sel)),
+			   "[" ED ", " FRED "]");
+	}
+	/* filter_by on a member that does not exist */
+	assert_null(qr_query_filter_by(qr_query(f->s, User), "nope",
+				       qr_val_int(1)));
+	assert_int_equal(qr_error_last()->code, QR_ECOLUMN);
+}
+
+static void test_slices_and_terminals(void **state)
+{
+	orm_fx *f = *state;
+	qr_query *query;
+	User *u;
+	int64_t n;
+
+	orm_seed(f);
+	assert_rows(qr_query_slice(users_by_id(f), 1, 3),
+		    "(" WENDY ",); (" MARY ",)");
+	assert_all(qr_query_offset(qr_query_limit(users_by_id(f), 1), 3),
+		   "[" FRED "]");
+	query = qr_query_order_by(qr_query_filter(qr_query(f->s, User),
+						  qr_like(qr_attr(User, "name"),
+							  qr_bind_text("%ed"))),
+				  qr_attr(User, "id"));
+	assert_all(qr_query_ref(query), "[" ED ", " FRED "]");
+	assert_int_equal(qr_query_first(&u, qr_query_ref(query)), 1);
+	orm_assert_repr(u, ED);
+	assert_int_equal(qr_query_one(&u, qr_query_ref(query)), QR_EMULTIPLE);
+	assert_null(u);
+	assert_int_equal(qr_error_last()->klass, QR_ECLASS_INVALID_REQUEST);
+	assert_int_equal(
+		qr_query_one(&u, qr_query_filter(qr_query_ref(query),
+						 qr_eq(qr_attr(User, "id"),
+						       qr_bind_int(99)))),
+		QR_ENORESULT);
+	assert_int_equal(qr_query_one_or_none(
+				 &u, qr_query_filter(qr_query_ref(query),
+						     qr_eq(qr_attr(User, "id"),
+							   qr_bind_int(99)))),
+			 0);
+	assert_null(u);
+	assert_int_equal(
+		qr_query_one_or_none(
+			&u, qr_query_filter(qr_query_ref(query),
+					    qr_eq(qr_attr(User, "name"),
+						  qr_bind_text("ed")))),
+		1);
+	assert_int_equal(qr_query_one_or_none(&u, qr_query_ref(query)),
+			 QR_EMULTIPLE);
+	assert_int_equal(qr_query_count(&n, qr_query_ref(query)), 0);
+	assert_int_equal(n, 2);
+	qr_query_free(query);
+	/* scalar */
+	assert_int_equal(
+		qr_query_scalar_int64(
+			&n,
+			qr_query_filter(qr_query_new(f->s, qr_attr(User, "id")),
+					qr_eq(qr_attr(User, "name"),
+					      qr_bind_text("ed")))),
+		1);
+	assert_int_equal(n, 1);
+	assert_int_equal(qr_query_scalar_int64(
+				 &n, qr_query_new(f->s, qr_attr(User, "id"))),
+			 QR_EMULTIPLE);
+	/* first() of a column query is an error: use execute */
+	assert_int_equal(
+		qr_query_first(&u, qr_query_new(f->s, qr_attr(User, "id"))),
+		QR_EINVAL);
+}
+
+static void test_textual(void **state)
+{
+	orm_fx *f = *state;
+	qr_params *p;
+	User *u;
+
+	orm_seed(f);
+	assert_all(qr_query_order_by(qr_query_filter(qr_query(f->s, User),
+						     qr_text("id<224")),
+				     qr_text("id")),
+		   "[" ED ", " WENDY ", " MARY ", " FRED "]");
+	p = qr_params_new();
+	qr_params_int(p, "value", 224);
+	qr_params_text(p, "name", "fred");
+	assert_int_equal(
+		qr_query_one(
+			&u,
+			qr_query_params(qr_query_filter(qr_query(f->s, User),
+							qr_text("id<:value and "
+								"name=:name")),
+					p)),
+		0);
+	orm_assert_repr(u, FRED);
+	p = qr_params_new();
+	qr_params_text(p, "name", "ed");
+	assert_all(qr_query_params(qr_query_from_statement(
+					   qr_query(f->s, User),
+					   qr_text("SELECT * FROM users where "
+						   "name=:name")),
+				   p),
+		   "[" ED "]");
+	p = qr_params_new();
+	qr_params_text(p, "name", "ed");
+	assert_rows(qr_query_params(
+			    qr_query_from_statement(
+				    qr_query_new(f->s, qr_attr(User, "id"),
+						 qr_attr(User, "name")),
+				    qr_text("SELECT name, id FROM users where "
+					    "name=:name")),
+			    p),
+		    "(1, 'ed')");
+}
+
+static void test_grouping(void **state)
+{
+	orm_fx *f = *state;
+	int64_t n;
+
+	orm_seed(f);
+	qr_assert_ok(qr_session_add(f->s, orm_user(f->s, "ed", "Ed Two", "x")));
+	assert_rows(
+		qr_query_order_by(
+			qr_query_group_by(
+				qr_query_new(f->s,
+					     qr_count(qr_attr(User, "name")),
+					     qr_attr(User, "name")),
+				qr_attr(User, "name")),
+			qr_attr(User, "name")),
+		"(2, 'ed'); (1, 'fred'); (1, 'mary'); (1, 'wendy')");
+	assert_rows(qr_query_having(
+			    qr_query_group_by(
+				    qr_query_new(f->s, qr_attr(User, "name"),
+						 qr_count_star()),
+				    qr_attr(User, "name")),
+			    qr_gt(qr_count_star(), qr_bind_int(1))),
+		    "('ed', 2)");
+	assert_rows(qr_query_order_by(qr_query_distinct(qr_query_new(
+					      f->s, qr_attr(User, "name"))),
+				      qr_attr(User, "name")),
+		    "('ed',); ('fred',); ('mary',); ('wendy',)");
+	assert_int_equal(
+		qr_query_scalar_int64(
+			&n, qr_query_select_from(
+				    qr_query_new(f->s, qr_count_star()),
+				    qr_entity(User))),
+		1);
+	assert_int_equal(n, 5);
+	assert_int_equal(
+		qr_query_scalar_int64(
+			&n, qr_query_new(f->s, qr_count(qr_attr(User, "id")))),
+		1);
+	assert_int_equal(n, 5);
+}
+
+static void add_address(orm_fx *f, int64_t user_id, const char *email)
+{
+	Address *a = qr_new(f->s, Address);
+	assert_non_null(a);
+	qr_assert_ok(qr_set_text(a, &a->email_address, email));
+	a->user_id = user_id;
+	qr_assert_ok(qr_session_add(f->s, a));
+}
+
+static void test_joins_exists_subqueries(void **state)
+{
+	orm_fx *f = *state;
+	qr_expr *a1, *a2, *sub;
+
+	orm_seed(f);
+	add_address(f, 1, "ed@google.com");
+	add_address(f, 1, "ed@yahoo.com");
+	add_address(f, 2, "wendy@aol.com");
+	qr_assert_ok(qr_session_commit(f->s));
+
+	/* an implicit join in WHERE, entities of both */
+	assert_rows(
+		qr_query_order_by(
+			qr_query_filter(qr_query_new(f->s, qr_entity(User),
+						     qr_entity(Address)),
+					qr_eq(qr_attr(User, "id"),
+					      qr_attr(Address, "user_id")),
+					qr_eq(qr_attr(Address, "email_address"),
+					      qr_bind_text("wendy@aol.com"))),
+			qr_attr(User, "id")),
+		"(" WENDY ", <Address(email_address='wendy@aol.com')>)");
+	/* JOIN with an explicit ON; filter_by goes to the joined entity */
+	assert_all(
+		qr_query_filter_by(
+			qr_query_join(qr_query(f->s, User), qr_entity(Address),
+				      qr_eq(qr_attr(User, "id"),
+					    qr_attr(Address, "user_id"))),
+			"email_address", qr_val_text("ed@yahoo.com")),
+		"[" ED "]");
+	/* the same user twice through the join: one object once */
+	assert_all(qr_query_join(qr_query(f->s, User), qr_entity(Address),
+				 qr_eq(qr_attr(User, "id"),
+				       qr_attr(Address, "user_id"))),
+		   "[" ED ", " WENDY "]");
+	/* JOIN inferred from the foreign key */
+	assert_rows(
+		qr_query_order_by(
+			qr_query_join(
+				qr_query_new(f->s, qr_attr(User, "name"),
+					     qr_attr(Address, "email_address")),
+				qr_entity(Address), NULL),
+			qr_attr(Address, "id")),
+		"('ed', 'ed@google.com'); ('ed', 'ed@yahoo.com'); "
+		"('wendy', 'wendy@aol.com')");
+	/* two aliases of Address joined at once */
+	a1 = qr_aliased(Address, NULL);
+	a2 = qr_aliased(Address, NULL);
+	assert_rows(
+		qr_query_filter(
+			qr_query_join(
+				qr_query_join(
+					qr_query_new(
+						f->s, qr_attr(User, "name"),
+						qr_alias_attr(a1,
+							      "email_address"),
+						qr_alias_attr(a2,
+							      "email_address")),
+					qr_expr_ref(a1),
+					qr_eq(qr_attr(User, "id"),
+					      qr_alias_attr(a1, "user_id"))),
+				qr_expr_ref(a2),
+				qr_eq(qr_attr(User, "id"),
+				      qr_alias_attr(a2, "user_id"))),
+			qr_eq(qr_alias_attr(a1, "email_address"),
+			      qr_bind_text("ed@google.com")),
+			qr_eq(qr_alias_attr(a2, "email_address"),
+			      qr_bind_text("ed@yahoo.com"))),
+		"('ed', 'ed@google.com', 'ed@yahoo.com')");
+	qr_expr_free(a1);
+	qr_expr_free(a2);
+	/* a grouped subquery outer-joined back to users */
+	sub = qr_query_subquery(
+		qr_query_group_by(qr_query_new(f->s,
+					       qr_attr(Address, "user_id"),
+					       qr_label(qr_count_star(),
+							"address_count")),
+				  qr_attr(Address, "user_id")),
+		"adr_count");
+	assert_rows(qr_query_order_by(
+			    qr_query_outerjoin(
+				    qr_query_new(f->s, qr_entity(User),
+						 qr_c(sub, "address_count")),
+				    qr_expr_ref(sub),
+				    qr_eq(qr_attr(User, "id"),
+					  qr_c(sub, "user_id"))),
+			    qr_attr(User, "id")),
+		    "(" ED ", 2); (" WENDY ", 1); (" MARY ", None); (" FRED
+		    ", None)");
+	qr_expr_free(sub);
+	/* EXISTS */
+	{
+		qr_stmt *ex = qr_select(
+			qr_star(), qr_where(qr_eq(qr_attr(Address, "user_id"),
+						  qr_attr(User, "id"))));
+		assert_rows(qr_query_order_by(
+				    qr_query_filter(
+					    qr_query_new(f->s,
+							 qr_attr(User, "name")),
+					    qr_exists(ex)),
+				    qr_attr(User, "id")),
+			    "('ed',); ('wendy',)");
+	}
+}
+
+static void test_select_through_session(void **state)
+{
+	orm_fx *f = *state;
+	qr_objlist l = QR_OBJLIST_INIT;
+	qr_orm_result *r;
+	const qr_orm_row *row;
+
+	orm_seed(f);
+	/* select(User).where(User.name == 'ed') run by the session */
+	qr_assert_ok(qr_session_scalars(
+		&l, f->s,
+		qr_query_filter(
+			qr_orm_select(qr_entity(User)),
+			qr_eq(qr_attr(User, "name"), qr_bind_text("ed")))));
+	orm_assert_list(&l, "[" ED "]");
+	qr_objlist_clear(&l);
+	qr_assert_ok(qr_session_execute_query(
+		&r, f->s,
+		qr_query_order_by(qr_orm_select(qr_entity(User),
+						qr_attr(User, "fullname")),
+				  qr_attr(User, "id"))));
+	assert_int_equal(qr_orm_result_one(r, &row), QR_EMULTIPLE);
+	qr_orm_result_free(r);
+	/* a session-less query cannot run by itself */
+	assert_int_equal(qr_query_all(&l, qr_orm_select(qr_entity(User))),
+			 QR_EINVAL);
+	/* statements are reusable: the same query run twice */
+	{
+		qr_query *q = qr_query_filter(
+			qr_orm_select(qr_entity(User)),
+			qr_eq(qr_attr(User, "name"), qr_bind_text("fred")));
+		qr_assert_ok(qr_session_scalars(&l, f->s, qr_query_ref(q)));
+		qr_assert_ok(qr_session_scalars(&l, f->s, q));
+		orm_assert_list(&l, "[" FRED "]");
+		qr_objlist_clear(&l);
+	}
+}
+
+static void test_yield_per(void **state)
+{
+	orm_fx *f = *state;
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	int rc, n = 0;
+
+	for (int i = 0; i < 250; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "user%03d", i);
+		qr_assert_ok(
+			qr_session_add(f->s, orm_user(f->s, name, name, "p")));
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_close(f->s); /* an empty identity map */
+	qr_assert_ok(
+		qr_query_execute(&r, qr_query_yield_per(users_by_id(f), 50)));
+	while ((rc = qr_orm_result_next(r, &row)) == 1) {
+		User *u = qr_orm_row_object(row, 0);
+		char name[16];
+		snprintf(name, sizeof(name), "user%03d", n++);
+		assert_string_equal(u->name, name);
+		/* release what was read: memory stays flat */
+		qr_assert_ok(qr_session_expunge(f->s, u));
+	}
+	qr_assert_ok(rc);
+	assert_int_equal(n, 250);
+	qr_orm_result_free(r);
+}
+
+static void test_builder_errors(void **state)
+{
+	orm_fx *f = *state;
+	qr_objlist l = QR_OBJLIST_INIT;
+
+	/* NULL propagates through builders to the terminal call */
+	assert_null(qr_query_filter(qr_query(f->s, User), NULL));
+	assert_int_equal(
+		qr_query_all(
+			&l, qr_query_order_by(
+				    qr_query_filter(qr_query(f->s, User),
+						    qr_eq(qr_attr(User, "nope"),
+							  qr_bind_int(1))),
+				    qr_attr(User, "id"))),
+		QR_ECOLUMN);
+	assert_int_equal(qr_query_all(&l, NULL), QR_ECOLUMN);
+	qr_objlist_clear(&l);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_entities_and_columns,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_aliased, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_filters, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_slices_and_terminals,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_textual, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_grouping, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_joins_exists_subqueries,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_select_through_session,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_yield_per, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_builder_errors, orm_setup,
+						orm_teardown),
+	};
+	return qr_test_run(argc, argv, "orm_query", tests,
+			   sizeof(tests) / sizeof(tests[0]));
+}
