@@ -13,11 +13,20 @@
  */
 #include "pool_internal.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 static pthread_mutex_t pools_lock = PTHREAD_MUTEX_INITIALIZER;
 static qr_pool *pools;
 static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+
+/* The parent's driver connections a child let go of: never closed, never
+ * freed (the driver can only do both at once), but kept reachable. */
+typedef struct foreign {
+	qr_driver_conn *dconn;
+	struct foreign *next;
+} foreign;
+static foreign *foreigners;
 
 static void before_fork(void)
 {
@@ -86,7 +95,11 @@ void qr_pool__after_fork(qr_pool *p)
 		qr_pooled *next = h->next;
 		qr_pool_record *rec = h->rec;
 		h->orphan = true;
-		h->prev = h->next = h;
+		/* Kept on a list of their own: reachable, never counted. */
+		h->next = &p->orphans;
+		h->prev = p->orphans.prev;
+		p->orphans.prev->next = h;
+		p->orphans.prev = h;
 		if (!rec->orphan) {
 			rec->orphan = true;
 			rec->busy = false;
@@ -106,4 +119,16 @@ void qr_pool__after_fork(qr_pool *p)
 	 * their process id is not this one. */
 	p->strategy->dispose(p->state);
 	p->generation++;
+}
+
+void qr_pool__keep_foreign(qr_driver_conn *dconn)
+{
+	foreign *f = malloc(sizeof(*f));
+	if (!f)
+		return; /* then it is merely unreachable */
+	f->dconn = dconn;
+	pthread_mutex_lock(&pools_lock);
+	f->next = foreigners;
+	foreigners = f;
+	pthread_mutex_unlock(&pools_lock);
 }

@@ -164,8 +164,12 @@ static void take_from_strategy(qr_pool *p, qr_pool_record *rec)
 static void close_conn(qr_pool *p, qr_driver_conn *dconn, uint64_t id,
 		       double created, pid_t owner, pid_t self)
 {
-	if (!dconn || owner != self)
+	if (!dconn)
 		return;
+	if (owner != self) {
+		qr_pool__keep_foreign(dconn);
+		return;
+	}
 	if (has_listeners(p, QR_POOL_EVENT_CLOSE)) {
 		qr_pool_event_info info;
 		info_init(p, &info, QR_POOL_EVENT_CLOSE, id, created, dconn);
@@ -330,6 +334,8 @@ static void release_locked(qr_pool *p, qr_pooled *h)
 	qr_pool_record *rec = h->rec;
 	if (h->orphan) {
 		/* Checked out before a fork, by the parent. */
+		h->prev->next = h->next;
+		h->next->prev = h->prev;
 		if (--rec->holders == 0 && rec->retired)
 			bury(p, rec);
 		return;
@@ -683,6 +689,7 @@ int qr_pool__new(qr_pool **out, const qr_pool_config *cfg)
 		return rc;
 	}
 	p->holders.prev = p->holders.next = &p->holders;
+	p->orphans.prev = p->orphans.next = &p->orphans;
 	p->pid = getpid();
 	for (int i = 0; i < QR_POOL_EVENT_COUNT; i++)
 		atomic_init(&p->listeners[i], NULL);
@@ -719,6 +726,15 @@ void qr_pool__free(qr_pool *p)
 		return;
 	qr_pool__fork_untrack(p);
 	qr_pool__dispose(p);
+	/* In a fork child: the parent's checkouts that never came back. Their
+	 * driver connections are the parent's and stay untouched. */
+	pthread_mutex_lock(&p->lock);
+	while (p->orphans.next != &p->orphans) {
+		qr_pooled *h = p->orphans.next;
+		release_locked(p, h);
+		free(h);
+	}
+	qr_pool__unlock_and_reap(p);
 	p->strategy->destroy(p->state);
 	pthread_cond_destroy(&p->slot_freed);
 	pthread_cond_destroy(&p->ready);

@@ -48,7 +48,8 @@ struct qr_pool {
 	bool forked;         /* set in a fork child until handled */
 	unsigned generation; /* bumped by dispose and pool invalidation */
 
-	qr_pooled holders;         /* sentinel of the holders list */
+	qr_pooled holders; /* sentinel of the holders list */
+	qr_pooled orphans; /* checkouts a parent process made (fork child) */
 	qr_pool_record *graveyard; /* retired, idle: close after unlock */
 
 	/* Counters (lock held). */
@@ -77,6 +78,10 @@ void qr_pool__fork_untrack(qr_pool *pool);
 
 /* Re-creates the condition variables in a fork child. */
 void qr_pool__reinit_conds(qr_pool *pool);
+
+/* Keeps a driver connection of the parent process, which a fork child
+ * must neither close nor use, referenced for the process's life. */
+void qr_pool__keep_foreign(qr_driver_conn *dconn);
 
 /* Forgets everything the parent process held (lock held; fork child). */
 void qr_pool__after_fork(qr_pool *pool);
