@@ -202,6 +202,9 @@ void qr_pool_lock(qr_pool *p)
 
 void qr_pool_unlock(qr_pool *p)
 {
+	/* The strategy may have made room meanwhile. */
+	if (p->waiting)
+		pthread_cond_broadcast(&p->slot_freed);
 	qr_pool__unlock_and_reap(p);
 }
 
@@ -432,6 +435,12 @@ static int acquire(qr_pool *p, qr_pooled *h, bool *exclusive, bool *ping)
 		if (rc < 0) {
 			qr_pool__unlock_and_reap(p);
 			return rc;
+		}
+		if (rc > 0 && rc != QR_POOL_WAIT) {
+			qr_pool__unlock_and_reap(p);
+			return qr_error_set(QR_ERROR, QR_ECLASS_INTERNAL,
+					    "pool strategy %s answered %d",
+					    p->strategy->name, rc);
 		}
 		if (rc == 0 && !rec) {
 			qr_pool__unlock_and_reap(p);
@@ -717,6 +726,8 @@ void qr_pool__dispose(qr_pool *p)
 	p->strategy->dispose(p->state);
 	/* Connections checked out now are closed when they come back. */
 	p->generation++;
+	if (p->waiting)
+		pthread_cond_broadcast(&p->slot_freed);
 	qr_pool__unlock_and_reap(p);
 }
 
@@ -771,7 +782,7 @@ void qr_pool__status(qr_pool *p, qr_pool_status *out)
 	out->invalidations = p->invalidations;
 	out->recycles = p->recycles;
 	out->timeouts = p->timeouts;
-	qr_pool_unlock(p);
+	qr_pool__unlock_and_reap(p);
 }
 
 void qr_pool__holders(qr_pool *p, qr_pool_holder *out, size_t cap,
@@ -790,7 +801,7 @@ void qr_pool__holders(qr_pool *p, qr_pool_holder *out, size_t cap,
 		}
 		n++;
 	}
-	qr_pool_unlock(p);
+	qr_pool__unlock_and_reap(p);
 	*count = n;
 }
 
