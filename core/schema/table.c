@@ -62,18 +62,35 @@ static void release_item(qr_node *n)
 	qr_expr_free(n);
 }
 
-static void table_destroy(qr_node *t)
+/* Releases what may hold expressions over pinned columns (constraints,
+ * indexes, column defaults): first, while every column still lives. */
+static void table_release_expressions(qr_node *t)
 {
 	qr_table_def *d = qr_table__def(t);
-	for (size_t i = 0; i < d->ncolumns; i++)
-		release_item(d->columns[i]);
 	release_item(d->pk);
 	for (size_t i = 0; i < d->nconstraints; i++)
 		release_item(d->constraints[i]);
 	for (size_t i = 0; i < d->nindexes; i++)
 		release_item(d->indexes[i]);
-	d->ncolumns = d->nconstraints = d->nindexes = 0;
+	d->nconstraints = d->nindexes = 0;
 	d->pk = NULL;
+	for (size_t i = 0; i < d->ncolumns; i++) {
+		qr_column_def *cd = d->columns[i]->ext;
+		qr_expr_free(cd->default_expr);
+		qr_expr_free(cd->onupdate_expr);
+		qr_expr_free(cd->server_default_expr);
+		cd->default_expr = cd->onupdate_expr = NULL;
+		cd->server_default_expr = NULL;
+	}
+}
+
+static void table_destroy(qr_node *t)
+{
+	qr_table_def *d = qr_table__def(t);
+	table_release_expressions(t);
+	for (size_t i = 0; i < d->ncolumns; i++)
+		release_item(d->columns[i]);
+	d->ncolumns = 0;
 	release_item(t);
 }
 
@@ -81,6 +98,8 @@ void qr_metadata_free(qr_metadata *md)
 {
 	if (!md)
 		return;
+	for (size_t i = 0; i < md->ntables; i++)
+		table_release_expressions(md->tables[i]);
 	for (size_t i = 0; i < md->ntables; i++)
 		table_destroy(md->tables[i]);
 	free(md->tables);
@@ -438,6 +457,10 @@ static int attach(qr_metadata *md, qr_node *t, qr_node *item)
 				cons_what(item->op))))
 		return rc;
 	cd->table = t;
+	/* Table constraints render in the order they join the table:
+	 * explicit items as given, then those the columns imply (SQLAlchemy
+	 * creates the latter last, when the Table takes its columns). */
+	cd->order = qr_schema__next_order();
 	apply_convention(md, t, item);
 	if (item->op == QR_CONS_PK) {
 		if (d->pk)

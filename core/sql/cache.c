@@ -337,6 +337,7 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 
 	key_node(&k, node);
 	if (opts) {
+		put_u64(&k, opts->exec ? 1 : 0);
 		for (size_t i = 0; i < opts->nkeys; i++)
 			put_str(&k, opts->column_keys[i]);
 	}

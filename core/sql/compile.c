@@ -119,8 +119,7 @@ int qr_compile__exec(qr_compiled **out, const qr_node *node,
 
 	/* INSERT and UPDATE name the columns the parameters give
 	 * (SQLAlchemy's column_keys); other statements ignore them. */
-	if (n == 0 ||
-	    (node->kind != QR_NODE_INSERT && node->kind != QR_NODE_UPDATE))
+	if (node->kind != QR_NODE_INSERT && node->kind != QR_NODE_UPDATE)
 		return qr_compile__node(out, node, dialect);
 	if (n > sizeof(stack_keys) / sizeof(stack_keys[0])) {
 		keys = qr_mem__alloc(n * sizeof(*keys), "column keys");
@@ -129,7 +128,8 @@ int qr_compile__exec(qr_compiled **out, const qr_node *node,
 	}
 	for (size_t i = 0; i < n; i++)
 		keys[i] = qr_params_name_at(params, 0, i);
-	qr_sql_compile_opts opts = {keys, n};
+	qr_sql_compile_opts opts = {keys, n, true}; /* narrowing, as
+						     * SQLAlchemy executes */
 	int rc = qr_sql__compile(out, node, dialect, &opts);
 	if (keys != stack_keys)
 		free(keys);

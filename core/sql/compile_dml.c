@@ -151,7 +151,7 @@ static bool insert_includes(qr_sqlc *c, const qr_node *col,
 static int insert_single(qr_sqlc *c, const qr_node *ins, const qr_node *table)
 {
 	const qr_node *values = ins->kids[QR_INS_VALUES];
-	bool all = !values && c->nkeys == 0;
+	bool all = !values && !c->exec_keys && c->nkeys == 0;
 	size_t ncols = qr_table_column_count(table);
 	size_t count = 0;
 
@@ -358,7 +358,7 @@ int qr_sqlc__visit_update(qr_sqlc *c, const qr_node *up, unsigned ctx)
 	else
 		qr_sqlc__from_ref(c, table, 0);
 	qr_sqlc__puts(c, " SET ");
-	bool all_cols = !sets && c->nkeys == 0;
+	bool all_cols = !sets && !c->exec_keys && c->nkeys == 0;
 	bool with_table = nextra && c->ov->update_set_with_table;
 	bool first = true;
 	size_t ncols = qr_table_column_count(table);

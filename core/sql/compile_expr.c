@@ -318,8 +318,35 @@ static int in_items(qr_sqlc *c, const qr_node *list, unsigned ctx)
 		const qr_node *it = list->kids[i];
 		if (i)
 			qr_sqlc__puts(c, ", ");
-		if (it->kind == QR_NODE_BIND && !it->name &&
+		if (it->kind == QR_NODE_LIST && it->op == QR_OP_TUPLE &&
 		    !(ctx & QR_CTX_LITERAL)) {
+			/* A tuple of the list: its binds are <list>_<i>_<j>. */
+			if (!base)
+				base = qr_sqlc__anon(c, list, QR_ANON_LIST,
+						     c->hint ? c->hint
+							     : "param");
+			qr_sqlc__puts(c, "(");
+			for (size_t j = 0; j < it->nkids && !c->rc; j++) {
+				const qr_node *b = it->kids[j];
+				if (j)
+					qr_sqlc__puts(c, ", ");
+				if (b->kind != QR_NODE_BIND || b->name) {
+					qr_sqlc__visit_grouped(
+						c, b, QR_OP_COMMA, ctx);
+					continue;
+				}
+				char name[320];
+				snprintf(name, sizeof(name), "%s_%zu_%zu", base,
+					 i + 1, j + 1);
+				qr_sqlc__param(c, name, &b->type,
+					       (b->flags & QR_NF_BIND_VALUE)
+						       ? &b->value
+						       : NULL,
+					       b);
+			}
+			qr_sqlc__puts(c, ")");
+		} else if (it->kind == QR_NODE_BIND && !it->name &&
+			   !(ctx & QR_CTX_LITERAL)) {
 			if (!base)
 				base = qr_sqlc__anon(c, list, QR_ANON_LIST,
 						     c->hint ? c->hint

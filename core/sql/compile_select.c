@@ -401,6 +401,7 @@ static int render_cte(qr_sqlc *c, size_t slot, const qr_node *cte,
 		return qr_sqlc__fail(c, QR_ENOMEM, "out of memory");
 	free(c->ctes[slot].text);
 	c->ctes[slot].text = text;
+	c->ctes[slot].done = ++c->ctes_done;
 	return 0;
 }
 
@@ -434,7 +435,7 @@ int qr_sqlc__visit_cte(qr_sqlc *c, const qr_node *n, unsigned ctx)
 		if (!copy)
 			return qr_sqlc__fail(c, QR_ENOMEM, "out of memory");
 		found = c->nctes++;
-		c->ctes[found] = (qr_sqlc_cte){n, copy, NULL, false};
+		c->ctes[found] = (qr_sqlc_cte){n, copy, NULL, false, 0};
 	}
 	if (render) {
 		if (n->flags & QR_NF_CTE_RECURSIVE)

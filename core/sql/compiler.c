@@ -389,10 +389,15 @@ int qr_sqlc__result_type(qr_sqlc *c, const qr_type *t)
 static int render_cte_prefix(qr_sqlc *c, qr_strbuf *out)
 {
 	qr_strbuf__puts(out, c->ctes_recursive ? "WITH RECURSIVE " : "WITH ");
-	for (size_t i = 0; i < c->nctes; i++) {
-		if (i)
-			qr_strbuf__puts(out, ", \n");
-		qr_strbuf__puts(out, c->ctes[i].text ? c->ctes[i].text : "");
+	/* In completion order: a CTE used by another is complete first. */
+	for (size_t k = 1; k <= c->ctes_done; k++) {
+		for (size_t i = 0; i < c->nctes; i++) {
+			if (c->ctes[i].done != k)
+				continue;
+			if (k > 1)
+				qr_strbuf__puts(out, ", \n");
+			qr_strbuf__puts(out, c->ctes[i].text);
+		}
 	}
 	qr_strbuf__puts(out, "\n ");
 	return out->error;
@@ -527,6 +532,7 @@ int qr_sqlc__compile(qr_compiled **out, const qr_node *node,
 	if (opts) {
 		c.column_keys = opts->column_keys;
 		c.nkeys = opts->nkeys;
+		c.exec_keys = opts->exec;
 	}
 	*out = NULL;
 	qr_sqlc__visit(&c, node, QR_CTX_RESULT);

@@ -129,6 +129,8 @@ typedef struct qr_sqlc_cte {
 	char *name; /* owned */
 	char *text; /* owned; NULL while being rendered */
 	bool recursive;
+	size_t done; /* completion order (a CTE another one uses comes
+		      * first); 0 while being rendered */
 } qr_sqlc_cte;
 
 typedef struct qr_sqlc_anon {
@@ -161,7 +163,7 @@ struct qr_sqlc {
 	size_t depth, framecap;
 	/* CTEs */
 	qr_sqlc_cte *ctes;
-	size_t nctes, ctecap;
+	size_t nctes, ctecap, ctes_done;
 	bool ctes_recursive;
 	/* result columns of the statement */
 	qr_type *result_types;
@@ -170,6 +172,7 @@ struct qr_sqlc {
 	/* execution parameter names (INSERT/UPDATE without values) */
 	const char *const *column_keys;
 	size_t nkeys;
+	bool exec_keys; /* column_keys narrow INSERT/UPDATE (execution) */
 	/* anonymous bind naming context */
 	const char *hint;
 	const qr_type *hint_type;
@@ -301,6 +304,10 @@ int qr_sqlc__extra_froms(qr_sqlc *c, const char *kw,
 typedef struct qr_sql_compile_opts {
 	const char *const *column_keys; /* execution parameter names */
 	size_t nkeys;
+	/* Compiled for execution: INSERT/UPDATE name exactly the keys'
+	 * columns (and those with defaults), even when there are none;
+	 * false: every column, as str(users.insert()) does. */
+	bool exec;
 } qr_sql_compile_opts;
 
 /* Initialises c for d (ov from the dialect). */

@@ -19,6 +19,27 @@ static int mysql_concat(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	return qr_sqlc__binary_func(c, n, "concat", ctx);
 }
 
+/* MySQL has <=> (NULL-safe equality) rather than IS [NOT] DISTINCT FROM. */
+static int mysql_distinct_from(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	bool negate = n->op == QR_OP_IS_DISTINCT_FROM;
+	if (negate)
+		qr_sqlc__puts(c, "NOT (");
+	qr_sqlc__binary_generic(c, n, " <=> ", ctx);
+	if (negate)
+		qr_sqlc__puts(c, ")");
+	return c->rc;
+}
+
+/* MySQL has no FILTER (WHERE ...) on aggregates. */
+static int mysql_function(qr_sqlc *c, const qr_node *fn, unsigned ctx)
+{
+	(void)ctx;
+	if (fn->kids[QR_FN_FILTER])
+		return qr_sqlc__unsupported(c, "FILTER (WHERE ...)");
+	return 0;
+}
+
 static int mysql_limit(qr_sqlc *c, const qr_node *limit, const qr_node *offset,
 		       unsigned ctx)
 {
@@ -242,7 +263,10 @@ static int mysql_drop_index(qr_sqlc *c, const qr_node *index)
 const qr_compiler_overrides qr_mysql__compiler = {
 	.visit = {[QR_NODE_LITERAL] = mysql_literal,
 		  [QR_NODE_UNARY] = mysql_unary},
-	.binary = {[QR_OP_CONCAT] = mysql_concat},
+	.binary = {[QR_OP_CONCAT] = mysql_concat,
+		   [QR_OP_IS_DISTINCT_FROM] = mysql_distinct_from,
+		   [QR_OP_IS_NOT_DISTINCT_FROM] = mysql_distinct_from},
+	.function = mysql_function,
 	.limit_clause = mysql_limit,
 	.for_update = mysql_for_update,
 	.update_tables = mysql_update_tables,
