@@ -104,6 +104,7 @@ typedef struct orm_fx {
 	qr_engine *engine;
 	qr_registry *reg;
 	qr_session *s;
+	qr_metadata *md2; /* tables of a test's own, freed after reg */
 	orm_log log;
 } orm_fx;
 
@@ -197,6 +198,7 @@ static inline void orm_fx_free(orm_fx *f)
 	qr_session_free(f->s);
 	orm_drop(f->engine, f->reg);
 	qr_registry_free(f->reg);
+	qr_metadata_free(f->md2);
 	qr_engine_free(f->engine);
 	orm_log_clear(&f->log);
 	free(f);

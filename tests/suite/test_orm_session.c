@@ -501,11 +501,10 @@ static void test_execute_in_session_tx(void **state)
 static void test_errors(void **state)
 {
 	orm_fx *f = *state;
-	int not_mapped = 0;
 	qr_session *other;
 	User *u = orm_user(f->s, "a", "A", "a");
 
-	assert_int_equal(qr_session_add(f->s, &not_mapped), QR_EINVAL);
+	assert_int_equal(qr_session_add(f->s, NULL), QR_EINVAL);
 	assert_int_equal(qr_session_add(NULL, u), QR_EINVAL);
 	qr_assert_ok(qr_session_new(&other, f->engine, NULL));
 	assert_int_equal(qr_session_add(other, u), QR_EINVAL);
