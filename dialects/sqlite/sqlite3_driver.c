@@ -299,11 +299,13 @@ static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
 		return sqlite3_bind_int(stmt, i, v->u.b ? 1 : 0);
 	case QR_VTEXT:
 	case QR_VNUMERIC:
+		/* copied: the request is borrowed for the call only, and
+		 * later sqlite3_step()s of the cursor still read it */
 		return sqlite3_bind_text64(stmt, i, v->u.s.ptr, v->u.s.len,
-					   SQLITE_STATIC, SQLITE_UTF8);
+					   SQLITE_TRANSIENT, SQLITE_UTF8);
 	case QR_VBLOB:
 		return sqlite3_bind_blob64(stmt, i, v->u.s.ptr, v->u.s.len,
-					   SQLITE_STATIC);
+					   SQLITE_TRANSIENT);
 	case QR_VDATE:
 		qr_date_format(&v->u.date, buf, sizeof(buf));
 		return sqlite3_bind_text(stmt, i, buf, -1, SQLITE_TRANSIENT);
