@@ -5,11 +5,13 @@
  * The input, cut at its first NUL, is the SQL of qr_text(). Checked:
  *   - the parameters found are those of an independent reading of
  *     SQLAlchemy's pattern (?<![:\w\\]):(\w+)(?!:);
- *   - sqlite (qmark) and mysql (format) list one parameter per
- *     occurrence, postgresql (numeric) each distinct name once, in the
- *     order of first appearance, and its SQL holds every $1..$n;
- *   - the mysql SQL with "%%" read as "%" and "%s" as "?" is exactly the
- *     sqlite SQL (literal '%' doubled, nothing else changed).
+ *   - qmark and format styles (sqlite; mysql and mariadb, in whichever
+ *     style their flavour uses) list one parameter per occurrence,
+ *     numeric (postgresql) each distinct name once, in the order of first
+ *     appearance, and its SQL holds every $1..$n;
+ *   - a qmark dialect's SQL is exactly sqlite's; a format dialect's SQL
+ *     with "%%" read as "%" and "%s" as "?" is exactly sqlite's (literal
+ *     '%' doubled, nothing else changed).
  * A dialect that is not built in (QR_ENODIALECT) is skipped.
  */
 #include <quarry.h>
@@ -107,13 +109,30 @@ static qr_compiled *compile_for(const qr_stmt *stmt, const char *dialect,
 	return c;
 }
 
+/* Whether a dialect writes parameters as %s (probed once). */
+static bool format_style(const char *dialect)
+{
+	static int style[2] = {-1, -1}; /* mysql, mariadb */
+	int *st = &style[strcmp(dialect, "mysql") != 0];
+	if (*st < 0) {
+		qr_stmt *probe = qr_text("SELECT :a");
+		qr_compiled *c = NULL;
+		*st = qr_compile(&c, probe, dialect) == 0 &&
+		      strstr(qr_compiled_sql(c), "%s") != NULL;
+		qr_compiled_free(c);
+		qr_stmt_free(probe);
+	}
+	return *st == 1;
+}
+
 static void check(const char *sql)
 {
 	size_t len = strlen(sql), nref;
 	char *buf = malloc(len + 1);
 	char **names = malloc((len / 2 + 1) * sizeof(*names));
 	qr_stmt *stmt;
-	qr_compiled *lite, *pg, *my;
+	static const char *const my_names[2] = {"mysql", "mariadb"};
+	qr_compiled *lite, *pg, *my[2];
 
 	if (!buf || !names)
 		goto done_alloc;
@@ -124,7 +143,8 @@ static void check(const char *sql)
 		violated("qr_text failed", sql, qr_error_last()->message);
 	lite = compile_for(stmt, "sqlite", sql);
 	pg = compile_for(stmt, "postgresql", sql);
-	my = compile_for(stmt, "mysql", sql);
+	my[0] = compile_for(stmt, my_names[0], sql);
+	my[1] = compile_for(stmt, my_names[1], sql);
 
 	if (lite) {
 		if (qr_compiled_param_count(lite) != nref)
@@ -140,22 +160,27 @@ static void check(const char *sql)
 					 names[i]);
 		}
 	}
-	if (my) {
-		char *back = unformat(qr_compiled_sql(my));
-		if (qr_compiled_param_count(my) != nref)
+	for (size_t d = 0; lite && d < 2; d++) {
+		qr_compiled *c = my[d];
+		char *back;
+		if (!c)
+			continue;
+		if (qr_compiled_param_count(c) != nref)
 			violated("mysql parameter count differs", sql,
-				 qr_compiled_sql(my));
+				 qr_compiled_sql(c));
 		for (size_t i = 0; i < nref; i++) {
-			if (strcmp(qr_compiled_param_name(my, i), names[i]))
+			if (strcmp(qr_compiled_param_name(c, i), names[i]))
 				violated("mysql parameter name differs", sql,
-					 qr_compiled_param_name(my, i));
+					 qr_compiled_param_name(c, i));
 		}
+		back = format_style(my_names[d]) ? unformat(qr_compiled_sql(c))
+						 : strdup(qr_compiled_sql(c));
 		if (!back)
 			violated("mysql SQL has a lone '%'", sql,
-				 qr_compiled_sql(my));
-		if (lite && strcmp(back, qr_compiled_sql(lite)))
-			violated("mysql SQL is not sqlite's with %s", sql,
-				 qr_compiled_sql(my));
+				 qr_compiled_sql(c));
+		if (strcmp(back, qr_compiled_sql(lite)))
+			violated("mysql SQL is not sqlite's in its style", sql,
+				 qr_compiled_sql(c));
 		free(back);
 	}
 	if (pg) {
@@ -184,7 +209,8 @@ static void check(const char *sql)
 					 sql, mark);
 		}
 	}
-	qr_compiled_free(my);
+	qr_compiled_free(my[0]);
+	qr_compiled_free(my[1]);
 	qr_compiled_free(pg);
 	qr_compiled_free(lite);
 	qr_stmt_free(stmt);

@@ -12,7 +12,9 @@
 #   6. runs the extra checks (run_check below), each one pass or failure:
 #      scripts/check-drivers-optional.sh (drivers OFF, and drivers as
 #      loadable modules only), scripts/tsan.sh (the pool and thread tests
-#      under ThreadSanitizer)
+#      under ThreadSanitizer), scripts/valgrind.sh (the SQLite unit and
+#      suite tests under valgrind memcheck), scripts/fuzz.sh (each fuzz
+#      target for QUARRY_FUZZ_SECONDS, default 30)
 #
 # URLs: the backend-neutral suite runs once per URL. Without arguments the
 # URLs are those of the backends named in QUARRY_TEST_BACKENDS (space or
@@ -252,6 +254,10 @@ if [[ "${QUARRY_SKIP_EXTRA_CHECKS:-0}" != 1 ]]; then
 		bash scripts/check-drivers-optional.sh "${urls[@]}"
 	run_check "pool and thread tests under ThreadSanitizer" \
 		bash scripts/tsan.sh
+	run_check "SQLite unit and suite tests under valgrind memcheck" \
+		bash scripts/valgrind.sh
+	run_check "fuzz targets, ${QUARRY_FUZZ_SECONDS:-30} s each" \
+		bash scripts/fuzz.sh "${QUARRY_FUZZ_SECONDS:-30}"
 fi
 
 section "summary"

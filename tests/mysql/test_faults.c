@@ -1,8 +1,9 @@
 /*
  * test_faults.c - server faults on MariaDB/MySQL: a session killed in the
  * middle of a transaction (KILL), sessions killed under a running
- * workload, a server restart (when QUARRY_TEST_MYSQL_RESTART names a
- * command for it), a unique violation in the middle of an executemany,
+ * workload, a server restart (as root with CI=true or
+ * QUARRY_TEST_SERVER_RESTART=1, or QUARRY_TEST_MYSQL_RESTART naming the
+ * command), a unique violation in the middle of an executemany,
  * and max_statement_time. The scenarios are in
  * tests/support/fault_support.h.
  */
@@ -15,6 +16,7 @@ static const fault_backend mysql = {
 		     "WHERE ID = %lld",
 	.timeout_sql = "SET SESSION max_statement_time = 0.2",
 	.slow_sql = "SELECT SLEEP(3)",
+	.service = "mysql",
 	.restart_env = "QUARRY_TEST_MYSQL_RESTART",
 };
 

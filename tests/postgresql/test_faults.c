@@ -1,8 +1,9 @@
 /*
  * test_faults.c - server faults on PostgreSQL: a session terminated in the
  * middle of a transaction (pg_terminate_backend), sessions killed under a
- * running workload, a server restart (when QUARRY_TEST_PG_RESTART names a
- * command for it), a unique violation in the middle of a pipelined
+ * running workload, a server restart (as root with CI=true or
+ * QUARRY_TEST_SERVER_RESTART=1, or QUARRY_TEST_PG_RESTART naming the
+ * command), a unique violation in the middle of a pipelined
  * executemany, and statement_timeout. The scenarios are in
  * tests/support/fault_support.h.
  */
@@ -14,6 +15,7 @@ static const fault_backend postgresql = {
 	.alive_fmt = "SELECT count(*) FROM pg_stat_activity WHERE pid = %lld",
 	.timeout_sql = "SET statement_timeout = 200",
 	.slow_sql = "SELECT pg_sleep(3)",
+	.service = "postgresql",
 	.restart_env = "QUARRY_TEST_PG_RESTART",
 };
 

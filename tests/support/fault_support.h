@@ -11,8 +11,8 @@
  *     invalidated, nothing runs and commit fails until the program rolls
  *     back, and committed rows are intact;
  *   - killed under a workload: a thread inserts and commits row after row
- *     while the test kills its sessions again and again (or restarts the
- *     server, when the environment names a command for it). Every error
+ *     while the test kills its sessions again and again, or restarts the
+ *     server (see fault_restart_command: CI only). Every error
  *     the workload sees is an OperationalError, the workload goes on by
  *     itself afterwards, and every row whose commit succeeded is there;
  *   - a unique violation in the middle of an executemany: IntegrityError,
@@ -44,8 +44,10 @@ typedef struct fault_backend {
 	const char *timeout_sql;
 	/* A statement that runs for 3 s unless interrupted. */
 	const char *slow_sql;
-	/* Environment variable holding a command that restarts the server
-	 * (the restart scenario is skipped without it). */
+	/* scripts/services.sh's name for the server. */
+	const char *service;
+	/* Environment variable that may hold a command restarting the
+	 * server, instead of scripts/services.sh stop + start. */
 	const char *restart_env;
 } fault_backend;
 
@@ -406,17 +408,48 @@ static void fault_test_killed_under_workload(void **state)
 	fault_workload_finish(&w, true);
 }
 
-/* The server restarted under the workload (QUARRY_TEST_*_RESTART names
- * the command; scripts/test.sh sets it in CI). */
-static void fault_test_server_restart(void **state)
+/*
+ * The command restarting the server, or NULL when the test must not: as
+ * in tests/support/pool_server.h, a restart happens only as root with
+ * CI=true or QUARRY_TEST_SERVER_RESTART=1 (other programs using the
+ * server would see it too), through scripts/services.sh, unless
+ * fault_be->restart_env names another command.
+ */
+static const char *fault_restart_command(char *buf, size_t cap)
 {
 	const char *cmd = getenv(fault_be->restart_env);
+	const char *ci = getenv("CI");
+	const char *opt = getenv("QUARRY_TEST_SERVER_RESTART");
+	const char *here = __FILE__;
+	const char *cut = strstr(here, "tests/support/");
+
+	if (cmd && *cmd)
+		return cmd;
+	if (geteuid() != 0 || !cut ||
+	    !((ci && !strcmp(ci, "true")) || (opt && !strcmp(opt, "1"))))
+		return NULL;
+	snprintf(buf, cap,
+		 "bash '%.*sscripts/services.sh' stop %s >/dev/null 2>&1 && "
+		 "bash '%.*sscripts/services.sh' start %s >/dev/null 2>&1",
+		 (int)(cut - here), here, fault_be->service, (int)(cut - here),
+		 here, fault_be->service);
+	return buf;
+}
+
+/* The server restarted under the workload. */
+static void fault_test_server_restart(void **state)
+{
+	char buf[1024];
+	const char *cmd = fault_restart_command(buf, sizeof(buf));
 	fault_workload w;
 	double t0;
+	int rc;
 
 	(void)state;
-	if (!cmd || !*cmd) {
-		print_message("  %s is not set: not restarting the server\n",
+	if (!cmd) {
+		print_message("  not restarting the server (needs root and "
+			      "CI=true or QUARRY_TEST_SERVER_RESTART=1, or "
+			      "%s)\n",
 			      fault_be->restart_env);
 		skip();
 	}
@@ -424,7 +457,13 @@ static void fault_test_server_restart(void **state)
 	if (!fault_workload_progress(&w, 5, 20))
 		fail_msg("the workload does not start");
 	t0 = fault_now();
-	if (system(cmd) != 0)
+	rc = system(cmd);
+	if (rc != 0 && cmd == buf) {
+		/* Whatever happened, leave the server running. */
+		snprintf(buf, sizeof(buf), "%s", strstr(buf, "&& ") + 3);
+		rc = system(buf);
+	}
+	if (rc != 0)
 		fail_msg("'%s' failed", cmd);
 	print_message("  server restarted in %.1f s\n", fault_now() - t0);
 	if (!fault_workload_progress(&w, 5, 60))
