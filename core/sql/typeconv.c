@@ -396,7 +396,7 @@ static int dialect_result(enum flavour fl, const qr_type *t, const qr_value *in,
 		}
 		return 0;
 	case QR_TYPE_INTERVAL: {
-		int64_t us;
+		int64_t us = 0;
 		if (in->kind == QR_VDATETIME) {
 			*out = qr_val_int(
 				datetime_to_interval(&in->u.datetime));
