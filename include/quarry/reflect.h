@@ -17,6 +17,7 @@
 #define QUARRY_REFLECT_H
 
 #include "connection.h"
+#include "schema.h"
 #include "types.h"
 
 #ifdef __cplusplus
@@ -98,6 +99,19 @@ QR_API int qr_inspect_has_table(bool *out, qr_conn *conn, const char *schema,
  */
 QR_API int qr_inspect_table(qr_reflected_table **out, qr_conn *conn,
 			    const char *schema, const char *name);
+
+/*
+ * Loads table name (in schema, NULL: the default) from the database into
+ * md, as SQLAlchemy's Table(name, metadata, autoload_with=conn): columns
+ * with their types, nullability, server defaults and autoincrement, the
+ * primary key, unique constraints, foreign keys (the tables they refer
+ * to are reflected into md as well, when not there already) and indexes
+ * on plain columns. A table already in md is returned as it is. Returns
+ * the table, borrowed from md, or NULL with the error recorded
+ * (QR_ENORESULT when no such table exists).
+ */
+QR_API qr_table *qr_table_reflect(qr_metadata *md, qr_conn *conn,
+				  const char *schema, const char *name);
 
 /* The column of that name, or NULL. Borrowed. */
 QR_API const qr_reflected_column *
