@@ -617,7 +617,8 @@ static int frame_bound(qr_sqlc *c, const qr_node *bind, bool current,
 	if (!bind)
 		return qr_sqlc__puts(c, lo ? "UNBOUNDED PRECEDING"
 					   : "UNBOUNDED FOLLOWING");
-	qr_sqlc__visit(c, bind, ctx);
+	qr_sqlc__visit(c, bind,
+		       c->ov->literal_frames ? ctx | QR_CTX_LITERAL : ctx);
 	return qr_sqlc__puts(c, preceding ? " PRECEDING" : " FOLLOWING");
 }
 

@@ -101,6 +101,9 @@ typedef struct qr_compiler_overrides {
 	const char *has_type_sql; /* enum types (PostgreSQL) */
 	/* COMMENT ON TABLE / COLUMN statements after CREATE TABLE. */
 	bool comment_on;
+	/* Window frame bounds inline ("2 PRECEDING"): MariaDB refuses a
+	 * parameter there. */
+	bool literal_frames;
 } qr_compiler_overrides;
 
 /* A compiled slot while compiling. */

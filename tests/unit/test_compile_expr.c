@@ -631,14 +631,18 @@ static const qr_golden cases[] = {
 	{"over_rows", b_over_rows,
 	 "row_number() OVER (ORDER BY users.name ROWS BETWEEN ? PRECEDING AND "
 	 "UNBOUNDED FOLLOWING)",
-	 NULL, NULL, "param_1"},
+	 NULL,
+	 "row_number() OVER (ORDER BY users.name ROWS BETWEEN 2 PRECEDING AND "
+	 "UNBOUNDED FOLLOWING)",
+	 "param_1"},
 	{"over_range", b_over_range,
 	 "sum(users.id) OVER (ORDER BY users.id RANGE BETWEEN UNBOUNDED "
 	 "PRECEDING AND CURRENT ROW)",
 	 NULL, NULL, NULL},
 	{"over_rows_following", b_over_rows_following,
 	 "sum(users.id) OVER (ROWS BETWEEN CURRENT ROW AND ? FOLLOWING)", NULL,
-	 NULL, "param_1"},
+	 "sum(users.id) OVER (ROWS BETWEEN CURRENT ROW AND 3 FOLLOWING)",
+	 "param_1"},
 	{"over_empty", b_over_empty, "count(*) OVER ()", NULL, NULL, NULL},
 	{"case", b_case,
 	 "CASE WHEN (users.name = ?) THEN ? WHEN (users.name = ?) THEN ? ELSE "
