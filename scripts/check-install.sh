@@ -7,7 +7,9 @@
 #   layout     public headers, libraries, CMake package and quarry.pc are
 #              installed, and no private header is
 #   symbols    libquarry.so exports only public qr_* names (no internal
-#              qr_<module>__<name>); loadable modules only quarry_module
+#              qr_<module>__<name>; a single trailing "_" marks the
+#              function behind a variadic macro, e.g. qr_query_filter_);
+#              loadable modules only quarry_module
 #   relocated  the installed CMake and pkg-config files do not point into
 #              the source or build tree
 #   cmake      tests/consumer built with find_package(quarry), linking
@@ -114,7 +116,7 @@ check_symbols() {
 	local bad
 	bad=$(nm -D --defined-only "$libdir/libquarry.so" | awk '{print $3}' |
 		grep -Ev '^(_init|_fini|_edata|_end|__bss_start)$' |
-		grep -Ev '^qr_[a-z0-9]+(_[a-z0-9]+)*$' || true)
+		grep -Ev '^qr_[a-z0-9]+(_[a-z0-9]+)*_?$' || true)
 	if [[ -n "$bad" ]]; then
 		echo "libquarry.so exports non-public symbols:" >&2
 		echo "$bad" >&2
