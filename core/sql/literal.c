@@ -24,6 +24,11 @@ static bool is_mysql(const qr_dialect *d)
 		strcmp(d->name, "mariadb") == 0);
 }
 
+static bool is_postgresql(const qr_dialect *d)
+{
+	return d && d->name && strcmp(d->name, "postgresql") == 0;
+}
+
 static void quoted(qr_strbuf *b, const char *s, size_t n, bool backslashes)
 {
 	qr_strbuf__putc(b, '\'');
@@ -79,14 +84,24 @@ static int render_value(const qr_dialect *d, qr_strbuf *b, const qr_value *v)
 			qr_strbuf__puts(b, v->u.b ? "1" : "0");
 		break;
 	case QR_VTEXT:
-		quoted(b, v->u.s.ptr, v->u.s.len, is_mysql(d));
+		/* On PostgreSQL a backslash in a plain '...' literal is an
+		 * escape when standard_conforming_strings is off: E'...' with
+		 * backslashes doubled reads the same under either setting. */
+		if (is_postgresql(d) && v->u.s.len &&
+		    memchr(v->u.s.ptr, '\\', v->u.s.len)) {
+			qr_strbuf__putc(b, 'E');
+			quoted(b, v->u.s.ptr, v->u.s.len, true);
+		} else {
+			quoted(b, v->u.s.ptr, v->u.s.len, is_mysql(d));
+		}
 		break;
 	case QR_VNUMERIC:
 		qr_strbuf__put(b, v->u.s.ptr, v->u.s.len);
 		break;
 	case QR_VBLOB: {
-		bool pg = d && d->name && strcmp(d->name, "postgresql") == 0;
-		qr_strbuf__puts(b, pg ? "'\\x" : "X'");
+		/* PostgreSQL: E'\\x..' (see QR_VTEXT above). */
+		bool pg = is_postgresql(d);
+		qr_strbuf__puts(b, pg ? "E'\\\\x" : "X'");
 		for (size_t i = 0; i < v->u.s.len; i++)
 			qr_strbuf__printf(b, "%02x",
 					  (unsigned char)v->u.s.ptr[i]);

@@ -245,12 +245,13 @@ static void test_literal_render(void **state)
 		      "things.created = '2024-01-31 13:45:00.000000' AND "
 		      "things.ratio = 2.0 AND things.data = X'01ff' AND "
 		      "users.fullname IS NULL");
-	check_literal(s, "postgresql",
-		      "SELECT users.id \nFROM users, things \nWHERE "
-		      "users.name = 'it''s a \\ test' AND things.flag = true "
-		      "AND things.created = '2024-01-31 13:45:00' AND "
-		      "things.ratio = 2.0 AND things.data = '\\x01ff'::bytea "
-		      "AND users.fullname IS NULL");
+	check_literal(
+		s, "postgresql",
+		"SELECT users.id \nFROM users, things \nWHERE "
+		"users.name = E'it''s a \\\\ test' AND things.flag = true "
+		"AND things.created = '2024-01-31 13:45:00' AND "
+		"things.ratio = 2.0 AND things.data = E'\\\\x01ff'::bytea "
+		"AND users.fullname IS NULL");
 	check_literal(
 		s, "mysql",
 		"SELECT users.id \nFROM users, things \nWHERE "
