@@ -13,6 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Each test program names its tables with its own prefix, so that
+ * programs run at the same time against one server do not meet. */
+#ifndef ORM_TABLE_PREFIX
+#define ORM_TABLE_PREFIX ""
+#endif
+
 typedef struct User {
 	int64_t id;
 	char *name;
@@ -20,7 +26,8 @@ typedef struct User {
 	char *password;
 } User;
 
-QR_MAPPING(User, "users", QR_FIELD(User, id, QR_INTEGER, .primary_key = true),
+QR_MAPPING(User, ORM_TABLE_PREFIX "users",
+	   QR_FIELD(User, id, QR_INTEGER, .primary_key = true),
 	   QR_FIELD(User, name, qr_string(50)),
 	   QR_FIELD(User, fullname, qr_string(50)),
 	   QR_FIELD(User, password, qr_string(12)),
@@ -32,10 +39,11 @@ typedef struct Address {
 	int64_t user_id;
 } Address;
 
-QR_MAPPING(Address, "addresses",
+QR_MAPPING(Address, ORM_TABLE_PREFIX "addresses",
 	   QR_FIELD(Address, id, QR_INTEGER, .primary_key = true),
 	   QR_FIELD(Address, email_address, qr_string(50), .not_null = true),
-	   QR_FIELD(Address, user_id, QR_INTEGER, .foreign_key = "users.id"),
+	   QR_FIELD(Address, user_id, QR_INTEGER,
+		    .foreign_key = ORM_TABLE_PREFIX "users.id"),
 	   QR_REPR("email_address"));
 
 /* ---- captured SQL ------------------------------------------------------ */
@@ -159,14 +167,23 @@ static inline void orm_drop(qr_engine *e, qr_registry *reg)
 	qr_free(tables);
 }
 
+static inline void orm_fx_free(orm_fx *f);
+
+/* The fixture being set up or used: one whose setup failed half-way (a
+ * cmocka failure jumps out) is freed by the next setup, so that its
+ * registry does not keep the mappings mapped for the tests after it. */
+static orm_fx *orm_live;
+
 /* A fixture with the given mappings mapped (NULL-terminated), their
  * tables created, and a session (opts may be NULL). */
 static inline orm_fx *orm_fx_new_with(qr_mapping *const *mappings,
 				      const qr_session_options *opts)
 {
-	orm_fx *f = calloc(1, sizeof(*f));
+	orm_fx *f;
 	qr_session_options so = opts ? *opts : (qr_session_options){0};
 
+	orm_fx_free(orm_live);
+	f = orm_live = calloc(1, sizeof(*f));
 	assert_non_null(f);
 	qr_assert_ok(qr_engine_create(
 		&f->engine, qr_test_url(),
@@ -194,9 +211,12 @@ static inline void orm_fx_free(orm_fx *f)
 {
 	if (!f)
 		return;
+	if (f == orm_live)
+		orm_live = NULL;
 	f->log.on = false;
 	qr_session_free(f->s);
-	orm_drop(f->engine, f->reg);
+	if (f->engine && f->reg)
+		orm_drop(f->engine, f->reg);
 	qr_registry_free(f->reg);
 	qr_metadata_free(f->md2);
 	qr_engine_free(f->engine);

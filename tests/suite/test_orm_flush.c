@@ -4,6 +4,7 @@
  * keys and defaults, composite keys, the version counter, and a failed
  * flush that leaves the database unchanged and the session retryable.
  */
+#define ORM_TABLE_PREFIX "qt_f_"
 #include "orm_fixture.h"
 
 #include <quarry/sys/dialect.h>
@@ -70,19 +71,23 @@ static void test_dependency_order(void **state)
 	qr_assert_ok(qr_session_add(f->s, u));
 	orm_log_clear(&f->log);
 	qr_assert_ok(qr_session_commit(f->s));
-	assert_true(stmt_index(&f->log, "INSERT INTO users") <
-		    stmt_index(&f->log, "INSERT INTO addresses"));
+	assert_true(
+		stmt_index(&f->log, "INSERT INTO " ORM_TABLE_PREFIX "users") <
+		stmt_index(&f->log,
+			   "INSERT INTO " ORM_TABLE_PREFIX "addresses"));
 	assert_int_equal(u->id, 10);
-	assert_int_equal(count_rows(f, "addresses"), 1);
+	assert_int_equal(count_rows(f, ORM_TABLE_PREFIX "addresses"), 1);
 
 	/* deleting both: dependents first */
 	qr_assert_ok(qr_session_delete(f->s, u));
 	qr_assert_ok(qr_session_delete(f->s, a));
 	orm_log_clear(&f->log);
 	qr_assert_ok(qr_session_commit(f->s));
-	assert_true(stmt_index(&f->log, "DELETE FROM addresses") <
-		    stmt_index(&f->log, "DELETE FROM users"));
-	assert_int_equal(count_rows(f, "users"), 0);
+	assert_true(
+		stmt_index(&f->log,
+			   "DELETE FROM " ORM_TABLE_PREFIX "addresses") <
+		stmt_index(&f->log, "DELETE FROM " ORM_TABLE_PREFIX "users"));
+	assert_int_equal(count_rows(f, ORM_TABLE_PREFIX "users"), 0);
 }
 
 static void test_batched_inserts(void **state)
@@ -115,7 +120,7 @@ static void test_batched_inserts(void **state)
 	orm_log_clear(&f->log);
 	qr_assert_ok(qr_session_commit(f->s));
 	assert_int_equal(orm_log_count(&f->log, "INSERT"), 1);
-	assert_int_equal(count_rows(f, "users"), 6);
+	assert_int_equal(count_rows(f, ORM_TABLE_PREFIX "users"), 6);
 }
 
 static void test_update_changed_columns(void **state)

@@ -4,6 +4,7 @@
  * column names other than the member's, reprs, mapper introspection,
  * declaration errors, and mapping onto an existing or reflected table.
  */
+#define ORM_TABLE_PREFIX "qt_m_"
 #include "orm_fixture.h"
 
 #include <quarry/reflect.h>

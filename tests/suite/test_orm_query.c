@@ -6,6 +6,7 @@
  * joins with explicit ON, 2.0-style select() through the session, and
  * streaming with yield_per.
  */
+#define ORM_TABLE_PREFIX "qt_q_"
 #include "orm_fixture.h"
 
 /* The rows of a query as tuple reprs joined by "; ". */
@@ -287,22 +288,24 @@ static void test_textual(void **state)
 	orm_assert_repr(u, FRED);
 	p = qr_params_new();
 	qr_params_text(p, "name", "ed");
-	assert_all(qr_query_params(qr_query_from_statement(
-					   qr_query(f->s, User),
-					   qr_text("SELECT * FROM users where "
-						   "name=:name")),
-				   p),
+	assert_all(qr_query_params(
+			   qr_query_from_statement(
+				   qr_query(f->s, User),
+				   qr_text("SELECT * FROM " ORM_TABLE_PREFIX
+					   "users where name=:name")),
+			   p),
 		   "[" ED "]");
 	p = qr_params_new();
 	qr_params_text(p, "name", "ed");
-	assert_rows(qr_query_params(
-			    qr_query_from_statement(
-				    qr_query_new(f->s, qr_attr(User, "id"),
-						 qr_attr(User, "name")),
-				    qr_text("SELECT name, id FROM users where "
-					    "name=:name")),
-			    p),
-		    "(1, 'ed')");
+	assert_rows(
+		qr_query_params(
+			qr_query_from_statement(
+				qr_query_new(f->s, qr_attr(User, "id"),
+					     qr_attr(User, "name")),
+				qr_text("SELECT name, id FROM " ORM_TABLE_PREFIX
+					"users where name=:name")),
+			p),
+		"(1, 'ed')");
 }
 
 static void test_grouping(void **state)

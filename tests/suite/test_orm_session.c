@@ -4,6 +4,7 @@
  * commit / rollback / close / SAVEPOINTs, the identity map, the new /
  * dirty / deleted sets and autoflush.
  */
+#define ORM_TABLE_PREFIX "qt_s_"
 #include "orm_fixture.h"
 
 static int64_t count_users(orm_fx *f)
@@ -193,8 +194,9 @@ static void test_commit_expires(void **state)
 	/* A change made by another connection is seen after loading. */
 	{
 		qr_conn *c = qr_test_connect(f->engine);
-		qr_test_exec(c, "UPDATE users SET fullname = 'Edward' WHERE "
-				"name = 'ed'");
+		qr_test_exec(c,
+			     "UPDATE " ORM_TABLE_PREFIX "users SET fullname = "
+			     "'Edward' WHERE name = 'ed'");
 		qr_assert_ok(qr_conn_commit(c));
 		qr_conn_free(c);
 	}
@@ -320,7 +322,8 @@ static void test_refresh_and_expire(void **state)
 	qr_assert_ok(qr_session_commit(f->s));
 	{
 		qr_conn *c = qr_test_connect(f->engine);
-		qr_test_exec(c, "DELETE FROM users WHERE name = 'ed'");
+		qr_test_exec(c, "DELETE FROM " ORM_TABLE_PREFIX
+				"users WHERE name = 'ed'");
 		qr_assert_ok(qr_conn_commit(c));
 		qr_conn_free(c);
 	}
@@ -481,7 +484,8 @@ static void test_close_and_reuse(void **state)
 static void test_execute_in_session_tx(void **state)
 {
 	orm_fx *f = *state;
-	qr_stmt *count = qr_text("SELECT count(*) FROM users");
+	qr_stmt *count =
+		qr_text("SELECT count(*) FROM " ORM_TABLE_PREFIX "users");
 	qr_result *r;
 	const qr_value *v;
 	int64_t n;
