@@ -22,6 +22,14 @@ double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds this process used (all threads). */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 size_t bench_scaled(const bench_ctx *ctx, size_t n)
 {
 	double v = (double)n * ctx->scale;
@@ -209,11 +217,12 @@ static bool hwm_reset(void)
 
 typedef struct variant_result {
 	const bench_variant *v;
-	double *secs; /* per timed run */
+	double *secs; /* per timed run: wall-clock */
+	double *cpu;  /* per timed run: this process's CPU time */
 	long *hwm_kb, *start_kb;
 	int nruns;
 	bool skipped, failed;
-	double median;
+	double median, cpu_median;
 	long peak_kb, growth_kb;
 } variant_result;
 
@@ -295,9 +304,9 @@ static void print_table(const bench_ctx *ctx, variant_result *res, size_t n,
 	printf("\n== %s on %s: %zu %s, median of %d run%s ==\n",
 	       ctx->suite->name, ctx->backend_name, ctx->n, unit, runs,
 	       runs == 1 ? "" : "s");
-	printf("%-28s %10s %12s %7s  %-14s %9s %8s %7s\n", "test", "seconds",
-	       strcmp(unit, "ops") == 0 ? "ns/op" : "rows/s", "x ref", "ref",
-	       "peak MiB", "+MiB", "spread");
+	printf("%-24s %9s %11s %6s %-13s %6s %8s %7s %6s\n", "test", "seconds",
+	       strcmp(unit, "ops") == 0 ? "ns/op" : "rows/s", "x ref", " ref",
+	       "cpu x", "peak MiB", "+MiB", "spread");
 	for (size_t i = 0; i < n; i++) {
 		variant_result *r = &res[i];
 		if (r->skipped)
@@ -315,17 +324,21 @@ static void print_table(const bench_ctx *ctx, variant_result *res, size_t n,
 		double rate = strcmp(unit, "ops") == 0
 				      ? r->median * 1e9 / (double)ctx->n
 				      : (double)ctx->n / r->median;
-		char ratio[16] = "-";
-		if (ref)
+		char ratio[16] = "-", cpu_ratio[16] = "-";
+		if (ref) {
 			snprintf(ratio, sizeof(ratio), "%.2f",
 				 r->median / ref->median);
-		else if (!*ref_name(r->v) ||
-			 strcmp(ref_name(r->v), r->v->name) == 0)
+			snprintf(cpu_ratio, sizeof(cpu_ratio), "%.2f",
+				 r->cpu_median / ref->cpu_median);
+		} else if (!*ref_name(r->v) ||
+			   strcmp(ref_name(r->v), r->v->name) == 0) {
 			snprintf(ratio, sizeof(ratio), "1.00");
-		printf("%-28s %10.4f %12.0f %7s  %-14s %9.1f %8.1f %6.0f%%\n",
+			snprintf(cpu_ratio, sizeof(cpu_ratio), "1.00");
+		}
+		printf("%-24s %9.4f %11.0f %6s %-13s %6s %8.1f %7.1f %5.0f%%\n",
 		       r->v->name, r->median, rate, ratio,
-		       ref ? ref->v->name : "-", (double)r->peak_kb / 1024,
-		       (double)r->growth_kb / 1024,
+		       ref ? ref->v->name : " -", cpu_ratio,
+		       (double)r->peak_kb / 1024, (double)r->growth_kb / 1024,
 		       r->median > 0 ? (hi - lo) / r->median * 100 : 0);
 	}
 	if (!hwm_ok)
@@ -417,9 +430,9 @@ static int run_variant(bench_ctx *ctx, const bench_variant *v,
 	long start = -1;
 	if (hwm_ok && hwm_reset())
 		start = proc_status_kb("VmRSS");
-	double t0 = bench_now();
+	double c0 = cpu_now(), t0 = bench_now();
 	rc = v->run(ctx);
-	double t = bench_now() - t0;
+	double t = bench_now() - t0, cpu = cpu_now() - c0;
 	long hwm = proc_status_kb("VmHWM");
 	if (rc == 0 && v->teardown)
 		rc = v->teardown(ctx);
@@ -427,6 +440,7 @@ static int run_variant(bench_ctx *ctx, const bench_variant *v,
 		(void)v->teardown(ctx);
 	if (rc == 0 && r) {
 		r->secs[r->nruns] = t;
+		r->cpu[r->nruns] = cpu;
 		r->hwm_kb[r->nruns] = hwm;
 		r->start_kb[r->nruns] = start;
 		r->nruns++;
@@ -476,9 +490,11 @@ int bench_run_suite(const bench_suite *suite, const char *url,
 		res[i].v = &suite->variants[i];
 		res[i].skipped = !selected(opts->only, res[i].v->name);
 		res[i].secs = calloc((size_t)runs, sizeof(double));
+		res[i].cpu = calloc((size_t)runs, sizeof(double));
 		res[i].hwm_kb = calloc((size_t)runs, sizeof(long));
 		res[i].start_kb = calloc((size_t)runs, sizeof(long));
-		if (!res[i].secs || !res[i].hwm_kb || !res[i].start_kb) {
+		if (!res[i].secs || !res[i].cpu || !res[i].hwm_kb ||
+		    !res[i].start_kb) {
 			status = bench_fail("out of memory");
 			goto done;
 		}
@@ -518,6 +534,7 @@ int bench_run_suite(const bench_suite *suite, const char *url,
 			continue;
 		}
 		r->median = median_of(r->secs, r->nruns);
+		r->cpu_median = median_of(r->cpu, r->nruns);
 		for (int k = 0; k < r->nruns; k++) {
 			if (r->hwm_kb[k] > r->peak_kb)
 				r->peak_kb = r->hwm_kb[k];
@@ -537,6 +554,7 @@ done:
 	if (res) {
 		for (size_t i = 0; i < nv; i++) {
 			free(res[i].secs);
+			free(res[i].cpu);
 			free(res[i].hwm_kb);
 			free(res[i].start_kb);
 		}

@@ -9,6 +9,10 @@
  * second, the ratio to its reference variant (the raw C code) and the
  * peak resident memory while it ran.
  *
+ * The table also shows the ratio of the process's CPU time (the client's
+ * only: a server's work is not in it), steadier than wall-clock time on
+ * a busy machine for in-process SQLite.
+ *
  * Memory: before each timed run the harness returns free heap to the
  * system (malloc_trim), resets the kernel's high-water mark (writing "5"
  * to /proc/self/clear_refs) and notes VmRSS; after it, it reads VmHWM.

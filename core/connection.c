@@ -7,6 +7,7 @@
 #include "mem.h"
 #include "params_internal.h"
 #include "repr.h"
+#include "sql/manyvalues.h"
 #include "sql/node.h"
 #include "sql/typeconv.h"
 
@@ -157,9 +158,11 @@ static int ensure_begun(qr_conn *c)
 	return 0;
 }
 
-/* Logs the statement and its parameter sets when echo is on. */
+/* Logs the statement and its parameter sets when echo is on: values
+ * holds the first nshown of nrows sets. */
 static void echo_statement(qr_conn *c, const qr_compiled *cp,
-			   const qr_value *values, size_t nrows, double secs)
+			   const qr_value *values, size_t nshown, size_t nrows,
+			   double secs)
 {
 	const qr_engine *e = c->engine;
 	if (!e->opts.echo)
@@ -169,7 +172,7 @@ static void echo_statement(qr_conn *c, const qr_compiled *cp,
 	qr_strbuf__printf(&b, "[generated in %.5fs] ", secs);
 	if (nrows > 1)
 		qr_strbuf__putc(&b, '[');
-	for (size_t r = 0; r < nrows && r < ECHO_MAX_ROWS; r++) {
+	for (size_t r = 0; r < nshown && r < ECHO_MAX_ROWS; r++) {
 		if (r)
 			qr_strbuf__puts(&b, ", ");
 		qr_repr__tuple(&b, values + r * cp->nslots, cp->nslots);
@@ -186,55 +189,90 @@ static void echo_statement(qr_conn *c, const qr_compiled *cp,
 	qr_strbuf__free(&b);
 }
 
-/* Fills values[nrows * nslots] from the compiled slots and params. Each
- * slot's name is looked up once, then found in every row by its interned
- * index, trying first where row 0 holds it. */
-static int gather_params(const qr_compiled *cp, const qr_params *params,
-			 size_t nrows, qr_value *values, qr_scratch *scratch)
-{
+/* Where each compiled slot finds its value in the params: the slot
+ * name's interned index (-1: not set), and the position the name has in
+ * row 0, tried first in every row. */
+typedef struct gatherer {
+	const qr_compiled *cp;
+	const qr_params *params;
+	size_t nrows;
+	int *idx;
+	size_t *hint;
 	int stack_idx[16];
 	size_t stack_hint[16];
-	int *idx = stack_idx;
-	size_t *hint = stack_hint;
-	int rc = 0;
+} gatherer;
 
+static void gather_free(gatherer *g)
+{
+	if (g->idx != g->stack_idx)
+		free(g->idx);
+	if (g->hint != g->stack_hint)
+		free(g->hint);
+}
+
+static int gather_init(gatherer *g, const qr_compiled *cp,
+		       const qr_params *params, size_t nrows)
+{
+	g->cp = cp;
+	g->params = params;
+	g->nrows = nrows;
+	g->idx = g->stack_idx;
+	g->hint = g->stack_hint;
 	if (cp->nslots > 16) {
-		idx = qr_mem__alloc(cp->nslots * sizeof(*idx), "parameters");
-		hint = qr_mem__alloc(cp->nslots * sizeof(*hint), "parameters");
-		if (!idx || !hint) {
-			rc = QR_ENOMEM;
-			goto done;
+		g->idx = qr_mem__alloc(cp->nslots * sizeof(*g->idx),
+				       "parameters");
+		g->hint = qr_mem__alloc(cp->nslots * sizeof(*g->hint),
+					"parameters");
+		if (!g->idx || !g->hint) {
+			gather_free(g);
+			return QR_ENOMEM;
 		}
 	}
+	size_t count = params ? qr_params_count(params, 0) : 0;
 	for (size_t i = 0; i < cp->nslots; i++) {
-		idx[i] = params ? qr_params__name_index(params,
-							cp->slots[i].name)
-				: -1;
-		hint[i] = 0;
-		for (size_t j = 0;
-		     idx[i] >= 0 && j < qr_params_count(params, 0); j++) {
+		g->idx[i] = params ? qr_params__name_index(params,
+							   cp->slots[i].name)
+				   : -1;
+		g->hint[i] = 0;
+		for (size_t j = 0; g->idx[i] >= 0 && j < count; j++) {
 			if (strcmp(qr_params_name_at(params, 0, j),
-				   cp->slots[i].name) == 0)
-				hint[i] = j;
+				   cp->slots[i].name) == 0) {
+				g->hint[i] = j;
+				break;
+			}
 		}
 	}
-	for (size_t r = 0; r < nrows; r++) {
+	return 0;
+}
+
+/*
+ * Fills values[count * nslots] from rows first .. first + count - 1 (a
+ * column default computed per row writes into scratch), or only checks
+ * that every slot has a value when values is NULL.
+ */
+static int gather_rows(const gatherer *g, size_t first, size_t count,
+		       qr_value *values, qr_scratch *scratch)
+{
+	const qr_compiled *cp = g->cp;
+	for (size_t r = 0; r < count; r++) {
 		for (size_t i = 0; i < cp->nslots; i++) {
 			const qr_bindslot *s = &cp->slots[i];
 			const qr_value *v =
-				idx[i] >= 0
-					? qr_params__get_index(params, r,
-							       idx[i], hint[i])
-					: NULL;
+				g->idx[i] >= 0 ? qr_params__get_index(
+							 g->params, first + r,
+							 g->idx[i], g->hint[i])
+					       : NULL;
 			if (!v && s->has_value)
 				v = &s->value;
 			if (!v && s->default_fn) {
 				/* A column default computed per row. */
-				qr_value *dst = &values[r * cp->nslots + i];
-				rc = s->default_fn(dst, scratch,
-						   s->default_arg);
+				if (!values)
+					continue;
+				int rc = s->default_fn(
+					&values[r * cp->nslots + i], scratch,
+					s->default_arg);
 				if (rc)
-					goto done;
+					return rc;
 				continue;
 			}
 			if (!v) {
@@ -243,20 +281,16 @@ static int gather_params(const qr_compiled *cp, const qr_params *params,
 					"A value is required for bind "
 					"parameter '%s'%s",
 					s->name,
-					nrows > 1 ? " in a parameter set" : "");
+					g->nrows > 1 ? " in a parameter set"
+						     : "");
 				qr_error_set_statement(cp->sql);
-				rc = QR_EPARAM;
-				goto done;
+				return QR_EPARAM;
 			}
-			values[r * cp->nslots + i] = *v;
+			if (values)
+				values[r * cp->nslots + i] = *v;
 		}
 	}
-done:
-	if (idx != stack_idx)
-		free(idx);
-	if (hint != stack_hint)
-		free(hint);
-	return rc;
+	return 0;
 }
 
 /* Converts parameter values into the dialect's storage form for their
@@ -282,54 +316,147 @@ static int bind_types(const qr_compiled *cp, qr_value *values, size_t nrows,
 	return 0;
 }
 
+/*
+ * Inside a transaction the rows of an executemany go to the driver in
+ * chunks of this many, so that the values gathered for it stay small
+ * and in cache however many rows there are (the last chunk takes one
+ * more row rather than leave a single row, which a driver would run as a
+ * plain execution). Outside one (AUTOCOMMIT) the driver gets every row
+ * at once: its batch is then all or nothing.
+ *
+ * An executemany of a plain single-row INSERT .. VALUES (...) inside a
+ * transaction is instead sent as multi-row INSERTs (sql/manyvalues.h):
+ * one execution per batch of rows, the last row alone (a multi-row
+ * INSERT reports the first row's generated id on MySQL, the last one's on
+ * SQLite: the result's last_insert_id is the last row's everywhere). The
+ * result's rowcount is the total.
+ */
+#define EXEC_CHUNK_ROWS 256
+
 /* Runs a compiled statement; *out gets a result or NULL. */
 static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	       const qr_params *params, double compile_secs)
 {
+	const qr_driver *d = c->engine->driver;
 	size_t nrows = params ? qr_params_row_count(params) : 1;
 	qr_value stackvals[16];
 	qr_value *values = stackvals;
+	qr_driver_cursor *cur = NULL;
+	char *batch_sql = NULL; /* the SQL of a full batch */
+	size_t batch_len = 0, executions = 0;
+	int64_t total = 0;
+	qr_manyvalues plan;
+	gatherer g;
 	int rc;
 
 	if (nrows == 0)
 		nrows = 1;
-	if (nrows * cp->nslots > sizeof(stackvals) / sizeof(stackvals[0])) {
-		if (cp->nslots &&
-		    nrows > SIZE_MAX / cp->nslots / sizeof(*values))
-			return qr_error_oom("parameters");
-		values = qr_mem__alloc(nrows * cp->nslots * sizeof(*values),
-				       "parameters");
-		if (!values)
-			return QR_ENOMEM;
+	if ((rc = gather_init(&g, cp, params, nrows)))
+		return rc;
+	/* A missing value fails before anything runs. */
+	if (nrows > 1 && (rc = gather_rows(&g, 0, nrows, NULL, NULL)))
+		goto done;
+	if ((rc = ensure_begun(c)))
+		goto done;
+	bool batched = nrows > 1 && c->in_tx && qr_manyvalues__plan(&plan, cp);
+	size_t chunk = nrows, room = nrows;
+	if (batched) {
+		chunk = room = plan.rows_per_batch < nrows ? plan.rows_per_batch
+							   : nrows;
+	} else if (nrows > EXEC_CHUNK_ROWS + 1 && c->in_tx) {
+		chunk = EXEC_CHUNK_ROWS;
+		room = chunk + 1; /* the last chunk may take one more row */
 	}
-	qr_scratch__reset(c->scratch);
-	rc = gather_params(cp, params, nrows, values, c->scratch);
-	if (rc == 0)
-		rc = bind_types(cp, values, nrows, c->scratch);
-	if (rc == 0)
-		rc = ensure_begun(c);
-	if (rc == 0) {
-		echo_statement(c, cp, values, nrows, compile_secs);
-		qr_driver_exec ex = {cp->sql, cp->sql_len, values, cp->nslots,
-				     nrows};
-		qr_driver_cursor *cur = NULL;
-		rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
-		if (rc) {
-			rc = qr_conn__failed(c, rc, cp->sql);
-		} else {
-			qr_result *res = NULL;
-			c->tx_work = c->in_tx;
-			rc = qr_result__new(&res, c, cur);
-			if (rc == 0 && cp->nresult)
-				rc = qr_result__set_types(res, cp);
-			if (rc == 0 && out)
-				*out = res;
-			else
-				qr_result_free(res);
+	if (room * cp->nslots > sizeof(stackvals) / sizeof(stackvals[0])) {
+		if (cp->nslots &&
+		    room > SIZE_MAX / cp->nslots / sizeof(*values)) {
+			rc = qr_error_oom("parameters");
+			goto done;
+		}
+		values = qr_mem__alloc(room * cp->nslots * sizeof(*values),
+				       "parameters");
+		if (!values) {
+			rc = QR_ENOMEM;
+			goto done;
 		}
 	}
+	for (size_t first = 0; first < nrows;) {
+		size_t n = nrows - first < chunk ? nrows - first : chunk;
+		if (!batched && nrows - first - n == 1)
+			n++;
+		/* Batched, the last row runs alone: the id the database
+		 * reports is then the last row's on every database. */
+		if (batched && first + n == nrows && n > 1)
+			n--;
+		/* The scratch holds this chunk's converted values only. */
+		qr_scratch__reset(c->scratch);
+		if ((rc = gather_rows(&g, first, n, values, c->scratch)) ||
+		    (rc = bind_types(cp, values, n, c->scratch)))
+			break;
+		if (first == 0)
+			echo_statement(c, cp, values, n, nrows, compile_secs);
+		if (cur) {
+			/* An earlier chunk: count its rows. */
+			int64_t k = d->rowcount ? d->rowcount(cur) : -1;
+			total = k >= 0 && total >= 0 ? total + k : -1;
+			d->cursor_free(cur);
+			cur = NULL;
+		}
+		qr_driver_exec ex = {cp->sql, cp->sql_len, values, cp->nslots,
+				     n};
+		char *tail_sql = NULL;
+		if (batched && n > 1) {
+			/* Full batches share one SQL text; a shorter one
+			 * has its own. */
+			if (n == chunk && !batch_sql)
+				batch_sql = qr_manyvalues__sql(&plan, n,
+							       &batch_len);
+			if (n == chunk) {
+				ex.sql = batch_sql;
+				ex.sql_len = batch_len;
+			} else {
+				ex.sql = tail_sql = qr_manyvalues__sql(
+					&plan, n, &ex.sql_len);
+			}
+			if (!ex.sql) {
+				rc = QR_ENOMEM;
+				break;
+			}
+			ex.nparams = n * cp->nslots;
+			ex.nrows = 1;
+		}
+		rc = d->execute(&cur, c->pooled->dconn, &ex);
+		executions++;
+		free(tail_sql);
+		if (rc) {
+			rc = qr_conn__failed(c, rc, cp->sql);
+			break;
+		}
+		first += n;
+	}
+	if (rc == 0) {
+		qr_result *res = NULL;
+		c->tx_work = c->in_tx;
+		rc = qr_result__new(&res, c, cur);
+		cur = NULL;
+		if (rc == 0 && executions > 1)
+			res->rowcount = res->rowcount >= 0 && total >= 0
+						? res->rowcount + total
+						: -1;
+		if (rc == 0 && cp->nresult)
+			rc = qr_result__set_types(res, cp);
+		if (rc == 0 && out)
+			*out = res;
+		else
+			qr_result_free(res);
+	}
+done:
+	if (cur)
+		d->cursor_free(cur);
 	if (values != stackvals)
 		free(values);
+	free(batch_sql);
+	gather_free(&g);
 	return rc;
 }
 
@@ -353,12 +480,14 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 	if (conn->active && (rc = qr_result__detach(conn->active)))
 		return rc;
 
-	double t0 = qr_pool__now();
+	/* The compile time is only shown by echo: no clock otherwise. */
+	bool echo = conn->engine->opts.echo;
+	double t0 = echo ? qr_pool__now() : 0;
 	qr_compiled *cp = NULL;
 	rc = qr_compile__exec(&cp, stmt, conn->engine->dialect, params);
 	if (rc)
 		return rc;
-	rc = run(out, conn, cp, params, qr_pool__now() - t0);
+	rc = run(out, conn, cp, params, echo ? qr_pool__now() - t0 : 0);
 	qr_compiled_free(cp);
 	return rc;
 }

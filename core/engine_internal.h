@@ -60,8 +60,10 @@ struct qr_rowset {
 	qr_result *shape;
 	qr_row *rows;
 	size_t count, cap;
-	char **blocks; /* arena blocks with copied values */
+	char **blocks; /* arena blocks with copied values; the last one is
+			  filled, up to block_used of block_cap bytes */
 	size_t nblocks, blocks_cap;
+	size_t block_used, block_cap;
 };
 
 struct qr_result {
@@ -73,8 +75,15 @@ struct qr_result {
 	char **types;
 	qr_value *current_values; /* the streaming row */
 	qr_row current;
-	qr_rowset *buffer; /* rows buffered when detached/first/all */
+	qr_rowset *buffer; /* rows buffered when detached/all */
 	size_t buffer_pos;
+	qr_row kept;       /* the row first/one/scalar copied into ... */
+	char *kept_mem;    /* ... its own allocation (NULL: none), or ... */
+	char *kept_inline; /* ... this space in the result's, if it fits */
+	size_t kept_inline_cap;
+	/* names, types and current_values live in the result's own
+	 * allocation (qr_result__new); else each is malloc'd */
+	bool packed;
 	qr_value scalar; /* copy for qr_result_scalar */
 	int64_t rowcount;
 	int64_t last_insert_id;

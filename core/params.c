@@ -191,43 +191,63 @@ const qr_value *qr_params__get_index(const qr_params *p, size_t row, int name,
 	return NULL;
 }
 
-int qr_params_set(qr_params *p, const char *name, qr_value value)
+/* Sets name in the last row to *value (copying text and blob bytes). */
+static int set_value(qr_params *p, const char *name, const qr_value *value)
 {
 	if (!p || !name || !*name)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_params_set: %s is NULL or empty",
 				    p ? "name" : "params");
-	int idx = intern(p, name);
-	if (idx < 0)
+	param_row *row = &p->rows[p->nrows - 1];
+	int idx = -1;
+	/* Rows of an executemany usually set the names row 0 has, in its
+	 * order: try the name row 0 has at this position first. */
+	if (p->nrows > 1 && row->count < p->rows[0].count) {
+		uint32_t cand = p->entries[p->rows[0].start + row->count].name;
+		if (strcmp(p->names[cand], name) == 0)
+			idx = (int)cand;
+	}
+	if (idx < 0 && (idx = intern(p, name)) < 0)
 		return idx;
-	if (value.kind == QR_VTEXT || value.kind == QR_VNUMERIC ||
-	    value.kind == QR_VBLOB) {
-		char *copy = arena_copy(p, value.u.s.ptr, value.u.s.len);
+	qr_value v = *value;
+	if (v.kind == QR_VTEXT || v.kind == QR_VNUMERIC || v.kind == QR_VBLOB) {
+		char *copy = arena_copy(p, v.u.s.ptr, v.u.s.len);
 		if (!copy)
 			return QR_ENOMEM;
-		value.u.s.ptr = copy;
+		v.u.s.ptr = copy;
 	}
-	param_row *row = &p->rows[p->nrows - 1];
 	for (size_t i = 0; i < row->count; i++) {
 		param_entry *e = &p->entries[row->start + i];
 		if (e->name == (uint32_t)idx) {
-			e->value = value;
+			e->value = v;
 			return 0;
 		}
 	}
-	int rc = qr_mem__grow((void **)&p->entries, &p->entries_cap,
-			      p->nentries + 1, sizeof(param_entry),
-			      "parameters");
-	if (rc)
-		return rc;
-	p->entries[p->nentries++] = (param_entry){(uint32_t)idx, value};
+	if (p->nentries == p->entries_cap) {
+		int rc = qr_mem__grow((void **)&p->entries, &p->entries_cap,
+				      p->nentries + 1, sizeof(param_entry),
+				      "parameters");
+		if (rc)
+			return rc;
+	}
+	param_entry *e = &p->entries[p->nentries++];
+	e->name = (uint32_t)idx;
+	e->value = v;
 	row->count++;
 	return 0;
 }
 
+int qr_params_set(qr_params *p, const char *name, qr_value value)
+{
+	return set_value(p, name, &value);
+}
+
 int qr_params_int(qr_params *params, const char *name, int64_t v)
 {
-	return qr_params_set(params, name, qr_val_int(v));
+	qr_value val;
+	val.kind = QR_VINT;
+	val.u.i = v;
+	return set_value(params, name, &val);
 }
 
 int qr_params_double(qr_params *params, const char *name, double v)
@@ -242,7 +262,15 @@ int qr_params_bool(qr_params *params, const char *name, bool v)
 
 int qr_params_text(qr_params *params, const char *name, const char *v)
 {
-	return qr_params_set(params, name, qr_val_text(v));
+	qr_value val;
+	if (v) {
+		val.kind = QR_VTEXT;
+		val.u.s.ptr = v;
+		val.u.s.len = strlen(v);
+	} else {
+		val.kind = QR_VNULL;
+	}
+	return set_value(params, name, &val);
 }
 
 int qr_params_null(qr_params *params, const char *name)

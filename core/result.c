@@ -15,48 +15,100 @@
 #include <string.h>
 #include <strings.h>
 
+/* Bytes of a string of n characters and its NUL, rounded up to 8. */
+#define PADDED(n) (((n) + 1 + 7) & ~(size_t)7)
+
+/* Bytes of a result's allocation that hold the row first/one/scalar
+ * keep, when the row fits (a lookup's row usually does). */
+#define KEPT_INLINE 256
+
 int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur)
 {
 	const qr_driver *d = conn->engine->driver;
-	qr_result *r = calloc(1, sizeof(*r));
-	if (!r) {
+	size_t ncols = d->column_count(cur);
+	const char *stack_src[32];
+	const char **src = stack_src;
+	size_t strbytes = 0;
+
+	/* One allocation holds the result, the streaming row's values and
+	 * copies of the column names and types (they outlive the cursor):
+	 * what a result costs matters for statements returning one row. */
+	if (ncols > SIZE_MAX / 4 / (sizeof(qr_value) + 2 * sizeof(char *))) {
+		d->cursor_free(cur);
+		return qr_error_oom("result columns");
+	}
+	if (2 * ncols > sizeof(stack_src) / sizeof(stack_src[0])) {
+		src = malloc(2 * ncols * sizeof(*src));
+		if (!src) {
+			d->cursor_free(cur);
+			return qr_error_oom("result columns");
+		}
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		const char *n = d->column_name(cur, i);
+		const char *t = d->column_type ? d->column_type(cur, i) : "";
+		src[2 * i] = n ? n : "";
+		src[2 * i + 1] = t ? t : "";
+		for (size_t k = 2 * i; k <= 2 * i + 1; k++) {
+			size_t len = strlen(src[k]);
+			if (len > SIZE_MAX / 4 ||
+			    PADDED(len) > SIZE_MAX / 4 - strbytes) {
+				if (src != stack_src)
+					free(src);
+				d->cursor_free(cur);
+				return qr_error_oom("result columns");
+			}
+			strbytes += PADDED(len);
+		}
+	}
+	size_t head = sizeof(qr_result) + ncols * sizeof(qr_value) +
+		      2 * ncols * sizeof(char *);
+	/* Room for the one row first/one/scalar keep, when it is small. */
+	size_t inline_cap = ncols ? KEPT_INLINE : 0;
+	char *mem = malloc(head + strbytes + inline_cap);
+	if (!mem) {
+		if (src != stack_src)
+			free(src);
 		d->cursor_free(cur);
 		return qr_error_oom("result");
 	}
+	qr_result *r = (qr_result *)mem;
+	*r = (qr_result){0};
+	r->packed = true;
 	r->conn = conn;
 	r->driver = d;
 	r->cursor = cur;
-	r->ncols = d->column_count(cur);
-	r->returns_rows = r->ncols > 0;
+	r->ncols = ncols;
+	r->returns_rows = ncols > 0;
 	r->rowcount = d->rowcount ? d->rowcount(cur) : -1;
 	r->last_insert_id = d->last_insert_id ? d->last_insert_id(cur) : 0;
 	r->current.result = r;
-	if (r->ncols) {
-		r->names = calloc(r->ncols, sizeof(char *));
-		r->types = calloc(r->ncols, sizeof(char *));
-		r->current_values = calloc(r->ncols, sizeof(qr_value));
-		if (!r->names || !r->types || !r->current_values)
-			goto oom;
-		for (size_t i = 0; i < r->ncols; i++) {
-			const char *n = d->column_name(cur, i);
-			const char *t =
-				d->column_type ? d->column_type(cur, i) : "";
-			r->names[i] = qr_mem__strdup(n ? n : "");
-			r->types[i] = qr_mem__strdup(t ? t : "");
-			if (!r->names[i] || !r->types[i])
-				goto oom;
+	if (ncols) {
+		r->current_values = (qr_value *)(mem + sizeof(qr_result));
+		r->names = (char **)(r->current_values + ncols);
+		r->types = r->names + ncols;
+		char *p = mem + head;
+		for (size_t i = 0; i < 2 * ncols; i++) {
+			size_t len = strlen(src[i]);
+			memcpy(p, src[i], len + 1);
+			if (i % 2)
+				r->types[i / 2] = p;
+			else
+				r->names[i / 2] = p;
+			p += PADDED(len);
 		}
+		r->kept_inline = p;
+		r->kept_inline_cap = inline_cap;
 		conn->active = r;
 	} else {
 		/* Nothing to read: release the cursor at once. */
 		d->cursor_free(cur);
 		r->cursor = NULL;
 	}
+	if (src != stack_src)
+		free(src);
 	*out = r;
 	return 0;
-oom:
-	qr_result_free(r);
-	return qr_error_oom("result columns");
 }
 
 /* Closes the driver cursor, keeping the final counts. */
@@ -82,37 +134,33 @@ static qr_rowset *rowset_new(void)
 	return qr_mem__calloc(1, sizeof(qr_rowset), "rows");
 }
 
-int qr_rowset__append(qr_rowset *set, const qr_result *result,
-		      const qr_value *values)
+/* The bytes a copy of a row takes (values, then their strings), or 0
+ * when that overflows (recorded). */
+static size_t row_bytes(const qr_value *values, size_t ncols)
 {
-	size_t ncols = result->ncols;
+	if (ncols > SIZE_MAX / sizeof(qr_value)) {
+		qr_error_oom("row");
+		return 0;
+	}
 	size_t bytes = ncols * sizeof(qr_value);
-	if (ncols > SIZE_MAX / sizeof(qr_value))
-		return qr_error_oom("row");
 	for (size_t i = 0; i < ncols; i++) {
 		qr_vkind k = values[i].kind;
 		if (k != QR_VTEXT && k != QR_VNUMERIC && k != QR_VBLOB)
 			continue;
 		/* Sizes add up without wrapping around. */
 		size_t n = values[i].u.s.len;
-		size_t padded = (n + 1 + 7) & ~(size_t)7;
-		if (n > SIZE_MAX - 8 || padded > SIZE_MAX - bytes)
-			return qr_error_oom("row");
-		bytes += padded;
+		if (n > SIZE_MAX - 8 || PADDED(n) > SIZE_MAX - bytes) {
+			qr_error_oom("row");
+			return 0;
+		}
+		bytes += PADDED(n);
 	}
-	if (qr_mem__grow((void **)&set->rows, &set->cap, set->count + 1,
-			 sizeof(qr_row), "rows"))
-		return QR_ENOMEM;
-	/* One allocation per row keeps lifetimes simple. */
-	char *mem = qr_mem__alloc(bytes, "row");
-	if (!mem)
-		return QR_ENOMEM;
-	if (qr_mem__grow((void **)&set->blocks, &set->blocks_cap,
-			 set->nblocks + 1, sizeof(char *), "rows")) {
-		free(mem);
-		return QR_ENOMEM;
-	}
-	set->blocks[set->nblocks++] = mem;
+	return bytes ? bytes : 8;
+}
+
+/* Copies a row into mem (row_bytes of it); returns the copied values. */
+static qr_value *row_copy(char *mem, const qr_value *values, size_t ncols)
+{
 	qr_value *vals = (qr_value *)mem;
 	char *p = mem + ncols * sizeof(qr_value);
 	for (size_t i = 0; i < ncols; i++) {
@@ -124,10 +172,49 @@ int qr_rowset__append(qr_rowset *set, const qr_result *result,
 				memcpy(p, values[i].u.s.ptr, n);
 			p[n] = '\0';
 			vals[i].u.s.ptr = p;
-			p += (n + 1 + 7) & ~(size_t)7;
+			p += PADDED(n);
 		}
 	}
-	set->rows[set->count++] = (qr_row){result, vals};
+	return vals;
+}
+
+/* Smallest and largest arena blocks: a rowset of a few rows stays small,
+ * a large one costs one allocation per 64 KiB of rows. */
+#define ROW_BLOCK_MIN 512
+#define ROW_BLOCK_MAX 65536
+
+int qr_rowset__append(qr_rowset *set, const qr_result *result,
+		      const qr_value *values)
+{
+	size_t ncols = result->ncols;
+	size_t bytes = row_bytes(values, ncols);
+	if (!bytes)
+		return QR_ENOMEM;
+	if (qr_mem__grow((void **)&set->rows, &set->cap, set->count + 1,
+			 sizeof(qr_row), "rows"))
+		return QR_ENOMEM;
+	if (set->nblocks == 0 || set->block_cap - set->block_used < bytes) {
+		/* A new block, twice the last one's size up to the maximum,
+		 * or just the row when it is larger. */
+		size_t cap = set->nblocks ? set->block_cap * 2 : ROW_BLOCK_MIN;
+		if (cap > ROW_BLOCK_MAX)
+			cap = ROW_BLOCK_MAX;
+		if (cap < bytes)
+			cap = bytes;
+		if (qr_mem__grow((void **)&set->blocks, &set->blocks_cap,
+				 set->nblocks + 1, sizeof(char *), "rows"))
+			return QR_ENOMEM;
+		char *block = qr_mem__alloc(cap, "row");
+		if (!block)
+			return QR_ENOMEM;
+		set->blocks[set->nblocks++] = block;
+		set->block_used = 0;
+		set->block_cap = cap;
+	}
+	char *mem = set->blocks[set->nblocks - 1] + set->block_used;
+	set->block_used += bytes;
+	set->rows[set->count++] =
+		(qr_row){result, row_copy(mem, values, ncols)};
 	return 0;
 }
 
@@ -296,18 +383,25 @@ int qr_result_next(qr_result *r, const qr_row **row)
 	return rc;
 }
 
-/* Copies the current streaming row into the buffer so it outlives the
- * cursor; returns the stable copy. */
+/* Copies the current streaming row into one allocation of the result
+ * so it outlives the cursor (first/one/scalar keep a single row);
+ * returns the stable copy. */
 static const qr_row *keep_row(qr_result *r, const qr_row *row)
 {
 	if (row != &r->current)
 		return row; /* already buffered */
-	if (!r->buffer && !(r->buffer = rowset_new()))
+	size_t bytes = row_bytes(row->values, r->ncols);
+	if (!bytes)
 		return NULL;
-	if (qr_rowset__append(r->buffer, r, row->values))
-		return NULL;
-	r->buffer_pos = r->buffer->count;
-	return &r->buffer->rows[r->buffer->count - 1];
+	char *mem = r->kept_inline;
+	if (!mem || bytes > r->kept_inline_cap) {
+		if (!(mem = qr_mem__alloc(bytes, "row")))
+			return NULL;
+		free(r->kept_mem);
+		r->kept_mem = mem;
+	}
+	r->kept = (qr_row){r, row_copy(mem, row->values, r->ncols)};
+	return &r->kept;
 }
 
 int qr_result_first(qr_result *r, const qr_row **row)
@@ -424,19 +518,22 @@ void qr_result_free(qr_result *r)
 	if (!r)
 		return;
 	close_cursor(r);
-	/* Either array may be missing after a failed qr_result__new. */
-	for (size_t i = 0; i < r->ncols; i++) {
-		if (r->names)
-			free(r->names[i]);
-		if (r->types)
-			free(r->types[i]);
+	if (!r->packed) {
+		/* Either array may be missing after a failed shape copy. */
+		for (size_t i = 0; i < r->ncols; i++) {
+			if (r->names)
+				free(r->names[i]);
+			if (r->types)
+				free(r->types[i]);
+		}
+		free(r->names);
+		free(r->types);
+		free(r->current_values);
 	}
-	free(r->names);
-	free(r->types);
-	free(r->current_values);
 	free(r->result_types);
 	qr_scratch__free(r->scratch);
 	qr_rowset_free(r->buffer);
+	free(r->kept_mem);
 	free(r);
 }
 
@@ -529,6 +626,10 @@ const qr_value *qr_row_value(const qr_row *row, int col)
 /* The value at col, or NULL with *rc set: a negative col is passed on. */
 static const qr_value *cell(const qr_row *row, int col, int *rc)
 {
+	if (row && col >= 0 && (size_t)col < row->result->ncols) {
+		*rc = 0;
+		return &row->values[col]; /* the common case, inline */
+	}
 	if (col < 0 && row) {
 		*rc = col;
 		return NULL;

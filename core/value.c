@@ -148,6 +148,10 @@ static int parse_double_text(const char *p, size_t len, double *out)
 
 int qr_value_int64(const qr_value *v, int64_t *out)
 {
+	if (v && out && v->kind == QR_VINT) {
+		*out = v->u.i; /* the common case first */
+		return 0;
+	}
 	int rc = check_value(v, out);
 	if (rc)
 		return rc;
@@ -279,6 +283,12 @@ int qr_value_bool(const qr_value *v, bool *out)
 
 int qr_value_text(const qr_value *v, const char **out, size_t *len)
 {
+	if (v && out && v->kind == QR_VTEXT) {
+		*out = v->u.s.ptr; /* the common case first */
+		if (len)
+			*len = v->u.s.len;
+		return 0;
+	}
 	int rc = check_value(v, out);
 	if (rc)
 		return rc;

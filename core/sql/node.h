@@ -152,6 +152,10 @@ struct qr_node {
 			char *sql; /* as given */
 			qr_text_part *parts;
 			size_t nparts;
+			/* The first compiled form (text.c), kept for the
+			 * node's life: executing the statement again does
+			 * not compile it again. Set once, never replaced. */
+			_Atomic(qr_compiled *) compiled;
 		} text;
 	} u;
 	/* Generic fields (every kind but TEXT). */

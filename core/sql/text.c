@@ -121,6 +121,8 @@ qr_stmt *qr_text(const char *sql)
 
 void qr_node__destroy_text(qr_node *node)
 {
+	qr_compiled_free(atomic_load_explicit(&node->u.text.compiled,
+					      memory_order_acquire));
 	free(node->u.text.sql);
 	free_parts(node->u.text.parts, node->u.text.nparts);
 }
@@ -138,8 +140,43 @@ static int put_literal(qr_strbuf *b, const char *s, size_t n, qr_paramstyle ps)
 	return b->error;
 }
 
+/* Keeps c as node's compiled form unless one is there already. The node
+ * is immutable in every way that matters to compilation: the memo is a
+ * cache, hence the cast. */
+static void memo_install(const qr_node *node, qr_compiled *c)
+{
+	qr_node *n = (qr_node *)node;
+	qr_compiled *expected = NULL;
+	qr_compiled__ref(c);
+	if (!atomic_compare_exchange_strong_explicit(
+		    &n->u.text.compiled, &expected, c, memory_order_acq_rel,
+		    memory_order_acquire))
+		qr_compiled_free(c);
+}
+
+static int text_compile(qr_compiled **out, const qr_node *node,
+			const qr_dialect *dialect);
+
 int qr_text__compile(qr_compiled **out, const qr_node *node,
 		     const qr_dialect *dialect)
+{
+	/* A statement executed again (on any connection or thread) reuses
+	 * its first compiled form when the dialect is the same: the form
+	 * is immutable and reference-counted. */
+	qr_compiled *m = atomic_load_explicit(&node->u.text.compiled,
+					      memory_order_acquire);
+	if (m && m->dialect == dialect) {
+		*out = qr_compiled__ref(m);
+		return 0;
+	}
+	int rc = text_compile(out, node, dialect);
+	if (rc == 0 && !m)
+		memo_install(node, *out);
+	return rc;
+}
+
+static int text_compile(qr_compiled **out, const qr_node *node,
+			const qr_dialect *dialect)
 {
 	qr_strbuf b = {0};
 	qr_bindslot *slots = NULL;

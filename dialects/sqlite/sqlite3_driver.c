@@ -37,25 +37,39 @@ typedef struct cached_stmt {
 	sqlite3_stmt *stmt;
 	bool in_use;
 	unsigned long last_used;
+	/* Copies of the result columns' names then declared types, one
+	 * block, made at the first execution returning columns and again
+	 * when SQLite has re-prepared the statement since (which may change
+	 * them): asking SQLite for them each time costs more. */
+	char **colinfo;
+	int colinfo_ncols;
+	int colinfo_reprepare; /* SQLITE_STMTSTATUS_REPREPARE when made */
 } cached_stmt;
-
-struct qr_driver_conn {
-	sqlite3 *db;
-	cached_stmt cache[STMT_CACHE_SIZE];
-	unsigned long clock;
-	bool autocommit;
-	bool in_tx; /* begin() succeeded; commit() or rollback() not yet */
-};
 
 struct qr_driver_cursor {
 	qr_driver_conn *conn;
 	sqlite3_stmt *stmt;
-	cached_stmt *cached; /* NULL when the statement is not cached */
-	bool has_row;        /* a row is stepped and not yet fetched */
-	bool first;          /* the pending row is the first */
+	cached_stmt *cached;  /* NULL when the statement is not cached */
+	char *const *colinfo; /* the cached names and types, or NULL */
+	bool has_row;         /* a row is stepped and not yet fetched */
+	bool first;           /* the pending row is the first */
 	int64_t rowcount;
 	int64_t last_id;
 	int ncols;
+};
+
+struct qr_driver_conn {
+	sqlite3 *db;
+	cached_stmt cache[STMT_CACHE_SIZE];
+	cached_stmt *last_hit; /* tried first: statements repeat */
+	unsigned long clock;
+	/* Core frees a cursor before the next execute on its connection,
+	 * so one cursor per connection is reused (another is allocated
+	 * only when this one is still out). */
+	qr_driver_cursor spare;
+	bool spare_out;
+	bool autocommit;
+	bool in_tx; /* begin() succeeded; commit() or rollback() not yet */
 };
 
 /* Records an SQLite error with its class. */
@@ -146,7 +160,11 @@ static int sqlite_connect(qr_driver_conn **out, const qr_connect_args *args)
 {
 	const char *db = qr_url_database(args->url);
 	char path[4096];
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* A quarry connection is used by one thread at a time (the pool
+	 * hands it over under its own lock), so SQLite's per-call mutex
+	 * (serialized mode) only costs: multi-thread mode. */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+		    SQLITE_OPEN_NOMUTEX;
 	bool uri = truthy(option(args, "uri"));
 	bool has_uri_params = false;
 
@@ -222,6 +240,7 @@ static void sqlite_close(qr_driver_conn *c)
 	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
 		sqlite3_finalize(c->cache[i].stmt);
 		free(c->cache[i].sql);
+		free(c->cache[i].colinfo);
 	}
 	sqlite3_close_v2(c->db);
 	free(c);
@@ -236,6 +255,15 @@ static int prepare(qr_driver_conn *c, const char *sql, size_t len,
 	*cached = NULL;
 	*tail = NULL;
 	c->clock++;
+	cached_stmt *h = c->last_hit;
+	if (h && h->stmt && !h->in_use && h->sql_len == len &&
+	    memcmp(h->sql, sql, len) == 0) {
+		h->in_use = true;
+		h->last_used = c->clock;
+		*stmt = h->stmt;
+		*cached = h;
+		return 0;
+	}
 	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
 		cached_stmt *e = &c->cache[i];
 		if (e->stmt && !e->in_use && e->sql_len == len &&
@@ -244,6 +272,7 @@ static int prepare(qr_driver_conn *c, const char *sql, size_t len,
 			e->last_used = c->clock;
 			*stmt = e->stmt;
 			*cached = e;
+			c->last_hit = e;
 			return 0;
 		}
 		if (!e->in_use &&
@@ -274,8 +303,10 @@ static int prepare(qr_driver_conn *c, const char *sql, size_t len,
 	copy[len] = '\0';
 	sqlite3_finalize(victim->stmt);
 	free(victim->sql);
-	*victim = (cached_stmt){copy, len, *stmt, true, c->clock};
+	free(victim->colinfo);
+	*victim = (cached_stmt){copy, len, *stmt, true, c->clock, NULL, 0, 0};
 	*cached = victim;
+	c->last_hit = victim;
 	return 0;
 }
 
@@ -354,14 +385,16 @@ static void release_stmt(qr_driver_cursor *cur)
 	if (!cur->stmt)
 		return;
 	if (cur->cached) {
+		/* The bindings stay: the next execution binds every
+		 * parameter again before stepping. */
 		sqlite3_reset(cur->stmt);
-		sqlite3_clear_bindings(cur->stmt);
 		cur->cached->in_use = false;
 	} else {
 		sqlite3_finalize(cur->stmt);
 	}
 	cur->stmt = NULL;
 	cur->cached = NULL;
+	cur->colinfo = NULL;
 }
 
 /* Runs the rest of a script (statements after the first), no params. */
@@ -407,6 +440,67 @@ static int check_tx(qr_driver_conn *c)
 	return 0;
 }
 
+/* A cursor for c: its spare one when free. */
+static qr_driver_cursor *cursor_new(qr_driver_conn *c)
+{
+	qr_driver_cursor *cur;
+	if (!c->spare_out) {
+		c->spare_out = true;
+		cur = &c->spare;
+	} else if (!(cur = malloc(sizeof(*cur)))) {
+		return NULL;
+	}
+	*cur = (qr_driver_cursor){.conn = c, .rowcount = -1};
+	return cur;
+}
+
+static void cursor_release(qr_driver_cursor *cur)
+{
+	if (cur == &cur->conn->spare)
+		cur->conn->spare_out = false;
+	else
+		free(cur);
+}
+
+/* The cached copies of a statement's column names and types (ncols of
+ * each), made now if missing or stale; NULL when out of memory (the
+ * cursor then asks SQLite). */
+static char *const *colinfo(cached_stmt *e, sqlite3_stmt *stmt, int ncols)
+{
+	int reprepared =
+		sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+	if (e->colinfo && e->colinfo_ncols == ncols &&
+	    e->colinfo_reprepare == reprepared)
+		return e->colinfo;
+	free(e->colinfo);
+	e->colinfo = NULL;
+	size_t bytes = 2 * (size_t)ncols * sizeof(char *);
+	for (int i = 0; i < ncols; i++) {
+		const char *n = sqlite3_column_name(stmt, i);
+		const char *t = sqlite3_column_decltype(stmt, i);
+		bytes += (n ? strlen(n) : 0) + (t ? strlen(t) : 0) + 2;
+	}
+	char **info = malloc(bytes);
+	if (!info)
+		return NULL;
+	char *p = (char *)(info + 2 * ncols);
+	for (int i = 0; i < 2 * ncols; i++) {
+		const char *v =
+			i < ncols ? sqlite3_column_name(stmt, i)
+				  : sqlite3_column_decltype(stmt, i - ncols);
+		size_t len = v ? strlen(v) : 0;
+		if (len)
+			memcpy(p, v, len);
+		p[len] = '\0';
+		info[i] = p;
+		p += len + 1;
+	}
+	e->colinfo = info;
+	e->colinfo_ncols = ncols;
+	e->colinfo_reprepare = reprepared;
+	return info;
+}
+
 static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 			const qr_driver_exec *ex)
 {
@@ -415,14 +509,12 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	const char *tail = NULL;
 
 	*out = NULL;
-	qr_driver_cursor *cur = calloc(1, sizeof(*cur));
+	qr_driver_cursor *cur = cursor_new(c);
 	if (!cur)
 		return qr_error_oom("sqlite cursor");
-	cur->conn = c;
-	cur->rowcount = -1;
 	int rc = prepare(c, ex->sql, ex->sql_len, &stmt, &cached, &tail);
 	if (rc) {
-		free(cur);
+		cursor_release(cur);
 		return rc;
 	}
 	cur->stmt = stmt;
@@ -433,12 +525,11 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	}
 	if (tail && ex->nparams) {
 		release_stmt(cur);
-		free(cur);
+		cursor_release(cur);
 		return qr_error_set(QR_EPARAM, QR_ECLASS_PROGRAMMING,
 				    "You can only execute one statement at a "
 				    "time when it has parameters.");
 	}
-	cur->ncols = sqlite3_column_count(stmt);
 	size_t nrows = ex->nrows ? ex->nrows : 1;
 	int64_t total = 0;
 	for (size_t r = 0; r < nrows; r++) {
@@ -467,18 +558,23 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 		if (rc)
 			goto failed;
 	}
+	/* Counted after stepping: a step re-prepares a statement whose
+	 * schema changed (SELECT * after ALTER TABLE), columns included. */
+	cur->ncols = sqlite3_column_count(stmt);
 	if (!cur->has_row && (cur->ncols == 0 || nrows > 1 || tail))
 		cur->rowcount = total;
 	else if (!cur->has_row && sqlite3_stmt_readonly(stmt) == 0)
 		cur->rowcount = sqlite3_changes64(c->db); /* RETURNING */
 	cur->last_id = sqlite3_last_insert_rowid(c->db);
+	if (cur->ncols && cached)
+		cur->colinfo = colinfo(cached, stmt, cur->ncols);
 	if (!cur->has_row && !cur->ncols)
 		release_stmt(cur);
 	*out = cur;
 	return 0;
 failed:
 	release_stmt(cur);
-	free(cur);
+	cursor_release(cur);
 	return rc;
 }
 
@@ -505,6 +601,8 @@ static size_t sqlite_column_count(const qr_driver_cursor *cur)
 
 static const char *sqlite_column_name(const qr_driver_cursor *cur, size_t i)
 {
+	if (cur->colinfo)
+		return cur->colinfo[i];
 	if (!cur->stmt)
 		return "";
 	const char *n = sqlite3_column_name(cur->stmt, (int)i);
@@ -513,6 +611,8 @@ static const char *sqlite_column_name(const qr_driver_cursor *cur, size_t i)
 
 static const char *sqlite_column_type(const qr_driver_cursor *cur, size_t i)
 {
+	if (cur->colinfo)
+		return cur->colinfo[(size_t)cur->ncols + i];
 	if (!cur->stmt)
 		return "";
 	const char *t = sqlite3_column_decltype(cur->stmt, (int)i);
@@ -540,33 +640,38 @@ static int sqlite_fetch(qr_driver_cursor *cur, qr_value *vals)
 		}
 	}
 	cur->has_row = false;
+	/* One sqlite3_column_value per column, then the value's accessors:
+	 * fewer calls into SQLite than sqlite3_column_type plus a typed
+	 * sqlite3_column_* getter. The connection is opened without
+	 * SQLite's mutex (SQLITE_OPEN_NOMUTEX), so the column's value may
+	 * be read through sqlite3_value_* directly. */
 	for (int i = 0; i < cur->ncols; i++) {
 		qr_value *v = &vals[i];
-		switch (sqlite3_column_type(cur->stmt, i)) {
+		sqlite3_value *sv = sqlite3_column_value(cur->stmt, i);
+		switch (sqlite3_value_type(sv)) {
 		case SQLITE_INTEGER:
 			v->kind = QR_VINT;
-			v->u.i = sqlite3_column_int64(cur->stmt, i);
+			v->u.i = sqlite3_value_int64(sv);
 			break;
 		case SQLITE_FLOAT:
 			v->kind = QR_VDOUBLE;
-			v->u.d = sqlite3_column_double(cur->stmt, i);
+			v->u.d = sqlite3_value_double(sv);
 			break;
 		case SQLITE_TEXT:
 			v->kind = QR_VTEXT;
-			v->u.s.ptr =
-				(const char *)sqlite3_column_text(cur->stmt, i);
-			v->u.s.len = (size_t)sqlite3_column_bytes(cur->stmt, i);
+			v->u.s.ptr = (const char *)sqlite3_value_text(sv);
+			v->u.s.len = (size_t)sqlite3_value_bytes(sv);
 			if (!v->u.s.ptr)
 				return fail(cur->conn->db, SQLITE_NOMEM, NULL);
 			break;
 		case SQLITE_BLOB:
 			v->kind = QR_VBLOB;
-			v->u.s.ptr = sqlite3_column_blob(cur->stmt, i);
+			v->u.s.ptr = sqlite3_value_blob(sv);
 			/* NULL is an empty blob, or out of memory. */
 			if (!v->u.s.ptr &&
 			    sqlite3_errcode(cur->conn->db) == SQLITE_NOMEM)
 				return fail(cur->conn->db, SQLITE_NOMEM, NULL);
-			v->u.s.len = (size_t)sqlite3_column_bytes(cur->stmt, i);
+			v->u.s.len = (size_t)sqlite3_value_bytes(sv);
 			if (!v->u.s.ptr)
 				v->u.s.ptr = "";
 			break;
@@ -593,7 +698,7 @@ static void sqlite_cursor_free(qr_driver_cursor *cur)
 	if (!cur)
 		return;
 	release_stmt(cur);
-	free(cur);
+	cursor_release(cur);
 }
 
 static int exec_simple(qr_driver_conn *c, const char *sql)

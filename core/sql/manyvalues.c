@@ -1,0 +1,191 @@
+/*
+ * manyvalues.c - finding the VALUES tuple of a single-row INSERT and
+ * writing multi-row batches of it (see manyvalues.h).
+ */
+#include "manyvalues.h"
+
+#include "../strbuf.h"
+
+#include <quarry/sys/error.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Rows per batch at most, as SQLAlchemy's insertmanyvalues_page_size. */
+#define MAX_ROWS 1000
+
+/* Parameters one statement may carry: SQLite's historical default limit
+ * (SQLITE_MAX_VARIABLE_NUMBER before 3.32), which any SQLite library
+ * accepts; PostgreSQL and MySQL take up to 65535. */
+#define SQLITE_MAX_PARAMS 999
+#define SERVER_MAX_PARAMS 32767
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+static bool is_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* Position of the "(" after the last word VALUES of sql, or SIZE_MAX. */
+static size_t last_values_tuple(const char *sql, size_t len)
+{
+	for (size_t i = len; i >= 6; i--) {
+		size_t at = i - 6;
+		if (strncasecmp(sql + at, "values", 6) != 0)
+			continue;
+		if ((at > 0 && is_word(sql[at - 1])) ||
+		    (at + 6 < len && is_word(sql[at + 6])))
+			continue;
+		size_t p = at + 6;
+		while (p < len && is_space(sql[p]))
+			p++;
+		return p < len && sql[p] == '(' ? p : SIZE_MAX;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * Checks that sql[open..] is a tuple of placeholders only, ending the
+ * statement, that names every one of the nslots parameters once per
+ * slot; sets *close to its ")".
+ */
+static bool placeholders_only(const char *sql, size_t len, size_t open,
+			      qr_paramstyle style, size_t nslots, size_t *close)
+{
+	size_t count = 0;
+	unsigned char seen_small[64] = {0};
+	unsigned char *seen = seen_small;
+	bool ok = false;
+
+	if (style == QR_PARAMSTYLE_NUMERIC && nslots > sizeof(seen_small)) {
+		seen = calloc(nslots, 1);
+		if (!seen)
+			return false;
+	}
+	size_t p = open + 1;
+	while (p < len && sql[p] != ')') {
+		char c = sql[p];
+		if (is_space(c) || c == ',') {
+			p++;
+		} else if (style == QR_PARAMSTYLE_QMARK && c == '?') {
+			count++;
+			p++;
+		} else if (style == QR_PARAMSTYLE_FORMAT && c == '%' &&
+			   p + 1 < len && sql[p + 1] == 's') {
+			count++;
+			p += 2;
+		} else if (style == QR_PARAMSTYLE_NUMERIC && c == '$') {
+			size_t n = 0, q = p + 1;
+			while (q < len && sql[q] >= '0' && sql[q] <= '9' &&
+			       n <= nslots)
+				n = n * 10 + (size_t)(sql[q++] - '0');
+			if (q == p + 1 || n == 0 || n > nslots)
+				goto done;
+			if (!seen[n - 1]) {
+				seen[n - 1] = 1;
+				count++;
+			}
+			p = q;
+		} else {
+			goto done; /* a literal, a function, a comment... */
+		}
+	}
+	if (p >= len || count != nslots)
+		goto done;
+	*close = p;
+	for (p++; p < len; p++) {
+		if (!is_space(sql[p]) && sql[p] != ';')
+			goto done;
+	}
+	ok = true;
+done:
+	if (seen != seen_small)
+		free(seen);
+	return ok;
+}
+
+bool qr_manyvalues__plan(qr_manyvalues *plan, const qr_compiled *cp)
+{
+	const char *sql = cp->sql;
+	size_t len = cp->sql_len, close;
+
+	if (cp->nslots == 0 ||
+	    !(cp->dialect->features & QR_FEATURE_MULTI_VALUES))
+		return false;
+	size_t p = 0;
+	while (p < len && is_space(sql[p]))
+		p++;
+	if (len - p < 6 || strncasecmp(sql + p, "insert", 6) != 0 ||
+	    (len - p > 6 && is_word(sql[p + 6])))
+		return false;
+	size_t open = last_values_tuple(sql, len);
+	if (open == SIZE_MAX ||
+	    !placeholders_only(sql, len, open, cp->dialect->paramstyle,
+			       cp->nslots, &close))
+		return false;
+	size_t max_params = strcmp(cp->dialect->name, "sqlite") == 0
+				    ? SQLITE_MAX_PARAMS
+				    : SERVER_MAX_PARAMS;
+	size_t rows = max_params / cp->nslots;
+	if (rows > MAX_ROWS)
+		rows = MAX_ROWS;
+	if (rows < 2)
+		return false;
+	*plan = (qr_manyvalues){cp, open, close + 1 - open, rows};
+	return true;
+}
+
+/* Appends the tuple for row r (0-based), renumbering $n placeholders. */
+static void put_tuple(qr_strbuf *b, const qr_manyvalues *plan, size_t r)
+{
+	const char *t = plan->cp->sql + plan->tuple_off;
+	size_t n = plan->tuple_len;
+	if (plan->cp->dialect->paramstyle != QR_PARAMSTYLE_NUMERIC || r == 0) {
+		qr_strbuf__put(b, t, n);
+		return;
+	}
+	size_t shift = r * plan->cp->nslots;
+	for (size_t i = 0; i < n;) {
+		if (t[i] != '$') {
+			size_t j = i;
+			while (j < n && t[j] != '$')
+				j++;
+			qr_strbuf__put(b, t + i, j - i);
+			i = j;
+			continue;
+		}
+		size_t k = 0, j = i + 1;
+		while (j < n && t[j] >= '0' && t[j] <= '9')
+			k = k * 10 + (size_t)(t[j++] - '0');
+		qr_strbuf__printf(b, "$%zu", k + shift);
+		i = j;
+	}
+}
+
+char *qr_manyvalues__sql(const qr_manyvalues *plan, size_t rows, size_t *len)
+{
+	qr_strbuf b = {0};
+	const qr_compiled *cp = plan->cp;
+
+	qr_strbuf__put(&b, cp->sql, plan->tuple_off);
+	for (size_t r = 0; r < rows; r++) {
+		if (r)
+			qr_strbuf__put(&b, ", ", 2);
+		put_tuple(&b, plan, r);
+	}
+	if (b.error) {
+		qr_strbuf__free(&b);
+		qr_error_oom("multi-row INSERT");
+		return NULL;
+	}
+	*len = b.len;
+	return qr_strbuf__take(&b);
+}

@@ -1,0 +1,40 @@
+/*
+ * manyvalues.h - executemany of a single-row INSERT as multi-row INSERTs
+ * (private to core).
+ *
+ * An INSERT .. VALUES (p1, p2, ...) executed with many parameter sets is
+ * sent as INSERT .. VALUES (..), (..), ... statements of up to
+ * rows_per_batch rows, as SQLAlchemy 2.0's "insertmanyvalues" and
+ * MySQLdb's executemany do: one statement execution (and, on a server,
+ * one round trip) per batch instead of per row.
+ *
+ * Only a statement that is exactly that is batched: it starts with
+ * INSERT, its last VALUES clause is one tuple of nothing but parameter
+ * placeholders that holds every parameter of the statement, and nothing
+ * but white space or ";" follows the tuple (no RETURNING, ON CONFLICT or
+ * ON DUPLICATE KEY, whose meaning could change).
+ */
+#ifndef QUARRY_CORE_SQL_MANYVALUES_H
+#define QUARRY_CORE_SQL_MANYVALUES_H
+
+#include "compiled.h"
+
+typedef struct qr_manyvalues {
+	const qr_compiled *cp;
+	size_t tuple_off; /* where "(" of the VALUES tuple is in cp->sql */
+	size_t tuple_len; /* up to and including its ")" */
+	size_t rows_per_batch;
+} qr_manyvalues;
+
+/* Whether cp can be batched; fills *plan when it can. */
+bool qr_manyvalues__plan(qr_manyvalues *plan, const qr_compiled *cp);
+
+/*
+ * The SQL of a batch of rows rows (1 .. rows_per_batch): the statement
+ * with its tuple repeated, placeholders renumbered for the numeric style
+ * ($1..$n, then $n+1.. for the second row). malloc'd, NUL-terminated,
+ * *len its length; NULL on out-of-memory (recorded).
+ */
+char *qr_manyvalues__sql(const qr_manyvalues *plan, size_t rows, size_t *len);
+
+#endif
