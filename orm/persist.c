@@ -422,7 +422,8 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		size_t nsets = 0;
 		qr_expr **sets = row_sets(objs[k], present, &nsets, &rc);
-		if (sets)
+		/* no column at all: INSERT .. DEFAULT VALUES (one row) */
+		if (sets && nsets)
 			stmt = qr_stmt_add(stmt, qr_values_array(sets, nsets));
 		free(sets);
 	}
@@ -563,7 +564,7 @@ static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 	}
 	if (per > MAX_ROWS)
 		per = MAX_ROWS;
-	if (per == 0 || (autoinc < 0 && !pk_known))
+	if (per == 0 || ncols == 0 || (autoinc < 0 && !pk_known))
 		per = 1;
 	for (size_t off = 0; off < n && rc == 0; off += per) {
 		size_t cnt = n - off < per ? n - off : per;

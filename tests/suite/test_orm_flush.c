@@ -407,6 +407,34 @@ static void test_defaults(void **state)
 	orm_fx_free(f);
 }
 
+typedef struct Counter {
+	int64_t id;
+	int32_t hits;
+} Counter;
+
+QR_MAPPING(Counter, "qt_f_counters",
+	   QR_FIELD(Counter, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Counter, hits, QR_INTEGER, .server_default = "0"));
+
+static void test_all_defaults(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Counter), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Counter *a = qr_new(f->s, Counter), *b = qr_new(f->s, Counter);
+
+	(void)state;
+	/* nothing set: INSERT .. DEFAULT VALUES / () VALUES () per row */
+	qr_assert_ok(QR_ADD_ALL(f->s, a, b));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, a));
+	qr_assert_ok(qr_session_load(f->s, b));
+	assert_int_equal(a->id, 1);
+	assert_int_equal(b->id, 2);
+	assert_false(QR_IS_NULL(a, hits));
+	assert_int_equal(b->hits, 0);
+	orm_fx_free(f);
+}
+
 typedef struct Membership {
 	int32_t group_id;
 	int32_t user_id;
@@ -490,6 +518,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_failed_flush_is_retryable),
 		cmocka_unit_test(test_failed_update_restores),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_defaults),
 		cmocka_unit_test(test_composite_key),
 		cmocka_unit_test_setup_teardown(test_identity_conflict,
 						orm_setup, orm_teardown),
