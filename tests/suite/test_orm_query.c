@@ -461,6 +461,19 @@ static void test_joins_exists_subqueries(void **state)
 				    qr_attr(User, "id")),
 			    "('ed',); ('wendy',)");
 	}
+	/* session.query(exists().where(...)).scalar() */
+	{
+		int64_t found = -1;
+		qr_stmt *ex = qr_select(
+			qr_star(),
+			qr_where(qr_like(qr_attr(Address, "email_address"),
+					 qr_bind_text("%@aol.com"))));
+		assert_int_equal(
+			qr_query_scalar_int64(
+				&found, qr_query_new(f->s, qr_exists(ex))),
+			1);
+		assert_int_equal(found, 1);
+	}
 }
 
 static void test_select_through_session(void **state)
