@@ -386,9 +386,16 @@ static int create_index(qr_sqlc *c, const qr_node *idx)
 	qr_sqlc__puts(c, " ON ");
 	qr_sqlc__from_ref(c, d->table, 0);
 	qr_sqlc__puts(c, " (");
-	if (d->expr)
+	if (d->expr) {
+		bool parens = c->ov->index_expr_parens &&
+			      d->expr->kind != QR_NODE_COLUMN &&
+			      d->expr->kind != QR_NODE_LEXCOL;
+		if (parens)
+			qr_sqlc__puts(c, "(");
 		qr_sqlc__visit(c, d->expr, QR_CTX_LITERAL | QR_CTX_NO_TABLE);
-	else
+		if (parens)
+			qr_sqlc__puts(c, ")");
+	} else
 		name_list(c, d->columns, d->ncolumns);
 	return qr_sqlc__puts(c, ")");
 }

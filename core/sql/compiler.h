@@ -104,6 +104,9 @@ typedef struct qr_compiler_overrides {
 	/* Window frame bounds inline ("2 PRECEDING"): MariaDB refuses a
 	 * parameter there. */
 	bool literal_frames;
+	/* An index on an expression: each expression in its own parentheses,
+	 * "((lower(email)))" (MySQL 8.0.13+ functional key parts). */
+	bool index_expr_parens;
 } qr_compiler_overrides;
 
 /* A compiled slot while compiling. */

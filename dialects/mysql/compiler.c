@@ -273,6 +273,7 @@ const qr_compiler_overrides qr_mysql__compiler = {
 	.delete_using = mysql_delete_using,
 	.update_set_with_table = true,
 	.literal_frames = true,
+	.index_expr_parens = true,
 	.no_default_values = true,
 	.upsert = qr_sqlc__upsert_on_duplicate,
 	.excluded = mysql_excluded,

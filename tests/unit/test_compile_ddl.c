@@ -442,7 +442,9 @@ static const qr_golden cases[] = {
 	 NULL},
 	{"expression_index", b_expression_index,
 	 "CREATE UNIQUE INDEX ix_logins_lower_email ON logins (lower(email))",
-	 NULL, NULL, NULL},
+	 NULL,
+	 "CREATE UNIQUE INDEX ix_logins_lower_email ON logins ((lower(email)))",
+	 NULL},
 	{"comments", b_comments,
 	 "CREATE TABLE notes (\n\tid INTEGER NOT NULL, \n\tbody TEXT, "
 	 "\n\tPRIMARY KEY (id)\n)",
