@@ -1,0 +1,259 @@
+/*
+ * test_orm_objects.c - the ORM's object machinery without a database:
+ * C type detection, objects you own, the NULL rule, identity keys of
+ * every value kind, the identity map under many insertions and removals,
+ * snapshots and change detection.
+ */
+#include "test_support.h"
+
+#include "../../orm/orm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Thing {
+	int64_t id;
+	char *code;
+	qr_date day;
+	int16_t small;
+	bool flag;
+	double score;
+} Thing;
+
+QR_MAPPING(Thing, "things",
+	   QR_FIELD(Thing, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Thing, code, qr_string(10), .primary_key = true),
+	   QR_FIELD(Thing, day, QR_DATE, .primary_key = true),
+	   QR_FIELD(Thing, small, QR_SMALLINT),
+	   QR_FIELD(Thing, flag, QR_BOOLEAN),
+	   QR_FIELD(Thing, score, QR_DOUBLE, .not_null = true));
+
+typedef struct Row {
+	int64_t id;
+} Row;
+
+QR_MAPPING(Row, "rows", QR_FIELD(Row, id, QR_INTEGER, .primary_key = true));
+
+static qr_registry *reg;
+
+static int setup(void **state)
+{
+	(void)state;
+	qr_assert_ok(qr_registry_new(&reg, NULL));
+	qr_assert_ok(qr_map(reg, Thing));
+	qr_assert_ok(qr_map(reg, Row));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	qr_registry_free(reg);
+	return 0;
+}
+
+static void test_ctype_of(void **state)
+{
+	struct {
+		int8_t a;
+		uint64_t b;
+		long c;
+		unsigned char d;
+		bool e;
+		float f;
+		char *g;
+		qr_blob h;
+		qr_time i;
+		qr_datetime j;
+		long double k;
+	} s;
+
+	(void)state;
+	(void)s;
+	assert_int_equal(QR_CTYPE_OF(s.a), QR_CTYPE_INT);
+	assert_int_equal(QR_CTYPE_OF(s.b), QR_CTYPE_UINT);
+	assert_int_equal(QR_CTYPE_OF(s.c), QR_CTYPE_INT);
+	assert_int_equal(QR_CTYPE_OF(s.d), QR_CTYPE_UINT);
+	assert_int_equal(QR_CTYPE_OF(s.e), QR_CTYPE_BOOL);
+	assert_int_equal(QR_CTYPE_OF(s.f), QR_CTYPE_FLOAT);
+	assert_int_equal(QR_CTYPE_OF(s.g), QR_CTYPE_STRING);
+	assert_int_equal(QR_CTYPE_OF(s.h), QR_CTYPE_BLOB);
+	assert_int_equal(QR_CTYPE_OF(s.i), QR_CTYPE_TIME);
+	assert_int_equal(QR_CTYPE_OF(s.j), QR_CTYPE_DATETIME);
+	assert_int_equal(QR_CTYPE_OF(s.k), QR_CTYPE_UNSUPPORTED);
+}
+
+static void test_objects_you_own(void **state)
+{
+	Thing *t = qr_new_transient(Thing);
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(qr_object_state(t), QR_STATE_TRANSIENT);
+	assert_ptr_equal(qr_object_mapper(t), QR_MAPPER(Thing));
+	assert_null(qr_object_session(t));
+	/* NOT NULL without default: a plain zero; nullable: NULL */
+	assert_false(QR_IS_NULL(t, score));
+	assert_true(QR_IS_NULL(t, small));
+	t->small = 3;
+	assert_false(QR_IS_NULL(t, small));
+	qr_assert_ok(QR_SET_NULL(t, small));
+	assert_true(QR_IS_NULL(t, small));
+	qr_assert_ok(QR_SET_TEXT(t, code, "A1"));
+	qr_assert_ok(QR_SET_TEXT(t, code, "B2")); /* the first one freed */
+	t->id = 5;
+	t->day = (qr_date){2024, 5, 6};
+	{
+		char *id;
+		qr_assert_ok(qr_object_identity(&id, t));
+		assert_null(id); /* transient: no identity yet */
+	}
+	qr_object_free(t);
+	qr_object_free(NULL);
+}
+
+/* A Thing with its identity key set from its members. */
+static qr_objhdr *thing(int64_t id, const char *code, int day)
+{
+	Thing *t = qr_new_transient(Thing);
+	qr_objhdr *h = qr_orm__hdr(t);
+
+	t->id = id;
+	qr_assert_ok(qr_set_text(t, &t->code, code));
+	t->day = (qr_date){2024, 1, (uint8_t)day};
+	qr_assert_ok(qr_orm__key_of(&h->key, h));
+	assert_non_null(h->key);
+	return h;
+}
+
+static void test_keys(void **state)
+{
+	qr_objhdr *a = thing(1, "x", 2), *b = thing(1, "x", 2),
+		  *c = thing(1, "x", 3);
+	qr_value pk[3], back[3];
+	qr_ikey *k;
+	qr_obuf buf = {0};
+	char *text;
+
+	(void)state;
+	assert_true(qr_orm__key_equal(a->key, b->key));
+	assert_false(qr_orm__key_equal(a->key, c->key));
+	/* values from outside are normalized as the members hold them */
+	pk[0] = qr_val_text("1");
+	pk[1] = qr_val_text("x");
+	pk[2] = qr_val_text("2024-01-02");
+	qr_assert_ok(qr_orm__key_from_values(&k, QR_MAPPER(Thing), pk, 3));
+	assert_true(qr_orm__key_equal(k, a->key));
+	assert_int_equal(qr_orm__key_values(k, back, 3), 3);
+	assert_int_equal(back[0].kind, QR_VINT);
+	assert_int_equal(back[2].kind, QR_VDATE);
+	assert_int_equal(back[2].u.date.day, 2);
+	free(k);
+	qr_orm__key_repr(&buf, a);
+	qr_assert_ok(qr_orm__buf_finish(&buf, &text));
+	assert_string_equal(text, "(1, 'x', datetime.date(2024, 1, 2))");
+	qr_free(text);
+	/* a NULL key value: no identity */
+	pk[0] = qr_val_null();
+	qr_assert_ok(qr_orm__key_from_values(&k, QR_MAPPER(Thing), pk, 3));
+	assert_null(k);
+	assert_int_equal(qr_orm__key_from_values(&k, QR_MAPPER(Thing), pk, 2),
+			 QR_EINVAL);
+	qr_object_free(qr_orm__obj(a));
+	qr_object_free(qr_orm__obj(b));
+	qr_object_free(qr_orm__obj(c));
+}
+
+static void test_identity_map(void **state)
+{
+	enum { N = 20000 };
+	qr_objhdr **hs = calloc(N, sizeof(*hs));
+	qr_idmap map = {0};
+	size_t pos = 0, seen = 0;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		Row *r = qr_new_transient(Row);
+		hs[i] = qr_orm__hdr(r);
+		r->id = (i + 1) * 7919; /* spread keys (0 would be NULL) */
+		qr_assert_ok(qr_orm__key_of(&hs[i]->key, hs[i]));
+		qr_assert_ok(qr_orm__idmap_put(&map, hs[i]));
+	}
+	assert_int_equal(map.count, N);
+	for (int i = 0; i < N; i++)
+		assert_ptr_equal(qr_orm__idmap_get(&map, hs[i]->key), hs[i]);
+	/* remove every other one, then look everything up again */
+	for (int i = 0; i < N; i += 2)
+		qr_orm__idmap_remove(&map, hs[i]);
+	assert_int_equal(map.count, N / 2);
+	for (int i = 0; i < N; i++)
+		assert_ptr_equal(qr_orm__idmap_get(&map, hs[i]->key),
+				 i % 2 ? hs[i] : NULL);
+	while (qr_orm__idmap_next(&map, &pos))
+		seen++;
+	assert_int_equal(seen, N / 2);
+	/* put them back (tombstones reused or rehashed away) */
+	for (int i = 0; i < N; i += 2)
+		qr_assert_ok(qr_orm__idmap_put(&map, hs[i]));
+	for (int i = 0; i < N; i++)
+		assert_ptr_equal(qr_orm__idmap_get(&map, hs[i]->key), hs[i]);
+	for (int i = 0; i < N; i++) {
+		qr_orm__idmap_remove(&map, hs[i]);
+		qr_object_free(qr_orm__obj(hs[i]));
+	}
+	assert_int_equal(map.count, 0);
+	qr_orm__idmap_free(&map);
+	free(hs);
+}
+
+static void test_snapshots(void **state)
+{
+	Thing *t = qr_new_transient(Thing);
+	qr_objhdr *h = qr_orm__hdr(t);
+	qr_snapshot *copy;
+	char own[8];
+
+	(void)state;
+	t->id = 1;
+	qr_assert_ok(QR_SET_TEXT(t, code, "abc"));
+	t->flag = true;
+	h->snap = qr_orm__snapshot_take(h);
+	assert_non_null(h->snap);
+	assert_false(qr_orm__object_modified(h));
+	/* same content through another pointer: no change */
+	strcpy(own, "abc");
+	t->code = own;
+	assert_false(qr_orm__object_modified(h));
+	qr_assert_ok(qr_orm__adopt(h));
+	assert_ptr_not_equal(t->code, own);
+	strcpy(own, "zzz");
+	assert_false(qr_orm__object_modified(h));
+	/* a copied snapshot is independent of the original */
+	copy = qr_orm__snapshot_copy(h->snap);
+	qr_orm__snapshot_free(h->snap);
+	h->snap = copy;
+	assert_string_equal(copy->vals[1].u.s.ptr, "abc");
+	t->flag = false;
+	assert_true(qr_orm__field_changed(h, h->snap, 4));
+	assert_false(qr_orm__field_changed(h, h->snap, 1));
+	t->flag = true;
+	t->score = 0.5;
+	assert_true(qr_orm__object_modified(h));
+	qr_object_free(t);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctype_of),
+		cmocka_unit_test(test_objects_you_own),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_identity_map),
+		cmocka_unit_test(test_snapshots),
+	};
+	(void)argc;
+	(void)argv;
+	return _cmocka_run_group_tests("orm_objects", tests,
+				       sizeof(tests) / sizeof(tests[0]), setup,
+				       teardown);
+}
