@@ -272,6 +272,11 @@ static int fail(qr_session *s, int rc)
 	if (level == &s->outer) {
 		if (s->conn)
 			qr_conn_rollback(s->conn);
+		if (s->conn && qr_conn_invalidated(s->conn)) {
+			/* lost: a retry checks out a new connection */
+			qr_conn_free(s->conn);
+			s->conn = NULL;
+		}
 	} else if (level->sp) {
 		qr_tx_rollback(level->sp);
 		qr_tx_free(level->sp);

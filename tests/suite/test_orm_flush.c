@@ -352,6 +352,49 @@ static void test_failed_update_restores(void **state)
 	orm_fx_free(f);
 }
 
+/* The server drops the session's connection; the flush fails, and the
+ * retry runs on a new connection with everything sent again. */
+static void test_flush_after_disconnect(void **state)
+{
+	orm_fx *f = *state;
+	const char *backend = qr_test_backend();
+	bool pg = strcmp(backend, "postgresql") == 0;
+	qr_stmt *who;
+	qr_result *r;
+	const qr_value *v;
+	int64_t pid;
+	char sql[96];
+	User *u;
+
+	if (!pg && strcmp(backend, "mysql") != 0)
+		skip(); /* SQLite has no server to lose */
+	u = orm_user(f->s, "early", "E", "e");
+	qr_assert_ok(qr_session_add(f->s, u));
+	qr_assert_ok(qr_session_flush(f->s));
+	who = qr_text(pg ? "SELECT pg_backend_pid()"
+			 : "SELECT CONNECTION_ID()");
+	qr_assert_ok(qr_session_execute(&r, f->s, who, NULL));
+	qr_stmt_free(who);
+	assert_int_equal(qr_result_scalar(r, &v), 1);
+	qr_assert_ok(qr_value_int64(v, &pid));
+	qr_result_free(r);
+	snprintf(sql, sizeof(sql),
+		 pg ? "SELECT pg_terminate_backend(%lld)" : "KILL %lld",
+		 (long long)pid);
+	{
+		qr_conn *c = qr_test_connect(f->engine);
+		qr_test_exec(c, sql);
+		qr_conn_commit(c);
+		qr_conn_free(c);
+	}
+	qr_assert_ok(qr_session_add(f->s, orm_user(f->s, "late", "L", "l")));
+	assert_true(qr_session_flush(f->s) < 0);
+	assert_int_equal(qr_object_state(u), QR_STATE_PENDING);
+	assert_true(QR_IS_NULL(u, id));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(count_rows(f, ORM_TABLE_PREFIX "users"), 2);
+}
+
 /* ---- defaults and composite keys ------------------------------------------
  */
 
@@ -517,6 +560,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_version_counter),
 		cmocka_unit_test(test_failed_flush_is_retryable),
 		cmocka_unit_test(test_failed_update_restores),
+		cmocka_unit_test_setup_teardown(test_flush_after_disconnect,
+						orm_setup, orm_teardown),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_defaults),
 		cmocka_unit_test(test_composite_key),
