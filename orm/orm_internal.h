@@ -157,6 +157,7 @@ typedef struct qr_objhdr {
 	struct qr_ikey *key;             /* identity; NULL when none */
 	struct qr_stx *jl; /* innermost transaction journaling it */
 	size_t jidx;       /* its entry in jl's journal */
+	uint64_t mark;     /* scratch: the last pass that saw it */
 } qr_objhdr;
 
 #define QR_ORM_ALIGN_UP(n, a) (((n) + (a)-1) / (a) * (a))
@@ -310,6 +311,7 @@ struct qr_session {
 	size_t npending, ndeleted;
 	qr_idmap idmap;
 	uint64_t next_seq;
+	uint64_t next_mark; /* passes over objects (qr_objhdr.mark) */
 	qr_stx outer;
 	qr_stx *tx; /* innermost level (&outer at least) */
 };
@@ -324,6 +326,8 @@ void qr_orm__list_push(qr_session *s, qr_objhdr *h, bool deleted);
 void qr_orm__list_remove(qr_session *s, qr_objhdr *h);
 /* Inserts pending h in the pending list by its seq (restoring order). */
 void qr_orm__list_insert_pending(qr_session *s, qr_objhdr *h);
+/* Puts the pending list back in the order objects were added. */
+void qr_orm__pending_sort(qr_session *s);
 /* Makes h persistent in the identity map under h->key. */
 int qr_orm__make_persistent(qr_session *s, qr_objhdr *h);
 /* Marks h expired, taking its current values as the snapshot. */

@@ -386,6 +386,7 @@ static int all_objects(qr_objlist *out, qr_session *s, qr_query *q, bool unique)
 {
 	qr_orm_result *r;
 	const qr_orm_row *row;
+	uint64_t mark;
 	int rc;
 
 	out->count = 0;
@@ -396,12 +397,16 @@ static int all_objects(qr_objlist *out, qr_session *s, qr_query *q, bool unique)
 	rc = execute(&r, s, q);
 	if (rc)
 		return rc;
+	mark = ++s->next_mark;
 	while ((rc = qr_orm_result_next(r, &row)) == 1) {
 		void *obj = row->objs[0];
-		bool seen = false;
-		for (size_t i = 0; unique && i < out->count && !seen; i++)
-			seen = out->items[i] == obj;
-		if (!seen && (rc = qr_objlist_append(out, obj)) != 0)
+		if (unique && obj) {
+			qr_objhdr *h = qr_orm__hdr(obj);
+			if (h->mark == mark)
+				continue; /* seen in this pass */
+			h->mark = mark;
+		}
+		if ((rc = qr_objlist_append(out, obj)) != 0)
 			break;
 	}
 	qr_orm_result_free(r);

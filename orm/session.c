@@ -222,6 +222,44 @@ void qr_orm__list_remove(qr_session *s, qr_objhdr *h)
 		s->npending--;
 }
 
+static int hdr_by_seq(const void *a, const void *b)
+{
+	const qr_objhdr *x = *(qr_objhdr *const *)a;
+	const qr_objhdr *y = *(qr_objhdr *const *)b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void qr_orm__pending_sort(qr_session *s)
+{
+	qr_objhdr **v, *h;
+	size_t n = 0;
+
+	if (s->npending < 2)
+		return;
+	v = malloc(s->npending * sizeof(*v));
+	if (!v) { /* sorted one by one instead: slower, same order */
+		qr_objhdr *list = s->pending_head;
+		s->pending_head = s->pending_tail = NULL;
+		s->npending = 0;
+		while (list) {
+			h = list;
+			list = list->lnext;
+			qr_orm__list_insert_pending(s, h);
+		}
+		return;
+	}
+	for (h = s->pending_head; h; h = h->lnext)
+		v[n++] = h;
+	qsort(v, n, sizeof(*v), hdr_by_seq);
+	for (size_t i = 0; i < n; i++) {
+		v[i]->lprev = i ? v[i - 1] : NULL;
+		v[i]->lnext = i + 1 < n ? v[i + 1] : NULL;
+	}
+	s->pending_head = v[0];
+	s->pending_tail = v[n - 1];
+	free(v);
+}
+
 void qr_orm__list_insert_pending(qr_session *s, qr_objhdr *h)
 {
 	qr_objhdr *at = s->pending_tail;

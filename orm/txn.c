@@ -198,6 +198,8 @@ void qr_orm__rollback_objects(qr_session *s, qr_stx *level)
 
 void qr_orm__journal_restore(qr_session *s, qr_stx *level)
 {
+	bool resort = false;
+
 	for (size_t i = level->n; i-- > 0;) {
 		qr_jentry *e = &level->entries[i];
 		qr_objhdr *h = e->obj;
@@ -214,7 +216,8 @@ void qr_orm__journal_restore(qr_session *s, qr_stx *level)
 			if (!deleted) {
 				h->state = QR_STATE_PENDING;
 				h->seq = e->seq;
-				qr_orm__list_insert_pending(s, h);
+				qr_orm__list_push(s, h, false);
+				resort = true;
 			}
 		} else {
 			qr_mapper *m = h->mapper;
@@ -237,6 +240,8 @@ void qr_orm__journal_restore(qr_session *s, qr_stx *level)
 		entry_end(e);
 	}
 	level->n = 0;
+	if (resort)
+		qr_orm__pending_sort(s);
 }
 
 /* ---- commit, rollback ---------------------------------------------------- */
