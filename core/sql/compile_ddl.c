@@ -194,6 +194,13 @@ int qr_sqlc__server_default(qr_sqlc *c, const qr_node *col, char **out)
 	return 0;
 }
 
+bool qr_sqlc__server_default_is_expr(const qr_node *col)
+{
+	const qr_column_def *d = col->ext;
+	return d->server_default_expr &&
+	       d->server_default_expr->kind != QR_NODE_TEXT;
+}
+
 static int comment_inline(qr_sqlc *c, const qr_node *col)
 {
 	const qr_column_def *d = col->ext;

@@ -292,6 +292,9 @@ int qr_sqlc__type_ddl(qr_sqlc *c, const qr_type *t);
 int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col);
 /* The DEFAULT clause text of a column into *out (NULL when none). */
 int qr_sqlc__server_default(qr_sqlc *c, const qr_node *col, char **out);
+/* The server default is a SQL expression other than text() (SQLite puts
+ * it in parentheses, as SQLAlchemy does for a ColumnElement). */
+bool qr_sqlc__server_default_is_expr(const qr_node *col);
 
 /* Dialect helpers shared by the built-in dialects (dialect_helpers.c). */
 

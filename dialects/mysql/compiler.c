@@ -10,6 +10,8 @@
  */
 #include "sql/compiler.h"
 
+#include <ctype.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +216,53 @@ static int mysql_cast(qr_sqlc *c, const qr_type *t, const qr_node *expr)
 	return c->rc ? c->rc : 1;
 }
 
+/* SQLAlchemy's MySQL rule (expression defaults, MySQL 8.0.13+ and
+ * MariaDB 10.2.1+): a default with a non-word character goes in
+ * parentheses, unless it starts with a quote or a parenthesis, holds ON
+ * UPDATE, or is now(N) / current_timestamp(N). */
+static bool starts_with_ci(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		if (tolower((unsigned char)*s) != *prefix)
+			return false;
+	}
+	return true;
+}
+
+static bool default_needs_parens(const char *d)
+{
+	if (*d == '\'' || *d == '"' || *d == '(')
+		return false;
+	for (const char *p = d; *p; p++) {
+		if (p == d ||
+		    !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) {
+			const char *q = NULL;
+			if (starts_with_ci(p, "now("))
+				q = p + 4;
+			else if (starts_with_ci(p, "current_timestamp("))
+				q = p + 18;
+			if (q && isdigit((unsigned char)*q)) {
+				while (isdigit((unsigned char)*q))
+					q++;
+				if (*q == ')' && p == d)
+					return false;
+			}
+		}
+		if (starts_with_ci(p, "on ")) {
+			const char *q = p + 3;
+			while (*q == ' ')
+				q++;
+			if (starts_with_ci(q, "update"))
+				return false;
+		}
+	}
+	for (const char *p = d; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return true;
+	}
+	return false;
+}
+
 static int mysql_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 {
 	(void)pk_inline;
@@ -234,8 +283,11 @@ static int mysql_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 		if (qr_sqlc__server_default(c, col, &def))
 			return -1;
 		if (def) {
-			qr_sqlc__puts(c, " DEFAULT ");
+			bool p = default_needs_parens(def);
+			qr_sqlc__puts(c, p ? " DEFAULT (" : " DEFAULT ");
 			qr_sqlc__puts(c, def);
+			if (p)
+				qr_sqlc__puts(c, ")");
 			free(def);
 		}
 	}

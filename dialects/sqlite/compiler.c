@@ -87,21 +87,6 @@ static int sqlite_compound(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	return qr_sqlc__visit_compound(c, n, ctx);
 }
 
-/* A server default that is an expression with non-word characters and
- * does not start with a quote or parenthesis goes in parentheses. */
-static bool default_needs_parens(const char *d)
-{
-	while (*d == ' ')
-		d++;
-	if (*d == '\'' || *d == '"' || *d == '(')
-		return false;
-	for (const char *p = d; *p; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '_')
-			return true;
-	}
-	return false;
-}
-
 static int sqlite_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 {
 	(void)pk_inline;
@@ -112,7 +97,8 @@ static int sqlite_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 	if (qr_sqlc__server_default(c, col, &def))
 		return -1;
 	if (def) {
-		bool p = default_needs_parens(def);
+		/* an expression (not text()) in parentheses */
+		bool p = qr_sqlc__server_default_is_expr(col);
 		qr_sqlc__puts(c, p ? " DEFAULT (" : " DEFAULT ");
 		qr_sqlc__puts(c, def);
 		if (p)

@@ -218,11 +218,15 @@ static void test_enum_and_types(void **state)
 	(void)state;
 	static const char *const moods[] = {"sad", "ok", "happy", NULL};
 	qr_metadata *md = qr_metadata_new();
-	qr_table *t = qr_table(md, "qx_moods",
-			       qr_column("id", QR_INTEGER, .primary_key = true),
-			       qr_column("mood", qr_enum("qx_mood", moods)),
-			       qr_column("flag", QR_BOOLEAN),
-			       qr_column("uid", QR_UUID));
+	qr_table *t = qr_table(
+		md, "qx_moods",
+		qr_column("id", QR_INTEGER, .primary_key = true),
+		qr_column("mood", qr_enum("qx_mood", moods)),
+		qr_column("flag", QR_BOOLEAN), qr_column("uid", QR_UUID),
+		/* server defaults that are expressions */
+		qr_column("at", QR_DATETIME, .server_default_expr = qr_now()),
+		qr_column("code", qr_string(10),
+			  .server_default_expr = qr_lower(TXT("HI"))));
 	qr_assert_ok(qr_metadata_drop_all_conn(md, conn, true));
 	qr_assert_ok(qr_metadata_create_all_conn(md, conn, true));
 	qr_assert_ok(qr_conn_commit(conn));
@@ -233,9 +237,13 @@ static void test_enum_and_types(void **state)
 					    "6bb9bd380a11")));
 	qr_assert_ok(qr_conn_execute(NULL, conn, s, NULL));
 	qr_stmt_free(s);
-	expect_rows(conn, qr_select(t), NULL,
+	expect_rows(conn,
+		    qr_select(C(t, "id"), C(t, "mood"), C(t, "flag"),
+			      C(t, "uid"), C(t, "code"),
+			      qr_is_not_null(C(t, "at"))),
+		    NULL,
 		    "(1, 'happy', True, "
-		    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')\n");
+		    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'hi', True)\n");
 	expect_rows(conn,
 		    qr_select(C(t, "id"),
 			      qr_where(qr_eq(C(t, "uid"),

@@ -121,6 +121,25 @@ static qr_stmt *b_server_defaults(void)
 			  .server_default_expr = qr_false()));
 	return qr_create_table(t);
 }
+/* SQLite: expressions other than text() in parentheses; MySQL: defaults
+ * with non-word characters, but for ON UPDATE and now(N) */
+static qr_stmt *b_server_default_parens(void)
+{
+	ONCE("stamps")
+	t = qr_table(scratch_md(), "stamps",
+		     qr_column("id", QR_INTEGER, .primary_key = true),
+		     qr_column("code", qr_string(20),
+			       .server_default_expr = qr_lower(TXT("HI"))),
+		     qr_column("at", QR_DATETIME,
+			       .server_default_expr = qr_text("now(3)")),
+		     qr_column("upd", QR_DATETIME,
+			       .server_default_expr =
+				       qr_text("CURRENT_TIMESTAMP ON UPDATE "
+					       "CURRENT_TIMESTAMP")),
+		     qr_column("neg", QR_INTEGER,
+			       .server_default_expr = qr_text("-1")));
+	return qr_create_table(t);
+}
 static bool prices_done, logins_done, ledger_done;
 
 static qr_stmt *b_check_expr(void)
@@ -362,7 +381,7 @@ static const qr_golden cases[] = {
 	{"create_defaults", b_create_defaults,
 	 "CREATE TABLE docs (\n\tid INTEGER NOT NULL, \n\ttitle VARCHAR(100) "
 	 "NOT NULL, \n\tversion INTEGER, \n\tstatus VARCHAR(10), \n\tcreated "
-	 "DATETIME DEFAULT CURRENT_TIMESTAMP, \n\tslug VARCHAR(100), "
+	 "DATETIME DEFAULT (CURRENT_TIMESTAMP), \n\tslug VARCHAR(100), "
 	 "\n\tPRIMARY KEY (id), \n\tCHECK (version > 0), \n\tUNIQUE (title)\n)",
 	 "CREATE TABLE docs (\n\tid SERIAL NOT NULL, \n\ttitle VARCHAR(100) "
 	 "NOT NULL, \n\tversion INTEGER, \n\tstatus VARCHAR(10), \n\tcreated "
@@ -370,7 +389,7 @@ static const qr_golden cases[] = {
 	 "\n\tPRIMARY KEY (id), \n\tCHECK (version > 0), \n\tUNIQUE (title)\n)",
 	 "CREATE TABLE docs (\n\tid INTEGER NOT NULL AUTO_INCREMENT, \n\ttitle "
 	 "VARCHAR(100) NOT NULL, \n\tversion INTEGER, \n\tstatus VARCHAR(10), "
-	 "\n\tcreated DATETIME DEFAULT now(), \n\tslug VARCHAR(100), "
+	 "\n\tcreated DATETIME DEFAULT (now()), \n\tslug VARCHAR(100), "
 	 "\n\tPRIMARY KEY (id), \n\tCHECK (version > 0), \n\tUNIQUE (title)\n)",
 	 NULL},
 	{"drop_users", b_drop_users, "DROP TABLE users", NULL, NULL, NULL},
@@ -413,8 +432,8 @@ static const qr_golden cases[] = {
 	 NULL, NULL, NULL},
 	{"server_defaults", b_server_defaults,
 	 "CREATE TABLE defaults (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(20) "
-	 "DEFAULT 'it''s', \n\tn INTEGER DEFAULT 5, \n\tat DATETIME DEFAULT "
-	 "CURRENT_TIMESTAMP, \n\tflag BOOLEAN DEFAULT 0, \n\tPRIMARY KEY "
+	 "DEFAULT 'it''s', \n\tn INTEGER DEFAULT (5), \n\tat DATETIME DEFAULT "
+	 "CURRENT_TIMESTAMP, \n\tflag BOOLEAN DEFAULT (0), \n\tPRIMARY KEY "
 	 "(id)\n)",
 	 "CREATE TABLE defaults (\n\tid SERIAL NOT NULL, \n\tname VARCHAR(20) "
 	 "DEFAULT 'it''s', \n\tn INTEGER DEFAULT 5, \n\tat TIMESTAMP WITHOUT "
@@ -424,6 +443,22 @@ static const qr_golden cases[] = {
 	 "\n\tname VARCHAR(20) DEFAULT 'it''s', \n\tn INTEGER DEFAULT 5, "
 	 "\n\tat DATETIME DEFAULT CURRENT_TIMESTAMP, \n\tflag BOOL DEFAULT "
 	 "false, \n\tPRIMARY KEY (id)\n)",
+	 NULL},
+	{"server_default_parens", b_server_default_parens,
+	 "CREATE TABLE stamps (\n\tid INTEGER NOT NULL, \n\tcode VARCHAR(20) "
+	 "DEFAULT (lower('HI')), \n\tat DATETIME DEFAULT now(3), \n\tupd "
+	 "DATETIME DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, "
+	 "\n\tneg INTEGER DEFAULT -1, \n\tPRIMARY KEY (id)\n)",
+	 "CREATE TABLE stamps (\n\tid SERIAL NOT NULL, \n\tcode VARCHAR(20) "
+	 "DEFAULT lower('HI'), \n\tat TIMESTAMP WITHOUT TIME ZONE DEFAULT "
+	 "now(3), \n\tupd TIMESTAMP WITHOUT TIME ZONE DEFAULT "
+	 "CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, \n\tneg INTEGER "
+	 "DEFAULT -1, \n\tPRIMARY KEY (id)\n)",
+	 "CREATE TABLE stamps (\n\tid INTEGER NOT NULL AUTO_INCREMENT, "
+	 "\n\tcode VARCHAR(20) DEFAULT (lower('HI')), \n\tat DATETIME DEFAULT "
+	 "now(3), \n\tupd DATETIME DEFAULT CURRENT_TIMESTAMP ON UPDATE "
+	 "CURRENT_TIMESTAMP, \n\tneg INTEGER DEFAULT (-1), \n\tPRIMARY KEY "
+	 "(id)\n)",
 	 NULL},
 	{"check_expr", b_check_expr,
 	 "CREATE TABLE prices (\n\tid INTEGER NOT NULL, \n\tprice NUMERIC(8, "
