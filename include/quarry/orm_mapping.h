@@ -51,8 +51,9 @@
  *
  * Objects. Every mapped object is allocated by quarry, with a hidden
  * header before the struct that holds its state, mapper, loaded snapshot
- * and NULL flags: make them with qr_new() (quarry/orm_session.h) or get
- * them from queries, never with malloc or on the stack.
+ * and NULL flags: make them with qr_new() (owned by a session, see
+ * quarry/orm_session.h) or qr_new_transient() (owned by you), or get them
+ * from queries; never with malloc or on the stack.
  */
 #ifndef QUARRY_ORM_MAPPING_H
 #define QUARRY_ORM_MAPPING_H
