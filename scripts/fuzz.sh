@@ -3,7 +3,7 @@
 # with clang, AddressSanitizer and UndefinedBehaviorSanitizer, and runs
 # each target for SECONDS seconds (default 30), one after the other.
 #
-# Targets: fuzz_url fuzz_text fuzz_value (default: all). Each starts from
+# Targets: fuzz_url fuzz_text fuzz_value fuzz_expr (default: all). Each starts from
 # its seed corpus fuzz/corpus/<target>/ and a working corpus in
 # <build>/corpus/<target>/ that keeps what earlier runs found (the seed
 # folder in the repository is never written). Before fuzzing, every file
@@ -25,7 +25,7 @@ seconds=${1:-30}
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-	targets=(fuzz_url fuzz_text fuzz_value)
+	targets=(fuzz_url fuzz_text fuzz_value fuzz_expr)
 fi
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || ((seconds < 1)); then
 	echo "usage: $0 [SECONDS] [TARGET...]" >&2

@@ -88,12 +88,30 @@ static int check_buf(qr_sqlc *c)
 	return c->rc;
 }
 
-int qr_sqlc__put(qr_sqlc *c, const char *s, size_t n)
+/* Appends without looking at the bytes: the bind markers. */
+static int put_raw(qr_sqlc *c, const char *s, size_t n)
 {
 	if (c->rc)
 		return c->rc;
 	qr_strbuf__put(c->b, s, n);
 	return check_buf(c);
+}
+
+int qr_sqlc__put(qr_sqlc *c, const char *s, size_t n)
+{
+	if (c->rc)
+		return c->rc;
+	/* Names, literals and SQL fragments cannot hold the marker bytes:
+	 * finish() would read them as bind parameters. */
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == MARK_OPEN || s[i] == MARK_CLOSE)
+			return qr_sqlc__fail(c, QR_ECOMPILE,
+					     "a name, value or SQL fragment "
+					     "holds the control byte 0x%02X, "
+					     "which SQL text cannot carry",
+					     (unsigned)s[i]);
+	}
+	return put_raw(c, s, n);
 }
 
 int qr_sqlc__puts(qr_sqlc *c, const char *s)
@@ -213,7 +231,7 @@ static int add_slot(qr_sqlc *c, const char *name, const qr_node *bind,
 	char mark[32];
 	int n = snprintf(mark, sizeof(mark), "%c%zu%c", MARK_OPEN,
 			 c->nslots - 1, MARK_CLOSE);
-	return qr_sqlc__put(c, mark, (size_t)n);
+	return put_raw(c, mark, (size_t)n);
 }
 
 int qr_sqlc__param(qr_sqlc *c, const char *name, const qr_type *t,
@@ -436,6 +454,11 @@ static int finish(qr_sqlc *c, qr_compiled **out)
 		size_t idx = 0;
 		for (i++; i < text.len && text.s[i] != MARK_CLOSE; i++)
 			idx = idx * 10 + (size_t)(text.s[i] - '0');
+		if (idx >= c->nslots) {
+			/* Never: qr_sqlc__put keeps the marker bytes out. */
+			rc = QR_ECOMPILE;
+			break;
+		}
 		const qr_sqlc_slot *s = &c->slots[idx];
 		size_t target = nslots;
 		if (ps == QR_PARAMSTYLE_NUMERIC) {
@@ -497,6 +520,8 @@ static int finish(qr_sqlc *c, qr_compiled **out)
 		free(slots);
 		free(pos);
 		qr_strbuf__free(&sql);
+		if (rc == QR_ECOMPILE)
+			return qr_sqlc__fail(c, rc, "malformed bind marker");
 		return qr_sqlc__fail(c, QR_ENOMEM, "out of memory");
 	}
 	size_t len = sql.len;

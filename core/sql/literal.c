@@ -37,6 +37,10 @@ static void quoted(qr_strbuf *b, const char *s, size_t n, bool backslashes)
 			qr_strbuf__putc(b, '\'');
 		else if (backslashes && s[i] == '\\')
 			qr_strbuf__putc(b, '\\');
+		if (backslashes && s[i] == '\0') {
+			qr_strbuf__puts(b, "\\0"); /* MySQL's escape */
+			continue;
+		}
 		qr_strbuf__putc(b, s[i]);
 	}
 	qr_strbuf__putc(b, '\'');
@@ -84,6 +88,14 @@ static int render_value(const qr_dialect *d, qr_strbuf *b, const qr_value *v)
 			qr_strbuf__puts(b, v->u.b ? "1" : "0");
 		break;
 	case QR_VTEXT:
+		/* A NUL byte would end the rendered C string early: only
+		 * MySQL has an escape for it ('\0'). */
+		if (!is_mysql(d) && v->u.s.len &&
+		    memchr(v->u.s.ptr, '\0', v->u.s.len))
+			return qr_error_set(QR_ECONVERT, QR_ECLASS_DATA,
+					    "a text value holding a NUL byte "
+					    "cannot be written as a %s literal",
+					    d && d->name ? d->name : "SQL");
 		/* On PostgreSQL a backslash in a plain '...' literal is an
 		 * escape when standard_conforming_strings is off: E'...' with
 		 * backslashes doubled reads the same under either setting. */
@@ -154,12 +166,17 @@ int qr_sqlc__literal_to(const qr_dialect *d, qr_strbuf *b, const qr_value *v,
 
 int qr_sqlc__literal(qr_sqlc *c, const qr_value *v, const qr_type *t)
 {
+	qr_strbuf b = {0};
 	if (c->rc)
 		return c->rc;
-	int rc = qr_sqlc__literal_to(c->d, c->b, v, t);
-	if (rc)
+	/* Through qr_sqlc__put, which checks the bytes. */
+	int rc = qr_sqlc__literal_to(c->d, &b, v, t);
+	if (rc == 0)
+		rc = qr_sqlc__put(c, b.s ? b.s : "", b.len);
+	qr_strbuf__free(&b);
+	if (rc && !c->rc)
 		return qr_sqlc__fail(c, rc, "cannot render a literal value");
-	return 0;
+	return rc;
 }
 
 int qr_compiled_render_literal(char **out, const qr_compiled *c)

@@ -5,6 +5,9 @@
  */
 #include "test_support.h"
 
+#include <quarry/compiler.h>
+#include <quarry/select.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,9 +57,63 @@ static void test_datetime_offset_range(void **state)
 	assert_int_equal(dt.offset_seconds, 5 * 3600 + 30 * 60);
 }
 
+/* fuzz_expr: a text value holding a NUL byte, inlined by the literal
+ * renderer, cut the rendered C string inside the literal. MySQL writes
+ * it as \0; the other dialects, which have no such escape, refuse. */
+static void test_literal_nul_in_text(void **state)
+{
+	static const char *const dialects[] = {"sqlite", "postgresql", "mysql"};
+	char *sql;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		qr_stmt *s = qr_select(qr_bind_value(qr_val_textn("a\0b'", 4)));
+		int rc = qr_compile_literal(&sql, s, dialects[i]);
+		if (i < 2) {
+			assert_int_equal(rc, QR_ECONVERT);
+			assert_non_null(
+				strstr(qr_error_last()->message, "NUL"));
+		} else {
+			qr_assert_ok(rc);
+			assert_non_null(strstr(sql, "'a\\0b'''"));
+			qr_free(sql);
+		}
+		qr_stmt_free(s);
+	}
+}
+
+/* fuzz_expr: a name holding the byte 0x01 (the compiler's bind marker)
+ * made the compiler read a parameter index out of the name, far out of
+ * bounds. Such bytes are refused in names and SQL fragments; in bound
+ * values, which never enter the SQL text, they are fine. */
+static void test_marker_bytes_in_names(void **state)
+{
+	static const char *const dialects[] = {"sqlite", "postgresql", "mysql"};
+	qr_compiled *c;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		qr_stmt *s = qr_select(qr_column_ref("a\x01"
+						     "5830608675099264\x02"));
+		assert_int_equal(qr_compile(&c, s, dialects[i]), QR_ECOMPILE);
+		assert_null(c);
+		qr_stmt_free(s);
+		s = qr_select(qr_label(qr_bind_int(1), "x\x02y"));
+		assert_int_equal(qr_compile(&c, s, dialects[i]), QR_ECOMPILE);
+		qr_stmt_free(s);
+		s = qr_select(qr_bind_text("value \x01\x02 is bound"));
+		qr_assert_ok(qr_compile(&c, s, dialects[i]));
+		assert_int_equal(qr_compiled_param_count(c), 1);
+		qr_compiled_free(c);
+		qr_stmt_free(s);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_datetime_format_extreme_offset),
 	cmocka_unit_test(test_datetime_offset_range),
+	cmocka_unit_test(test_literal_nul_in_text),
+	cmocka_unit_test(test_marker_bytes_in_names),
 };
 
 QR_TEST_MAIN("fuzz regressions", tests)
