@@ -91,6 +91,12 @@ static void test_entities_and_columns(void **state)
 	assert_null(qr_orm_row_value(row, 0));
 	assert_string_equal(qr_orm_row_value(row, 1)->u.s.ptr, "ed");
 	qr_orm_result_free(r);
+	/* query.add_columns() */
+	assert_rows(qr_query_filter_by(
+			    qr_query_add_columns(qr_query(f->s, User),
+						 qr_attr(User, "fullname")),
+			    "name", qr_val_text("ed")),
+		    "(" ED ", 'Ed Jones')");
 	/* labels */
 	assert_rows(qr_query_order_by(
 			    qr_query_new(f->s, qr_label(qr_attr(User, "name"),
