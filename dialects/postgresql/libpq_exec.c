@@ -26,9 +26,11 @@
  *     rows when the cursor is freed early (a cancel would abort the
  *     transaction).
  *
- * Parameters go as text with unspecified types (OID 0: the server infers
- * them from context) except blobs, which go in binary format declared
- * bytea. The SQL text must be NUL-terminated at sql_len.
+ * Parameters go as text; numbers and booleans are declared int4/int8,
+ * float8 and bool (as psycopg2's literals would be typed), blobs go in
+ * binary format declared bytea, and everything else is unspecified (OID
+ * 0: the server infers it from context). The SQL text must be NUL-terminated at
+ * sql_len.
  */
 #include "libpq_internal.h"
 
@@ -159,18 +161,55 @@ static int convert_row(qr_driver_conn *c, const qr_driver_exec *exec,
 	return 0;
 }
 
-/* Declared types: bytea where any row binds a blob, else unspecified. */
+/* The declared type one value asks for: what psycopg2's literal would
+ * be typed as (a whole number int4, or int8 beyond int4's range; a
+ * boolean bool; a double float8), bytea for a blob, and unspecified (0:
+ * inferred from context, as for an untyped literal) for text and the
+ * rest. Typing numbers lets "SELECT $1 - $2" work, where two unknowns
+ * have no operator. */
+static Oid value_type(const qr_value *v)
+{
+	switch (v->kind) {
+	case QR_VINT:
+		return v->u.i >= INT32_MIN && v->u.i <= INT32_MAX ? QR_PG_INT4
+								  : QR_PG_INT8;
+	case QR_VBOOL:
+		return QR_PG_BOOL;
+	case QR_VDOUBLE:
+		return QR_PG_FLOAT8;
+	case QR_VBLOB:
+		return QR_PG_BYTEA;
+	default:
+		return 0;
+	}
+}
+
+/* Declared types per parameter: the same for every row of an
+ * executemany (NULLs take any), widened from int4 to int8, otherwise
+ * unspecified when rows disagree. A blob anywhere makes it bytea. */
 static void compute_types(qr_driver_conn *c, const qr_driver_exec *exec)
 {
 	for (size_t i = 0; i < exec->nparams; i++) {
-		c->ptypes[i] = 0;
+		Oid t = 0;
+		bool first = true, blob = false;
 		for (size_t r = 0; r < exec->nrows; r++) {
-			if (exec->params[r * exec->nparams + i].kind ==
-			    QR_VBLOB) {
-				c->ptypes[i] = QR_PG_BYTEA;
-				break;
+			const qr_value *v =
+				&exec->params[r * exec->nparams + i];
+			if (v->kind == QR_VNULL)
+				continue;
+			Oid vt = value_type(v);
+			blob = blob || vt == QR_PG_BYTEA;
+			if (first) {
+				t = vt;
+				first = false;
+			} else if (t != vt) {
+				bool ints =
+					(t == QR_PG_INT4 || t == QR_PG_INT8) &&
+					(vt == QR_PG_INT4 || vt == QR_PG_INT8);
+				t = ints ? QR_PG_INT8 : 0;
 			}
 		}
+		c->ptypes[i] = blob ? QR_PG_BYTEA : t;
 	}
 }
 

@@ -137,6 +137,33 @@ static void test_named_params_reused(void **state)
 	qr_params_free(p);
 }
 
+/* Parameters with no column to take a type from still work in
+ * arithmetic (PostgreSQL needs their types declared). */
+static void test_untyped_arithmetic(void **state)
+{
+	fixture *f = *state;
+	qr_params *p = qr_params_new();
+	qr_params_int(p, "a", 7);
+	qr_params_int(p, "b", 2);
+	qr_params_double(p, "d", 2.5);
+	qr_params_int(p, "big", 5000000000LL);
+	qr_result *r;
+	const qr_row *row;
+	qr_assert_ok(qr_conn_execute_text(
+		&r, f->conn, "SELECT :a - :b, :d * 2, :big + :a", p));
+	assert_int_equal(qr_result_one(r, &row), 0);
+	int64_t i;
+	double d;
+	qr_assert_ok(qr_row_int64(row, 0, &i));
+	assert_int_equal(i, 5);
+	qr_assert_ok(qr_row_double(row, 1, &d));
+	assert_true(d == 5.0);
+	qr_assert_ok(qr_row_int64(row, 2, &i));
+	assert_int_equal(i, 5000000007LL);
+	qr_result_free(r);
+	qr_params_free(p);
+}
+
 static void test_missing_param(void **state)
 {
 	fixture *f = *state;
@@ -440,6 +467,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_executemany_and_select,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_named_params_reused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_untyped_arithmetic, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_missing_param, setup,
 						teardown),
