@@ -300,7 +300,14 @@ static const char *const mysql_reserved_words[] = {
 	"zerofill",
 };
 
-#define MYSQL_FEATURES (QR_FEATURE_SAVEPOINT | QR_FEATURE_MULTI_VALUES)
+/* What MySQL 8 and MariaDB 10.3+ share: window functions and CTEs (MySQL
+ * 8.0 / MariaDB 10.2), INTERSECT/EXCEPT (8.0.31 / 10.3), FOR UPDATE,
+ * multi-table UPDATE. RETURNING is MariaDB's only (10.5+, INSERT and
+ * DELETE), a server property: not a dialect flag. */
+#define MYSQL_FEATURES                                                        \
+	(QR_FEATURE_SAVEPOINT | QR_FEATURE_MULTI_VALUES | QR_FEATURE_WINDOW | \
+	 QR_FEATURE_CTE | QR_FEATURE_INTERSECT_EXCEPT |                       \
+	 QR_FEATURE_FOR_UPDATE | QR_FEATURE_UPDATE_FROM)
 
 const qr_dialect qr_mysql__dialect = {
 	.api_version = QR_PLUGIN_API_VERSION,
