@@ -231,6 +231,7 @@ static int add_to_select(qr_node *s, qr_node *p)
 			for (size_t i = 0; i < p->nkids; i++) {
 				if (qr_sql__push(part,
 						 qr_expr_ref(p->kids[i]))) {
+					qr_expr_free(part);
 					qr_expr_free(p);
 					return QR_ENOMEM;
 				}

@@ -217,6 +217,8 @@ typedef struct ctx {
 	qr_engine *engine;
 	qr_conn *conn;
 	qr_params *params;
+	qr_registry *reg;
+	qr_session *s;
 	enum stage stage; /* the stage the operation was in */
 	bool echo;
 	size_t log_lines;
@@ -254,6 +256,10 @@ static void open_db(ctx *c)
 static void close_all(ctx *c)
 {
 	qr_params_free(c->params);
+	qr_session_free(c->s);
+	qr_registry_free(c->reg);
+	c->s = NULL;
+	c->reg = NULL;
 	qr_conn_free(c->conn);
 	qr_engine_free(c->engine);
 	c->params = NULL;
@@ -315,6 +321,10 @@ static void sweep(const scenario *s, bool echo)
 	}
 	for (n = 1;; n++) {
 		ctx c = {.echo = echo};
+		/* The compiled cache keeps what it compiles: emptied around
+		 * each run, its allocations are swept and never counted as
+		 * leaks. */
+		qr_compile_cache_clear();
 		long before = oom_live();
 		if (s->setup)
 			s->setup(&c);
@@ -341,6 +351,7 @@ static void sweep(const scenario *s, bool echo)
 		if (s->verify)
 			s->verify(&c, rc);
 		close_all(&c);
+		qr_compile_cache_clear();
 		if (oom_live() != before)
 			fail_msg("%s: %ld blocks leaked when allocation %ld "
 				 "failed",
@@ -716,6 +727,330 @@ static const scenario compile = {"text() and compile", NULL, op_compile, NULL};
 static const scenario fetch = {"fetching and buffering", setup_rows, op_fetch,
 			       verify_fetch};
 
+/* ---- the expression language and the ORM ------------------------------ */
+
+/* Tables for compile-only statements, made once (outside any sweep). */
+static qr_metadata *expr_md;
+static qr_table *expr_users;
+
+static void expr_fixture(void)
+{
+	if (expr_md)
+		return;
+	expr_md = qr_metadata_new();
+	expr_users = qr_table(expr_md, "users",
+			      qr_column("id", QR_INTEGER, .primary_key = true),
+			      qr_column("name", qr_string(50)),
+			      qr_column("select", QR_TEXT),
+			      qr_column("data", QR_BINARY));
+	assert_non_null(expr_users);
+}
+
+/* The compiled cache keeps what it compiled: empty it around each run
+ * so that every run compiles (and the cache's own allocations are
+ * swept) and nothing it keeps counts as a leak. */
+static void setup_compile(ctx *c)
+{
+	(void)c;
+	expr_fixture();
+	qr_compile_cache_clear();
+}
+
+static void verify_compile(ctx *c, int rc)
+{
+	(void)c;
+	(void)rc;
+	qr_compile_cache_clear();
+}
+
+/* Statements built (constructors allocate and propagate failure as
+ * NULL), compiled for each dialect and rendered with literals. */
+static char *ref_sql[3][3], *ref_lit[3][3];
+
+static int op_expr_compile(ctx *c)
+{
+	static const char *const dialects[] = {"sqlite", "postgresql", "mysql"};
+	static const int64_t ids[] = {1, 2, 3};
+	qr_table *u = expr_users;
+	qr_stmt *stmts[3];
+	int rc = 0;
+
+	(void)c;
+	stmts[0] = qr_select(
+		qr_c(u, "id"), qr_label(qr_c(u, "select"), "s"),
+		qr_where(qr_eq(qr_c(u, "name"), qr_bind_text("it's")),
+			 qr_in_ints(qr_c(u, "id"), ids, 3),
+			 qr_like(qr_c(u, "select"), qr_bind_text("a\\%"))),
+		qr_order_by(qr_desc(qr_c(u, "id"))), qr_limit(5));
+	stmts[1] = qr_insert(
+		u, qr_values(qr_set("id", qr_bind_int(7)),
+			     qr_set("name", qr_bind_text("x")),
+			     qr_set("data", qr_bind_value(qr_val_blob(
+						    blob, sizeof(blob))))));
+	stmts[2] = qr_update(u, qr_set("name", qr_bind_text("y")),
+			     qr_where(qr_eq(qr_c(u, "id"), qr_bind_int(7))));
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		if (!stmts[i]) {
+			rc = qr_error_last()->code;
+			break;
+		}
+		for (size_t d = 0; d < 3 && rc == 0; d++) {
+			qr_compiled *cp = NULL;
+			char *lit = NULL;
+			rc = qr_compile(&cp, stmts[i], dialects[d]);
+			if (rc == 0)
+				rc = qr_compiled_render_literal(&lit, cp);
+			/* A failure absorbed on the way must not change the
+			 * SQL: compare with the first (unfailing) run's. */
+			if (rc == 0 && !ref_sql[i][d]) {
+				ref_sql[i][d] = strdup(qr_compiled_sql(cp));
+				ref_lit[i][d] = strdup(lit);
+			} else if (rc == 0 && (strcmp(ref_sql[i][d],
+						      qr_compiled_sql(cp)) ||
+					       strcmp(ref_lit[i][d], lit))) {
+				fail_msg("statement %zu [%s] compiled to\n%s\n"
+					 "instead of\n%s",
+					 i, dialects[d], lit, ref_lit[i][d]);
+			}
+			qr_free(lit);
+			qr_compiled_free(cp);
+		}
+	}
+	for (size_t i = 0; i < 3; i++)
+		qr_stmt_free(stmts[i]);
+	return rc;
+}
+
+/* Statements of the expression language executed, with result types. */
+static void setup_expr_db(ctx *c)
+{
+	open_db(c);
+	expr_fixture();
+	qr_compile_cache_clear();
+}
+
+static int op_expr_execute(ctx *c)
+{
+	qr_metadata *md = NULL;
+	qr_table *t;
+	qr_stmt *ins = NULL, *sel = NULL;
+	qr_result *res = NULL;
+	qr_rowset *rows = NULL;
+	int rc;
+
+	c->stage = ST_WORK;
+	md = qr_metadata_new();
+	t = qr_table(md, "t", qr_column("id", QR_INTEGER, .primary_key = true),
+		     qr_column("name", QR_TEXT), qr_column("data", QR_BINARY));
+	ins = qr_insert(
+		t, qr_values(qr_set("id", qr_bind_int(7)),
+			     qr_set("name", qr_bind_text("seven")),
+			     qr_set("data", qr_bind_value(qr_val_blob(
+						    blob, sizeof(blob))))));
+	sel = qr_select(qr_c(t, "name"), qr_c(t, "data"),
+			qr_where(qr_eq(qr_c(t, "id"), qr_bind_int(7))));
+	if (!md || !t || !ins || !sel) {
+		rc = qr_error_last()->code;
+		goto out;
+	}
+	if ((rc = qr_conn_execute(NULL, c->conn, ins, NULL)) ||
+	    (rc = qr_conn_execute(&res, c->conn, sel, NULL)) ||
+	    (rc = qr_result_all(&rows, res)))
+		goto out;
+	assert_int_equal(qr_rowset_count(rows), 1);
+	c->stage = ST_COMMIT;
+	rc = qr_conn_commit(c->conn);
+out:
+	qr_rowset_free(rows);
+	qr_result_free(res);
+	qr_stmt_free(sel);
+	qr_stmt_free(ins);
+	qr_metadata_free(md);
+	return rc;
+}
+
+static void verify_expr_execute(ctx *c, int rc)
+{
+	check_all_or_nothing(c, rc, "7");
+	qr_compile_cache_clear();
+}
+
+typedef struct Person {
+	int64_t id;
+	char *name;
+	char *note;
+} Person;
+
+QR_MAPPING(Person, "people",
+	   QR_FIELD(Person, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Person, name, qr_string(50)),
+	   QR_FIELD(Person, note, QR_TEXT));
+
+static int64_t count_people(ctx *c)
+{
+	qr_result *res;
+	const qr_value *v;
+	int64_t n = -1;
+
+	qr_assert_ok(qr_conn_execute_text(&res, c->conn,
+					  "SELECT count(*) FROM people", NULL));
+	assert_int_equal(qr_result_scalar(res, &v), 1);
+	qr_assert_ok(qr_value_int64(v, &n));
+	qr_result_free(res);
+	qr_assert_ok(qr_conn_commit(c->conn));
+	return n;
+}
+
+/* An engine, a registry mapping Person, its table, a session; and a
+ * separate connection to look at the table. In-memory SQLite shares
+ * one database per engine (the static pool). */
+static void setup_orm(ctx *c)
+{
+	qr_session_options so = {0};
+	qr_assert_ok(qr_engine_create(&c->engine, "sqlite:///:memory:", NULL));
+	qr_assert_ok(qr_registry_new(&c->reg, NULL));
+	qr_assert_ok(qr_map(c->reg, Person));
+	qr_assert_ok(qr_metadata_create_all(qr_registry_metadata(c->reg),
+					    c->engine));
+	so.registry = c->reg;
+	qr_assert_ok(qr_session_new(&c->s, c->engine, &so));
+}
+
+/* Three new objects flushed at commit. */
+static int op_orm_add(ctx *c)
+{
+	static const char *const names[] = {"ed", "wendy", "mary"};
+	int rc;
+
+	c->stage = ST_WORK;
+	for (int i = 0; i < 3; i++) {
+		Person *p = qr_new(c->s, Person);
+		if (!p)
+			return qr_error_last()->code;
+		if ((rc = qr_set_text(p, &p->name, names[i])) ||
+		    (rc = qr_set_text(p, &p->note, "it's \"quoted\"")) ||
+		    (rc = qr_session_add(c->s, p)))
+			return rc;
+	}
+	c->stage = ST_COMMIT;
+	return qr_session_commit(c->s);
+}
+
+/* Whatever failed: the session rolls back and, asked again, commits
+ * what it still holds; never a part of the three rows. */
+static void verify_orm_add(ctx *c, int rc)
+{
+	qr_conn *conn;
+	int64_t n;
+
+	qr_assert_ok(qr_session_rollback(c->s));
+	qr_assert_ok(qr_engine_connect(&conn, c->engine));
+	c->conn = conn;
+	n = count_people(c);
+	if (rc == 0 ? n != 3 : (n != 0 && n != 3))
+		fail_msg("after %d the table holds %lld of 3 rows", rc,
+			 (long long)n);
+	qr_conn_free(conn);
+	c->conn = NULL;
+	/* The session is usable: a new object commits. */
+	Person *p = qr_new(c->s, Person);
+	assert_non_null(p);
+	qr_assert_ok(qr_set_text(p, &p->name, "after"));
+	qr_assert_ok(qr_session_add(c->s, p));
+	qr_assert_ok(qr_session_commit(c->s));
+}
+
+/* Three committed objects; one changed, one deleted, committed. */
+static void setup_orm_rows(ctx *c)
+{
+	setup_orm(c);
+	qr_assert_ok(op_orm_add(c));
+}
+
+static int op_orm_change(ctx *c)
+{
+	int rc;
+	Person *ed = NULL, *mary = NULL;
+
+	/* The objects of setup, from the identity map. */
+	c->stage = ST_WORK;
+	for (int64_t id = 1; id <= 3; id++) {
+		Person *p = NULL;
+		if ((rc = qr_get(&p, c->s, Person, qr_val_int(id))) < 0)
+			return rc;
+		if (p && p->name && !strcmp(p->name, "ed"))
+			ed = p;
+		if (p && p->name && !strcmp(p->name, "mary"))
+			mary = p;
+	}
+	assert_non_null(ed);
+	assert_non_null(mary);
+	if ((rc = qr_set_text(ed, &ed->note, "changed")) ||
+	    (rc = qr_session_delete(c->s, mary)))
+		return rc;
+	c->stage = ST_COMMIT;
+	return qr_session_commit(c->s);
+}
+
+static void verify_orm_change(ctx *c, int rc)
+{
+	qr_conn *conn;
+	qr_result *res;
+	const qr_value *v;
+	int64_t n, changed;
+
+	qr_assert_ok(qr_session_rollback(c->s));
+	qr_assert_ok(qr_engine_connect(&conn, c->engine));
+	c->conn = conn;
+	n = count_people(c);
+	qr_assert_ok(qr_conn_execute_text(&res, conn,
+					  "SELECT count(*) FROM people WHERE "
+					  "note = 'changed'",
+					  NULL));
+	assert_int_equal(qr_result_scalar(res, &v), 1);
+	qr_assert_ok(qr_value_int64(v, &changed));
+	qr_result_free(res);
+	qr_assert_ok(qr_conn_commit(conn));
+	/* Both changes or neither. */
+	if (!((n == 2 && changed == 1) || (rc != 0 && n == 3 && changed == 0)))
+		fail_msg("after %d: %lld rows, %lld changed", rc, (long long)n,
+			 (long long)changed);
+	qr_conn_free(conn);
+	c->conn = NULL;
+}
+
+static const scenario expr_compile = {"expression statements built and "
+				      "compiled",
+				      setup_compile, op_expr_compile,
+				      verify_compile};
+static const scenario expr_execute = {"expression statements executed",
+				      setup_expr_db, op_expr_execute,
+				      verify_expr_execute};
+static const scenario orm_add = {"ORM: new objects flushed", setup_orm,
+				 op_orm_add, verify_orm_add};
+static const scenario orm_change = {"ORM: update and delete flushed",
+				    setup_orm_rows, op_orm_change,
+				    verify_orm_change};
+
+static void test_expr_compile(void **state)
+{
+	(void)state;
+	sweep(&expr_compile, false);
+}
+
+static void test_expr_execute(void **state)
+{
+	(void)state;
+	sweep(&expr_execute, false);
+}
+
+static void test_orm_flush(void **state)
+{
+	(void)state;
+	sweep(&orm_add, false);
+	sweep(&orm_change, false);
+}
+
 static void test_lifecycle(void **state)
 {
 	(void)state;
@@ -768,6 +1103,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_params),
 	cmocka_unit_test(test_compile),
 	cmocka_unit_test(test_fetch),
+	cmocka_unit_test(test_expr_compile),
+	cmocka_unit_test(test_expr_execute),
+	cmocka_unit_test(test_orm_flush),
 };
 
 QR_TEST_MAIN("allocation failure", tests)
