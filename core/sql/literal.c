@@ -72,6 +72,16 @@ static int render_value(const qr_dialect *d, qr_strbuf *b, const qr_value *v)
 {
 	char buf[64];
 	switch (v->kind) {
+	case QR_VLIST:
+		/* An expanding parameter: its values, comma-separated. */
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			if (i)
+				qr_strbuf__puts(b, ", ");
+			int rc = render_value(d, b, &v->u.list.items[i]);
+			if (rc)
+				return rc;
+		}
+		break;
 	case QR_VNULL:
 		qr_strbuf__puts(b, "NULL");
 		break;

@@ -320,6 +320,9 @@ static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
 {
 	char buf[64];
 	switch (v->kind) {
+	case QR_VLIST:
+		/* Expanding IN lists are expanded before they reach a driver. */
+		return SQLITE_MISMATCH;
 	case QR_VNULL:
 		return sqlite3_bind_null(stmt, i);
 	case QR_VINT:
