@@ -4,6 +4,7 @@
  */
 #include "bench.h"
 
+#include "bench_model.h"
 #include "raw.h"
 
 #include <errno.h>
@@ -408,6 +409,7 @@ static int ctx_open(bench_ctx *ctx, const char *url)
 
 static void ctx_close(bench_ctx *ctx)
 {
+	bench_model_finish(ctx);
 	qr_conn_free(ctx->conn);
 	qr_engine_free(ctx->engine);
 	if (ctx->raw)

@@ -92,6 +92,7 @@ struct bench_ctx {
 	void *state; /* the suite's own data */
 	bool verbose;
 	int run_index; /* which run is going on (0-based; -1 warm) */
+	struct qr_sessionmaker *sessionmaker; /* bench_model.h */
 };
 
 /* ---- used by suites --------------------------------------------------- */

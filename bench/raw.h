@@ -55,6 +55,12 @@ typedef struct raw_driver {
 	 * (SQLite's bulk reference; on servers, for comparison). */
 	int (*insert_rows)(raw_conn *c, size_t first, size_t n);
 
+	/* SQLite: inserts n rows with prepared multi-row INSERTs (as many
+	 * rows as 999 parameters allow), in one transaction: the best by
+	 * hand there, for comparison. NULL for the servers, whose
+	 * insert_bulk is that already. */
+	int (*insert_multi)(raw_conn *c, size_t first, size_t n);
+
 	/* Inserts n rows, each in its own transaction (BEGIN, INSERT,
 	 * COMMIT), the statement prepared once. */
 	int (*insert_each_tx)(raw_conn *c, size_t first, size_t n);

@@ -134,6 +134,82 @@ static int sq_insert_each_tx(raw_conn *c, size_t first, size_t n)
 	return insert_loop(c, first, n, false, true);
 }
 
+/* Rows per multi-row INSERT: 999 parameters at most, SQLite's historic
+ * limit. */
+#define MULTI_ROWS 499
+
+/* "INSERT .. VALUES (?, ?), ..." for rows rows; malloc'd. */
+static char *multi_sql(size_t rows)
+{
+	size_t cap = 80 + rows * 8;
+	char *sql = malloc(cap);
+	if (!sql)
+		return NULL;
+	size_t len = (size_t)snprintf(sql, cap,
+				      "INSERT INTO " BENCH_TABLE
+				      " (name, description) VALUES (?, ?)");
+	for (size_t r = 1; r < rows; r++)
+		len += (size_t)snprintf(sql + len, cap - len, ", (?, ?)");
+	return sql;
+}
+
+static int sq_insert_multi(raw_conn *c, size_t first, size_t n)
+{
+	static char text[MULTI_ROWS][2][32];
+	sqlite3_stmt *full = NULL, *st = NULL;
+	char *sql = multi_sql(MULTI_ROWS);
+	int rc = -1;
+
+	if (!sql || prepare(c, sql, &full))
+		goto done;
+	if (sq_exec(c, "BEGIN"))
+		goto done;
+	for (size_t done = 0; done < n;) {
+		size_t rows = n - done < MULTI_ROWS ? n - done : MULTI_ROWS;
+		st = full;
+		if (rows < MULTI_ROWS) {
+			char *tail = multi_sql(rows);
+			int bad = !tail || prepare(c, tail, &st);
+			free(tail);
+			if (bad) {
+				st = NULL;
+				goto rollback;
+			}
+		}
+		for (size_t r = 0; r < rows; r++) {
+			size_t i = first + done + r;
+			int nl = bench_name(text[r][0], 32, i);
+			int dl = bench_description(text[r][1], 32, i);
+			if (sqlite3_bind_text(st, (int)(2 * r + 1), text[r][0],
+					      nl, SQLITE_STATIC) ||
+			    sqlite3_bind_text(st, (int)(2 * r + 2), text[r][1],
+					      dl, SQLITE_STATIC)) {
+				fail(c, "bind");
+				goto rollback;
+			}
+		}
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			fail(c, "insert");
+			goto rollback;
+		}
+		sqlite3_reset(st);
+		if (st != full)
+			sqlite3_finalize(st);
+		st = NULL;
+		done += rows;
+	}
+	rc = sq_exec(c, "COMMIT");
+	goto done;
+rollback:
+	if (st && st != full)
+		sqlite3_finalize(st);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	sqlite3_finalize(full);
+	free(sql);
+	return rc;
+}
+
 static int sq_update_rows(raw_conn *c, size_t n, int tag)
 {
 	sqlite3_stmt *st;
@@ -275,6 +351,7 @@ const raw_driver raw_sqlite_driver = {
 	.exec = sq_exec,
 	.insert_bulk = sq_insert_bulk,
 	.insert_rows = sq_insert_rows,
+	.insert_multi = sq_insert_multi,
 	.insert_each_tx = sq_insert_each_tx,
 	.update_rows = sq_update_rows,
 	.read_all = sq_read_all,

@@ -189,6 +189,33 @@ static void echo_statement(qr_conn *c, const qr_compiled *cp,
 	qr_strbuf__free(&b);
 }
 
+/* Logs one batch of an executemany sent as multi-row INSERTs: the SQL
+ * sent, and its parameters (the first rows' only, when there are many),
+ * as SQLAlchemy echoes insertmanyvalues batches. */
+static void echo_batch(qr_conn *c, const qr_compiled *cp, const char *sql,
+		       const qr_value *values, size_t nrows, size_t batch,
+		       size_t nbatches, double secs)
+{
+	const qr_engine *e = c->engine;
+	if (!e->opts.echo)
+		return;
+	qr_engine__echo(e, "%s", sql);
+	qr_strbuf b = {0};
+	size_t shown = nrows < ECHO_MAX_ROWS ? nrows : ECHO_MAX_ROWS;
+	qr_strbuf__printf(&b,
+			  "[generated in %.5fs (insertmanyvalues) %zu/%zu] ",
+			  secs, batch, nbatches);
+	qr_repr__tuple(&b, values, shown * cp->nslots);
+	if (shown < nrows)
+		qr_strbuf__printf(&b,
+				  "  ... displaying %zu of %zu parameter "
+				  "sets ...",
+				  shown, nrows);
+	if (!b.error)
+		qr_engine__echo(e, "%s", b.s);
+	qr_strbuf__free(&b);
+}
+
 /* Where each compiled slot finds its value in the params: the slot
  * name's interned index (-1: not set), and the position the name has in
  * row 0, tried first in every row. */
@@ -326,12 +353,24 @@ static int bind_types(const qr_compiled *cp, qr_value *values, size_t nrows,
  *
  * An executemany of a plain single-row INSERT .. VALUES (...) inside a
  * transaction is instead sent as multi-row INSERTs (sql/manyvalues.h):
- * one execution per batch of rows, the last row alone (a multi-row
- * INSERT reports the first row's generated id on MySQL, the last one's on
- * SQLite: the result's last_insert_id is the last row's everywhere). The
- * result's rowcount is the total.
+ * one execution per batch of rows (on MySQL the last row alone: a
+ * multi-row INSERT reports the first row's generated id there, the last
+ * one's on SQLite, and the result's last_insert_id is the last row's
+ * everywhere). The result's rowcount is the total. With a RETURNING clause, the rows every
+ * batch returns are the result's, buffered, in order (SQLAlchemy 2.0's
+ * executemany with RETURNING); an executemany that is not batched returns
+ * no rows, as before.
  */
 #define EXEC_CHUNK_ROWS 256
+
+/* How many executions a batched executemany of nrows takes. */
+static size_t batch_count(size_t nrows, const qr_manyvalues *plan)
+{
+	size_t per = plan->rows_per_batch;
+	if (!plan->last_row_alone)
+		return (nrows + per - 1) / per;
+	return (nrows - 1 + per - 1) / per + 1;
+}
 
 /* Runs a compiled statement; *out gets a result or NULL. */
 static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
@@ -345,6 +384,7 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	char *batch_sql = NULL; /* the SQL of a full batch */
 	size_t batch_len = 0, executions = 0;
 	int64_t total = 0;
+	qr_result *rows = NULL; /* RETURNING batches: every row returned */
 	qr_manyvalues plan;
 	gatherer g;
 	int rc;
@@ -384,16 +424,15 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		size_t n = nrows - first < chunk ? nrows - first : chunk;
 		if (!batched && nrows - first - n == 1)
 			n++;
-		/* Batched, the last row runs alone: the id the database
-		 * reports is then the last row's on every database. */
-		if (batched && first + n == nrows && n > 1)
+		if (batched && plan.last_row_alone && first + n == nrows &&
+		    n > 1)
 			n--;
 		/* The scratch holds this chunk's converted values only. */
 		qr_scratch__reset(c->scratch);
 		if ((rc = gather_rows(&g, first, n, values, c->scratch)) ||
 		    (rc = bind_types(cp, values, n, c->scratch)))
 			break;
-		if (first == 0)
+		if (first == 0 && !batched)
 			echo_statement(c, cp, values, n, nrows, compile_secs);
 		if (cur) {
 			/* An earlier chunk: count its rows. */
@@ -425,6 +464,10 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 			ex.nparams = n * cp->nslots;
 			ex.nrows = 1;
 		}
+		if (batched)
+			echo_batch(c, cp, ex.sql, values, n, executions + 1,
+				   batch_count(nrows, &plan),
+				   compile_secs);
 		rc = d->execute(&cur, c->pooled->dconn, &ex);
 		executions++;
 		free(tail_sql);
@@ -433,8 +476,37 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 			break;
 		}
 		first += n;
+		if (batched && plan.returning) {
+			/* Keep this batch's rows; count them. */
+			if (!rows) {
+				c->tx_work = c->in_tx;
+				rc = qr_result__new(&rows, c, cur);
+				cur = NULL;
+				if (rc == 0 && cp->nresult)
+					rc = qr_result__set_types(rows, cp);
+				if (rc == 0)
+					rc = qr_result__detach(rows);
+			} else {
+				rc = qr_result__absorb(rows, cur);
+				cur = NULL;
+			}
+			if (rc) {
+				rc = qr_conn__failed(c, rc, cp->sql);
+				break;
+			}
+			total = rows->rowcount >= 0 && total >= 0
+					? total + rows->rowcount
+					: -1;
+		}
 	}
-	if (rc == 0) {
+	if (rc == 0 && rows) {
+		rows->rowcount = total;
+		if (out)
+			*out = rows;
+		else
+			qr_result_free(rows);
+		rows = NULL;
+	} else if (rc == 0) {
 		qr_result *res = NULL;
 		c->tx_work = c->in_tx;
 		rc = qr_result__new(&res, c, cur);
@@ -453,6 +525,7 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 done:
 	if (cur)
 		d->cursor_free(cur);
+	qr_result_free(rows);
 	if (values != stackvals)
 		free(values);
 	free(batch_sql);

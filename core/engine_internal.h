@@ -108,6 +108,11 @@ int qr_result__set_types(qr_result *result, const qr_compiled *compiled);
  * statement can run on the connection. */
 int qr_result__detach(qr_result *result);
 
+/* Reads every row of cur (another execution of the statement whose
+ * result r is, detached) into r's buffer after the rows already there,
+ * and frees cur. r's rowcount becomes cur's. */
+int qr_result__absorb(qr_result *r, qr_driver_cursor *cur);
+
 /* Wraps a driver cursor into a new result. */
 int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur);
 

@@ -350,6 +350,22 @@ int qr_result__detach(qr_result *r)
 	return rc < 0 ? rc : 0;
 }
 
+int qr_result__absorb(qr_result *r, qr_driver_cursor *cur)
+{
+	if (!r->buffer && !(r->buffer = rowset_new())) {
+		r->driver->cursor_free(cur);
+		return QR_ENOMEM;
+	}
+	r->cursor = cur;
+	int rc;
+	while ((rc = fetch_raw(r)) > 0) {
+		if ((rc = qr_rowset__append(r->buffer, r, r->current_values)))
+			break;
+	}
+	close_cursor(r);
+	return rc < 0 ? rc : 0;
+}
+
 int qr_result_next(qr_result *r, const qr_row **row)
 {
 	if (!r || !row)

@@ -1,8 +1,9 @@
 /*
  * persist.c - the SQL of a flush for one mapper: UPDATEs of the changed
- * columns (executemany per set of columns), INSERTs in batches (multi-row
- * VALUES with RETURNING, one row at a time with last-insert-id, or
- * executemany when nothing is generated), and DELETEs (executemany).
+ * columns (executemany per set of columns), INSERTs (an executemany,
+ * which Core sends as multi-row VALUES batches, with RETURNING when the
+ * database generates values; one row at a time with last-insert-id where
+ * there is no RETURNING), and DELETEs (executemany).
  * UPDATE and DELETE check the rows matched; with a version counter a
  * mismatch is QR_ESTALE.
  */
@@ -11,9 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_PARAMS 30000 /* bound values per statement */
-#define MAX_ROWS 1000    /* rows per multi-row INSERT */
 
 static bool bit(const unsigned char *mask, size_t i)
 {
@@ -285,26 +283,17 @@ static size_t count_bits(const unsigned char *mask, size_t nfields)
 	return n;
 }
 
+static int insert_params(qr_params *p, const qr_mapper *m, qr_objhdr **objs,
+			 size_t n, const unsigned char *present);
+
 /* Nothing to fetch back: one executemany. */
 static int insert_many(qr_session *s, qr_conn *conn, qr_mapper *m,
 		       qr_objhdr **objs, const unsigned char *present, size_t n)
 {
 	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
 	qr_params *p = qr_params_new();
-	int rc = 0;
+	int rc = p ? insert_params(p, m, objs, n, present) : QR_ENOMEM;
 
-	for (size_t k = 0; k < n && rc == 0 && p; k++) {
-		if (k)
-			rc = qr_params_next_row(p);
-		for (size_t i = 0; i < m->nfields && rc == 0; i++) {
-			qr_value v;
-			if (!bit(present, i))
-				continue;
-			rc = qr_orm__field_get(objs[k], &m->fields[i], &v);
-			if (rc == 0)
-				rc = qr_params_set(p, m->fields[i].colname, v);
-		}
-	}
 	if (rc) {
 		qr_params_free(p);
 		qr_stmt_free(stmt);
@@ -401,15 +390,46 @@ static bool row_has_key(const qr_objhdr *h, const qr_row *row,
 	return true;
 }
 
-/* One multi-row INSERT .. RETURNING for n objects. autoinc: the field of
- * a generated integer key (rows matched in its order), or -1 (rows
- * matched by the primary key they return). */
+/* Sets one row of parameters per object: its present columns. */
+static int insert_params(qr_params *p, const qr_mapper *m, qr_objhdr **objs,
+			 size_t n, const unsigned char *present)
+{
+	int rc = 0;
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		if (k)
+			rc = qr_params_next_row(p);
+		for (size_t i = 0; i < m->nfields && rc == 0; i++) {
+			qr_value v;
+			if (!bit(present, i))
+				continue;
+			rc = qr_orm__field_get(objs[k], &m->fields[i], &v);
+			if (rc == 0)
+				rc = qr_params_set(p, m->fields[i].colname, v);
+		}
+	}
+	return rc;
+}
+
+static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n,
+			    const unsigned char *present, int autoinc);
+
+/*
+ * INSERT .. RETURNING for n objects, executed with one parameter set per
+ * object: Core sends them as multi-row INSERT .. RETURNING batches and
+ * returns every row (its executemany with RETURNING), so no statement
+ * tree is built per row. autoinc: the field of a generated integer key
+ * (rows matched in its order), or -1 (rows matched by the primary key
+ * they return). When Core cannot batch (no transaction: AUTOCOMMIT) and
+ * so returns no rows, the objects go one by one.
+ */
 static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 			    qr_objhdr **objs, size_t n,
 			    const unsigned char *present, int autoinc)
 {
 	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
 	size_t *ret = malloc(m->nfields * sizeof(*ret)), nret = 0;
+	qr_params *p = count_bits(present, m->nfields) ? qr_params_new() : NULL;
 	rowkey *order = NULL;
 	qr_result *res = NULL;
 	qr_rowset *rows = NULL;
@@ -417,16 +437,12 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 
 	if (!ret) {
 		qr_stmt_free(stmt);
+		qr_params_free(p);
 		return qr_error_oom("flush");
 	}
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		size_t nsets = 0;
-		qr_expr **sets = row_sets(objs[k], present, &nsets, &rc);
-		/* no column at all: INSERT .. DEFAULT VALUES (one row) */
-		if (sets && nsets)
-			stmt = qr_stmt_add(stmt, qr_values_array(sets, nsets));
-		free(sets);
-	}
+	/* no column at all: INSERT .. DEFAULT VALUES (one row) */
+	if (p)
+		rc = insert_params(p, m, objs, n, present);
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		if (!bit(present, i) || f->pk_pos >= 0) {
@@ -435,7 +451,18 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 		}
 	}
 	if (rc == 0)
-		rc = qr_conn_execute(&res, conn, stmt, NULL);
+		rc = qr_conn_execute(&res, conn, stmt, p);
+	if (rc == 0 && n > 1 && !qr_result_returns_rows(res)) {
+		/* Not batched: no rows came back. One by one. */
+		qr_result_free(res);
+		qr_params_free(p);
+		qr_stmt_free(stmt);
+		free(ret);
+		for (size_t k = 0; k < n && rc == 0; k++)
+			rc = insert_returning(s, conn, m, objs + k, 1, present,
+					      autoinc);
+		return rc;
+	}
 	if (rc == 0)
 		rc = qr_result_all(&rows, res);
 	if (rc == 0 && qr_rowset_count(rows) != n)
@@ -485,6 +512,7 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 	free(order);
 	qr_rowset_free(rows);
 	qr_result_free(res);
+	qr_params_free(p);
 	qr_stmt_free(stmt);
 	free(ret);
 	return rc;
@@ -540,7 +568,8 @@ static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 	unsigned features = s->dialect->features;
 	size_t nfetch = m->nfields - count_bits(present, m->nfields);
 	size_t ncols = count_bits(present, m->nfields);
-	size_t per = MAX_PARAMS / (ncols ? ncols : 1);
+	/* Core splits an executemany into multi-row INSERT batches itself. */
+	size_t per = n;
 	int autoinc = -1;
 	bool pk_known = true;
 	int rc = 0;
@@ -562,9 +591,7 @@ static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 		    (f->ctype == QR_CTYPE_INT || f->ctype == QR_CTYPE_UINT))
 			autoinc = (int)i;
 	}
-	if (per > MAX_ROWS)
-		per = MAX_ROWS;
-	if (per == 0 || ncols == 0 || (autoinc < 0 && !pk_known))
+	if (ncols == 0 || (autoinc < 0 && !pk_known))
 		per = 1;
 	for (size_t off = 0; off < n && rc == 0; off += per) {
 		size_t cnt = n - off < per ? n - off : per;

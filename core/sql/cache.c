@@ -28,6 +28,11 @@ typedef struct keyer {
 	qr_strbuf b;
 	const qr_node **seen; /* every non-pinned node met, in order */
 	size_t nseen, seencap;
+	/* Past SEEN_LINEAR nodes, a hash index over seen (open addressing:
+	 * position + 1, 0 for empty), so a large statement (a multi-row
+	 * VALUES) is keyed in linear time. */
+	size_t *index;
+	size_t indexcap; /* a power of two, or 0 */
 	const qr_node **binds;
 	size_t nbinds, bindcap;
 	bool cacheable;
@@ -63,13 +68,66 @@ static void put_type(keyer *k, const qr_type *t)
 	put_u64(k, UINT64_MAX - 1);
 }
 
+#define SEEN_LINEAR 32
+
+static size_t hash_ptr(const void *p)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x;
+}
+
 static size_t seen_index(const keyer *k, const qr_node *n)
 {
-	for (size_t i = 0; i < k->nseen; i++) {
-		if (k->seen[i] == n)
-			return i;
+	if (!k->indexcap) {
+		for (size_t i = 0; i < k->nseen; i++) {
+			if (k->seen[i] == n)
+				return i;
+		}
+		return SIZE_MAX;
 	}
-	return SIZE_MAX;
+	size_t mask = k->indexcap - 1;
+	for (size_t h = hash_ptr(n) & mask;; h = (h + 1) & mask) {
+		size_t at = k->index[h];
+		if (!at)
+			return SIZE_MAX;
+		if (k->seen[at - 1] == n)
+			return at - 1;
+	}
+}
+
+static void index_put(keyer *k, size_t pos)
+{
+	size_t mask = k->indexcap - 1;
+	size_t h = hash_ptr(k->seen[pos]) & mask;
+	while (k->index[h])
+		h = (h + 1) & mask;
+	k->index[h] = pos + 1;
+}
+
+/* Indexes seen[pos], just appended; false when out of memory. */
+static bool index_add(keyer *k, size_t pos)
+{
+	if (k->nseen <= SEEN_LINEAR)
+		return true;
+	if (k->nseen * 2 > k->indexcap) {
+		size_t cap = k->indexcap ? k->indexcap * 2 : 4 * SEEN_LINEAR;
+		while (cap < k->nseen * 2)
+			cap *= 2;
+		size_t *index = calloc(cap, sizeof(*index));
+		if (!index)
+			return false;
+		free(k->index);
+		k->index = index;
+		k->indexcap = cap;
+		for (size_t i = 0; i < k->nseen; i++)
+			index_put(k, i);
+		return true;
+	}
+	index_put(k, pos);
+	return true;
 }
 
 static void key_node(keyer *k, const qr_node *n)
@@ -108,6 +166,10 @@ static void key_node(keyer *k, const qr_node *n)
 		return;
 	}
 	k->seen[k->nseen++] = n;
+	if (!index_add(k, k->nseen - 1)) {
+		k->cacheable = false;
+		return;
+	}
 	qr_strbuf__putc(&k->b, 'K');
 	put_u64(k, (uint64_t)n->kind);
 	if (n->kind == QR_NODE_TEXT) {
@@ -343,6 +405,7 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 	}
 	if (!k.cacheable || k.b.error) {
 		free(k.seen);
+		free(k.index);
 		free(k.binds);
 		qr_strbuf__free(&k.b);
 		return qr_sqlc__compile(out, node, d, opts, NULL, 0);
@@ -413,6 +476,7 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 		}
 	}
 	free(k.seen);
+	free(k.index);
 	free(k.binds);
 	qr_strbuf__free(&k.b);
 	return rc;

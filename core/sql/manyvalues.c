@@ -53,12 +53,13 @@ static size_t last_values_tuple(const char *sql, size_t len)
 }
 
 /*
- * Checks that sql[open..] is a tuple of placeholders only, ending the
- * statement, that names every one of the nslots parameters once per
- * slot; sets *close to its ")".
+ * Checks that sql[open..] is a tuple of nothing but placeholders that
+ * names each of the nslots parameters (once per slot); sets *close to
+ * its ")".
  */
 static bool placeholders_only(const char *sql, size_t len, size_t open,
-			      qr_paramstyle style, size_t nslots, size_t *close)
+			      qr_paramstyle style, size_t nslots,
+			      size_t *close)
 {
 	size_t count = 0;
 	unsigned char seen_small[64] = {0};
@@ -98,27 +99,51 @@ static bool placeholders_only(const char *sql, size_t len, size_t open,
 			goto done; /* a literal, a function, a comment... */
 		}
 	}
-	if (p >= len || count != nslots)
-		goto done;
-	*close = p;
-	for (p++; p < len; p++) {
-		if (!is_space(sql[p]) && sql[p] != ';')
-			goto done;
+	if (p < len && count == nslots) {
+		*close = p;
+		ok = true;
 	}
-	ok = true;
 done:
 	if (seen != seen_small)
 		free(seen);
 	return ok;
 }
 
+/*
+ * What follows the tuple closing at sql[close]: nothing but white space
+ * and ";" (*tail_len 0), or, when returning is allowed, a RETURNING
+ * clause (*tail_len its length from close + 1, a final ";" left out).
+ * False for anything else.
+ */
+static bool tail_ok(const char *sql, size_t len, size_t close,
+		    bool returning, size_t *tail_len)
+{
+	size_t p = close + 1;
+	*tail_len = 0;
+	while (p < len && is_space(sql[p]))
+		p++;
+	if (returning && len - p > 9 &&
+	    strncasecmp(sql + p, "returning", 9) == 0 && !is_word(sql[p + 9])) {
+		size_t end = len;
+		while (end > p && (is_space(sql[end - 1]) || sql[end - 1] == ';'))
+			end--;
+		*tail_len = end - (close + 1);
+		return true;
+	}
+	for (; p < len; p++) {
+		if (!is_space(sql[p]) && sql[p] != ';')
+			return false;
+	}
+	return true;
+}
+
 bool qr_manyvalues__plan(qr_manyvalues *plan, const qr_compiled *cp)
 {
 	const char *sql = cp->sql;
-	size_t len = cp->sql_len, close;
+	size_t len = cp->sql_len, close, tail_len;
+	unsigned features = cp->dialect->features;
 
-	if (cp->nslots == 0 ||
-	    !(cp->dialect->features & QR_FEATURE_MULTI_VALUES))
+	if (cp->nslots == 0 || !(features & QR_FEATURE_MULTI_VALUES))
 		return false;
 	size_t p = 0;
 	while (p < len && is_space(sql[p]))
@@ -129,17 +154,28 @@ bool qr_manyvalues__plan(qr_manyvalues *plan, const qr_compiled *cp)
 	size_t open = last_values_tuple(sql, len);
 	if (open == SIZE_MAX ||
 	    !placeholders_only(sql, len, open, cp->dialect->paramstyle,
-			       cp->nslots, &close))
+			       cp->nslots, &close) ||
+	    !tail_ok(sql, len, close, features & QR_FEATURE_RETURNING,
+		     &tail_len))
 		return false;
-	size_t max_params = strcmp(cp->dialect->name, "sqlite") == 0
-				    ? SQLITE_MAX_PARAMS
-				    : SERVER_MAX_PARAMS;
+	const char *name = cp->dialect->name;
+	size_t max_params = strcmp(name, "sqlite") == 0 ? SQLITE_MAX_PARAMS
+							: SERVER_MAX_PARAMS;
 	size_t rows = max_params / cp->nslots;
 	if (rows > MAX_ROWS)
 		rows = MAX_ROWS;
 	if (rows < 2)
 		return false;
-	*plan = (qr_manyvalues){cp, open, close + 1 - open, rows};
+	*plan = (qr_manyvalues){.cp = cp,
+				.tuple_off = open,
+				.tuple_len = close + 1 - open,
+				.tail_off = close + 1,
+				.tail_len = tail_len,
+				.rows_per_batch = rows,
+				.returning = tail_len > 0,
+				.last_row_alone = tail_len == 0 &&
+						  (strcmp(name, "mysql") == 0 ||
+						   strcmp(name, "mariadb") == 0)};
 	return true;
 }
 
@@ -181,6 +217,7 @@ char *qr_manyvalues__sql(const qr_manyvalues *plan, size_t rows, size_t *len)
 			qr_strbuf__put(&b, ", ", 2);
 		put_tuple(&b, plan, r);
 	}
+	qr_strbuf__put(&b, cp->sql + plan->tail_off, plan->tail_len);
 	if (b.error) {
 		qr_strbuf__free(&b);
 		qr_error_oom("multi-row INSERT");

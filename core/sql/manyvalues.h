@@ -11,8 +11,10 @@
  * Only a statement that is exactly that is batched: it starts with
  * INSERT, its last VALUES clause is one tuple of nothing but parameter
  * placeholders that holds every parameter of the statement, and nothing
- * but white space or ";" follows the tuple (no RETURNING, ON CONFLICT or
- * ON DUPLICATE KEY, whose meaning could change).
+ * follows the tuple but white space, ";" or, on a dialect with
+ * RETURNING, a RETURNING clause (repeated once per batch: the rows of
+ * every batch are returned, in order). ON CONFLICT and ON DUPLICATE KEY,
+ * whose meaning could change, are never batched.
  */
 #ifndef QUARRY_CORE_SQL_MANYVALUES_H
 #define QUARRY_CORE_SQL_MANYVALUES_H
@@ -23,7 +25,14 @@ typedef struct qr_manyvalues {
 	const qr_compiled *cp;
 	size_t tuple_off; /* where "(" of the VALUES tuple is in cp->sql */
 	size_t tuple_len; /* up to and including its ")" */
+	size_t tail_off;  /* the RETURNING clause after it, if any ... */
+	size_t tail_len;  /* ... of this length (0: none) */
 	size_t rows_per_batch;
+	bool returning; /* each batch returns rows */
+	/* The last row goes alone: a multi-row INSERT reports the id
+	 * generated for its first row on MySQL (the last row's elsewhere),
+	 * and the id reported must be the last row's. */
+	bool last_row_alone;
 } qr_manyvalues;
 
 /* Whether cp can be batched; fills *plan when it can. */

@@ -162,6 +162,49 @@ static void test_batched_insert_generated_ids(void **state)
 	qr_test_drop(f->conn, "DROP TABLE qt_many_auto");
 }
 
+/* With RETURNING (where the dialect has it), an executemany returns the
+ * rows of every parameter set, in order. */
+static void test_batched_returning(void **state)
+{
+	fixture *f = *state;
+	const size_t n = 2345;
+	qr_params *p;
+	qr_result *r;
+	const qr_row *row;
+	size_t i = 0;
+	if (strcmp(qr_test_backend(), "mysql") == 0) {
+		skip(); /* no RETURNING in the mysql dialect */
+		return;
+	}
+	p = numbered_rows(n, true);
+	qr_assert_ok(qr_conn_execute_text(
+		&r, f->conn,
+		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v) "
+		"RETURNING id, name",
+		p));
+	qr_params_free(p);
+	assert_true(qr_result_returns_rows(r));
+	assert_int_equal(qr_result_column_count(r), 2);
+	assert_string_equal(qr_result_column_name(r, 1), "name");
+	/* Another statement meanwhile: the rows are buffered already. */
+	assert_int_equal(count_rows(f->conn), (int64_t)n);
+	while (qr_result_next(r, &row) == 1) {
+		int64_t id;
+		const char *name;
+		char want[32];
+		i++;
+		qr_assert_ok(qr_row_int64(row, 0, &id));
+		qr_assert_ok(qr_row_text(row, 1, &name));
+		snprintf(want, sizeof(want), "row %zu", i);
+		assert_int_equal(id, (int64_t)i);
+		assert_string_equal(name, want);
+	}
+	assert_int_equal(i, n);
+	assert_int_equal(qr_result_rowcount(r), (int64_t)n);
+	qr_result_free(r);
+	check_numbered(f->conn, n);
+}
+
 /* A name used twice in the tuple: every row keeps its own value. */
 static void test_batched_repeated_name(void **state)
 {
@@ -413,6 +456,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_batched_insert, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_batched_insert_generated_ids,
 					setup, teardown),
+	cmocka_unit_test_setup_teardown(test_batched_returning, setup,
+					teardown),
 	cmocka_unit_test_setup_teardown(test_batched_repeated_name, setup,
 					teardown),
 	cmocka_unit_test_setup_teardown(test_not_batched_forms, setup,

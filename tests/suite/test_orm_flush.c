@@ -111,7 +111,9 @@ static void test_batched_inserts(void **state)
 	assert_int_equal(u[1]->id, 2);
 	assert_int_equal(u[2]->id, 3);
 
-	/* keys given: nothing to fetch, one executemany */
+	/* keys given: nothing to fetch, one executemany (sent as one
+	 * multi-row INSERT; on MySQL its last row on its own, so that the
+	 * id reported is the last row's) */
 	for (int i = 0; i < 3; i++) {
 		User *x = orm_user(f->s, "k", "k", "k");
 		x->id = 100 + i;
@@ -119,7 +121,8 @@ static void test_batched_inserts(void **state)
 	}
 	orm_log_clear(&f->log);
 	qr_assert_ok(qr_session_commit(f->s));
-	assert_int_equal(orm_log_count(&f->log, "INSERT"), 1);
+	assert_int_equal(orm_log_count(&f->log, "INSERT"),
+			 strcmp(qr_test_backend(), "mysql") == 0 ? 2 : 1);
 	assert_int_equal(count_rows(f, ORM_TABLE_PREFIX "users"), 6);
 }
 

@@ -69,8 +69,15 @@ static void test_what_is_batched(void **state)
 	assert_false(plans("sqlite", "INSERT INTO t (a, b) VALUES (?, 1)", 1));
 	assert_false(plans("sqlite",
 			   "INSERT INTO t (a, b) VALUES (?, lower(?))", 2));
-	assert_false(plans("sqlite",
-			   "INSERT INTO t (a) VALUES (?) RETURNING id", 1));
+	/* RETURNING where the dialect has it: each batch returns rows. */
+	assert_true(plans("sqlite", "INSERT INTO t (a) VALUES (?) RETURNING id",
+			  1));
+	assert_true(plans("postgresql",
+			  "INSERT INTO t (a) VALUES ($1) returning id, a;", 1));
+	assert_false(plans("mysql", "INSERT INTO t (a) VALUES (?) RETURNING id",
+			   1));
+	assert_false(plans("sqlite", "INSERT INTO t (a) VALUES (?) RETURNINGS",
+			   1));
 	assert_false(plans("sqlite",
 			   "INSERT INTO t (a) VALUES (?) ON CONFLICT "
 			   "DO NOTHING",
@@ -123,6 +130,9 @@ static void test_batch_sql(void **state)
 	check_sql("postgresql", "INSERT INTO t (a, b, c) VALUES ($2, $1, $2)",
 		  2, 2,
 		  "INSERT INTO t (a, b, c) VALUES ($2, $1, $2), ($4, $3, $4)");
+	check_sql("postgresql",
+		  "INSERT INTO t (a) VALUES ($1) RETURNING id, a ;  ", 1, 3,
+		  "INSERT INTO t (a) VALUES ($1), ($2), ($3) RETURNING id, a");
 	check_sql("format", "INSERT INTO t (a) VALUES (%s)", 1, 2,
 		  "INSERT INTO t (a) VALUES (%s), (%s)");
 }
