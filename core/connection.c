@@ -560,6 +560,20 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 	rc = qr_compile__exec(&cp, stmt, conn->engine->dialect, params);
 	if (rc)
 		return rc;
+	if (qr_compiled__has_expanding(cp)) {
+		/* One placeholder per value of each expanding list. */
+		qr_compiled *expanded = NULL;
+		if (params && qr_params_row_count(params) > 1)
+			rc = qr_error_set(QR_EPARAM, QR_ECLASS_INVALID_REQUEST,
+					  "'expanding' parameters can't be "
+					  "used with executemany()");
+		else
+			rc = qr_compiled__expand(&expanded, cp, params);
+		qr_compiled_free(cp);
+		if (rc)
+			return rc;
+		cp = expanded;
+	}
 	rc = run(out, conn, cp, params, echo ? qr_pool__now() - t0 : 0);
 	qr_compiled_free(cp);
 	return rc;

@@ -242,6 +242,41 @@ int qr_params_set(qr_params *p, const char *name, qr_value value)
 	return set_value(p, name, &value);
 }
 
+int qr_params_list(qr_params *p, const char *name, const qr_value *values,
+		   size_t n)
+{
+	if (!p || (!values && n))
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_params_list: %s is NULL",
+				    p ? "values" : "params");
+	if (n > SIZE_MAX / sizeof(qr_value))
+		return qr_error_oom("parameter list");
+	/* The items live in the arena, their bytes too. */
+	qr_value *items = (qr_value *)arena_copy(p, (const char *)values,
+						 n * sizeof(qr_value));
+	if (!items)
+		return QR_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		qr_vkind k = items[i].kind;
+		if (k == QR_VLIST)
+			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					    "qr_params_list: '%s' item %zu is "
+					    "itself a list",
+					    name ? name : "?", i);
+		if (k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB) {
+			char *copy = arena_copy(p, items[i].u.s.ptr,
+						items[i].u.s.len);
+			if (!copy)
+				return QR_ENOMEM;
+			items[i].u.s.ptr = copy;
+		}
+	}
+	qr_value v = {QR_VLIST, {0}};
+	v.u.list.items = items;
+	v.u.list.n = n;
+	return qr_params_set(p, name, v);
+}
+
 int qr_params_int(qr_params *params, const char *name, int64_t v)
 {
 	qr_value val;

@@ -123,6 +123,16 @@ void qr_repr__value(qr_strbuf *b, const qr_value *v)
 		qr_strbuf__putc(b, ')');
 		break;
 	}
+	case QR_VLIST:
+		/* An expanding parameter's values: a Python list. */
+		qr_strbuf__putc(b, '[');
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			if (i)
+				qr_strbuf__puts(b, ", ");
+			qr_repr__value(b, &v->u.list.items[i]);
+		}
+		qr_strbuf__putc(b, ']');
+		break;
 	case QR_VDATETIME: {
 		const qr_datetime *dt = &v->u.datetime;
 		qr_strbuf__printf(b, "datetime.datetime(%d, %d, %d, %d, %d",

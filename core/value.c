@@ -704,6 +704,15 @@ bool qr_value_equal(const qr_value *a, const qr_value *b)
 	switch (a->kind) {
 	case QR_VNULL:
 		return true;
+	case QR_VLIST:
+		if (a->u.list.n != b->u.list.n)
+			return false;
+		for (size_t i = 0; i < a->u.list.n; i++) {
+			if (!qr_value_equal(&a->u.list.items[i],
+					    &b->u.list.items[i]))
+				return false;
+		}
+		return true;
 	case QR_VINT:
 		return a->u.i == b->u.i;
 	case QR_VDOUBLE:

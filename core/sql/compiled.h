@@ -12,6 +12,7 @@
 #ifndef QUARRY_CORE_SQL_COMPILED_H
 #define QUARRY_CORE_SQL_COMPILED_H
 
+#include <quarry/params.h>
 #include <quarry/statement.h>
 #include <quarry/sys/dialect.h>
 #include <quarry/types.h>
@@ -23,8 +24,8 @@ typedef struct qr_bindslot {
 	qr_value value; /* owned copy (text/blob in the compiled's memory) */
 	bool expanding; /* an "expanding" IN list parameter */
 	/* Added by the expression compiler (zero for text() statements): */
-	qr_type type;   /* the parameter's SQL type, for qr_type__bind()
-			 * (core/sql/typeconv.h); no strings kept */
+	qr_type type; /* the parameter's SQL type, for qr_type__bind()
+		       * (core/sql/typeconv.h); no strings kept */
 	/* When execution gives no value for the name and the slot has none:
 	 * a column default computed per row (scratch: the execution's). */
 	int (*default_fn)(qr_value *out, qr_scratch *scratch, void *arg);
@@ -57,6 +58,19 @@ struct qr_compiled {
 	qr_param_pos *positions; /* owned */
 	size_t npositions;
 };
+
+/* Whether any slot is an expanding IN parameter. */
+bool qr_compiled__has_expanding(const qr_compiled *compiled);
+
+/*
+ * For one execution with params: a new compiled form (*out, the
+ * caller's) where each expanding slot's placeholder is replaced by one
+ * per value of the list params gives it, those values bound in the new
+ * slots <name>_1 .. <name>_n; an empty list gives SQLAlchemy's empty IN.
+ * Errors: QR_EPARAM (no list given), QR_ENOMEM.
+ */
+int qr_compiled__expand(qr_compiled **out, const qr_compiled *compiled,
+			const qr_params *params);
 
 /* Adds a reference; qr_compiled_free drops one. */
 qr_compiled *qr_compiled__ref(qr_compiled *c);

@@ -473,6 +473,9 @@ static int finish(qr_sqlc *c, qr_compiled **out)
 			qr_bindslot *o = &slots[nslots];
 			o->name = qr_mem__strdup(s->name);
 			o->type = s->type;
+			o->expanding =
+				s->bind &&
+				(s->bind->flags & QR_NF_BIND_EXPANDING);
 			o->default_fn = s->default_fn;
 			o->default_arg = s->default_fn ? s->default_arg : NULL;
 			o->bind_index = SIZE_MAX;

@@ -114,6 +114,19 @@ static qr_node *bind(const char *name, const qr_value *v, const qr_type *t)
 	return n;
 }
 
+qr_expr *qr_param_expanding(const char *name)
+{
+	if (!name) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_param_expanding: name is NULL");
+		return NULL;
+	}
+	qr_node *n = bind(name, NULL, NULL);
+	if (n)
+		n->flags |= QR_NF_BIND_EXPANDING;
+	return n;
+}
+
 qr_expr *qr_bind_value(qr_value value)
 {
 	return bind(NULL, &value, NULL);
@@ -436,12 +449,15 @@ qr_expr *qr_endswith(qr_expr *a, qr_expr *b)
 
 static qr_node *in_op(qr_opcode op, qr_expr *a, qr_expr *b, const char *fn)
 {
+	bool expanding = b && b->kind == QR_NODE_BIND &&
+			 (b->flags & QR_NF_BIND_EXPANDING);
 	if (a && b && b->kind != QR_NODE_LIST && !qr_sql__is_selectable(b) &&
-	    b->kind != QR_NODE_TEXT) {
+	    b->kind != QR_NODE_TEXT && !expanding) {
 		qr_expr_free(a);
 		qr_expr_free(b);
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-			     "%s: the right side must be a qr_list() or a "
+			     "%s: the right side must be a qr_list(), a "
+			     "qr_param_expanding() or a "
 			     "SELECT",
 			     fn);
 		return NULL;

@@ -32,7 +32,8 @@ enum {
 enum {
 	QR_NF_BIND_VALUE = 1u << 0, /* carries a value */
 	QR_NF_BIND_TYPED = 1u << 1, /* type given explicitly */
-	QR_NF_BIND_LIMIT = 1u << 2  /* LIMIT/OFFSET/frame: named param_N */
+	QR_NF_BIND_LIMIT = 1u << 2, /* LIMIT/OFFSET/frame: named param_N */
+	QR_NF_BIND_EXPANDING = 1u << 3 /* a list expanded at execution */
 };
 
 /* BINARY: kids [left, right] (BETWEEN: [expr, lo, hi]); name: the

@@ -19,7 +19,8 @@
  * OperationalError. SQLite has no SQLSTATE; the native code is the
  * extended result code.
  */
-#include <quarry/sys/dialect.h>
+#include "sqlite.h"
+
 #include <quarry/sys/driver.h>
 
 #include <ctype.h>
@@ -799,7 +800,6 @@ static const qr_driver *const sqlite_drivers[] = {&sqlite3_driver, NULL};
 static const qr_module sqlite3_driver_module = {QR_PLUGIN_API_VERSION, NULL,
 						sqlite_drivers};
 
-const qr_module *qr_module_sqlite_sqlite3(void);
 const qr_module *qr_module_sqlite_sqlite3(void)
 {
 	return &sqlite3_driver_module;

@@ -92,6 +92,11 @@ QR_API qr_expr *qr_param(const char *name);
 QR_API qr_expr *qr_param_typed(const char *name, qr_type type);
 QR_API qr_expr *qr_param_value(const char *name, qr_value value);
 
+/* bindparam("name", expanding=True): the right side of qr_in() /
+ * qr_not_in() whose values come at execution as a list
+ * (qr_params_list); one compiled form serves every list length. */
+QR_API qr_expr *qr_param_expanding(const char *name);
+
 /* NULL, true and false (rendered 1 / 0 where booleans are not native). */
 QR_API qr_expr *qr_null(void);
 QR_API qr_expr *qr_true(void);

@@ -41,6 +41,17 @@ QR_API int qr_params_null(qr_params *params, const char *name);
 QR_API int qr_params_blob(qr_params *params, const char *name, const void *data,
 			  size_t len);
 
+/*
+ * Sets name to a list of n values (copied) for an expanding IN parameter
+ * (qr_param_expanding, SQLAlchemy's bindparam(expanding=True)): at
+ * execution "IN (?)" becomes "IN (?, ?, ...)" with one parameter per
+ * value, and an empty list gives SQLAlchemy's empty-IN semantics (IN is
+ * false, NOT IN true). values may be NULL when n is 0; a list value
+ * inside the list is refused (QR_EINVAL).
+ */
+QR_API int qr_params_list(qr_params *params, const char *name,
+			  const qr_value *values, size_t n);
+
 /* Starts a new, empty row: the next setters fill it. */
 QR_API int qr_params_next_row(qr_params *params);
 

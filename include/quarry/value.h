@@ -33,15 +33,17 @@ extern "C" {
 
 typedef enum qr_vkind {
 	QR_VNULL = 0,
-	QR_VINT,     /* u.i */
-	QR_VDOUBLE,  /* u.d */
-	QR_VBOOL,    /* u.b */
-	QR_VTEXT,    /* u.s: UTF-8 text */
-	QR_VNUMERIC, /* u.s: exact decimal text, e.g. "-12.3400" */
-	QR_VBLOB,    /* u.s: bytes */
-	QR_VDATE,    /* u.date */
-	QR_VTIME,    /* u.time */
-	QR_VDATETIME /* u.datetime */
+	QR_VINT,      /* u.i */
+	QR_VDOUBLE,   /* u.d */
+	QR_VBOOL,     /* u.b */
+	QR_VTEXT,     /* u.s: UTF-8 text */
+	QR_VNUMERIC,  /* u.s: exact decimal text, e.g. "-12.3400" */
+	QR_VBLOB,     /* u.s: bytes */
+	QR_VDATE,     /* u.date */
+	QR_VTIME,     /* u.time */
+	QR_VDATETIME, /* u.datetime */
+	QR_VLIST      /* u.list: the values of an expanding IN parameter
+		       * (qr_params_list); never a column value */
 } qr_vkind;
 
 typedef struct qr_date {
@@ -75,6 +77,10 @@ typedef struct qr_value {
 		qr_date date;
 		qr_time time;
 		qr_datetime datetime;
+		struct {
+			const struct qr_value *items;
+			size_t n;
+		} list;
 	} u;
 } qr_value;
 
