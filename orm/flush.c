@@ -141,9 +141,50 @@ static void sort_updates(objvec *v)
 	free(p);
 }
 
-static int collect(qr_session *s, work *w)
+/* The UPDATEs: of every mapper (only NULL), or again for only's mapper
+ * after foreign keys were set from rows inserted in this flush. */
+static int collect_updates(qr_session *s, work *w, mwork *only)
 {
 	size_t pos = 0;
+	qr_objhdr *h;
+	mwork *mw;
+	int rc;
+
+	if (only) {
+		vec_free(&only->upd);
+		memset(&only->upd, 0, sizeof(only->upd));
+	}
+	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL) {
+		unsigned char *mask;
+		if (h->state != QR_STATE_PERSISTENT ||
+		    (h->flags & QR_OF_DELETE) ||
+		    (only && h->mapper != only->m))
+			continue;
+		if ((rc = qr_orm__adopt(h)) != 0)
+			return rc;
+		mask = changed_mask(h, &rc);
+		if (rc)
+			return rc;
+		if (!mask)
+			continue;
+		if (!(mw = only ? only : work_for(w, h->mapper))) {
+			free(mask);
+			return QR_ENOMEM;
+		}
+		if ((rc = vec_push(&mw->upd, h, mask)) != 0) {
+			free(mask);
+			return rc;
+		}
+		if (only && (rc = qr_orm__journal(s, h)) != 0)
+			return rc;
+	}
+	if (only)
+		sort_updates(&only->upd);
+	return 0;
+}
+
+static int collect(qr_session *s, work *w)
+{
 	qr_objhdr *h;
 	mwork *mw;
 	int rc;
@@ -156,27 +197,8 @@ static int collect(qr_session *s, work *w)
 		if ((rc = vec_push(&mw->ins, h, NULL)) != 0)
 			return rc;
 	}
-	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL) {
-		unsigned char *mask;
-		if (h->state != QR_STATE_PERSISTENT ||
-		    (h->flags & QR_OF_DELETE))
-			continue;
-		if ((rc = qr_orm__adopt(h)) != 0)
-			return rc;
-		mask = changed_mask(h, &rc);
-		if (rc)
-			return rc;
-		if (!mask)
-			continue;
-		if (!(mw = work_for(w, h->mapper))) {
-			free(mask);
-			return QR_ENOMEM;
-		}
-		if ((rc = vec_push(&mw->upd, h, mask)) != 0) {
-			free(mask);
-			return rc;
-		}
-	}
+	if ((rc = collect_updates(s, w, NULL)) != 0)
+		return rc;
 	for (h = s->deleted_head; h; h = h->lnext) {
 		if (!(mw = work_for(w, h->mapper)))
 			return QR_ENOMEM;
@@ -289,13 +311,24 @@ static int fail(qr_session *s, int rc)
 	return rc;
 }
 
+/* A mapper with objects whose foreign keys wait for a parent's key. */
+static void defer_mapper(void *ctx, qr_mapper *m)
+{
+	work_for(ctx, m);
+}
+
 static int flush_work(qr_session *s)
 {
 	work w = {0};
 	qr_conn *conn;
+	bool inserted = false;
 	int rc;
 
-	rc = collect(s, &w);
+	rc = qr_orm__cascade_all(s);
+	if (rc == 0)
+		rc = qr_orm__sync_fks(s, defer_mapper, &w);
+	if (rc == 0)
+		rc = collect(s, &w);
 	if (rc == 0 && w.n == 0)
 		goto out;
 	if (rc == 0)
@@ -310,6 +343,15 @@ static int flush_work(qr_session *s)
 		goto out;
 	for (size_t i = 0; i < w.n && rc == 0; i++) {
 		mwork *mw = &w.w[i];
+		if (inserted) { /* keys generated: set foreign keys again */
+			rc = qr_orm__sync_fks(s, NULL, NULL);
+			if (rc == 0)
+				rc = collect_updates(s, &w, mw);
+			if (rc)
+				break;
+		}
+		if (mw->ins.n)
+			inserted = true;
 		if (mw->upd.n)
 			rc = qr_orm__persist_updates(s, conn, mw->m,
 						     mw->upd.items,
@@ -326,6 +368,8 @@ static int flush_work(qr_session *s)
 	}
 	if (rc)
 		rc = fail(s, rc);
+	else
+		qr_orm__rels_flushed(s);
 out:
 	work_free(&w);
 	return rc;

@@ -174,7 +174,7 @@ int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite)
 	q = qr_orm__select_by_pk(m, pk);
 	rc = qr_orm__conn(s, &conn);
 	if (rc == 0)
-		rc = qr_conn_execute(&res, conn, q, NULL);
+		rc = qr_orm__exec(s, &res, conn, q, NULL);
 	if (rc == 0) {
 		rc = qr_result_first(res, &row);
 		if (rc == 1)
@@ -244,6 +244,7 @@ int qr_orm__expire(qr_objhdr *h)
 		h->snap = snap;
 	}
 	h->flags |= QR_OF_EXPIRED;
+	qr_orm__rels_expire(h);
 	return snap ? 0 : QR_ENOMEM;
 }
 
@@ -347,7 +348,7 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 	q = qr_orm__select_by_pk(m, pk);
 	rc = qr_orm__conn(s, &conn);
 	if (rc == 0)
-		rc = qr_conn_execute(&res, conn, q, NULL);
+		rc = qr_orm__exec(s, &res, conn, q, NULL);
 	if (rc == 0) {
 		rc = qr_result_first(res, &row);
 		if (rc == 1) {

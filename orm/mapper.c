@@ -97,6 +97,30 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 		}
 		case QR_MAPITEM_TABLE_ITEM:
 			break;
+		case QR_MAPITEM_RELATIONSHIP:
+			if (!it->rel || !it->rel->target)
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s.%s: a relationship needs its "
+					"target's name",
+					who, it->name);
+			if ((it->flags == QR_REL_ONE_TO_MANY &&
+			     it->size != sizeof(qr_objlist)) ||
+			    (it->flags == QR_REL_MANY_TO_ONE &&
+			     it->size != sizeof(void *)) ||
+			    (it->flags != QR_REL_ONE_TO_MANY &&
+			     it->flags != QR_REL_MANY_TO_ONE))
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s.%s: a one-to-many member is a "
+					"qr_objlist, a many-to-one a pointer",
+					who, it->name);
+			if (it->offset + it->size > mapping->size)
+				return qr_error_set(QR_EINVAL,
+						    QR_ECLASS_ARGUMENT,
+						    "%s.%s: outside the struct",
+						    who, it->name);
+			break;
 		default:
 			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 					    "%s: unknown mapping item kind %d",
@@ -297,6 +321,8 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	rc = build_fields(m, items, n);
 	if (rc == 0)
 		rc = build_keys(m, items, n);
+	if (rc == 0)
+		rc = qr_orm__rels_build(m, items, n);
 	if (rc) {
 		qr_orm__mapper_free(m);
 		return rc;
@@ -304,7 +330,9 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	bits = (m->nfields + 7) / 8;
 	m->nullbits_off = QR_ORM_HDR_SIZE + m->struct_size;
 	m->slots_off = QR_ORM_ALIGN_UP(m->nullbits_off + bits, alignof(void *));
-	m->alloc_size = m->slots_off + m->nptr * sizeof(void *);
+	m->rels_off = QR_ORM_ALIGN_UP(m->slots_off + m->nptr * sizeof(void *),
+				      alignof(qr_relstate));
+	m->alloc_size = m->rels_off + m->nrels * sizeof(qr_relstate);
 	m->entity = qr_cols_new(m->table, m->colnames);
 	if (!m->entity) {
 		rc = qr_error_last()->code ? qr_error_last()->code : QR_ENOMEM;
@@ -367,6 +395,7 @@ void qr_orm__mapper_free(qr_mapper *m)
 		free(m->fields[i].name);
 	free(m->fields);
 	free(m->colnames);
+	qr_orm__rels_free(m);
 	free(m->pk);
 	free(m->repr);
 	free(m->name);

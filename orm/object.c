@@ -78,6 +78,7 @@ void qr_orm__object_release(qr_objhdr *h)
 		return;
 	for (size_t i = 0; i < h->mapper->nptr; i++)
 		free(*qr_orm__slot(h, i));
+	qr_orm__rels_release(h);
 	qr_orm__snapshot_free(h->snap);
 	free(h->key);
 	h->magic = QR_ORM_FREED;
@@ -296,5 +297,8 @@ void *qr_object_new(qr_mapping *mapping)
 	if (qr_orm__mapper_for(&m, mapping, NULL) != 0)
 		return NULL;
 	h = qr_orm__object_alloc(m);
-	return h ? qr_orm__obj(h) : NULL;
+	if (!h)
+		return NULL;
+	qr_orm__rels_new_object(h);
+	return qr_orm__obj(h);
 }

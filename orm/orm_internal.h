@@ -67,6 +67,35 @@ typedef struct qr_field {
 	int ptr_slot; /* owned slot (strings, blobs), or -1 */
 } qr_field;
 
+/* A relationship of a mapper (relationship.c). */
+typedef struct qr_rel {
+	char *name; /* the member */
+	size_t offset;
+	qr_rel_kind kind;
+	char *target_name, *back_name, *order_by;
+	unsigned cascade; /* QR_CASCADE_*, defaults applied */
+	qr_lazy lazy;
+	/* resolved on first use (qr_orm__rel_resolve) */
+	bool resolved;
+	struct qr_mapper *owner, *target;
+	struct qr_rel *back; /* the back-populated one, or NULL */
+	size_t ncols;
+	/* MANY_TO_ONE: local = the FK fields here, remote = the referenced
+	 * fields of the target; ONE_TO_MANY: local = the referenced fields
+	 * here, remote = the FK fields of the target. */
+	size_t *local, *remote;
+	int order_field; /* the target's ordering field, or -1 */
+} qr_rel;
+
+/* Per-object state of a relationship (after the owned slots). */
+enum {
+	QR_RS_LOADED = 1u << 0 /* the member is authoritative */
+};
+typedef struct qr_relstate {
+	void *snap; /* MANY_TO_ONE: the pointer as last loaded/flushed */
+	unsigned flags;
+} qr_relstate;
+
 struct qr_mapper {
 	qr_registry *registry;
 	qr_mapping *mapping;
@@ -85,6 +114,9 @@ struct qr_mapper {
 	size_t nullbits_off, slots_off, alloc_size; /* from the block start */
 	qr_expr *entity;       /* the entity token (a reference held) */
 	const char **colnames; /* column names in field order, NULL-ended */
+	qr_rel *rels;
+	size_t nrels;
+	size_t rels_off; /* the qr_relstate array, from the block start */
 };
 
 struct qr_registry {
@@ -179,6 +211,11 @@ qr_objhdr *qr_orm__check(const void *obj, const char *what);
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
 /* Frees an object's block, strings, snapshot and key. */
 void qr_orm__object_release(qr_objhdr *h);
+
+static inline qr_relstate *qr_orm__relstate(const qr_objhdr *h, size_t rel)
+{
+	return (qr_relstate *)((char *)h + h->mapper->rels_off) + rel;
+}
 
 bool qr_orm__nullbit(const qr_objhdr *h, size_t field);
 void qr_orm__set_nullbit(qr_objhdr *h, size_t field, bool on);
@@ -314,7 +351,19 @@ struct qr_session {
 	uint64_t next_mark; /* passes over objects (qr_objhdr.mark) */
 	qr_stx outer;
 	qr_stx *tx; /* innermost level (&outer at least) */
+	qr_session_stats stats;
+	int rel_loading; /* > 0 while loading a relationship */
 };
+
+/* Every statement the ORM sends goes through here (counted). */
+static inline int qr_orm__exec(qr_session *s, qr_result **out, qr_conn *conn,
+			       const qr_stmt *stmt, const qr_params *params)
+{
+	s->stats.statements++;
+	if (s->rel_loading)
+		s->stats.rel_statements++;
+	return qr_conn_execute(out, conn, stmt, params);
+}
 
 /* The session's connection, checked out on first use. */
 int qr_orm__conn(qr_session *s, qr_conn **out);
@@ -355,6 +404,37 @@ void qr_orm__journal_rollback(qr_session *s, qr_stx *level);
 void qr_orm__journal_restore(qr_session *s, qr_stx *level);
 /* The work of an outer or nested rollback on the session's objects. */
 void qr_orm__rollback_objects(qr_session *s, qr_stx *level);
+
+/* ---- relationships (relationship.c) ---------------------------------- */
+
+/* Builds m's relationships from the declaration (names copied). */
+int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n);
+void qr_orm__rels_free(qr_mapper *m);
+/* Resolves target, back-populate and columns on first use. */
+int qr_orm__rel_resolve(qr_rel *r);
+/* Marks every relationship of a new object loaded (empty). */
+void qr_orm__rels_new_object(qr_objhdr *h);
+/* Unloads every relationship (expiry). */
+void qr_orm__rels_expire(qr_objhdr *h);
+/* Frees the collections' arrays of an object being released. */
+void qr_orm__rels_release(qr_objhdr *h);
+/* Adds the objects h's relationships reach to the session (save-update
+ * cascade), recursively. */
+int qr_orm__cascade_add(qr_session *s, qr_objhdr *h);
+/* Before a flush: cascades every pending and persistent object's
+ * relationships into the session. */
+int qr_orm__cascade_all(qr_session *s);
+/* Sets foreign keys from related objects where the related key is
+ * known; defer(ctx, mapper) is told of the objects whose related key is
+ * not known yet (a pending parent). */
+int qr_orm__sync_fks(qr_session *s, void (*defer)(void *ctx, qr_mapper *m),
+		     void *ctx);
+/* Loads relationship r of objs[0..n) (all of r's owner): collections
+ * with a SELECT per chunk of parents, references from the identity map
+ * or a SELECT. Counted as relationship statements. (relload.c) */
+int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n);
+/* After a flush: the many-to-one snapshots become the current pointers. */
+void qr_orm__rels_flushed(qr_session *s);
 
 /* ---- flush and loading --------------------------------------------------- */
 

@@ -100,7 +100,7 @@ static int run(qr_session *s, qr_conn *conn, const qr_mapper *m, qr_stmt *stmt,
 	if (!p)
 		rc = qr_error_oom("flush parameters");
 	else
-		rc = qr_conn_execute(&res, conn, stmt, p);
+		rc = qr_orm__exec(s, &res, conn, stmt, p);
 	if (rc == 0 && expected) {
 		int64_t matched = qr_result_rowcount(res);
 		if (matched >= 0 && (size_t)matched != expected) {
@@ -451,7 +451,7 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 		}
 	}
 	if (rc == 0)
-		rc = qr_conn_execute(&res, conn, stmt, p);
+		rc = qr_orm__exec(s, &res, conn, stmt, p);
 	if (rc == 0 && n > 1 && !qr_result_returns_rows(res)) {
 		/* Not batched: no rows came back. One by one. */
 		qr_result_free(res);
@@ -533,7 +533,7 @@ static int insert_one(qr_session *s, qr_conn *conn, qr_mapper *m, qr_objhdr *h,
 		stmt = qr_stmt_add(stmt, sets[i]);
 	free(sets);
 	if (rc == 0)
-		rc = qr_conn_execute(&res, conn, stmt, NULL);
+		rc = qr_orm__exec(s, &res, conn, stmt, NULL);
 	for (size_t i = 0; i < m->nfields && rc == 0; i++) {
 		const qr_field *f = &m->fields[i];
 		if (bit(present, i))

@@ -153,7 +153,7 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 		rc = qr_orm__conn(s, &conn);
 	}
 	if (rc == 0)
-		rc = qr_conn_execute(&r->res, conn, stmt, q->params);
+		rc = qr_orm__exec(s, &r->res, conn, stmt, q->params);
 	if (rc == 0)
 		rc = map_columns(r, q);
 	if (rc == 0 && !q->yield_per) {
@@ -547,7 +547,7 @@ int qr_query_count(int64_t *out, qr_query *q)
 			 qr_from(qr_subquery(inner, NULL)));
 	rc = qr_orm__conn(s, &conn);
 	if (rc == 0)
-		rc = qr_conn_execute(&res, conn, stmt, q->params);
+		rc = qr_orm__exec(s, &res, conn, stmt, q->params);
 	if (rc == 0) {
 		rc = qr_result_scalar(res, &v);
 		if (rc == 1)

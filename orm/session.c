@@ -131,7 +131,7 @@ int qr_session_execute(qr_result **out, qr_session *s, const qr_stmt *stmt,
 	if (rc == 0)
 		rc = qr_orm__conn(s, &conn);
 	if (rc == 0)
-		rc = qr_conn_execute(out, conn, stmt, params);
+		rc = qr_orm__exec(s, out, conn, stmt, params);
 	return rc;
 }
 
@@ -337,6 +337,7 @@ void *qr_session_new_object(qr_session *s, qr_mapping *mapping)
 	h = qr_orm__object_alloc(m);
 	if (!h)
 		return NULL;
+	qr_orm__rels_new_object(h);
 	qr_orm__own(s, h);
 	return qr_orm__obj(h);
 }
@@ -375,7 +376,7 @@ int qr_session_add(qr_session *s, void *obj)
 		h->state = QR_STATE_PENDING;
 		h->seq = s->next_seq++;
 		qr_orm__list_push(s, h, false);
-		return 0;
+		return qr_orm__cascade_add(s, h);
 	case QR_STATE_PENDING:
 		return 0;
 	case QR_STATE_PERSISTENT:
@@ -400,7 +401,7 @@ int qr_session_add(qr_session *s, void *obj)
 			qr_orm__own(s, h);
 		h->seq = s->next_seq++;
 		rc = qr_orm__make_persistent(s, h);
-		return rc;
+		return rc ? rc : qr_orm__cascade_add(s, h);
 	}
 	return QR_EINVAL;
 }

@@ -6,12 +6,14 @@
  *   quarry/orm_mapping.h  mappings, registries, mappers, objects, NULLs
  *   quarry/orm_session.h  sessions, identity map, unit of work
  *   quarry/orm_query.h    queries and their results
+ *   quarry/orm_relationship.h  relationships, collections, loading
  */
 #ifndef QUARRY_ORM_H
 #define QUARRY_ORM_H
 
 #include "orm_mapping.h"
 #include "orm_query.h"
+#include "orm_relationship.h"
 #include "orm_session.h"
 
 #endif /* QUARRY_ORM_H */

@@ -122,8 +122,11 @@ typedef enum qr_mapping_item_kind {
 	QR_MAPITEM_FIELD = 1, /* a member mapped to a column */
 	QR_MAPITEM_REPR,      /* the members the repr shows */
 	QR_MAPITEM_VERSION,   /* the version counter member */
-	QR_MAPITEM_TABLE_ITEM /* a constraint, index or option of the table */
+	QR_MAPITEM_TABLE_ITEM, /* a constraint, index or option of the table */
+	QR_MAPITEM_RELATIONSHIP /* a relationship (quarry/orm_relationship.h) */
 } qr_mapping_item_kind;
+
+struct qr_rel_options;
 
 /* QR_REPR flags. */
 enum {
@@ -143,7 +146,9 @@ typedef struct qr_mapping_item {
 	 * that name in an existing table; TABLE_ITEM: the item (taken). */
 	qr_schema_item *item;
 	const char *const *names; /* REPR: NULL-terminated member names */
-	unsigned flags;           /* REPR: QR_REPR_* */
+	unsigned flags;           /* REPR: QR_REPR_*; RELATIONSHIP: its kind */
+	/* RELATIONSHIP: its options (copied while mapping). */
+	const struct qr_rel_options *rel;
 } qr_mapping_item;
 
 /*

@@ -19,11 +19,34 @@
 #define ORM_TABLE_PREFIX ""
 #endif
 
+/* A test program defining ORM_WITH_RELATIONSHIPS gets the tutorial's
+ * relationships too: User.addresses (one-to-many, ordered by id) and
+ * Address.user (many-to-one), each the other's back-populate, with the
+ * cascade ORM_ADDRESSES_CASCADE (default: save-update, merge). */
+#ifdef ORM_WITH_RELATIONSHIPS
+#ifndef ORM_ADDRESSES_CASCADE
+#define ORM_ADDRESSES_CASCADE 0
+#endif
+#define ORM_USER_RELS_ qr_objlist addresses;
+#define ORM_USER_REL_ITEMS_                                                    \
+	, QR_ONE_TO_MANY(User, addresses, "Address", .back_populates = "user", \
+			 .order_by = "id", .cascade = ORM_ADDRESSES_CASCADE)
+#define ORM_ADDRESS_RELS_ struct User *user;
+#define ORM_ADDRESS_REL_ITEMS_ \
+	, QR_MANY_TO_ONE(Address, user, "User", .back_populates = "addresses")
+#else
+#define ORM_USER_RELS_
+#define ORM_USER_REL_ITEMS_
+#define ORM_ADDRESS_RELS_
+#define ORM_ADDRESS_REL_ITEMS_
+#endif
+
 typedef struct User {
 	int64_t id;
 	char *name;
 	char *fullname;
 	char *password;
+	ORM_USER_RELS_
 } User;
 
 QR_MAPPING(User, ORM_TABLE_PREFIX "users",
@@ -31,12 +54,13 @@ QR_MAPPING(User, ORM_TABLE_PREFIX "users",
 	   QR_FIELD(User, name, qr_string(50)),
 	   QR_FIELD(User, fullname, qr_string(50)),
 	   QR_FIELD(User, password, qr_string(12)),
-	   QR_REPR("name", "fullname", "password"));
+	   QR_REPR("name", "fullname", "password") ORM_USER_REL_ITEMS_);
 
 typedef struct Address {
 	int64_t id;
 	char *email_address;
 	int64_t user_id;
+	ORM_ADDRESS_RELS_
 } Address;
 
 QR_MAPPING(Address, ORM_TABLE_PREFIX "addresses",
@@ -44,7 +68,7 @@ QR_MAPPING(Address, ORM_TABLE_PREFIX "addresses",
 	   QR_FIELD(Address, email_address, qr_string(50), .not_null = true),
 	   QR_FIELD(Address, user_id, QR_INTEGER,
 		    .foreign_key = ORM_TABLE_PREFIX "users.id"),
-	   QR_REPR("email_address"));
+	   QR_REPR("email_address") ORM_ADDRESS_REL_ITEMS_);
 
 /* ---- captured SQL ------------------------------------------------------ */
 

@@ -1,0 +1,223 @@
+/*
+ * quarry/orm_relationship.h - relationships between mapped structs
+ * (SQLAlchemy's relationship()), their collections, cascades and loading.
+ *
+ *   typedef struct User {
+ *           int64_t id;
+ *           char *name;
+ *           qr_objlist addresses;          // of Address *
+ *   } User;
+ *   typedef struct Address {
+ *           int64_t id;
+ *           char *email_address;
+ *           int64_t user_id;
+ *           struct User *user;
+ *   } Address;
+ *
+ *   QR_MAPPING(User, "users", ...,
+ *           QR_ONE_TO_MANY(User, addresses, "Address",
+ *                          .back_populates = "user", .order_by = "id"));
+ *   QR_MAPPING(Address, "addresses", ...,
+ *           QR_FIELD(Address, user_id, QR_INTEGER,
+ *                    .foreign_key = "users.id"),
+ *           QR_MANY_TO_ONE(Address, user, "User",
+ *                          .back_populates = "addresses"));
+ *
+ * The target is named by its mapping's type name and found in the same
+ * registry when first used (map both before using either). The join
+ * condition comes from the foreign key between the two tables.
+ *
+ * Members. A one-to-many relationship is a qr_objlist member (the
+ * collection: items are the related objects, in order); a many-to-one
+ * is a pointer to the related struct (NULL: none). Change them through
+ * the calls below, which keep the other side (back_populates) in step in
+ * memory at once, before any flush, and cascade the objects into the
+ * session: qr_rel_append(), qr_rel_remove(), qr_rel_set(). A pointer
+ * assigned directly (addr->user = jack) is also honoured at flush, but
+ * the other side is then not updated in memory.
+ *
+ * At flush, foreign keys are set from the related objects (a new user's
+ * generated id reaches its addresses' user_id), parents are inserted
+ * before their children.
+ *
+ * Loading. C cannot intercept a member read, so a relationship that is
+ * not loaded is loaded by an explicit call: qr_rel_load(obj,
+ * &obj->addresses) (SQLAlchemy's lazy load on attribute access). A new
+ * object's relationships are loaded (empty); an object loaded from a row
+ * has them unloaded until qr_rel_load(); expiring an object (commit)
+ * unloads them, and the next qr_rel_load() selects them again.
+ */
+#ifndef QUARRY_ORM_RELATIONSHIP_H
+#define QUARRY_ORM_RELATIONSHIP_H
+
+#include "orm_mapping.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The kinds of relationship (kept in qr_mapping_item.flags). */
+typedef enum qr_rel_kind {
+	QR_REL_ONE_TO_MANY = 1, /* qr_objlist member; FK in the target */
+	QR_REL_MANY_TO_ONE      /* pointer member; FK in this table */
+} qr_rel_kind;
+
+/* Cascades (SQLAlchemy's cascade="..."). */
+enum {
+	QR_CASCADE_SAVE_UPDATE = 1u << 0, /* adding an object adds these */
+	QR_CASCADE_MERGE = 1u << 1,
+	QR_CASCADE_DELETE = 1u << 2,
+	QR_CASCADE_DELETE_ORPHAN = 1u << 3,
+	QR_CASCADE_REFRESH_EXPIRE = 1u << 4,
+	QR_CASCADE_EXPUNGE = 1u << 5,
+	/* no cascade at all (cascade="") */
+	QR_CASCADE_NONE = 1u << 15,
+	/* "all": everything but delete-orphan */
+	QR_CASCADE_ALL = QR_CASCADE_SAVE_UPDATE | QR_CASCADE_MERGE |
+			 QR_CASCADE_DELETE | QR_CASCADE_REFRESH_EXPIRE |
+			 QR_CASCADE_EXPUNGE
+};
+
+/* Loading strategies. */
+typedef enum qr_lazy {
+	QR_LAZY_SELECT = 0 /* loaded by qr_rel_load(): one SELECT */
+} qr_lazy;
+
+/*
+ * A relationship's options: the designated initializers after the
+ * member in QR_ONE_TO_MANY() / QR_MANY_TO_ONE().
+ */
+typedef struct qr_rel_options {
+	const char *target;         /* the related mapping's type name */
+	const char *back_populates; /* the other side's member, or NULL */
+	/* One-to-many: the target's member ordering the collection
+	 * (ascending; NULL: the target's primary key). */
+	const char *order_by;
+	/* QR_CASCADE_* (0: save-update and merge, SQLAlchemy's default). */
+	unsigned cascade;
+	qr_lazy lazy;
+} qr_rel_options;
+
+#define QR_RELATIONSHIP_(T, member, relkind, ...)                     \
+	{                                                             \
+		.kind = QR_MAPITEM_RELATIONSHIP, .name = #member,     \
+		.offset = offsetof(T, member),                        \
+		.size = sizeof(((T *)0)->member), .flags = (relkind), \
+		.rel = &(const qr_rel_options)                        \
+		{                                                     \
+			__VA_ARGS__                                   \
+		}                                                     \
+	}
+
+/* QR_ONE_TO_MANY(User, addresses, "Address", .back_populates = "user"):
+ * member is a qr_objlist. */
+#define QR_ONE_TO_MANY(T, member, ...) \
+	QR_RELATIONSHIP_(T, member, QR_REL_ONE_TO_MANY, __VA_ARGS__)
+/* QR_MANY_TO_ONE(Address, user, "User", .back_populates = "addresses"):
+ * member is a pointer to the target struct. */
+#define QR_MANY_TO_ONE(T, member, ...) \
+	QR_RELATIONSHIP_(T, member, QR_REL_MANY_TO_ONE, __VA_ARGS__)
+
+/* ---- collections ------------------------------------------------------ */
+
+/* The length of a list (0 for NULL). */
+QR_API size_t qr_objlist_len(const qr_objlist *list);
+/* The i-th object, or NULL when i is out of range. */
+QR_API void *qr_objlist_get(const qr_objlist *list, size_t i);
+/* The position of obj in the list, or -1. */
+QR_API ptrdiff_t qr_objlist_index(const qr_objlist *list, const void *obj);
+/* Removes the first occurrence of obj, keeping the order; returns 1 when
+ * it was there, 0 when not. (For a relationship's collection use
+ * qr_rel_remove, which also handles the other side and orphans.) */
+QR_API int qr_objlist_remove(qr_objlist *list, const void *obj);
+
+/* for (Address **a = QR_OBJLIST_BEGIN(Address, &u->addresses);
+ *      a != QR_OBJLIST_END(Address, &u->addresses); a++) */
+#define QR_OBJLIST_BEGIN(T, list) ((T **)(list)->items)
+#define QR_OBJLIST_END(T, list) ((T **)(list)->items + (list)->count)
+/* QR_OBJLIST_FOREACH(Address, a, &u->addresses) print_obj(a); */
+#define QR_OBJLIST_FOREACH(T, var, list)                                \
+	for (size_t var##_i_ = 0; var##_i_ < (list)->count; var##_i_++) \
+		for (T *var = (T *)(list)->items[var##_i_]; var; var = NULL)
+
+/* ---- changing relationships ------------------------------------------- */
+
+/*
+ * Appends child to obj's one-to-many collection (field: the member's
+ * address in obj): jack->addresses.append(addr). The back-populated
+ * many-to-one of child is set to obj at once (and child leaves the
+ * collection of its previous parent when that one is loaded); with the
+ * save-update cascade, child joins obj's session when obj is in one.
+ * Appending an object already in the collection does nothing. Errors:
+ * QR_EINVAL (not a relationship of obj, or child not of its target),
+ * QR_ENOMEM.
+ */
+QR_API int qr_rel_append(void *obj, qr_objlist *field, void *child);
+
+/*
+ * Removes child from obj's collection: the back-populated many-to-one is
+ * cleared and child's foreign key set NULL (flushed as an UPDATE); with
+ * delete-orphan, child is deleted instead (or expunged when pending).
+ * Returns 1 when it was in the collection, 0 when not, or QR_EINVAL.
+ */
+QR_API int qr_rel_remove(void *obj, qr_objlist *field, void *child);
+
+/*
+ * Sets obj's many-to-one (field: the pointer member's address) to
+ * target (NULL: none): addr.user = jack. The back-populated collection
+ * of the old target loses obj and the new target's gains it (when
+ * loaded); save-update cascades as for qr_rel_append. Errors:
+ * QR_EINVAL, QR_ENOMEM.
+ */
+QR_API int qr_rel_set(void *obj, void *field, void *target);
+
+#define QR_APPEND(obj, member, child) \
+	qr_rel_append((obj), &(obj)->member, (child))
+#define QR_REMOVE(obj, member, child) \
+	qr_rel_remove((obj), &(obj)->member, (child))
+#define QR_SET_REF(obj, member, target) \
+	qr_rel_set((obj), &(obj)->member, (target))
+
+/* ---- loading ---------------------------------------------------------- */
+
+/*
+ * Loads obj's relationship (field: the member's address) when it is not
+ * loaded (SQLAlchemy's lazy load on first access): a collection with
+ * one SELECT of the children ordered by order_by; a many-to-one from
+ * the identity map when the object is there, else one SELECT by primary
+ * key. Loaded relationships are left alone (0 returned, no SQL). obj
+ * must be in a session (pending objects' relationships are loaded).
+ * Autoflushes first. Errors: QR_EINVAL, QR_ESTATE (no session), those of
+ * the query.
+ */
+QR_API int qr_rel_load(void *obj, void *field);
+#define QR_LOAD(obj, member) qr_rel_load((obj), &(obj)->member)
+
+/* Whether obj's relationship is loaded (false for anything else). */
+QR_API bool qr_rel_loaded(const void *obj, const void *field);
+#define QR_LOADED(obj, member) qr_rel_loaded((obj), &(obj)->member)
+
+/* ---- statement counts ------------------------------------------------- */
+
+/*
+ * What a session has sent since it was made or its counts reset: every
+ * statement it executed (queries, flushes, loads), and among them those
+ * issued to load relationships (qr_rel_load and lazy loaders), with the
+ * number of such loads that needed SQL. A test asserts "no N+1" with
+ * them.
+ */
+typedef struct qr_session_stats {
+	uint64_t statements;     /* all statements executed */
+	uint64_t rel_statements; /* of which to load relationships */
+	uint64_t rel_loads;      /* relationship loads that ran SQL */
+} qr_session_stats;
+
+/* Fills *out (zeroes for a NULL session). */
+QR_API void qr_session_get_stats(qr_session_stats *out, const qr_session *s);
+QR_API void qr_session_reset_stats(qr_session *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUARRY_ORM_RELATIONSHIP_H */

@@ -1,0 +1,588 @@
+/*
+ * relationship.c - relationships of a mapper: built from the mapping
+ * declaration, resolved on first use (target mapper, back-populate, the
+ * foreign key columns), and changed through qr_rel_append / qr_rel_remove
+ * / qr_rel_set, which keep both sides in step in memory and cascade new
+ * objects into the session.
+ */
+#include "orm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s, int *rc)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		*rc = qr_error_oom("mapper");
+	return d;
+}
+
+int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n)
+{
+	size_t k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (items[i].kind == QR_MAPITEM_RELATIONSHIP)
+			m->nrels++;
+	if (!m->nrels)
+		return 0;
+	if (!(m->rels = calloc(m->nrels, sizeof(*m->rels))))
+		return qr_error_oom("mapper");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const qr_mapping_item *it = &items[i];
+		const qr_rel_options *o = it->rel;
+		qr_rel *r;
+
+		if (it->kind != QR_MAPITEM_RELATIONSHIP)
+			continue;
+		r = &m->rels[k++];
+		r->owner = m;
+		r->offset = it->offset;
+		r->kind = (qr_rel_kind)it->flags;
+		r->lazy = o->lazy;
+		r->order_field = -1;
+		if (o->cascade & QR_CASCADE_NONE)
+			r->cascade = 0;
+		else if (o->cascade)
+			r->cascade = o->cascade;
+		else
+			r->cascade = QR_CASCADE_SAVE_UPDATE | QR_CASCADE_MERGE;
+		r->name = dup_or_null(it->name, &rc);
+		r->target_name = dup_or_null(o->target, &rc);
+		r->back_name = dup_or_null(o->back_populates, &rc);
+		r->order_by = dup_or_null(o->order_by, &rc);
+	}
+	return rc;
+}
+
+void qr_orm__rels_free(qr_mapper *m)
+{
+	for (size_t i = 0; i < m->nrels; i++) {
+		qr_rel *r = &m->rels[i];
+		free(r->name);
+		free(r->target_name);
+		free(r->back_name);
+		free(r->order_by);
+		free(r->local);
+		free(r->remote);
+	}
+	free(m->rels);
+	m->rels = NULL;
+	m->nrels = 0;
+}
+
+static int field_of_column(const qr_mapper *m, const qr_column *c)
+{
+	for (size_t i = 0; i < m->nfields; i++)
+		if (m->fields[i].column == c)
+			return (int)i;
+	return -1;
+}
+
+/* The foreign key of child's table to parent's table: fills the child
+ * and parent field indexes. */
+static int find_fk(qr_rel *r, const qr_mapper *child, const qr_mapper *parent,
+		   size_t **childf, size_t **parentf)
+{
+	size_t n = qr_table_foreign_key_count(child->table);
+
+	for (size_t i = 0; i < n; i++) {
+		qr_foreign_key_info fk;
+		if (qr_table_foreign_key(&fk, child->table, i) != 0 ||
+		    fk.reftable != parent->table)
+			continue;
+		*childf = calloc(fk.ncolumns, sizeof(**childf));
+		*parentf = calloc(fk.ncolumns, sizeof(**parentf));
+		if (!*childf || !*parentf)
+			return qr_error_oom("relationship");
+		for (size_t j = 0; j < fk.ncolumns; j++) {
+			int a = field_of_column(child, fk.columns[j]);
+			int b = field_of_column(parent, fk.refcolumns[j]);
+			if (a < 0 || b < 0)
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"relationship %s.%s: the foreign key "
+					"columns of %s are not all mapped",
+					r->owner->name, r->name,
+					qr_table_name(child->table));
+			(*childf)[j] = (size_t)a;
+			(*parentf)[j] = (size_t)b;
+		}
+		r->ncols = fk.ncolumns;
+		return 0;
+	}
+	return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			    "relationship %s.%s: no foreign key from %s to %s",
+			    r->owner->name, r->name,
+			    qr_table_name(child->table),
+			    qr_table_name(parent->table));
+}
+
+int qr_orm__rel_resolve(qr_rel *r)
+{
+	qr_registry *reg = r->owner->registry;
+	qr_mapper *t = NULL;
+	int rc;
+
+	if (r->resolved)
+		return 0;
+	for (size_t i = 0; i < reg->nmappers && !t; i++)
+		if (strcmp(reg->mappers[i]->mapping->name, r->target_name) == 0)
+			t = reg->mappers[i];
+	if (!t)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "relationship %s.%s: %s is not mapped in "
+				    "this registry (map it first)",
+				    r->owner->name, r->name, r->target_name);
+	free(r->local);
+	free(r->remote);
+	r->local = r->remote = NULL;
+	if (r->kind == QR_REL_MANY_TO_ONE)
+		rc = find_fk(r, r->owner, t, &r->local, &r->remote);
+	else
+		rc = find_fk(r, t, r->owner, &r->remote, &r->local);
+	if (rc)
+		return rc;
+	r->back = NULL;
+	if (r->back_name) {
+		for (size_t i = 0; i < t->nrels; i++)
+			if (strcmp(t->rels[i].name, r->back_name) == 0)
+				r->back = &t->rels[i];
+		if (!r->back || r->back->kind == r->kind)
+			return qr_error_set(
+				QR_EINVAL, QR_ECLASS_ARGUMENT,
+				"relationship %s.%s: back_populates names "
+				"%s.%s, which is not a relationship the other "
+				"way",
+				r->owner->name, r->name, t->name, r->back_name);
+	}
+	r->order_field = -1;
+	if (r->order_by) {
+		const qr_field *f = qr_orm__field_by_name(t, r->order_by);
+		if (!f)
+			return QR_ECOLUMN;
+		r->order_field = (int)(f - t->fields);
+	}
+	r->target = t;
+	r->resolved = true;
+	return 0;
+}
+
+void qr_orm__rels_new_object(qr_objhdr *h)
+{
+	for (size_t i = 0; i < h->mapper->nrels; i++)
+		qr_orm__relstate(h, i)->flags |= QR_RS_LOADED;
+}
+
+void qr_orm__rels_expire(qr_objhdr *h)
+{
+	for (size_t i = 0; i < h->mapper->nrels; i++)
+		qr_orm__relstate(h, i)->flags &= ~(unsigned)QR_RS_LOADED;
+}
+
+void qr_orm__rels_release(qr_objhdr *h)
+{
+	for (size_t i = 0; i < h->mapper->nrels; i++) {
+		qr_rel *r = &h->mapper->rels[i];
+		if (r->kind == QR_REL_ONE_TO_MANY)
+			qr_objlist_clear((qr_objlist *)((char *)qr_orm__obj(h) +
+							r->offset));
+	}
+}
+
+/* The relationship of obj whose member is at field, resolved. */
+static qr_rel *rel_at(qr_objhdr **hp, const void *obj, const void *field,
+		      const char *what)
+{
+	qr_objhdr *h = qr_orm__check(obj, what);
+	size_t off;
+
+	if (!h)
+		return NULL;
+	*hp = h;
+	off = (size_t)((const char *)field - (const char *)obj);
+	for (size_t i = 0; i < h->mapper->nrels; i++) {
+		qr_rel *r = &h->mapper->rels[i];
+		if (r->offset == off && field)
+			return qr_orm__rel_resolve(r) == 0 ? r : NULL;
+	}
+	qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+		     "%s: not a relationship member of a %s object", what,
+		     h->mapper->name);
+	return NULL;
+}
+
+static size_t rel_index(const qr_rel *r)
+{
+	return (size_t)(r - r->owner->rels);
+}
+
+static qr_objlist *collection(const qr_objhdr *h, const qr_rel *r)
+{
+	return (qr_objlist *)((char *)qr_orm__obj(h) + r->offset);
+}
+
+static void **reference(const qr_objhdr *h, const qr_rel *r)
+{
+	return (void **)((char *)qr_orm__obj(h) + r->offset);
+}
+
+static int check_target(const qr_rel *r, const void *other, const char *what,
+			qr_objhdr **out)
+{
+	qr_objhdr *o = qr_orm__check(other, what);
+
+	*out = o;
+	if (!o)
+		return QR_EINVAL;
+	if (o->mapper != r->target)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s: %s.%s holds %s objects, not %s", what,
+				    r->owner->name, r->name, r->target->name,
+				    o->mapper->name);
+	return 0;
+}
+
+/* save-update: other joins h's session when h is in one. */
+static int cascade_one(const qr_rel *r, qr_objhdr *h, qr_objhdr *o)
+{
+	if (!(r->cascade & QR_CASCADE_SAVE_UPDATE) || !h->session ||
+	    (h->state != QR_STATE_PENDING && h->state != QR_STATE_PERSISTENT))
+		return 0;
+	if (o->state == QR_STATE_TRANSIENT ||
+	    (o->state == QR_STATE_DETACHED && !o->session))
+		return qr_session_add(h->session, qr_orm__obj(o));
+	return 0;
+}
+
+/* Sets the many-to-one r of h to target, in memory only. */
+static void set_ref(qr_objhdr *h, const qr_rel *r, void *target)
+{
+	*reference(h, r) = target;
+	qr_orm__relstate(h, rel_index(r))->flags |= QR_RS_LOADED;
+}
+
+int qr_rel_append(void *obj, qr_objlist *field, void *child)
+{
+	qr_objhdr *h, *c;
+	qr_rel *r = rel_at(&h, obj, field, "qr_rel_append");
+	int rc;
+
+	if (!r)
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	if (r->kind != QR_REL_ONE_TO_MANY)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_rel_append: %s.%s is not a collection",
+				    h->mapper->name, r->name);
+	if ((rc = check_target(r, child, "qr_rel_append", &c)) != 0)
+		return rc;
+	if (qr_objlist_index(field, child) >= 0)
+		return 0;
+	if ((rc = qr_objlist_append(field, child)) != 0)
+		return rc;
+	if (r->back) {
+		void *old = *reference(c, r->back);
+		if (old && old != obj)
+			qr_objlist_remove(collection(qr_orm__hdr(old), r),
+					  child);
+		set_ref(c, r->back, obj);
+	}
+	return cascade_one(r, h, c);
+}
+
+/* A child removed from its parent's collection: its foreign key goes
+ * NULL, or it is deleted (delete-orphan). */
+static int orphan(const qr_rel *r, qr_objhdr *c)
+{
+	qr_session *s = c->session;
+
+	if (r->cascade & QR_CASCADE_DELETE_ORPHAN) {
+		if (c->state == QR_STATE_PERSISTENT)
+			return qr_session_delete(s, qr_orm__obj(c));
+		if (c->state == QR_STATE_PENDING) {
+			qr_orm__list_remove(s, c);
+			c->state = QR_STATE_TRANSIENT;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < r->ncols; i++) {
+		const qr_field *f = &r->target->fields[r->remote[i]];
+		int rc = qr_field_set_null(qr_orm__obj(c),
+					   (char *)qr_orm__obj(c) + f->offset);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int qr_rel_remove(void *obj, qr_objlist *field, void *child)
+{
+	qr_objhdr *h, *c;
+	qr_rel *r = rel_at(&h, obj, field, "qr_rel_remove");
+	int rc;
+
+	if (!r)
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	if (r->kind != QR_REL_ONE_TO_MANY)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_rel_remove: %s.%s is not a collection",
+				    h->mapper->name, r->name);
+	if ((rc = check_target(r, child, "qr_rel_remove", &c)) != 0)
+		return rc;
+	if (!qr_objlist_remove(field, child))
+		return 0;
+	if (r->back && *reference(c, r->back) == obj)
+		set_ref(c, r->back, NULL);
+	rc = orphan(r, c);
+	return rc ? rc : 1;
+}
+
+int qr_rel_set(void *obj, void *field, void *target)
+{
+	qr_objhdr *h, *t = NULL;
+	qr_rel *r = rel_at(&h, obj, field, "qr_rel_set");
+	void *old;
+	int rc;
+
+	if (!r)
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	if (r->kind != QR_REL_MANY_TO_ONE)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_rel_set: %s.%s is a collection (use "
+				    "qr_rel_append)",
+				    h->mapper->name, r->name);
+	if (target && (rc = check_target(r, target, "qr_rel_set", &t)) != 0)
+		return rc;
+	old = *reference(h, r);
+	set_ref(h, r, target);
+	if (old == target)
+		return 0;
+	if (r->back && old)
+		qr_objlist_remove(collection(qr_orm__hdr(old), r->back), obj);
+	if (r->back && t &&
+	    (qr_orm__relstate(t, rel_index(r->back))->flags & QR_RS_LOADED) &&
+	    qr_objlist_index(collection(t, r->back), obj) < 0 &&
+	    (rc = qr_objlist_append(collection(t, r->back), obj)) != 0)
+		return rc;
+	return t ? cascade_one(r, h, t) : 0;
+}
+
+bool qr_rel_loaded(const void *obj, const void *field)
+{
+	const qr_objhdr *h;
+	size_t off;
+
+	if (!obj || !field)
+		return false;
+	h = qr_orm__hdr(obj);
+	if (h->magic != QR_ORM_MAGIC)
+		return false;
+	off = (size_t)((const char *)field - (const char *)obj);
+	for (size_t i = 0; i < h->mapper->nrels; i++)
+		if (h->mapper->rels[i].offset == off)
+			return (qr_orm__relstate(h, i)->flags & QR_RS_LOADED) !=
+			       0;
+	return false;
+}
+
+/* ---- cascades and foreign keys at flush --------------------------------- */
+
+int qr_orm__cascade_add(qr_session *s, qr_objhdr *h)
+{
+	(void)s;
+	for (size_t i = 0; i < h->mapper->nrels; i++) {
+		qr_rel *r = &h->mapper->rels[i];
+		int rc;
+
+		if (!(r->cascade & QR_CASCADE_SAVE_UPDATE))
+			continue;
+		if ((rc = qr_orm__rel_resolve(r)) != 0)
+			return rc;
+		if (r->kind == QR_REL_MANY_TO_ONE) {
+			void *p = *reference(h, r);
+			if (p && (rc = cascade_one(r, h, qr_orm__hdr(p))) != 0)
+				return rc;
+			continue;
+		}
+		for (size_t j = 0; j < collection(h, r)->count; j++) {
+			qr_objhdr *c = qr_orm__hdr(collection(h, r)->items[j]);
+			if ((rc = cascade_one(r, h, c)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* The session's pending and persistent objects having relationships. */
+static int related_objects(qr_session *s, qr_objhdr ***out, size_t *n)
+{
+	size_t cap = s->npending + s->idmap.count + 1, pos = 0, k = 0;
+	qr_objhdr **v, *h;
+	bool any = false;
+
+	*out = NULL;
+	*n = 0;
+	for (h = s->pending_head; h && !any; h = h->lnext)
+		any = h->mapper->nrels != 0;
+	while (!any && (h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
+		any = h->mapper->nrels != 0;
+	if (!any)
+		return 0; /* no relationships: nothing to do, no allocation */
+	pos = 0;
+	if (!(v = malloc(cap * sizeof(*v))))
+		return qr_error_oom("flush");
+	for (h = s->pending_head; h && k < cap; h = h->lnext)
+		if (h->mapper->nrels)
+			v[k++] = h;
+	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL && k < cap)
+		if (h->mapper->nrels && h->state == QR_STATE_PERSISTENT &&
+		    !(h->flags & QR_OF_DELETE))
+			v[k++] = h;
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int qr_orm__cascade_all(qr_session *s)
+{
+	qr_objhdr **v;
+	size_t n;
+	int rc = related_objects(s, &v, &n);
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = qr_orm__cascade_add(s, v[i]);
+	/* objects the cascade added are pending: cascade from them too */
+	for (qr_objhdr *h = s->pending_head; h && rc == 0; h = h->lnext)
+		if (h->mapper->nrels)
+			rc = qr_orm__cascade_add(s, h);
+	free(v);
+	return rc;
+}
+
+/* Whether fields idx of h are all non-NULL. */
+static bool key_known(const qr_objhdr *h, const size_t *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		qr_value v;
+		if (qr_orm__field_get(h, &h->mapper->fields[idx[i]], &v) != 0 ||
+		    qr_value_is_null(&v))
+			return false;
+	}
+	return true;
+}
+
+/* Copies fields from[] of src into fields to[] of dst (when different). */
+static int copy_key(qr_objhdr *dst, const size_t *to, const qr_objhdr *src,
+		    const size_t *from, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const qr_field *tf = &dst->mapper->fields[to[i]];
+		qr_value v, cur;
+		int rc = qr_orm__field_get(src, &src->mapper->fields[from[i]],
+					   &v);
+		if (rc)
+			return rc;
+		if (qr_orm__field_get(dst, tf, &cur) == 0 &&
+		    qr_value_equal(&cur, &v))
+			continue;
+		if ((rc = qr_orm__field_set(dst, tf, &v)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int set_key_null(qr_objhdr *h, const size_t *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const qr_field *f = &h->mapper->fields[idx[i]];
+		qr_value cur;
+		int rc;
+		if (qr_orm__field_get(h, f, &cur) == 0 &&
+		    qr_value_is_null(&cur))
+			continue;
+		rc = qr_field_set_null(qr_orm__obj(h),
+				       (char *)qr_orm__obj(h) + f->offset);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int sync_object(qr_objhdr *h, void (*defer)(void *, qr_mapper *),
+		       void *ctx)
+{
+	for (size_t i = 0; i < h->mapper->nrels; i++) {
+		qr_rel *r = &h->mapper->rels[i];
+		qr_relstate *st = qr_orm__relstate(h, i);
+		int rc = qr_orm__rel_resolve(r);
+
+		if (rc)
+			return rc;
+		if (r->kind == QR_REL_MANY_TO_ONE) {
+			void *p = *reference(h, r);
+			if (p) {
+				qr_objhdr *t = qr_orm__hdr(p);
+				if (key_known(t, r->remote, r->ncols))
+					rc = copy_key(h, r->local, t, r->remote,
+						      r->ncols);
+				else if (defer)
+					defer(ctx, h->mapper);
+			} else if (st->snap) {
+				rc = set_key_null(h, r->local, r->ncols);
+			}
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (!(st->flags & QR_RS_LOADED))
+			continue;
+		for (size_t j = 0; j < collection(h, r)->count; j++) {
+			qr_objhdr *c = qr_orm__hdr(collection(h, r)->items[j]);
+			if (c->state != QR_STATE_PENDING &&
+			    c->state != QR_STATE_PERSISTENT)
+				continue;
+			if (!key_known(h, r->local, r->ncols)) {
+				if (defer)
+					defer(ctx, c->mapper);
+				continue;
+			}
+			if ((rc = copy_key(c, r->remote, h, r->local,
+					   r->ncols)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int qr_orm__sync_fks(qr_session *s, void (*defer)(void *, qr_mapper *),
+		     void *ctx)
+{
+	qr_objhdr **v;
+	size_t n;
+	int rc = related_objects(s, &v, &n);
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = sync_object(v[i], defer, ctx);
+	free(v);
+	return rc;
+}
+
+void qr_orm__rels_flushed(qr_session *s)
+{
+	size_t pos = 0;
+	qr_objhdr *h;
+
+	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
+		for (size_t i = 0; i < h->mapper->nrels; i++)
+			if (h->mapper->rels[i].kind == QR_REL_MANY_TO_ONE)
+				qr_orm__relstate(h, i)->snap =
+					*reference(h, &h->mapper->rels[i]);
+}

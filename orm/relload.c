@@ -1,0 +1,292 @@
+/*
+ * relload.c - loading relationships: the collections of a batch of
+ * parents with one SELECT per chunk (WHERE fk = :key, or fk IN (...)),
+ * and many-to-one references from the identity map or one SELECT by
+ * key. qr_rel_load() is the lazy loader; eager strategies reuse it.
+ */
+#include "orm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define QR_ORM_IN_CHUNK 500
+
+static qr_objlist *collection(const qr_objhdr *h, const qr_rel *r)
+{
+	return (qr_objlist *)((char *)qr_orm__obj(h) + r->offset);
+}
+
+static void **reference(const qr_objhdr *h, const qr_rel *r)
+{
+	return (void **)((char *)qr_orm__obj(h) + r->offset);
+}
+
+static qr_relstate *state_of(const qr_objhdr *h, const qr_rel *r)
+{
+	return qr_orm__relstate(h, (size_t)(r - h->mapper->rels));
+}
+
+/* WHERE cols = values (one object) or cols IN (values...) (single
+ * column). The values are read from objs' fields idx. NULL on error. */
+static qr_expr *key_criterion(qr_mapper *colmap, const size_t *cols,
+			      qr_objhdr **objs, const size_t *idx, size_t ncols,
+			      size_t n)
+{
+	qr_expr *crit = NULL;
+	qr_value *vals;
+
+	if (n == 1 || ncols > 1) {
+		for (size_t k = 0; k < n; k++) {
+			qr_expr *one = NULL;
+			for (size_t i = 0; i < ncols; i++) {
+				qr_value v;
+				qr_expr *eq;
+				qr_orm__field_get(
+					objs[k],
+					&objs[k]->mapper->fields[idx[i]], &v);
+				eq = qr_eq(
+					qr_mapper_attr(
+						colmap,
+						colmap->fields[cols[i]].name),
+					qr_bind_typed(
+						v,
+						colmap->fields[cols[i]].type));
+				one = one ? qr_and_new(one, eq, QR_END) : eq;
+			}
+			crit = crit ? qr_or_new(crit, one, QR_END) : one;
+		}
+		return crit;
+	}
+	if (!(vals = calloc(n, sizeof(*vals)))) {
+		qr_error_oom("relationship load");
+		return NULL;
+	}
+	for (size_t k = 0; k < n; k++)
+		qr_orm__field_get(objs[k], &objs[k]->mapper->fields[idx[0]],
+				  &vals[k]);
+	crit = qr_in_values(
+		qr_mapper_attr(colmap, colmap->fields[cols[0]].name), vals, n);
+	free(vals);
+	return crit;
+}
+
+/* The parent among parents whose fields local equal c's remote ones. */
+static qr_objhdr *parent_of(const qr_rel *r, qr_objhdr *c, qr_objhdr **parents,
+			    size_t n, qr_session *s)
+{
+	bool by_pk = r->ncols == r->owner->npk;
+	qr_value vals[16];
+
+	for (size_t i = 0; i < r->ncols && by_pk; i++)
+		by_pk = r->ncols <= 16 &&
+			r->owner->fields[r->local[i]].pk_pos == (int)i;
+	if (by_pk) {
+		qr_ikey *key = NULL;
+		qr_objhdr *p;
+		for (size_t i = 0; i < r->ncols; i++)
+			qr_orm__field_get(c, &c->mapper->fields[r->remote[i]],
+					  &vals[i]);
+		if (qr_orm__key_from_values(&key, r->owner, vals, r->ncols) !=
+			    0 ||
+		    !key)
+			return NULL;
+		p = qr_orm__idmap_get(&s->idmap, key);
+		free(key);
+		return p;
+	}
+	for (size_t k = 0; k < n; k++) {
+		bool same = true;
+		for (size_t i = 0; i < r->ncols && same; i++) {
+			qr_value a, b;
+			qr_orm__field_get(c, &c->mapper->fields[r->remote[i]],
+					  &a);
+			qr_orm__field_get(parents[k],
+					  &r->owner->fields[r->local[i]], &b);
+			same = qr_value_equal(&a, &b);
+		}
+		if (same)
+			return parents[k];
+	}
+	return NULL;
+}
+
+/* One SELECT of the children of parents[0..n) (n <= chunk). */
+static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n)
+{
+	qr_mapper *t = r->target;
+	qr_objlist l = QR_OBJLIST_INIT;
+	qr_query *q;
+	int rc;
+
+	for (size_t k = 0; k < n; k++)
+		qr_objlist_clear(collection(parents[k], r));
+	q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
+	q = qr_query_filter_(
+		q, key_criterion(t, r->remote, parents, r->local, r->ncols, n),
+		QR_END);
+	if (r->order_field >= 0)
+		q = qr_query_order_by_(
+			q, qr_mapper_attr(t, t->fields[r->order_field].name),
+			QR_END);
+	rc = qr_query_all(&l, q);
+	for (size_t i = 0; i < l.count && rc == 0; i++) {
+		qr_objhdr *c = qr_orm__hdr(l.items[i]);
+		qr_objhdr *p = parent_of(r, c, parents, n, s);
+		if (!p)
+			continue;
+		rc = qr_objlist_append(collection(p, r), l.items[i]);
+		if (rc == 0 && r->back &&
+		    !(state_of(c, r->back)->flags & QR_RS_LOADED)) {
+			*reference(c, r->back) = qr_orm__obj(p);
+			state_of(c, r->back)->snap = qr_orm__obj(p);
+			state_of(c, r->back)->flags |= QR_RS_LOADED;
+		}
+	}
+	qr_objlist_clear(&l);
+	for (size_t k = 0; k < n && rc == 0; k++)
+		state_of(parents[k], r)->flags |= QR_RS_LOADED;
+	return rc;
+}
+
+/* Many-to-one: from the identity map, else one SELECT of the missing
+ * targets (by key, IN for several). */
+static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
+{
+	qr_mapper *t = r->target;
+	qr_objhdr **miss = malloc((n ? n : 1) * sizeof(*miss));
+	size_t nmiss = 0;
+	int rc = 0;
+
+	if (!miss)
+		return qr_error_oom("relationship load");
+	for (size_t k = 0; k < n; k++) {
+		qr_objhdr *h = objs[k], *found = NULL;
+		qr_value vals[16];
+		bool null = false;
+		qr_ikey *key = NULL;
+
+		for (size_t i = 0; i < r->ncols && i < 16; i++) {
+			qr_orm__field_get(h, &h->mapper->fields[r->local[i]],
+					  &vals[i]);
+			null = null || qr_value_is_null(&vals[i]);
+		}
+		if (!null && r->ncols == t->npk &&
+		    qr_orm__key_from_values(&key, t, vals, r->ncols) == 0 &&
+		    key) {
+			found = qr_orm__idmap_get(&s->idmap, key);
+			free(key);
+		}
+		if (null || found) {
+			*reference(h, r) = found ? qr_orm__obj(found) : NULL;
+			state_of(h, r)->snap = *reference(h, r);
+			state_of(h, r)->flags |= QR_RS_LOADED;
+		} else {
+			miss[nmiss++] = h;
+		}
+	}
+	for (size_t off = 0; off < nmiss && rc == 0; off += QR_ORM_IN_CHUNK) {
+		size_t m = nmiss - off < QR_ORM_IN_CHUNK ? nmiss - off
+							 : QR_ORM_IN_CHUNK;
+		qr_objlist l = QR_OBJLIST_INIT;
+		qr_query *q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
+		q = qr_query_filter_(q,
+				     key_criterion(t, r->remote, miss + off,
+						   r->local, r->ncols, m),
+				     QR_END);
+		rc = qr_query_all(&l, q);
+		qr_objlist_clear(&l);
+		/* the targets are in the identity map now */
+		for (size_t k = off; k < off + m && rc == 0; k++) {
+			qr_objhdr *h = miss[k];
+			qr_value vals[16];
+			qr_ikey *key = NULL;
+			qr_objhdr *found = NULL;
+			for (size_t i = 0; i < r->ncols && i < 16; i++)
+				qr_orm__field_get(
+					h, &h->mapper->fields[r->local[i]],
+					&vals[i]);
+			if (qr_orm__key_from_values(&key, t, vals, r->ncols) ==
+				    0 &&
+			    key) {
+				found = qr_orm__idmap_get(&s->idmap, key);
+				free(key);
+			}
+			*reference(h, r) = found ? qr_orm__obj(found) : NULL;
+			state_of(h, r)->snap = *reference(h, r);
+			state_of(h, r)->flags |= QR_RS_LOADED;
+		}
+	}
+	free(miss);
+	return rc;
+}
+
+int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
+{
+	uint64_t before = s->stats.statements;
+	size_t k = 0;
+	int rc;
+
+	if ((rc = qr_orm__rel_resolve(r)) != 0)
+		return rc;
+	if ((rc = qr_orm__autoflush(s)) != 0)
+		return rc;
+	s->rel_loading++;
+	if (r->kind == QR_REL_MANY_TO_ONE) {
+		rc = load_refs(s, r, objs, n);
+	} else {
+		/* parents without a key (pending) have no rows to load */
+		qr_objhdr **todo = malloc((n ? n : 1) * sizeof(*todo));
+		if (!todo)
+			rc = qr_error_oom("relationship load");
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			if (objs[i]->state == QR_STATE_PERSISTENT)
+				todo[k++] = objs[i];
+			else
+				state_of(objs[i], r)->flags |= QR_RS_LOADED;
+		}
+		for (size_t off = 0; off < k && rc == 0; off += QR_ORM_IN_CHUNK)
+			rc = load_chunk(s, r, todo + off,
+					k - off < QR_ORM_IN_CHUNK
+						? k - off
+						: QR_ORM_IN_CHUNK);
+		free(todo);
+	}
+	s->rel_loading--;
+	if (s->stats.statements != before)
+		s->stats.rel_loads++;
+	return rc;
+}
+
+int qr_rel_load(void *obj, void *field)
+{
+	qr_objhdr *h = qr_orm__check(obj, "qr_rel_load");
+	size_t off;
+	qr_rel *r = NULL;
+	int rc;
+
+	if (!h)
+		return QR_EINVAL;
+	off = (size_t)((char *)field - (char *)obj);
+	for (size_t i = 0; i < h->mapper->nrels && field; i++)
+		if (h->mapper->rels[i].offset == off)
+			r = &h->mapper->rels[i];
+	if (!r)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_rel_load: not a relationship member "
+				    "of a %s object",
+				    h->mapper->name);
+	if (state_of(h, r)->flags & QR_RS_LOADED)
+		return 0;
+	if (!h->session ||
+	    (h->state != QR_STATE_PERSISTENT && h->state != QR_STATE_PENDING))
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "qr_rel_load: the %s object is %s: %s.%s "
+				    "cannot be loaded",
+				    h->mapper->name,
+				    qr_objstate_name((qr_objstate)h->state),
+				    h->mapper->name, r->name);
+	if ((h->flags & QR_OF_EXPIRED) && h->state == QR_STATE_PERSISTENT &&
+	    (rc = qr_orm__load_object(h->session, h, false)) != 0)
+		return rc;
+	return qr_orm__load_rel(h->session, r, &h, 1);
+}

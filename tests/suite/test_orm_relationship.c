@@ -1,0 +1,333 @@
+/*
+ * test_orm_relationship.c - one-to-many and many-to-one relationships:
+ * the collection type, back-populates kept in step in memory before any
+ * flush, the save-update cascade, foreign keys set from related objects
+ * at flush (also from a parent inserted in the same flush), removal from
+ * a collection, lazy loading by qr_rel_load and the statement counts
+ * that show it (1 + N).
+ */
+#define ORM_TABLE_PREFIX "qt_r_"
+#define ORM_WITH_RELATIONSHIPS
+#include "orm_fixture.h"
+
+#include <inttypes.h>
+
+static Address *address(qr_session *s, const char *email)
+{
+	Address *a = qr_new(s, Address);
+	assert_non_null(a);
+	qr_assert_ok(qr_set_text(a, &a->email_address, email));
+	return a;
+}
+
+static int64_t scalar(orm_fx *f, const char *sql)
+{
+	qr_result *r;
+	const qr_value *v;
+	int64_t n = -1;
+	qr_stmt *st = qr_text(sql);
+	qr_assert_ok(qr_session_execute(&r, f->s, st, NULL));
+	assert_int_equal(qr_result_scalar(r, &v), 1);
+	if (!qr_value_is_null(v))
+		qr_assert_ok(qr_value_int64(v, &n));
+	qr_result_free(r);
+	qr_stmt_free(st);
+	return n;
+}
+
+static uint64_t statements(orm_fx *f)
+{
+	qr_session_stats st;
+	qr_session_get_stats(&st, f->s);
+	return st.statements;
+}
+
+static void test_objlist(void **state)
+{
+	qr_objlist l = QR_OBJLIST_INIT;
+	int a, b, c;
+	size_t n = 0;
+	(void)state;
+
+	assert_int_equal(qr_objlist_len(NULL), 0);
+	qr_assert_ok(qr_objlist_append(&l, &a));
+	qr_assert_ok(qr_objlist_append(&l, &b));
+	qr_assert_ok(qr_objlist_append(&l, &c));
+	assert_int_equal(qr_objlist_len(&l), 3);
+	assert_ptr_equal(qr_objlist_get(&l, 1), &b);
+	assert_null(qr_objlist_get(&l, 3));
+	assert_int_equal(qr_objlist_index(&l, &c), 2);
+	assert_int_equal(qr_objlist_remove(&l, &b), 1);
+	assert_int_equal(qr_objlist_remove(&l, &b), 0);
+	assert_int_equal(qr_objlist_index(&l, &b), -1);
+	assert_ptr_equal(qr_objlist_get(&l, 1), &c);
+	QR_OBJLIST_FOREACH(int, p, &l)
+	{
+		assert_true(p == &a || p == &c);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	qr_objlist_clear(&l);
+}
+
+/* Tutorial step 10: jack and his two addresses. */
+static void test_back_populates_cascade_fk(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *jack = orm_user(f->s, "jack", "Jack Bean", "gjffdd");
+	Address *a1, *a2;
+	(void)state;
+
+	orm_assert_list(&jack->addresses, "[]");
+	a1 = address(f->s, "jack@google.com");
+	a2 = address(f->s, "j25@yahoo.com");
+	qr_assert_ok(QR_APPEND(jack, addresses, a1));
+	qr_assert_ok(QR_APPEND(jack, addresses, a2));
+	qr_assert_ok(QR_APPEND(jack, addresses, a2)); /* already there */
+	orm_assert_list(&jack->addresses,
+			"[<Address(email_address='jack@google.com')>, "
+			"<Address(email_address='j25@yahoo.com')>]");
+	/* the back reference, in memory before any flush */
+	assert_ptr_equal(a2->user, jack);
+	assert_int_equal(qr_object_state(a1), QR_STATE_TRANSIENT);
+	/* adding jack cascades to his addresses */
+	qr_assert_ok(qr_session_add(f->s, jack));
+	assert_int_equal(qr_object_state(a1), QR_STATE_PENDING);
+	assert_true(qr_session_contains(f->s, a2));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "INSERT INTO qt_r_users"), 1);
+	assert_true(orm_log_count(&f->log, "INSERT INTO qt_r_addresses") >= 1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses "
+				   "WHERE user_id = (SELECT id FROM qt_r_users "
+				   "WHERE name = 'jack')"),
+			 2);
+	qr_assert_ok(qr_session_load(f->s, jack));
+	assert_int_equal(a1->user_id, jack->id);
+	orm_fx_free(f);
+}
+
+static User *seed_jack(orm_fx *f)
+{
+	User *jack = orm_user(f->s, "jack", "Jack Bean", "gjffdd");
+	qr_assert_ok(
+		QR_APPEND(jack, addresses, address(f->s, "jack@google.com")));
+	qr_assert_ok(
+		QR_APPEND(jack, addresses, address(f->s, "j25@yahoo.com")));
+	qr_assert_ok(qr_session_add(f->s, jack));
+	qr_assert_ok(qr_session_commit(f->s));
+	return jack;
+}
+
+/* Reloading jack and reading his addresses: one SELECT, once. */
+static void test_lazy_load(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *jack;
+	Address *a;
+	qr_session_stats st;
+	(void)state;
+
+	seed_jack(f);
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_one(
+		&jack, qr_query_filter_by(qr_query(f->s, User), "name",
+					  qr_val_text("jack"))));
+	assert_false(QR_LOADED(jack, addresses));
+	qr_session_reset_stats(f->s);
+	orm_log_clear(&f->log);
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	qr_session_get_stats(&st, f->s);
+	assert_int_equal(st.statements, 1);
+	assert_int_equal(st.rel_statements, 1);
+	assert_int_equal(st.rel_loads, 1);
+	assert_int_equal(orm_log_count(&f->log, "SELECT qt_r_addresses.id"), 1);
+	orm_assert_list(&jack->addresses,
+			"[<Address(email_address='jack@google.com')>, "
+			"<Address(email_address='j25@yahoo.com')>]");
+	/* the children's back reference is the parent */
+	a = jack->addresses.items[1];
+	assert_ptr_equal(a->user, jack);
+	assert_true(QR_LOADED(a, user));
+	/* loaded: no more SQL */
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	qr_assert_ok(QR_LOAD(a, user));
+	assert_int_equal(statements(f), 1);
+	/* expired at commit: loaded again */
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_false(QR_LOADED(jack, addresses));
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	assert_int_equal(qr_objlist_len(&jack->addresses), 2);
+	orm_fx_free(f);
+}
+
+/* Many-to-one: a SELECT by key, or the identity map without SQL. */
+static void test_many_to_one_load(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	qr_objlist l = QR_OBJLIST_INIT;
+	Address *a, *b;
+	(void)state;
+
+	seed_jack(f);
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(
+		qr_query_all(&l, qr_query_order_by(qr_query(f->s, Address),
+						   qr_attr(Address, "id"))));
+	assert_int_equal(l.count, 2);
+	a = l.items[0];
+	b = l.items[1];
+	qr_objlist_clear(&l);
+	assert_null(a->user);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(QR_LOAD(a, user));
+	assert_int_equal(statements(f), 1);
+	orm_assert_repr(a->user, "<User(name='jack', fullname='Jack Bean', "
+				 "password='gjffdd')>");
+	qr_assert_ok(QR_LOAD(b, user));
+	assert_int_equal(statements(f), 1); /* from the identity map */
+	assert_ptr_equal(a->user, b->user);
+	orm_fx_free(f);
+}
+
+/* Removing from a collection: the child's foreign key goes NULL at the
+ * next flush, the row stays. Moving a child to another parent. */
+static void test_remove_and_move(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *jack, *wendy;
+	Address *a1, *a2;
+	(void)state;
+
+	jack = seed_jack(f);
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	a1 = jack->addresses.items[0];
+	a2 = jack->addresses.items[1];
+	assert_int_equal(QR_REMOVE(jack, addresses, a1), 1);
+	assert_int_equal(QR_REMOVE(jack, addresses, a1), 0);
+	assert_null(a1->user);
+	assert_int_equal(qr_objlist_len(&jack->addresses), 1);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE qt_r_addresses"), 1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses "
+				   "WHERE user_id IS NULL"),
+			 1);
+
+	/* a2 moves to a new user: its key is known only after the INSERT */
+	wendy = orm_user(f->s, "wendy", "Wendy Williams", "foobar");
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	qr_assert_ok(QR_SET_REF(a2, user, wendy));
+	assert_int_equal(qr_objlist_len(&jack->addresses), 0);
+	orm_assert_list(&wendy->addresses,
+			"[<Address(email_address='j25@yahoo.com')>]");
+	assert_true(qr_session_contains(f->s, wendy)); /* cascaded */
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses a "
+				   "JOIN qt_r_users u ON u.id = a.user_id "
+				   "WHERE u.name = 'wendy'"),
+			 1);
+	/* clearing the reference sets the key NULL */
+	qr_assert_ok(QR_LOAD(a2, user));
+	qr_assert_ok(QR_SET_REF(a2, user, NULL));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses "
+				   "WHERE user_id IS NULL"),
+			 2);
+	orm_fx_free(f);
+}
+
+/* A pointer assigned directly is honoured at flush. */
+static void test_direct_assignment(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *ed = orm_user(f->s, "ed", "Ed Jones", "x");
+	Address *a = address(f->s, "ed@x.org");
+	(void)state;
+
+	a->user = ed;
+	qr_assert_ok(qr_session_add(f->s, a)); /* cascades to ed */
+	assert_true(qr_session_contains(f->s, ed));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses a "
+				   "JOIN qt_r_users u ON u.id = a.user_id "
+				   "WHERE u.name = 'ed'"),
+			 1);
+	orm_fx_free(f);
+}
+
+/* Lazy loading N collections: 1 + N statements. */
+static void test_lazy_n_plus_one(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	const char *names[] = {"u1", "u2", "u3", "u4"};
+	qr_objlist users = QR_OBJLIST_INIT;
+	qr_session_stats st;
+	size_t total = 0;
+	(void)state;
+
+	for (size_t i = 0; i < 4; i++) {
+		User *u = orm_user(f->s, names[i], names[i], "p");
+		for (size_t k = 0; k < i; k++) {
+			char email[32];
+			snprintf(email, sizeof(email), "%s.%zu@x", names[i], k);
+			qr_assert_ok(
+				QR_APPEND(u, addresses, address(f->s, email)));
+		}
+		qr_assert_ok(qr_session_add(f->s, u));
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(
+		qr_query_all(&users, qr_query_order_by(qr_query(f->s, User),
+						       qr_attr(User, "id"))));
+	for (size_t i = 0; i < users.count; i++) {
+		User *u = users.items[i];
+		qr_assert_ok(QR_LOAD(u, addresses));
+		assert_int_equal(qr_objlist_len(&u->addresses), i);
+		total += qr_objlist_len(&u->addresses);
+	}
+	qr_session_get_stats(&st, f->s);
+	assert_int_equal(total, 6);
+	assert_int_equal(st.statements, 1 + 4);
+	assert_int_equal(st.rel_loads, 4);
+	qr_objlist_clear(&users);
+	orm_fx_free(f);
+}
+
+/* Errors: not a relationship, wrong target type, no session. */
+static void test_errors(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *u = orm_user(f->s, "x", "x", "x");
+	User *v = orm_user(f->s, "y", "y", "y");
+	Address *a = qr_new_transient(Address);
+	(void)state;
+
+	assert_int_equal(qr_rel_append(u, (qr_objlist *)&u->name, a),
+			 QR_EINVAL);
+	assert_int_equal(QR_APPEND(u, addresses, v), QR_EINVAL);
+	assert_true(QR_LOADED(a, user)); /* new: loaded, empty */
+	qr_assert_ok(QR_LOAD(a, user));   /* nothing to do */
+	assert_null(a->user);
+	qr_object_free(a);
+	orm_fx_free(f);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_objlist),
+		cmocka_unit_test(test_back_populates_cascade_fk),
+		cmocka_unit_test(test_lazy_load),
+		cmocka_unit_test(test_many_to_one_load),
+		cmocka_unit_test(test_remove_and_move),
+		cmocka_unit_test(test_direct_assignment),
+		cmocka_unit_test(test_lazy_n_plus_one),
+		cmocka_unit_test(test_errors),
+	};
+	return qr_test_run(argc, argv, "orm_relationship", tests,
+			   sizeof(tests) / sizeof(tests[0]));
+}
