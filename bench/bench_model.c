@@ -58,6 +58,15 @@ int bench_session(qr_session **out, bench_ctx *ctx)
 	return 0;
 }
 
+int bench_session_on(qr_session **out, qr_engine *engine)
+{
+	qr_session_options o = {.registry = bench_registry()};
+	if (!o.registry)
+		return -1;
+	BENCH_QR(qr_session_new(out, engine, &o));
+	return 0;
+}
+
 void bench_model_finish(bench_ctx *ctx)
 {
 	qr_sessionmaker_free(ctx->sessionmaker);

@@ -38,6 +38,10 @@ qr_table *bench_customer_table(void);
  */
 int bench_session(qr_session **out, bench_ctx *ctx);
 
+/* A session on another engine of the suite's (for instance one whose
+ * results stream). */
+int bench_session_on(qr_session **out, qr_engine *engine);
+
 /* Frees the context's sessionmaker (the harness calls it). */
 void bench_model_finish(bench_ctx *ctx);
 

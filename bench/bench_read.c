@@ -56,6 +56,14 @@ qr_conn *bench_read_conn(bench_ctx *ctx, bool stream)
 	return st->other_conn;
 }
 
+qr_engine *bench_read_engine(bench_ctx *ctx, bool stream)
+{
+	read_state *st = ctx->state;
+	if (!st->other || st->other_streams != stream)
+		return ctx->engine;
+	return st->other;
+}
+
 /* Reads one row's columns as a program would. */
 static int touch_row(const qr_row *row, uint64_t *sum)
 {

@@ -18,8 +18,9 @@
 int bench_read_prepare(bench_ctx *ctx, size_t n);
 void bench_read_finish(bench_ctx *ctx);
 
-/* The connection that streams (or buffers) results. */
+/* The connection that streams (or buffers) results, and its engine. */
 qr_conn *bench_read_conn(bench_ctx *ctx, bool stream);
+qr_engine *bench_read_engine(bench_ctx *ctx, bool stream);
 
 /*
  * Reads every row and column of the table with quarry: streaming, row by

@@ -24,7 +24,7 @@
 
 #include <stdlib.h>
 
-#define INSERT_TEXT                                       \
+#define INSERT_TEXT                                        \
 	"INSERT INTO " BENCH_TABLE " (name, description) " \
 	"VALUES (:name, :description)"
 

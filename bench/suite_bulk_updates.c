@@ -6,8 +6,11 @@
  *                     id = ?, bound and executed per row
  *   core_executemany  one text() UPDATE executed with a qr_params of every
  *                     row
+ *   orm_flush         ORM objects loaded 1,000 at a time (id BETWEEN),
+ *                     their description changed, flushed; one commit
+ *                     (SQLAlchemy's test_orm_flush)
  */
-#include "bench.h"
+#include "bench_model.h"
 #include "raw.h"
 
 #include <stdio.h>
@@ -61,9 +64,48 @@ static int core_executemany(bench_ctx *ctx)
 	return 0;
 }
 
+static int orm_flush(bench_ctx *ctx)
+{
+	char desc[64];
+	qr_session *s;
+	size_t changed = 0;
+	int rc = bench_session(&s, ctx);
+	if (rc)
+		return rc;
+	++tag;
+	for (size_t chunk = 0; chunk < ctx->n && rc == 0; chunk += 1000) {
+		qr_objlist l = QR_OBJLIST_INIT;
+		qr_query *q = qr_query_filter(
+			qr_query(s, Customer),
+			qr_between(qr_attr(Customer, "id"),
+				   qr_bind_int((int64_t)chunk),
+				   qr_bind_int((int64_t)chunk + 1000)));
+		rc = qr_query_all(&l, q);
+		for (size_t i = 0; i < l.count && rc == 0; i++) {
+			Customer *c = l.items[i];
+			snprintf(desc, sizeof(desc), "updated %d %lld", tag,
+				 (long long)c->id);
+			rc = qr_set_text(c, &c->description, desc);
+			changed++;
+		}
+		qr_objlist_clear(&l);
+		if (rc == 0)
+			rc = qr_session_flush(s);
+	}
+	if (rc == 0)
+		rc = qr_session_commit(s);
+	qr_session_free(s);
+	if (rc < 0)
+		return bench_qr_fail(rc, "orm flush");
+	if (changed < ctx->n)
+		return bench_fail("orm flush: %zu objects changed", changed);
+	return 0;
+}
+
 static const bench_variant variants[] = {
 	{"raw", "", NULL, raw_update, NULL},
 	{"core_executemany", NULL, NULL, core_executemany, NULL},
+	{"orm_flush", NULL, NULL, orm_flush, NULL},
 };
 
 const bench_suite bench_suite_bulk_updates = {

@@ -12,13 +12,20 @@
  *   core_fetchall  qr_result_all into a rowset, then read
  *   core_stream    qr_result_next row by row (stream_results=true on
  *                  PostgreSQL; MySQL streams by default)
+ *   orm_full       every row as a Customer object (query.all()), then the
+ *                  session freed: compared with raw_structs
+ *   orm_batches    objects streamed 1,000 at a time (yield_per(1000))
+ *   orm_columns    the three columns as values, no objects
+ *                  (query(Customer.id, ...).yield_per(10000))
  *
  * The streaming suite (suite_streaming.c) reads 1,000,000 rows with the
  * streaming variants only, for their memory.
  */
+#include "bench_model.h"
 #include "bench_read.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int prepare(bench_ctx *ctx)
 {
@@ -87,12 +94,97 @@ static int core_stream(bench_ctx *ctx)
 	return check_rows(ctx, "core_stream", rows);
 }
 
+static int orm_full(bench_ctx *ctx)
+{
+	qr_session *s;
+	qr_objlist l = QR_OBJLIST_INIT;
+	uint64_t sum = 0;
+	int rc = bench_session(&s, ctx);
+	if (rc)
+		return rc;
+	rc = qr_query_all(&l, qr_query(s, Customer));
+	for (size_t i = 0; i < l.count && rc == 0; i++) {
+		const Customer *c = l.items[i];
+		sum += (uint64_t)c->id + strlen(c->name) +
+		       strlen(c->description);
+	}
+	size_t rows = l.count;
+	qr_objlist_clear(&l);
+	qr_session_free(s);
+	if (rc < 0)
+		return bench_qr_fail(rc, "orm query all");
+	return check_rows(ctx, "orm_full", rows);
+}
+
+/* Streams q's rows, touching the first column's objects (entities) or
+ * the values (columns). */
+static int orm_stream(bench_ctx *ctx, qr_query *q, bool objects,
+		      const char *what)
+{
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	size_t rows = 0;
+	uint64_t sum = 0;
+	int rc = qr_query_execute(&r, q);
+	if (rc)
+		return bench_qr_fail(rc, what);
+	while ((rc = qr_orm_result_next(r, &row)) == 1) {
+		if (objects) {
+			const Customer *c = qr_orm_row_object(row, 0);
+			sum += (uint64_t)c->id + strlen(c->name) +
+			       strlen(c->description);
+		} else {
+			const qr_value *id = qr_orm_row_value(row, 0);
+			const qr_value *n = qr_orm_row_value(row, 1);
+			const qr_value *d = qr_orm_row_value(row, 2);
+			sum += (uint64_t)id->u.i + n->u.s.len + d->u.s.len;
+		}
+		rows++;
+	}
+	qr_orm_result_free(r);
+	if (rc < 0)
+		return bench_qr_fail(rc, what);
+	return check_rows(ctx, what, rows);
+}
+
+static int orm_batches(bench_ctx *ctx)
+{
+	qr_session *s;
+	int rc = bench_session_on(&s, bench_read_engine(ctx, true));
+	if (rc)
+		return rc;
+	rc = orm_stream(ctx, qr_query_yield_per(qr_query(s, Customer), 1000),
+			true, "orm_batches");
+	qr_session_free(s);
+	return rc;
+}
+
+static int orm_columns(bench_ctx *ctx)
+{
+	qr_session *s;
+	int rc = bench_session_on(&s, bench_read_engine(ctx, true));
+	if (rc)
+		return rc;
+	rc = orm_stream(ctx,
+			qr_query_yield_per(
+				qr_query_new(s, qr_attr(Customer, "id"),
+					     qr_attr(Customer, "name"),
+					     qr_attr(Customer, "description")),
+				10000),
+			false, "orm_columns");
+	qr_session_free(s);
+	return rc;
+}
+
 static const bench_variant variants[] = {
 	{"raw", "", NULL, raw_read, NULL},
 	{"raw_stream", "", raw_stream_setup, raw_stream, NULL},
 	{"raw_structs", "", NULL, raw_structs, NULL},
 	{"core_fetchall", "raw", NULL, core_fetchall, NULL},
 	{"core_stream", "raw_stream", NULL, core_stream, NULL},
+	{"orm_full", "raw_structs", NULL, orm_full, NULL},
+	{"orm_batches", "raw_stream", NULL, orm_batches, NULL},
+	{"orm_columns", "raw_stream", NULL, orm_columns, NULL},
 };
 
 const bench_suite bench_suite_large_resultsets = {

@@ -3,12 +3,18 @@
  *
  *   pool_checkout     qr_engine_connect + qr_conn_free on an engine whose
  *                     pool already holds the connection
+ *   compile_cold      qr_compile() of a select() with the compiled cache
+ *                     off: the statement compiled from scratch each time
+ *   compile_cached    the same statement with the cache on: a hit (keyed
+ *                     by the statement's structure, values re-bound)
  *   text_compile      qr_text() + qr_compile(): a SELECT parsed and
  *                     compiled from scratch
  *   text_recompile    qr_compile() of one already built text() statement
- *                     (a compiled-cache hit once the cache serves text)
+ *                     (its compiled form is kept by the statement)
+ *   identity_get      session.get() of an object already in the identity
+ *                     map (no SQL)
  */
-#include "bench.h"
+#include "bench_model.h"
 
 #define SQL "SELECT id, name, description FROM " BENCH_TABLE " WHERE id = :id"
 
@@ -19,6 +25,47 @@ static int pool_checkout(bench_ctx *ctx)
 		BENCH_QR(qr_engine_connect(&c, ctx->engine));
 		qr_conn_free(c);
 	}
+	return 0;
+}
+
+/* The statement of the compile benchmarks: a lookup by id with a
+ * bound value, as built for each call. */
+static qr_stmt *lookup_stmt(void)
+{
+	qr_table *t = bench_customer_table();
+	if (!t)
+		return NULL;
+	return qr_select(qr_cols(t, "id", "name", "description"),
+			 qr_where(qr_eq(qr_c(t, "id"), qr_bind_int(42))));
+}
+
+static int compile_loop(bench_ctx *ctx)
+{
+	qr_stmt *s = lookup_stmt();
+	for (size_t i = 0; i < ctx->n; i++) {
+		qr_compiled *c;
+		int rc = qr_compile(&c, s, ctx->backend_name);
+		if (rc) {
+			qr_stmt_free(s);
+			return bench_qr_fail(rc, "qr_compile");
+		}
+		qr_compiled_free(c);
+	}
+	qr_stmt_free(s);
+	return 0;
+}
+
+static int cache_off(bench_ctx *ctx)
+{
+	(void)ctx;
+	qr_compile_cache_set_capacity(0);
+	return 0;
+}
+
+static int cache_on(bench_ctx *ctx)
+{
+	(void)ctx;
+	qr_compile_cache_set_capacity(500);
 	return 0;
 }
 
@@ -52,17 +99,46 @@ static int text_recompile(bench_ctx *ctx)
 	return 0;
 }
 
+/* One row to get, in a table of its own state. */
+static int prepare(bench_ctx *ctx)
+{
+	if (bench_table_reset(ctx) || bench_table_fill(ctx, 1))
+		return -1;
+	return 0;
+}
+
+static int identity_get(bench_ctx *ctx)
+{
+	qr_session *s;
+	Customer *c = NULL;
+	int rc = bench_session(&s, ctx);
+	if (rc)
+		return rc;
+	rc = qr_get(&c, s, Customer, qr_val_int(1)); /* loads it */
+	for (size_t i = 0; i < ctx->n && rc == 1; i++)
+		rc = qr_get(&c, s, Customer, qr_val_int(1));
+	qr_session_free(s);
+	if (rc != 1)
+		return bench_qr_fail(rc, "identity map get");
+	return 0;
+}
+
 static const bench_variant variants[] = {
 	{"pool_checkout", "", NULL, pool_checkout, NULL},
+	{"compile_cold", "", cache_off, compile_loop, cache_on},
+	{"compile_cached", "compile_cold", NULL, compile_loop, NULL},
 	{"text_compile", "", NULL, text_compile, NULL},
 	{"text_recompile", "text_compile", NULL, text_recompile, NULL},
+	{"identity_get", "", NULL, identity_get, NULL},
 };
 
 const bench_suite bench_suite_micro = {
 	.name = "micro",
-	.summary = "compile, pool checkout (ns per operation)",
+	.summary = "compile cold and cached, pool checkout, identity-map get "
+		   "(ns per operation)",
 	.default_n = 100000,
 	.unit = "ops",
+	.prepare = prepare,
 	.variants = variants,
 	.nvariants = sizeof(variants) / sizeof(variants[0]),
 };

@@ -9,11 +9,20 @@
  *                    with a qr_params, .first() read
  *   core_new_stmt    a new text() statement built per id (the text parsed
  *                    each time), as SQLAlchemy's test_core_new_stmt_each_time
+ *   expr_new_stmt    a new select() built per id with the expression
+ *                    language, compiled-cache hits (the SQL compiled once)
+ *   expr_new_stmt_nocache  the same with the compiled cache off
+ *   expr_reuse_stmt  one select() with a named parameter, built once
+ *   orm_get          session.get(Customer, id) with an empty identity map
+ *                    (the session emptied after each lookup)
+ *   orm_query        session.query(Customer).filter(id == x).first() on
+ *                    one session, as SQLAlchemy's ORM lookups
  */
-#include "bench.h"
+#include "bench_model.h"
 #include "raw.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define SELECT_ONE \
 	"SELECT id, name, description FROM " BENCH_TABLE " WHERE id = :id"
@@ -81,8 +90,10 @@ static int lookup_one(bench_ctx *ctx, const qr_stmt *stmt, qr_params *p,
 	const char *name, *desc;
 	size_t nl, dl;
 
-	qr_params_reset(p);
-	BENCH_QR(qr_params_int(p, "id", id));
+	if (p) {
+		qr_params_reset(p);
+		BENCH_QR(qr_params_int(p, "id", id));
+	}
 	BENCH_QR(qr_conn_execute(&res, ctx->conn, stmt, p));
 	int rc = qr_result_first(res, &row);
 	if (rc == 1)
@@ -139,10 +150,133 @@ static int core_new_stmt(bench_ctx *ctx)
 	return rc;
 }
 
+/* SELECT id, name, description FROM customer WHERE id = value. */
+static qr_stmt *select_by_id(qr_expr *value)
+{
+	qr_table *t = bench_customer_table();
+	if (!t) {
+		qr_expr_free(value);
+		return NULL;
+	}
+	return qr_select(qr_cols(t, "id", "name", "description"),
+			 qr_where(qr_eq(qr_c(t, "id"), value)));
+}
+
+static int expr_new_stmt(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	uint64_t sum = 0;
+	int rc = 0;
+	for (size_t i = 0; i < ctx->n && rc == 0; i++) {
+		qr_stmt *stmt = select_by_id(qr_bind_int(st->ids[i]));
+		rc = lookup_one(ctx, stmt, NULL, st->ids[i], &sum);
+		qr_stmt_free(stmt);
+	}
+	if (rc == 0)
+		BENCH_QR(qr_conn_commit(ctx->conn));
+	return rc;
+}
+
+static int cache_off(bench_ctx *ctx)
+{
+	(void)ctx;
+	qr_compile_cache_set_capacity(0);
+	return 0;
+}
+
+static int cache_on(bench_ctx *ctx)
+{
+	(void)ctx;
+	qr_compile_cache_set_capacity(500);
+	return 0;
+}
+
+static int expr_reuse_stmt(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	uint64_t sum = 0;
+	int rc = 0;
+	qr_stmt *stmt = select_by_id(qr_param("id"));
+	qr_params *p = qr_params_new();
+	if (!stmt || !p)
+		rc = bench_qr_fail(qr_error_last()->code, "select()");
+	for (size_t i = 0; i < ctx->n && rc == 0; i++)
+		rc = lookup_one(ctx, stmt, p, st->ids[i], &sum);
+	qr_params_free(p);
+	qr_stmt_free(stmt);
+	if (rc == 0)
+		BENCH_QR(qr_conn_commit(ctx->conn));
+	return rc;
+}
+
+static int check_customer(const Customer *c, int64_t id, uint64_t *sum)
+{
+	if (!c || c->id != id || !c->name || !c->description)
+		return bench_fail("lookup of %lld found %lld", (long long)id,
+				  c ? (long long)c->id : -1LL);
+	*sum += (uint64_t)c->id + strlen(c->name) + strlen(c->description);
+	return 0;
+}
+
+static int orm_get(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	uint64_t sum = 0;
+	qr_session *s;
+	int rc = bench_session(&s, ctx);
+	for (size_t i = 0; i < ctx->n && rc == 0; i++) {
+		Customer *c = NULL;
+		rc = qr_get(&c, s, Customer, qr_val_int(st->ids[i]));
+		if (rc == 1)
+			rc = check_customer(c, st->ids[i], &sum);
+		else if (rc == 0)
+			rc = bench_fail("orm get: no row %lld",
+					(long long)st->ids[i]);
+		qr_session_expunge_all(s);
+	}
+	if (rc == 0)
+		rc = qr_session_commit(s);
+	qr_session_free(s);
+	if (rc < 0)
+		return bench_qr_fail(rc, "orm get");
+	return rc;
+}
+
+static int orm_query(bench_ctx *ctx)
+{
+	lookup_state *st = ctx->state;
+	uint64_t sum = 0;
+	qr_session *s;
+	int rc = bench_session(&s, ctx);
+	for (size_t i = 0; i < ctx->n && rc == 0; i++) {
+		Customer *c = NULL;
+		rc = qr_query_first(
+			&c, qr_query_filter(qr_query(s, Customer),
+					    qr_eq(qr_attr(Customer, "id"),
+						  qr_bind_int(st->ids[i]))));
+		if (rc == 1)
+			rc = check_customer(c, st->ids[i], &sum);
+		else if (rc == 0)
+			rc = bench_fail("orm query: no row %lld",
+					(long long)st->ids[i]);
+	}
+	if (rc == 0)
+		rc = qr_session_commit(s);
+	qr_session_free(s);
+	if (rc < 0)
+		return bench_qr_fail(rc, "orm query");
+	return rc;
+}
+
 static const bench_variant variants[] = {
 	{"raw", "", NULL, raw_lookup, NULL},
 	{"core_reuse_stmt", NULL, NULL, core_reuse, NULL},
 	{"core_new_stmt", NULL, NULL, core_new_stmt, NULL},
+	{"expr_reuse_stmt", NULL, NULL, expr_reuse_stmt, NULL},
+	{"expr_new_stmt", NULL, NULL, expr_new_stmt, NULL},
+	{"expr_new_stmt_nocache", NULL, cache_off, expr_new_stmt, cache_on},
+	{"orm_get", NULL, NULL, orm_get, NULL},
+	{"orm_query", NULL, NULL, orm_query, NULL},
 };
 
 const bench_suite bench_suite_short_selects = {

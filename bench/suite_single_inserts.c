@@ -12,8 +12,10 @@
  *                INSERT, commit, the connection returned (SQLAlchemy's
  *                "with engine.begin() as conn: conn.execute(...)")
  *   core_conn    per row on one kept connection: execute, commit
+ *   orm          per row: a session, a new Customer added, commit, the
+ *                session closed (SQLAlchemy's test_orm_commit)
  */
-#include "bench.h"
+#include "bench_model.h"
 #include "raw.h"
 
 #include <stdio.h>
@@ -138,10 +140,36 @@ static int core_conn(bench_ctx *ctx)
 	return rc;
 }
 
+static int orm_each(bench_ctx *ctx)
+{
+	char name[64], desc[64];
+	int rc = 0;
+	for (size_t i = 1; i <= ctx->n && rc == 0; i++) {
+		qr_session *s;
+		if ((rc = bench_session(&s, ctx)))
+			break;
+		Customer *c = qr_new(s, Customer);
+		bench_name(name, sizeof(name), i);
+		bench_description(desc, sizeof(desc), i);
+		rc = c ? qr_set_text(c, &c->name, name) : qr_error_last()->code;
+		if (rc == 0)
+			rc = qr_set_text(c, &c->description, desc);
+		if (rc == 0)
+			rc = qr_session_add(s, c);
+		if (rc == 0)
+			rc = qr_session_commit(s);
+		qr_session_free(s);
+	}
+	if (rc < 0)
+		return bench_qr_fail(rc, "orm insert and commit");
+	return rc;
+}
+
 static const bench_variant variants[] = {
 	{"raw", "", reset, raw_each, NULL},
 	{"core", NULL, reset, core_each, NULL},
 	{"core_conn", NULL, reset, core_conn, NULL},
+	{"orm", NULL, reset, orm_each, NULL},
 };
 
 const bench_suite bench_suite_single_inserts = {
