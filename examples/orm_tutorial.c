@@ -1,7 +1,8 @@
 /*
- * orm_tutorial.c - SQLAlchemy's Object Relational Tutorial, steps 1 to 8,
- * in C with quarry: connect, declare a mapping, create the schema, make
- * an instance, open a session, add and update, roll back, query.
+ * orm_tutorial.c - SQLAlchemy's Object Relational Tutorial in C with
+ * quarry: connect, declare a mapping, create the schema, make an
+ * instance, open a session, add and update, roll back, query (steps 1 to
+ * 8), build a relationship and work with related objects (9, 10).
  *
  *   orm_tutorial [URL] [-q]
  *
@@ -23,13 +24,34 @@ typedef struct User {
 	char *name;
 	char *fullname;
 	char *password;
+	qr_objlist addresses; /* step 9: of Address * */
 } User;
 
 QR_MAPPING(User, "users", QR_FIELD(User, id, QR_INTEGER, .primary_key = true),
 	   QR_FIELD(User, name, qr_string(50)),
 	   QR_FIELD(User, fullname, qr_string(50)),
 	   QR_FIELD(User, password, qr_string(12)),
-	   QR_REPR("name", "fullname", "password"));
+	   QR_REPR("name", "fullname", "password"),
+	   /* User.addresses = relationship("Address", order_by=Address.id,
+	    *                               back_populates="user") */
+	   QR_ONE_TO_MANY(User, addresses, "Address", .order_by = "id",
+			  .back_populates = "user"));
+
+/* ---- step 9: building a relationship ------------------------------------ */
+
+typedef struct Address {
+	int64_t id;
+	char *email_address;
+	int64_t user_id;
+	User *user;
+} Address;
+
+QR_MAPPING(Address, "addresses",
+	   QR_FIELD(Address, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Address, email_address, qr_string(50), .not_null = true),
+	   QR_FIELD(Address, user_id, QR_INTEGER, .foreign_key = "users.id"),
+	   QR_MANY_TO_ONE(Address, user, "User", .back_populates = "addresses"),
+	   QR_REPR("email_address"));
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -588,6 +610,56 @@ int main(int argc, char **argv)
 			&n,
 			qr_query_new(session, qr_count(qr_attr(User, "id")))));
 		printf("count(User.id): %" PRId64 "\n", n);
+	}
+
+	/* ---- step 9: building a relationship
+	 * ------------------------------------------ */
+	heading("Building a Relationship");
+	CHECK(qr_registry_map(NULL, Base, QR_MAPPING_OF(Address)));
+	/* end the session's transaction: on SQLite :memory: the engine has
+	 * one connection, which the DDL below needs */
+	CHECK(qr_session_commit(session));
+	/* Base.metadata.create_all(engine): only addresses is new */
+	CHECK(qr_metadata_create_all(qr_registry_metadata(Base), engine));
+
+	/* ---- step 10: working with related objects
+	 * ----------------------------------- */
+	heading("Working with Related Objects");
+	{
+		User *jack = qr_new(session, User);
+		Address *a1 = qr_new(session, Address);
+		Address *a2 = qr_new(session, Address);
+		if (!jack || !a1 || !a2)
+			die("qr_new");
+		CHECK(QR_SET_TEXT(jack, name, "jack"));
+		CHECK(QR_SET_TEXT(jack, fullname, "Jack Bean"));
+		CHECK(QR_SET_TEXT(jack, password, "gjffdd"));
+		printf("jack.addresses: ");
+		print_list(&jack->addresses);
+		CHECK(QR_SET_TEXT(a1, email_address, "jack@google.com"));
+		CHECK(QR_SET_TEXT(a2, email_address, "j25@yahoo.com"));
+		/* jack.addresses = [Address(...), Address(...)] */
+		CHECK(QR_APPEND(jack, addresses, a1));
+		CHECK(QR_APPEND(jack, addresses, a2));
+		printf("jack.addresses[1]: ");
+		print_obj(qr_objlist_get(&jack->addresses, 1));
+		printf("jack.addresses[1].user: ");
+		print_obj(
+			((Address *)qr_objlist_get(&jack->addresses, 1))->user);
+		/* adding jack cascades to his addresses */
+		CHECK(qr_session_add(session, jack));
+		CHECK(qr_session_commit(session));
+
+		CHECK(qr_query_one(&jack,
+				   qr_query_filter_by(qr_query(session, User),
+						      "name",
+						      qr_val_text("jack"))));
+		printf("jack: ");
+		print_obj(jack);
+		/* jack.addresses: the lazy load */
+		CHECK(QR_LOAD(jack, addresses));
+		printf("jack.addresses: ");
+		print_list(&jack->addresses);
 	}
 
 	qr_session_free(session);

@@ -395,6 +395,14 @@ bool qr_rel_loaded(const void *obj, const void *field)
 
 /* ---- cascades and foreign keys at flush --------------------------------- */
 
+/* Nothing related: an empty collection or a NULL reference. */
+static bool rel_empty(const qr_objhdr *h, const qr_rel *r)
+{
+	if (r->kind == QR_REL_MANY_TO_ONE)
+		return *reference(h, r) == NULL;
+	return collection(h, r)->count == 0;
+}
+
 int qr_orm__cascade_add(qr_session *s, qr_objhdr *h)
 {
 	(void)s;
@@ -402,7 +410,7 @@ int qr_orm__cascade_add(qr_session *s, qr_objhdr *h)
 		qr_rel *r = &h->mapper->rels[i];
 		int rc;
 
-		if (!(r->cascade & QR_CASCADE_SAVE_UPDATE))
+		if (!(r->cascade & QR_CASCADE_SAVE_UPDATE) || rel_empty(h, r))
 			continue;
 		if ((rc = qr_orm__rel_resolve(r)) != 0)
 			return rc;
@@ -522,9 +530,11 @@ static int sync_object(qr_objhdr *h, void (*defer)(void *, qr_mapper *),
 	for (size_t i = 0; i < h->mapper->nrels; i++) {
 		qr_rel *r = &h->mapper->rels[i];
 		qr_relstate *st = qr_orm__relstate(h, i);
-		int rc = qr_orm__rel_resolve(r);
+		int rc;
 
-		if (rc)
+		if (rel_empty(h, r) && !st->snap)
+			continue; /* (its target may not be mapped yet) */
+		if ((rc = qr_orm__rel_resolve(r)) != 0)
 			return rc;
 		if (r->kind == QR_REL_MANY_TO_ONE) {
 			void *p = *reference(h, r);

@@ -5,6 +5,7 @@
  * INSERT before the SELECT, one UPDATE and the INSERTs of three rows at
  * commit, and the SELECT that loads an expired object after commit.
  */
+#define ORM_WITH_RELATIONSHIPS
 #include "orm_fixture.h"
 
 static struct {
@@ -85,6 +86,8 @@ static void step3_create_schema(void **state)
 	(void)state;
 	if (!is_sqlite()) { /* a server may have them from another run */
 		t.log.on = false;
+		orm_exec_quiet(t.engine,
+			       qr_text("DROP TABLE IF EXISTS addresses"));
 		orm_drop(t.engine, t.Base);
 		t.log.on = true;
 	}
@@ -292,6 +295,72 @@ static void step8_query(void **state)
 	assert_int_equal(n, 4);
 }
 
+static void step9_relationship(void **state)
+{
+	(void)state;
+	qr_assert_ok(qr_registry_map(NULL, t.Base, QR_MAPPING_OF(Address)));
+	qr_assert_ok(qr_session_commit(t.session));
+	orm_log_clear(&t.log);
+	qr_assert_ok(
+		qr_metadata_create_all(qr_registry_metadata(t.Base), t.engine));
+	assert_int_equal(orm_log_count(&t.log, "CREATE TABLE addresses"), 1);
+	assert_int_equal(orm_log_count(&t.log, "CREATE TABLE users"), 0);
+}
+
+static void step10_related_objects(void **state)
+{
+	User *jack = orm_user(t.session, "jack", "Jack Bean", "gjffdd");
+	Address *a1 = qr_new(t.session, Address);
+	Address *a2 = qr_new(t.session, Address);
+	qr_session_stats st;
+	char *r;
+	(void)state;
+
+	orm_assert_list(&jack->addresses, "[]");
+	qr_assert_ok(QR_SET_TEXT(a1, email_address, "jack@google.com"));
+	qr_assert_ok(QR_SET_TEXT(a2, email_address, "j25@yahoo.com"));
+	qr_assert_ok(QR_APPEND(jack, addresses, a1));
+	qr_assert_ok(QR_APPEND(jack, addresses, a2));
+	orm_assert_repr(qr_objlist_get(&jack->addresses, 1),
+			"<Address(email_address='j25@yahoo.com')>");
+	/* the back reference, before any flush */
+	orm_assert_repr(((Address *)qr_objlist_get(&jack->addresses, 1))->user,
+			"<User(name='jack', fullname='Jack Bean', "
+			"password='gjffdd')>");
+	qr_assert_ok(qr_session_add(t.session, jack)); /* cascades */
+	assert_true(qr_session_contains(t.session, a2));
+	orm_log_clear(&t.log);
+	qr_assert_ok(qr_session_commit(t.session));
+	if (batches_inserts())
+		EXPECT_SQL("BEGIN", "INSERT INTO users",
+			   "INSERT INTO addresses", "COMMIT");
+	else
+		EXPECT_SQL("BEGIN", "INSERT INTO users",
+			   "INSERT INTO addresses", "INSERT INTO addresses",
+			   "COMMIT");
+
+	qr_assert_ok(qr_query_one(
+		&jack, qr_query_filter_by(qr_query(t.session, User), "name",
+					  qr_val_text("jack"))));
+	orm_assert_repr(jack, "<User(name='jack', fullname='Jack Bean', "
+			      "password='gjffdd')>");
+	assert_false(QR_LOADED(jack, addresses));
+	orm_log_clear(&t.log);
+	qr_session_reset_stats(t.session);
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	EXPECT_SQL("SELECT addresses.id, addresses.email_address, "
+		   "addresses.user_id \nFROM addresses \nWHERE "
+		   "addresses.user_id = ");
+	qr_session_get_stats(&st, t.session);
+	assert_int_equal(st.statements, 1);
+	assert_int_equal(st.rel_statements, 1);
+	qr_assert_ok(qr_objlist_repr(&r, &jack->addresses));
+	assert_string_equal(r, "[<Address(email_address='jack@google.com')>, "
+			       "<Address(email_address='j25@yahoo.com')>]");
+	qr_free(r);
+	assert_ptr_equal(((Address *)jack->addresses.items[0])->user, jack);
+}
+
 static void teardown_all(void **state)
 {
 	(void)state;
@@ -316,6 +385,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(step6_add_and_update),
 		cmocka_unit_test(step7_rollback),
 		cmocka_unit_test(step8_query),
+		cmocka_unit_test(step9_relationship),
+		cmocka_unit_test(step10_related_objects),
 		cmocka_unit_test(teardown_all),
 	};
 	return qr_test_run(argc, argv, "orm_tutorial", tests,
