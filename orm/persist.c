@@ -435,7 +435,9 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 	qr_rowset *rows = NULL;
 	int rc = 0;
 
-	if (!ret) {
+	if (!ret || (!p && count_bits(present, m->nfields))) {
+		/* Out of memory: not to be taken for "no column at all". */
+		free(ret);
 		qr_stmt_free(stmt);
 		qr_params_free(p);
 		return qr_error_oom("flush");
