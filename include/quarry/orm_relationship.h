@@ -51,6 +51,7 @@
 #define QUARRY_ORM_RELATIONSHIP_H
 
 #include "orm_mapping.h"
+#include "orm_query.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -196,6 +197,57 @@ QR_API int qr_rel_load(void *obj, void *field);
 /* Whether obj's relationship is loaded (false for anything else). */
 QR_API bool qr_rel_loaded(const void *obj, const void *field);
 #define QR_LOADED(obj, member) qr_rel_loaded((obj), &(obj)->member)
+
+/* ---- relationships in queries ----------------------------------------- */
+
+/*
+ * query.join(User.addresses): joins the relationship's target, ON the
+ * foreign key condition (users.id = addresses.user_id). target NULL: the
+ * target's table; else an aliased entity of the target (qr_aliased;
+ * taken: pass qr_expr_ref(alias)): query.join(User.addresses.of_type(
+ * adalias)). Takes q; NULL (error recorded) propagates to the terminal
+ * call, as every builder does.
+ */
+QR_API qr_query *qr_query_join_rel(qr_query *q, qr_mapping *owner,
+				   const char *rel, qr_expr *target);
+QR_API qr_query *qr_query_outerjoin_rel(qr_query *q, qr_mapping *owner,
+					const char *rel, qr_expr *target);
+#define qr_query_join_along(q, T, rel) \
+	qr_query_join_rel((q), &qr_mapping_##T, (rel), NULL)
+
+/*
+ * User.addresses.any(criterion) / Address.user.has(criterion): EXISTS
+ * (SELECT 1 FROM target WHERE <join condition> [AND criterion]),
+ * correlated to the enclosing query. criterion may be NULL; it is taken.
+ * Negate with qr_not(). A new expression, or NULL (error recorded).
+ */
+QR_API qr_expr *qr_rel_any(qr_mapping *owner, const char *rel,
+			   qr_expr *criterion);
+#define qr_any(T, rel, criterion) \
+	qr_rel_any(&qr_mapping_##T, (rel), (criterion))
+#define qr_has(T, rel, criterion) \
+	qr_rel_any(&qr_mapping_##T, (rel), (criterion))
+
+/* User.addresses.contains(addr): users.id = <addr's user_id>. obj is
+ * read now (its key values bound). NULL on error (recorded). */
+QR_API qr_expr *qr_rel_contains(qr_mapping *owner, const char *rel,
+				const void *obj);
+#define qr_contains(T, rel, obj) qr_rel_contains(&qr_mapping_##T, (rel), (obj))
+
+/* Address.user == jack: addresses.user_id = <jack's id>; obj NULL:
+ * addresses.user_id IS NULL. qr_rel_ne is its negation (!=). */
+QR_API qr_expr *qr_rel_eq(qr_mapping *owner, const char *rel, const void *obj);
+QR_API qr_expr *qr_rel_ne(qr_mapping *owner, const char *rel, const void *obj);
+
+/*
+ * with_parent(jack, User.addresses): the criterion selecting the objects
+ * related to parent through its relationship rel: addresses.user_id =
+ * <jack's id>. qr_query_with_parent adds it to a query of the target
+ * (taking q). NULL on error (recorded).
+ */
+QR_API qr_expr *qr_rel_with_parent(const void *parent, const char *rel);
+QR_API qr_query *qr_query_with_parent(qr_query *q, const void *parent,
+				      const char *rel);
 
 /* ---- statement counts ------------------------------------------------- */
 

@@ -297,6 +297,145 @@ static void test_lazy_n_plus_one(void **state)
 	orm_fx_free(f);
 }
 
+static size_t count_all(qr_query *q)
+{
+	qr_objlist l = QR_OBJLIST_INIT;
+	size_t n;
+	qr_assert_ok(qr_query_all(&l, q));
+	n = l.count;
+	qr_objlist_clear(&l);
+	return n;
+}
+
+/* Joins along relationships, any / has / contains / with_parent, and
+ * many-to-one comparisons. */
+static void test_query_operators(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *jack, *found;
+	Address *addr;
+	qr_expr *a1, *a2;
+	qr_orm_result *r;
+	const qr_orm_row *row;
+	char *text;
+	(void)state;
+
+	jack = seed_jack(f);
+	qr_assert_ok(qr_session_add(f->s, orm_user(f->s, "ed", "Ed", "x")));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	addr = jack->addresses.items[1];
+
+	/* query(User).join(User.addresses).filter(...) */
+	qr_assert_ok(qr_query_one(
+		&found,
+		qr_query_filter(qr_query_join_along(qr_query(f->s, User), User,
+						    "addresses"),
+				qr_eq(qr_attr(Address, "email_address"),
+				      qr_bind_text("jack@google.com")))));
+	assert_ptr_equal(found, jack);
+	assert_true(orm_log_count(&f->log, "SELECT qt_r_users.id") >= 1);
+	/* two aliases of Address joined at once */
+	a1 = qr_aliased(Address, "adalias1");
+	a2 = qr_aliased(Address, "adalias2");
+	qr_assert_ok(qr_query_execute(
+		&r,
+		qr_query_filter(
+			qr_query_join_rel(
+				qr_query_join_rel(
+					qr_query_new(
+						f->s, qr_attr(User, "name"),
+						qr_alias_attr(a1,
+							      "email_address"),
+						qr_alias_attr(a2,
+							      "email_address")),
+					QR_MAPPING_OF(User), "addresses",
+					qr_expr_ref(a1)),
+				QR_MAPPING_OF(User), "addresses",
+				qr_expr_ref(a2)),
+			qr_eq(qr_alias_attr(a1, "email_address"),
+			      qr_bind_text("jack@google.com")),
+			qr_eq(qr_alias_attr(a2, "email_address"),
+			      qr_bind_text("j25@yahoo.com")))));
+	assert_int_equal(qr_orm_result_next(r, &row), 1);
+	qr_assert_ok(qr_orm_row_repr(&text, row));
+	assert_string_equal(text,
+			    "('jack', 'jack@google.com', 'j25@yahoo.com')");
+	qr_free(text);
+	assert_int_equal(qr_orm_result_next(r, &row), 0);
+	qr_orm_result_free(r);
+	qr_expr_free(a1);
+	qr_expr_free(a2);
+	/* outer join along the relationship: ed has no address */
+	assert_int_equal(count_all(qr_query_filter(
+				 qr_query_outerjoin_rel(qr_query(f->s, User),
+							QR_MAPPING_OF(User),
+							"addresses", NULL),
+				 qr_is_null(qr_attr(Address, "id")))),
+			 1);
+	/* any() without and with a criterion */
+	assert_int_equal(
+		count_all(qr_query_filter(qr_query(f->s, User),
+					  qr_any(User, "addresses", NULL))),
+		1);
+	assert_int_equal(
+		count_all(qr_query_filter(
+			qr_query(f->s, User),
+			qr_any(User, "addresses",
+			       qr_like(qr_attr(Address, "email_address"),
+				       qr_bind_text("%google%"))))),
+		1);
+	assert_int_equal(count_all(qr_query_filter(
+				 qr_query(f->s, User),
+				 qr_not(qr_any(User, "addresses", NULL)))),
+			 1);
+	/* ~Address.user.has(User.name == 'jack') */
+	assert_int_equal(count_all(qr_query_filter(
+				 qr_query(f->s, Address),
+				 qr_not(qr_has(Address, "user",
+					       qr_eq(qr_attr(User, "name"),
+						     qr_bind_text("jack")))))),
+			 0);
+	assert_int_equal(
+		count_all(qr_query_filter(qr_query(f->s, Address),
+					  qr_has(Address, "user", NULL))),
+		2);
+	/* User.addresses.contains(addr) */
+	qr_assert_ok(qr_query_one(
+		&found, qr_query_filter(qr_query(f->s, User),
+					qr_contains(User, "addresses", addr))));
+	assert_ptr_equal(found, jack);
+	/* with_parent */
+	assert_int_equal(count_all(qr_query_with_parent(qr_query(f->s, Address),
+							jack, "addresses")),
+			 2);
+	qr_assert_ok(
+		qr_query_one(&found, qr_query_with_parent(qr_query(f->s, User),
+							  addr, "user")));
+	assert_ptr_equal(found, jack);
+	/* Address.user == jack, != jack, == None */
+	assert_int_equal(
+		count_all(qr_query_filter(
+			qr_query(f->s, Address),
+			qr_rel_eq(QR_MAPPING_OF(Address), "user", jack))),
+		2);
+	assert_int_equal(
+		count_all(qr_query_filter(
+			qr_query(f->s, Address),
+			qr_rel_eq(QR_MAPPING_OF(Address), "user", NULL))),
+		0);
+	assert_int_equal(
+		count_all(qr_query_filter(
+			qr_query(f->s, Address),
+			qr_rel_ne(QR_MAPPING_OF(Address), "user", NULL))),
+		2);
+	/* errors */
+	assert_null(qr_any(User, "nope", NULL));
+	assert_int_equal(qr_error_last()->code, QR_EINVAL);
+	assert_null(qr_contains(User, "addresses", jack));
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -310,7 +449,7 @@ static void test_errors(void **state)
 			 QR_EINVAL);
 	assert_int_equal(QR_APPEND(u, addresses, v), QR_EINVAL);
 	assert_true(QR_LOADED(a, user)); /* new: loaded, empty */
-	qr_assert_ok(QR_LOAD(a, user));   /* nothing to do */
+	qr_assert_ok(QR_LOAD(a, user));  /* nothing to do */
 	assert_null(a->user);
 	qr_object_free(a);
 	orm_fx_free(f);
@@ -326,6 +465,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_remove_and_move),
 		cmocka_unit_test(test_direct_assignment),
 		cmocka_unit_test(test_lazy_n_plus_one),
+		cmocka_unit_test(test_query_operators),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,

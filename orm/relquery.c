@@ -1,0 +1,211 @@
+/*
+ * relquery.c - relationships in queries: joins along a relationship
+ * (also to an aliased target), any / has (EXISTS), contains, with_parent
+ * and the comparison of a many-to-one to an object or to NULL. All of it
+ * is Core expressions built from the relationship's foreign key columns.
+ */
+#include "orm_internal.h"
+
+#include <string.h>
+
+/* The relationship of a mapping by member name, resolved; NULL with
+ * the error recorded. */
+static qr_rel *rel_named(qr_mapping *mapping, const char *name,
+			 const char *what)
+{
+	qr_mapper *m = mapping ? qr_mapping_mapper(mapping) : NULL;
+
+	if (!m) {
+		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+			     "%s: %s is not mapped", what,
+			     mapping ? mapping->name : "(null)");
+		return NULL;
+	}
+	for (size_t i = 0; name && i < m->nrels; i++)
+		if (strcmp(m->rels[i].name, name) == 0)
+			return qr_orm__rel_resolve(&m->rels[i]) == 0
+				       ? &m->rels[i]
+				       : NULL;
+	qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+		     "%s: %s has no relationship %s", what, m->name,
+		     name ? name : "(null)");
+	return NULL;
+}
+
+/* A field's column in the mapper's table, or in an aliased entity. */
+static qr_expr *column(const qr_mapper *m, size_t field, const qr_expr *alias)
+{
+	if (alias)
+		return qr_alias_attr(alias, m->fields[field].name);
+	return qr_mapper_attr(m, m->fields[field].name);
+}
+
+/* owner.local = target.remote for each column (ANDed). */
+static qr_expr *rel_condition(const qr_rel *r, const qr_expr *owner_alias,
+			      const qr_expr *target_alias)
+{
+	qr_expr *cond = NULL;
+
+	for (size_t i = 0; i < r->ncols; i++) {
+		qr_expr *eq =
+			qr_eq(column(r->owner, r->local[i], owner_alias),
+			      column(r->target, r->remote[i], target_alias));
+		cond = cond ? qr_and_new(cond, eq, QR_END) : eq;
+	}
+	return cond;
+}
+
+/* cols = the values of obj's fields idx (binds), ANDed; IS NULL for
+ * every column when obj is NULL. */
+static qr_expr *match_values(const qr_mapper *cm, const size_t *cols,
+			     const void *obj, const size_t *idx, size_t n)
+{
+	const qr_objhdr *h = obj ? qr_orm__hdr(obj) : NULL;
+	qr_expr *cond = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		qr_expr *col = column(cm, cols[i], NULL), *e;
+		qr_value v;
+		if (h) {
+			qr_orm__field_get(h, &h->mapper->fields[idx[i]], &v);
+			e = qr_value_is_null(&v)
+				    ? qr_is_null(col)
+				    : qr_eq(col,
+					    qr_bind_typed(
+						    v,
+						    cm->fields[cols[i]].type));
+		} else {
+			e = qr_is_null(col);
+		}
+		cond = cond ? qr_and_new(cond, e, QR_END) : e;
+	}
+	return cond;
+}
+
+static qr_query *join_rel(qr_query *q, qr_mapping *owner, const char *name,
+			  qr_expr *target, bool outer)
+{
+	qr_rel *r = rel_named(owner, name, "join along a relationship");
+	bool is_alias = false;
+	qr_mapper *tm;
+
+	if (!r || !q) {
+		qr_expr_free(target);
+		qr_query_free(q);
+		return NULL;
+	}
+	if (target) {
+		tm = qr_orm__token_find(target, &is_alias, NULL);
+		if (tm != r->target || !is_alias) {
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "join along %s.%s: the target must be an "
+				     "aliased %s",
+				     r->owner->name, r->name, r->target->name);
+			qr_expr_free(target);
+			qr_query_free(q);
+			return NULL;
+		}
+	}
+	return (outer ? qr_query_outerjoin : qr_query_join)(
+		q, target ? target : qr_mapper_entity(r->target),
+		rel_condition(r, NULL, target));
+}
+
+qr_query *qr_query_join_rel(qr_query *q, qr_mapping *owner, const char *rel,
+			    qr_expr *target)
+{
+	return join_rel(q, owner, rel, target, false);
+}
+
+qr_query *qr_query_outerjoin_rel(qr_query *q, qr_mapping *owner,
+				 const char *rel, qr_expr *target)
+{
+	return join_rel(q, owner, rel, target, true);
+}
+
+qr_expr *qr_rel_any(qr_mapping *owner, const char *rel, qr_expr *criterion)
+{
+	qr_rel *r = rel_named(owner, rel, "any/has");
+	qr_expr *where;
+
+	if (!r) {
+		qr_expr_free(criterion);
+		return NULL;
+	}
+	where = rel_condition(r, NULL, NULL);
+	if (criterion)
+		where = qr_and_new(where, criterion, QR_END);
+	return qr_exists(qr_select(qr_literal_column("1", QR_INTEGER),
+				   qr_from(qr_mapper_table(r->target)),
+				   qr_where(where)));
+}
+
+qr_expr *qr_rel_contains(qr_mapping *owner, const char *rel, const void *obj)
+{
+	qr_rel *r = rel_named(owner, rel, "contains");
+
+	if (!r)
+		return NULL;
+	if (r->kind != QR_REL_ONE_TO_MANY || !obj ||
+	    !qr_orm__check(obj, "contains") ||
+	    qr_orm__hdr(obj)->mapper != r->target) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "contains: %s.%s is not a collection of the "
+			     "object's type",
+			     r->owner->name, r->name);
+		return NULL;
+	}
+	/* users.id = <the address's user_id> */
+	return match_values(r->owner, r->local, obj, r->remote, r->ncols);
+}
+
+qr_expr *qr_rel_eq(qr_mapping *owner, const char *rel, const void *obj)
+{
+	qr_rel *r = rel_named(owner, rel, "comparison");
+
+	if (!r)
+		return NULL;
+	if (r->kind != QR_REL_MANY_TO_ONE ||
+	    (obj && (!qr_orm__check(obj, "comparison") ||
+		     qr_orm__hdr(obj)->mapper != r->target))) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "comparison: %s.%s is not a many-to-one to the "
+			     "object's type",
+			     r->owner->name, r->name);
+		return NULL;
+	}
+	/* addresses.user_id = <the user's id>, or IS NULL */
+	return match_values(r->owner, r->local, obj, r->remote, r->ncols);
+}
+
+qr_expr *qr_rel_ne(qr_mapping *owner, const char *rel, const void *obj)
+{
+	qr_expr *e = qr_rel_eq(owner, rel, obj);
+	return e ? qr_not(e) : NULL;
+}
+
+qr_expr *qr_rel_with_parent(const void *parent, const char *rel)
+{
+	qr_objhdr *h = qr_orm__check(parent, "with_parent");
+	qr_rel *r;
+
+	if (!h)
+		return NULL;
+	r = rel_named(h->mapper->mapping, rel, "with_parent");
+	if (!r)
+		return NULL;
+	/* addresses.user_id = <the parent's id> (one-to-many), or
+	 * users.id = <the child's user_id> (many-to-one) */
+	return match_values(r->target, r->remote, parent, r->local, r->ncols);
+}
+
+qr_query *qr_query_with_parent(qr_query *q, const void *parent, const char *rel)
+{
+	qr_expr *e = qr_rel_with_parent(parent, rel);
+
+	if (!e) {
+		qr_query_free(q);
+		return NULL;
+	}
+	return qr_query_filter_(q, e, QR_END);
+}
