@@ -2,7 +2,8 @@
  * orm_tutorial.c - SQLAlchemy's Object Relational Tutorial in C with
  * quarry: connect, declare a mapping, create the schema, make an
  * instance, open a session, add and update, roll back, query (steps 1 to
- * 8), build a relationship and work with related objects (9, 10).
+ * 8), build a relationship and work with related objects (9, 10),
+ * query with joins (11).
  *
  *   orm_tutorial [URL] [-q]
  *
@@ -178,23 +179,17 @@ static void print_names(qr_query *q)
 static const char *names_ed_fakeuser[] = {"Edwardo", "fakeuser"};
 static const char *names_ed_fake[] = {"ed", "fakeuser"};
 
-int main(int argc, char **argv)
+/* The whole tutorial on url; results on stdout, SQL on stderr when echo.
+ * Exits on the first error. */
+static int orm_tutorial(const char *url, bool echo)
 {
-	const char *url = "sqlite:///:memory:";
-	bool echo = true, server;
+	bool server;
 	qr_engine *engine;
 	qr_registry *Base;
 	qr_mapper *user_mapper;
 	qr_sessionmaker *Session;
 	qr_session *session;
 	char *text;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-q") == 0)
-			echo = false;
-		else
-			url = argv[i];
-	}
 
 	/* ---- step 1: connect ------------------------------------------------
 	 */
@@ -662,6 +657,183 @@ int main(int argc, char **argv)
 		print_list(&jack->addresses);
 	}
 
+	/* ---- step 11: querying with joins
+	 * --------------------------------------------- */
+	heading("Querying with Joins");
+	/* for u, a in session.query(User, Address).
+	 *     filter(User.id==Address.user_id).
+	 *     filter(Address.email_address=='jack@google.com').all() */
+	{
+		qr_orm_result *r;
+		const qr_orm_row *row;
+		CHECK(qr_query_execute(
+			&r, qr_query_filter(
+				    qr_query_new(session, qr_entity(User),
+						 qr_entity(Address)),
+				    qr_eq(qr_attr(User, "id"),
+					  qr_attr(Address, "user_id")),
+				    qr_eq(qr_attr(Address, "email_address"),
+					  qr_bind_text("jack@google.com")))));
+		while (qr_orm_result_next(r, &row) == 1) {
+			print_obj(qr_orm_row_object(row, 0));
+			print_obj(qr_orm_row_object(row, 1));
+		}
+		qr_orm_result_free(r);
+	}
+	/* session.query(User).join(Address).filter(...).all() */
+	print_all(qr_query_filter(qr_query_join(qr_query(session, User),
+						qr_entity(Address), NULL),
+				  qr_eq(qr_attr(Address, "email_address"),
+					qr_bind_text("jack@google.com"))));
+	/* query.join(Address, User.id==Address.user_id) */
+	print_all(qr_query_filter(
+		qr_query_join(qr_query(session, User), qr_entity(Address),
+			      qr_eq(qr_attr(User, "id"),
+				    qr_attr(Address, "user_id"))),
+		qr_eq(qr_attr(Address, "email_address"),
+		      qr_bind_text("jack@google.com"))));
+	/* query.join(User.addresses) */
+	print_all(qr_query_filter(
+		qr_query_join_along(qr_query(session, User), User, "addresses"),
+		qr_eq(qr_attr(Address, "email_address"),
+		      qr_bind_text("jack@google.com"))));
+
+	heading("Using Aliases");
+	{
+		qr_expr *adalias1 = qr_aliased(Address, "addresses_1");
+		qr_expr *adalias2 = qr_aliased(Address, "addresses_2");
+		print_rows(qr_query_filter(
+			qr_query_join_rel(
+				qr_query_join_rel(
+					qr_query_new(
+						session, qr_attr(User, "name"),
+						qr_alias_attr(adalias1,
+							      "email_address"),
+						qr_alias_attr(adalias2,
+							      "email_address")),
+					QR_MAPPING_OF(User), "addresses",
+					qr_expr_ref(adalias1)),
+				QR_MAPPING_OF(User), "addresses",
+				qr_expr_ref(adalias2)),
+			qr_eq(qr_alias_attr(adalias1, "email_address"),
+			      qr_bind_text("jack@google.com")),
+			qr_eq(qr_alias_attr(adalias2, "email_address"),
+			      qr_bind_text("j25@yahoo.com"))));
+		qr_expr_free(adalias1);
+		qr_expr_free(adalias2);
+	}
+
+	heading("Using Subqueries");
+	{
+		/* stmt = session.query(Address.user_id,
+		 *     func.count('*').label('address_count')).
+		 *     group_by(Address.user_id).subquery() */
+		qr_expr *stmt = qr_query_subquery(
+			qr_query_group_by(
+				qr_query_new(session,
+					     qr_attr(Address, "user_id"),
+					     qr_label(qr_count_star(),
+						      "address_count")),
+				qr_attr(Address, "user_id")),
+			"anon_1");
+		print_rows(qr_query_order_by(
+			qr_query_outerjoin(
+				qr_query_new(session, qr_entity(User),
+					     qr_c(stmt, "address_count")),
+				qr_expr_ref(stmt),
+				qr_eq(qr_attr(User, "id"),
+				      qr_c(stmt, "user_id"))),
+			qr_attr(User, "id")));
+		qr_expr_free(stmt);
+	}
+
+	heading("Selecting Entities from Subqueries");
+	{
+		/* stmt = session.query(Address).filter(
+		 *     Address.email_address != 'j25@yahoo.com').subquery()
+		 * addr_alias = aliased(Address, stmt) */
+		qr_expr *addr_alias = qr_aliased_from(
+			Address,
+			qr_query_subquery(
+				qr_query_filter(
+					qr_query(session, Address),
+					qr_ne(qr_attr(Address, "email_address"),
+					      qr_bind_text("j25@yahoo.com"))),
+				"anon_1"),
+			"addr_alias");
+		qr_orm_result *r;
+		const qr_orm_row *row;
+		CHECK(qr_query_execute(
+			&r,
+			qr_query_join_rel(qr_query_new(session, qr_entity(User),
+						       qr_expr_ref(addr_alias)),
+					  QR_MAPPING_OF(User), "addresses",
+					  qr_expr_ref(addr_alias))));
+		while (qr_orm_result_next(r, &row) == 1) {
+			print_obj(qr_orm_row_object(row, 0));
+			print_obj(qr_orm_row_object(row, 1));
+		}
+		qr_orm_result_free(r);
+		qr_expr_free(addr_alias);
+	}
+
+	heading("Using EXISTS");
+	/* stmt = exists().where(Address.user_id==User.id) */
+	print_names(qr_query_filter(
+		qr_query_new(session, qr_attr(User, "name")),
+		qr_exists(qr_select(
+			qr_star(), qr_from(qr_mapper_table(QR_MAPPER(Address))),
+			qr_where(qr_eq(qr_attr(Address, "user_id"),
+				       qr_attr(User, "id")))))));
+	/* User.addresses.any() */
+	print_names(
+		qr_query_filter(qr_query_new(session, qr_attr(User, "name")),
+				qr_any(User, "addresses", NULL)));
+	/* User.addresses.any(Address.email_address.like('%google%')) */
+	print_names(qr_query_filter(
+		qr_query_new(session, qr_attr(User, "name")),
+		qr_any(User, "addresses",
+		       qr_like(qr_attr(Address, "email_address"),
+			       qr_bind_text("%google%")))));
+	/* ~Address.user.has(User.name=='jack') */
+	print_all(qr_query_filter(qr_query(session, Address),
+				  qr_not(qr_has(Address, "user",
+						qr_eq(qr_attr(User, "name"),
+						      qr_bind_text("jack"))))));
+
+	heading("Common Relationship Operators");
+	{
+		User *someuser;
+		Address *someaddress;
+		CHECK(qr_query_one(&someuser,
+				   qr_query_filter_by(qr_query(session, User),
+						      "name",
+						      qr_val_text("jack"))));
+		CHECK(qr_query_first(
+			&someaddress,
+			qr_query_order_by(qr_query(session, Address),
+					  qr_attr(Address, "id"))));
+		/* query.filter(Address.user == someuser) */
+		print_all(qr_query_filter(
+			qr_query(session, Address),
+			qr_rel_eq(QR_MAPPING_OF(Address), "user", someuser)));
+		/* query.filter(Address.user != someuser) */
+		print_all(qr_query_filter(
+			qr_query(session, Address),
+			qr_rel_ne(QR_MAPPING_OF(Address), "user", someuser)));
+		/* query.filter(Address.user == None) */
+		print_all(qr_query_filter(
+			qr_query(session, Address),
+			qr_rel_eq(QR_MAPPING_OF(Address), "user", NULL)));
+		/* query.filter(User.addresses.contains(someaddress)) */
+		print_all(qr_query_filter(
+			qr_query(session, User),
+			qr_contains(User, "addresses", someaddress)));
+		/* session.query(Address).with_parent(someuser, 'addresses') */
+		print_all(qr_query_with_parent(qr_query(session, Address),
+					       someuser, "addresses"));
+	}
+
 	qr_session_free(session);
 	qr_sessionmaker_free(Session);
 	if (server)
@@ -670,3 +842,19 @@ int main(int argc, char **argv)
 	qr_engine_free(engine);
 	return 0;
 }
+
+#ifndef QR_ORM_TUTORIAL_NO_MAIN
+int main(int argc, char **argv)
+{
+	const char *url = "sqlite:///:memory:";
+	bool echo = true;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-q") == 0)
+			echo = false;
+		else
+			url = argv[i];
+	}
+	return orm_tutorial(url, echo);
+}
+#endif

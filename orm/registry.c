@@ -248,6 +248,42 @@ qr_expr *qr_mapping_entity(const qr_mapping *mapping)
 	return m ? qr_mapper_entity(m) : NULL;
 }
 
+/* Registers alias (a reference taken) as an aliased entity of m. */
+static qr_expr *register_alias(qr_mapper *m, qr_expr *alias, const char *name)
+{
+	qr_registry *reg = m->registry;
+
+	if (reg->naliases == reg->acap) {
+		size_t cap = reg->acap ? reg->acap * 2 : 8;
+		qr_expr **p = realloc(reg->aliases, cap * sizeof(*p));
+		if (!p) {
+			qr_error_oom("aliased entity");
+			qr_expr_free(alias);
+			return NULL;
+		}
+		reg->aliases = p;
+		reg->acap = cap;
+	}
+	if (qr_orm__token_add(alias, m, true, name) != 0) {
+		qr_expr_free(alias);
+		return NULL;
+	}
+	reg->aliases[reg->naliases++] = qr_expr_ref(alias);
+	return alias;
+}
+
+qr_expr *qr_mapping_aliased_from(qr_mapping *mapping, qr_expr *selectable,
+				 const char *name)
+{
+	qr_mapper *m = selectable ? mapped(mapping, "qr_aliased_from") : NULL;
+
+	if (!m) {
+		qr_expr_free(selectable);
+		return NULL;
+	}
+	return register_alias(m, selectable, name);
+}
+
 qr_expr *qr_mapper_aliased(qr_mapper *m, const char *name)
 {
 	qr_registry *reg;

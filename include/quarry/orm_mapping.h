@@ -351,6 +351,18 @@ QR_API qr_expr *qr_mapper_aliased(qr_mapper *m, const char *name);
 QR_API qr_expr *qr_mapping_aliased(qr_mapping *mapping, const char *name);
 #define qr_aliased(T, name) qr_mapping_aliased(&qr_mapping_##T, (name))
 
+/*
+ * An entity loaded from a subquery (SQLAlchemy's aliased(Address, stmt)):
+ * selectable, typically qr_query_subquery() of a query of that entity,
+ * must have a column named as each mapped column; it is taken, and the
+ * returned reference is the caller's as for qr_aliased(). Reach its
+ * columns with qr_alias_attr(). NULL on error (recorded).
+ */
+QR_API qr_expr *qr_mapping_aliased_from(qr_mapping *mapping,
+					qr_expr *selectable, const char *name);
+#define qr_aliased_from(T, selectable, name) \
+	qr_mapping_aliased_from(&qr_mapping_##T, (selectable), (name))
+
 /* A member's column in an aliased entity: a new reference (taken by the
  * constructor it is given to). NULL propagates. */
 QR_API qr_expr *qr_alias_attr(const qr_expr *alias, const char *member);
