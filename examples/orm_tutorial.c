@@ -826,9 +826,10 @@ static int orm_tutorial(const char *url, bool echo)
 			qr_query(session, Address),
 			qr_rel_eq(QR_MAPPING_OF(Address), "user", NULL)));
 		/* query.filter(User.addresses.contains(someaddress)) */
-		print_all(qr_query_filter(
-			qr_query(session, User),
-			qr_contains(User, "addresses", someaddress)));
+		print_all(qr_query_filter(qr_query(session, User),
+					  qr_collection_contains(User,
+								 "addresses",
+								 someaddress)));
 		/* session.query(Address).with_parent(someuser, 'addresses') */
 		print_all(qr_query_with_parent(qr_query(session, Address),
 					       someuser, "addresses"));

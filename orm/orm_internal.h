@@ -494,7 +494,28 @@ typedef struct qr_qjoin {
 	bool outer;
 } qr_qjoin;
 
+/* A loader option of a query: a strategy for a relationship of one of
+ * its entities, or contains_eager (the query's own join fills it). */
+typedef struct qr_qload {
+	qr_rel *rel;
+	qr_lazy lazy;
+	bool contains_eager;
+	qr_expr *alias; /* contains_eager: the target's alias, or NULL */
+} qr_qload;
+
+/* An eager load done by the query's own SELECT (joined, or
+ * contains_eager): the target's columns follow the query's. */
+typedef struct qr_eager {
+	size_t item;     /* the parent entity's query item */
+	qr_rel *rel;     /* a relationship of that entity */
+	qr_expr *target; /* the table or alias loaded (a reference) */
+	bool join;       /* add LEFT OUTER JOIN target ON ... */
+	qr_loadmap lm;   /* the target's columns in the result */
+} qr_eager;
+
 struct qr_query {
+	qr_qload *loads;
+	size_t nloads;
 	int refs;
 	qr_session *session;
 	qr_qitem *items;
@@ -514,6 +535,15 @@ struct qr_query {
 
 /* The Core SELECT of a query (a new statement; NULL on error). */
 qr_stmt *qr_orm__query_select(const qr_query *q);
+/* The same with the columns (and joins, ordering) of eager loads. */
+qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
+				    size_t n);
+/* owner.local = target.remote, ANDed; each side on an alias (or a
+ * subquery) when given, else on its table (relquery.c). */
+qr_expr *qr_orm__rel_condition(const qr_rel *r, const qr_expr *owner_alias,
+			       const qr_expr *target_alias);
+/* The strategy of relationship r of query q's entities. */
+qr_lazy qr_orm__query_strategy(const qr_query *q, const qr_rel *r);
 
 /* Error preservation around clean-up that may record errors. */
 typedef struct qr_saved_error {

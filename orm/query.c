@@ -74,6 +74,9 @@ static void query_destroy(qr_query *q)
 	qr_expr_free(q->select_from);
 	qr_params_free(q->params);
 	qr_stmt_free(q->from_stmt);
+	for (size_t i = 0; i < q->nloads; i++)
+		qr_expr_free(q->loads[i].alias);
+	free(q->loads);
 	free(q);
 }
 
@@ -163,6 +166,16 @@ static qr_query *query_clone(const qr_query *q)
 	c->from_stmt = qr_expr_ref(q->from_stmt);
 	if (rc == 0 && q->params && !(c->params = params_copy(q->params)))
 		rc = QR_ENOMEM;
+	if (rc == 0 && q->nloads) {
+		c->loads = calloc(q->nloads, sizeof(*c->loads));
+		if (!c->loads)
+			rc = qr_error_oom("query");
+		for (size_t i = 0; rc == 0 && i < q->nloads; i++) {
+			c->loads[i] = q->loads[i];
+			c->loads[i].alias = qr_expr_ref(q->loads[i].alias);
+			c->nloads = i + 1;
+		}
+	}
 	if (rc) {
 		query_destroy(c);
 		return NULL;
@@ -545,8 +558,21 @@ static qr_stmt *add(qr_stmt *stmt, qr_expr *clause)
 
 qr_stmt *qr_orm__query_select(const qr_query *q)
 {
+	return qr_orm__query_select_eager(q, NULL, 0);
+}
+
+/* The query item's FROM when it is an alias (NULL for its table). */
+static const qr_expr *item_alias(const qr_qitem *it)
+{
+	return it->from != (qr_expr *)it->mapper->table ? it->from : NULL;
+}
+
+qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
+				    size_t ne)
+{
 	qr_stmt *stmt = NULL;
 	qr_expr *left = NULL;
+	bool eager_join = false;
 
 	if (q->from_stmt)
 		return qr_expr_ref(q->from_stmt);
@@ -558,9 +584,14 @@ qr_stmt *qr_orm__query_select(const qr_query *q)
 				: qr_expr_ref(it->expr);
 		stmt = add(stmt, col);
 	}
+	for (size_t i = 0; i < ne; i++) {
+		stmt = add(stmt, qr_cols_new(e[i].target,
+					     e[i].rel->target->colnames));
+		eager_join = eager_join || e[i].join;
+	}
 	if (q->distinct)
 		stmt = qr_stmt_add(stmt, qr_distinct_rows());
-	if (q->select_from || q->njoins) {
+	if (q->select_from || q->njoins || eager_join) {
 		if (q->select_from)
 			left = qr_expr_ref(q->select_from);
 		for (size_t i = 0; !left && i < q->nitems; i++)
@@ -590,6 +621,15 @@ qr_stmt *qr_orm__query_select(const qr_query *q)
 				left = j->outer ? qr_outerjoin(left, t)
 						: qr_join(left, t);
 		}
+		for (size_t i = 0; i < ne; i++)
+			if (e[i].join)
+				left = qr_outerjoin_on(
+					left, qr_expr_ref(e[i].target),
+					qr_orm__rel_condition(
+						e[i].rel,
+						item_alias(
+							&q->items[e[i].item]),
+						e[i].target));
 		stmt = qr_stmt_add(stmt, qr_from(left));
 	}
 	for (size_t i = 0; i < q->where.n; i++)
@@ -604,6 +644,15 @@ qr_stmt *qr_orm__query_select(const qr_query *q)
 	for (size_t i = 0; i < q->order.n; i++)
 		stmt = qr_stmt_add(stmt,
 				   qr_order_by(qr_expr_ref(q->order.items[i])));
+	for (size_t i = 0; i < ne; i++) {
+		const qr_rel *r = e[i].rel;
+		if (e[i].join && r->order_field >= 0)
+			stmt = qr_stmt_add(
+				stmt, qr_order_by(qr_c(
+					      e[i].target,
+					      r->target->fields[r->order_field]
+						      .colname)));
+	}
 	if (q->limit >= 0)
 		stmt = qr_stmt_add(stmt, qr_limit(q->limit));
 	if (q->offset >= 0)
@@ -631,4 +680,94 @@ qr_expr *qr_query_subquery(qr_query *q, const char *name)
 	stmt = qr_orm__query_select(q);
 	qr_query_free(q);
 	return qr_subquery(stmt, name);
+}
+
+/* ---- loader options ------------------------------------------------------ */
+
+static qr_rel *option_rel(qr_mapping *owner, const char *name, const char *what)
+{
+	qr_mapper *m = owner ? qr_mapping_mapper(owner) : NULL;
+
+	if (!m) {
+		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+			     "%s: %s is not mapped", what,
+			     owner ? owner->name : "(null)");
+		return NULL;
+	}
+	for (size_t i = 0; name && i < m->nrels; i++)
+		if (strcmp(m->rels[i].name, name) == 0)
+			return qr_orm__rel_resolve(&m->rels[i]) == 0
+				       ? &m->rels[i]
+				       : NULL;
+	qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+		     "%s: %s has no relationship %s", what, m->name,
+		     name ? name : "(null)");
+	return NULL;
+}
+
+static qr_query *add_load(qr_query *q, qr_rel *r, qr_lazy lazy, bool contains,
+			  qr_expr *alias)
+{
+	qr_qload *l;
+
+	if (!q || !r || !(q = writable(q))) {
+		qr_expr_free(alias);
+		qr_query_free(q);
+		return NULL;
+	}
+	l = realloc(q->loads, (q->nloads + 1) * sizeof(*l));
+	if (!l) {
+		qr_error_oom("query");
+		qr_expr_free(alias);
+		qr_query_free(q);
+		return NULL;
+	}
+	q->loads = l;
+	l[q->nloads].rel = r;
+	l[q->nloads].lazy = lazy;
+	l[q->nloads].contains_eager = contains;
+	l[q->nloads].alias = alias;
+	q->nloads++;
+	return q;
+}
+
+qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
+			qr_lazy strategy)
+{
+	qr_rel *r = option_rel(owner, rel, "qr_query_load");
+
+	if (r && strategy != QR_LAZY_SELECT && strategy != QR_LAZY_JOINED &&
+	    strategy != QR_LAZY_SELECTIN) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_query_load: unknown strategy %d",
+			     (int)strategy);
+		r = NULL;
+	}
+	return add_load(q, r, strategy, false, NULL);
+}
+
+qr_query *qr_query_contains_eager(qr_query *q, qr_mapping *owner,
+				  const char *rel, qr_expr *alias)
+{
+	qr_rel *r = option_rel(owner, rel, "qr_query_contains_eager");
+	bool is_alias = false;
+
+	if (r && alias &&
+	    (qr_orm__token_find(alias, &is_alias, NULL) != r->target ||
+	     !is_alias)) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_query_contains_eager: the alias must be an "
+			     "aliased %s",
+			     r->target->name);
+		r = NULL;
+	}
+	return add_load(q, r, QR_LAZY_JOINED, true, alias);
+}
+
+qr_lazy qr_orm__query_strategy(const qr_query *q, const qr_rel *r)
+{
+	for (size_t i = q->nloads; i-- > 0;)
+		if (q->loads[i].rel == r && !q->loads[i].contains_eager)
+			return q->loads[i].lazy;
+	return r->lazy;
 }

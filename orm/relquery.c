@@ -32,17 +32,16 @@ static qr_rel *rel_named(qr_mapping *mapping, const char *name,
 	return NULL;
 }
 
-/* A field's column in the mapper's table, or in an aliased entity. */
+/* A field's column in the mapper's table, or in an alias of it. */
 static qr_expr *column(const qr_mapper *m, size_t field, const qr_expr *alias)
 {
 	if (alias)
-		return qr_alias_attr(alias, m->fields[field].name);
+		return qr_c(alias, m->fields[field].colname);
 	return qr_mapper_attr(m, m->fields[field].name);
 }
 
-/* owner.local = target.remote for each column (ANDed). */
-static qr_expr *rel_condition(const qr_rel *r, const qr_expr *owner_alias,
-			      const qr_expr *target_alias)
+qr_expr *qr_orm__rel_condition(const qr_rel *r, const qr_expr *owner_alias,
+			       const qr_expr *target_alias)
 {
 	qr_expr *cond = NULL;
 
@@ -108,7 +107,7 @@ static qr_query *join_rel(qr_query *q, qr_mapping *owner, const char *name,
 	}
 	return (outer ? qr_query_outerjoin : qr_query_join)(
 		q, target ? target : qr_mapper_entity(r->target),
-		rel_condition(r, NULL, target));
+		qr_orm__rel_condition(r, NULL, target));
 }
 
 qr_query *qr_query_join_rel(qr_query *q, qr_mapping *owner, const char *rel,
@@ -132,7 +131,7 @@ qr_expr *qr_rel_any(qr_mapping *owner, const char *rel, qr_expr *criterion)
 		qr_expr_free(criterion);
 		return NULL;
 	}
-	where = rel_condition(r, NULL, NULL);
+	where = qr_orm__rel_condition(r, NULL, NULL);
 	if (criterion)
 		where = qr_and_new(where, criterion, QR_END);
 	return qr_exists(qr_select(qr_literal_column("1", QR_INTEGER),

@@ -5,6 +5,7 @@
  */
 #include "orm_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,8 +127,263 @@ static int load(qr_orm_result *r, qr_orm_row *row, const qr_row *core)
 	return 0;
 }
 
+/* ---- eager loading ------------------------------------------------------ */
+
+typedef struct eager_plan {
+	qr_eager *e;
+	size_t n, cap;
+} eager_plan;
+
+static void plan_free(eager_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		qr_expr_free(p->e[i].target);
+		free(p->e[i].lm.columns);
+	}
+	free(p->e);
+}
+
+static int plan_add(eager_plan *p, size_t item, qr_rel *r, qr_expr *target,
+		    bool join)
+{
+	if (!target)
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_ENOMEM;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 4;
+		qr_eager *e = realloc(p->e, cap * sizeof(*e));
+		if (!e) {
+			qr_expr_free(target);
+			return qr_error_oom("eager loading");
+		}
+		p->e = e;
+		p->cap = cap;
+	}
+	memset(&p->e[p->n], 0, sizeof(p->e[p->n]));
+	p->e[p->n].item = item;
+	p->e[p->n].rel = r;
+	p->e[p->n].target = target;
+	p->e[p->n].join = join;
+	p->e[p->n].lm.mapper = r->target;
+	p->n++;
+	return 0;
+}
+
+/* The eager loads the SELECT does: joined relationships (collections
+ * only without LIMIT/OFFSET) and contains_eager. */
+static int plan_eager(eager_plan *p, const qr_query *q)
+{
+	bool limited = q->limit >= 0 || q->offset >= 0;
+	int rc = 0;
+
+	if (q->yield_per || q->from_stmt)
+		return 0;
+	for (size_t i = 0; i < q->nitems && rc == 0; i++) {
+		const qr_qitem *it = &q->items[i];
+		if (it->kind != QR_QI_ENTITY)
+			continue;
+		for (size_t k = 0; k < it->mapper->nrels && rc == 0; k++) {
+			qr_rel *r = &it->mapper->rels[k];
+			const qr_qload *ce = NULL;
+			char name[128];
+			for (size_t l = 0; l < q->nloads; l++)
+				if (q->loads[l].rel == r &&
+				    q->loads[l].contains_eager)
+					ce = &q->loads[l];
+			if (ce) {
+				rc = qr_orm__rel_resolve(r);
+				if (rc == 0)
+					rc = plan_add(
+						p, i, r,
+						qr_expr_ref(
+							ce->alias
+								? ce->alias
+								: (qr_expr *)r
+									  ->target
+									  ->table),
+						false);
+				continue;
+			}
+			if (qr_orm__query_strategy(q, r) != QR_LAZY_JOINED ||
+			    (limited && r->kind == QR_REL_ONE_TO_MANY))
+				continue;
+			if ((rc = qr_orm__rel_resolve(r)) != 0)
+				break;
+			snprintf(name, sizeof(name), "%s_%zu",
+				 qr_table_name(r->target->table), p->n + 1);
+			rc = plan_add(p, i, r, qr_alias(r->target->table, name),
+				      true);
+		}
+	}
+	return rc;
+}
+
+/* The result columns of the eager loads follow the query's. */
+static int map_eager(eager_plan *p, const qr_query *q)
+{
+	int pos = 0;
+
+	for (size_t i = 0; i < q->nitems; i++)
+		pos += q->items[i].kind == QR_QI_ENTITY
+			       ? (int)q->items[i].mapper->nfields
+			       : 1;
+	for (size_t i = 0; i < p->n; i++) {
+		qr_mapper *t = p->e[i].rel->target;
+		p->e[i].lm.columns = malloc(t->nfields * sizeof(int));
+		if (!p->e[i].lm.columns)
+			return qr_error_oom("eager loading");
+		for (size_t f = 0; f < t->nfields; f++)
+			p->e[i].lm.columns[f] = pos++;
+	}
+	return 0;
+}
+
+static qr_relstate *rstate(const qr_objhdr *h, const qr_rel *r)
+{
+	return qr_orm__relstate(h, (size_t)(r - h->mapper->rels));
+}
+
+/* Fills the relationship of e's parents from the buffered rows:
+ * collections de-duplicated, in row order. Relationships loaded before
+ * the query are left alone. */
+static int populate(qr_orm_result *res, const qr_eager *e)
+{
+	qr_session *s = res->session;
+	uint64_t fill = ++s->next_mark, skip = ++s->next_mark;
+	const qr_rel *r = e->rel;
+	int rc = 0;
+
+	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
+		void *parent = res->buf[k].objs[e->item], *child = NULL;
+		qr_objhdr *h;
+		if (!parent)
+			continue;
+		h = qr_orm__hdr(parent);
+		if (h->mark != fill && h->mark != skip) {
+			if (rstate(h, r)->flags & QR_RS_LOADED) {
+				h->mark = skip;
+			} else {
+				h->mark = fill;
+				rstate(h, r)->flags |= QR_RS_LOADED;
+				if (r->kind == QR_REL_ONE_TO_MANY)
+					qr_objlist_clear(
+						(qr_objlist *)((char *)parent +
+							       r->offset));
+				else
+					*(void **)((char *)parent + r->offset) =
+						NULL;
+			}
+		}
+		if (h->mark == skip)
+			continue;
+		rc = qr_orm__load_row(&child, s, &e->lm, res->buf[k].core,
+				      false);
+		if (rc || !child)
+			continue;
+		if (r->kind == QR_REL_MANY_TO_ONE) {
+			*(void **)((char *)parent + r->offset) = child;
+			rstate(h, r)->snap = child;
+			continue;
+		}
+		{
+			qr_objlist *l =
+				(qr_objlist *)((char *)parent + r->offset);
+			qr_objhdr *c = qr_orm__hdr(child);
+			if (qr_objlist_index(l, child) < 0)
+				rc = qr_objlist_append(l, child);
+			if (rc == 0 && r->back &&
+			    !(rstate(c, r->back)->flags & QR_RS_LOADED)) {
+				*(void **)((char *)child + r->back->offset) =
+					parent;
+				rstate(c, r->back)->snap = parent;
+				rstate(c, r->back)->flags |= QR_RS_LOADED;
+			}
+		}
+	}
+	return rc;
+}
+
+/* A query of one entity whose SELECT joined a collection returns each
+ * object once (rows of one parent folded), as SQLAlchemy's Query does. */
+static void unique_rows(qr_orm_result *res, const qr_query *q,
+			const eager_plan *p)
+{
+	bool collection = false;
+	uint64_t seen;
+	size_t w = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		collection =
+			collection || p->e[i].rel->kind == QR_REL_ONE_TO_MANY;
+	if (!collection || q->nitems != 1)
+		return;
+	seen = ++res->session->next_mark;
+	for (size_t k = 0; k < res->nbuf; k++) {
+		void *o = res->buf[k].objs[0];
+		if (o && qr_orm__hdr(o)->mark == seen) {
+			free(res->buf[k].objs);
+			continue;
+		}
+		if (o)
+			qr_orm__hdr(o)->mark = seen;
+		res->buf[w++] = res->buf[k];
+	}
+	res->nbuf = w;
+}
+
+/* selectin: one more SELECT per relationship (per 500 parents) for the
+ * objects of the rows whose relationship is not loaded. */
+static int selectin(qr_orm_result *res, const qr_query *q)
+{
+	qr_session *s = res->session;
+	qr_objhdr **objs = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < q->nitems && rc == 0; i++) {
+		const qr_qitem *it = &q->items[i];
+		if (it->kind != QR_QI_ENTITY)
+			continue;
+		for (size_t k = 0; k < it->mapper->nrels && rc == 0; k++) {
+			qr_rel *r = &it->mapper->rels[k];
+			qr_lazy lz = qr_orm__query_strategy(q, r);
+			uint64_t seen = ++s->next_mark;
+			size_t n = 0;
+			bool contains = false;
+			for (size_t l = 0; l < q->nloads; l++)
+				contains = contains ||
+					   (q->loads[l].rel == r &&
+					    q->loads[l].contains_eager);
+			if (contains || !(lz == QR_LAZY_SELECTIN ||
+					  (lz == QR_LAZY_JOINED &&
+					   (q->limit >= 0 || q->offset >= 0) &&
+					   r->kind == QR_REL_ONE_TO_MANY)))
+				continue;
+			if (!objs &&
+			    !(objs = malloc((res->nbuf ? res->nbuf : 1) *
+					    sizeof(*objs)))) {
+				rc = qr_error_oom("selectin loading");
+				break;
+			}
+			for (size_t j = 0; j < res->nbuf; j++) {
+				void *o = res->buf[j].objs[i];
+				qr_objhdr *h = o ? qr_orm__hdr(o) : NULL;
+				if (!h || h->mark == seen ||
+				    (rstate(h, r)->flags & QR_RS_LOADED))
+					continue;
+				h->mark = seen;
+				objs[n++] = h;
+			}
+			if (n)
+				rc = qr_orm__load_rel(s, r, objs, n);
+		}
+	}
+	free(objs);
+	return rc;
+}
+
 static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 {
+	eager_plan plan = {0};
 	qr_orm_result *r = NULL;
 	qr_stmt *stmt = NULL;
 	qr_conn *conn;
@@ -144,7 +400,11 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 				    "qr_session_execute_query)");
 	}
 	rc = qr_orm__autoflush(s);
-	if (rc == 0 && !(stmt = qr_orm__query_select(q)))
+	if (rc == 0)
+		rc = plan_eager(&plan, q);
+	if (rc == 0)
+		rc = map_eager(&plan, q);
+	if (rc == 0 && !(stmt = qr_orm__query_select_eager(q, plan.e, plan.n)))
 		rc = qr_error_last()->code ? qr_error_last()->code : QR_EINVAL;
 	if (rc == 0 && !(r = calloc(1, sizeof(*r))))
 		rc = qr_error_oom("query result");
@@ -169,7 +429,14 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 				r->nbuf = i + 1;
 			}
 		}
+		for (size_t i = 0; i < plan.n && rc == 0; i++)
+			rc = populate(r, &plan.e[i]);
+		if (rc == 0)
+			unique_rows(r, q, &plan);
+		if (rc == 0)
+			rc = selectin(r, q);
 	}
+	plan_free(&plan);
 	qr_stmt_free(stmt);
 	qr_query_free(q);
 	if (rc) {

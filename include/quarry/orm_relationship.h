@@ -81,7 +81,12 @@ enum {
 
 /* Loading strategies. */
 typedef enum qr_lazy {
-	QR_LAZY_SELECT = 0 /* loaded by qr_rel_load(): one SELECT */
+	QR_LAZY_SELECT = 0, /* lazy: loaded by qr_rel_load(), one SELECT per
+			       object (1 + N for N objects) */
+	QR_LAZY_JOINED,     /* joined: a LEFT OUTER JOIN in the query's own
+			       SELECT; rows de-duplicated into collections */
+	QR_LAZY_SELECTIN    /* selectin: one more SELECT .. WHERE fk IN
+			       (the keys), chunked for many parents */
 } qr_lazy;
 
 /*
@@ -232,7 +237,8 @@ QR_API qr_expr *qr_rel_any(qr_mapping *owner, const char *rel,
  * read now (its key values bound). NULL on error (recorded). */
 QR_API qr_expr *qr_rel_contains(qr_mapping *owner, const char *rel,
 				const void *obj);
-#define qr_contains(T, rel, obj) qr_rel_contains(&qr_mapping_##T, (rel), (obj))
+#define qr_collection_contains(T, rel, obj) \
+	qr_rel_contains(&qr_mapping_##T, (rel), (obj))
 
 /* Address.user == jack: addresses.user_id = <jack's id>; obj NULL:
  * addresses.user_id IS NULL. qr_rel_ne is its negation (!=). */
@@ -248,6 +254,38 @@ QR_API qr_expr *qr_rel_ne(qr_mapping *owner, const char *rel, const void *obj);
 QR_API qr_expr *qr_rel_with_parent(const void *parent, const char *rel);
 QR_API qr_query *qr_query_with_parent(qr_query *q, const void *parent,
 				      const char *rel);
+
+/* ---- loader options ---------------------------------------------------- */
+
+/*
+ * query.options(selectinload(User.addresses)): the strategy of one
+ * relationship of the query's entities for this query, overriding the
+ * relationship's .lazy. Eager strategies load when the query runs
+ * (qr_query_all, first, one, execute): joined adds LEFT OUTER JOIN
+ * <target> AS <table>_1 to the SELECT (a query with LIMIT/OFFSET loads
+ * collections with selectin instead, so that the limit counts parents),
+ * selectin runs one SELECT .. IN per 500 parents after the rows are
+ * read. Relationships already loaded are left alone. A query streamed
+ * with yield_per does no eager loading. Takes q.
+ */
+QR_API qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
+			       qr_lazy strategy);
+#define qr_selectinload(q, T, rel) \
+	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_SELECTIN)
+#define qr_joinedload(q, T, rel) \
+	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_JOINED)
+#define qr_lazyload(q, T, rel) \
+	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_SELECT)
+
+/*
+ * query.join(User.addresses).options(contains_eager(User.addresses)):
+ * the query's own join supplies the related rows; their columns are
+ * added to the SELECT and fill the relationship. alias: the aliased
+ * target the query joined (taken: pass qr_expr_ref()), or NULL for its
+ * table. Takes q.
+ */
+QR_API qr_query *qr_query_contains_eager(qr_query *q, qr_mapping *owner,
+					 const char *rel, qr_expr *alias);
 
 /* ---- statement counts ------------------------------------------------- */
 

@@ -257,6 +257,49 @@ static void test_direct_assignment(void **state)
 	orm_fx_free(f);
 }
 
+/* Users u1..u4 with 0, 1, 2 and 3 addresses, committed and expunged. */
+static void seed_four(orm_fx *f)
+{
+	const char *names[] = {"u1", "u2", "u3", "u4"};
+
+	for (size_t i = 0; i < 4; i++) {
+		User *u = orm_user(f->s, names[i], names[i], "p");
+		for (size_t k = 0; k < i; k++) {
+			char email[32];
+			snprintf(email, sizeof(email), "%s.%zu@x", names[i], k);
+			qr_assert_ok(
+				QR_APPEND(u, addresses, address(f->s, email)));
+		}
+		qr_assert_ok(qr_session_add(f->s, u));
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+}
+
+/* The users of seed_four as loaded: each with its i addresses, in id
+ * order, their back references set, nothing left to load. */
+static void check_four(orm_fx *f, const qr_objlist *users)
+{
+	uint64_t before = statements(f);
+
+	assert_int_equal(users->count, 4);
+	for (size_t i = 0; i < users->count; i++) {
+		User *u = users->items[i];
+		assert_true(QR_LOADED(u, addresses));
+		assert_int_equal(qr_objlist_len(&u->addresses), i);
+		for (size_t k = 0; k < i; k++) {
+			Address *a = u->addresses.items[k];
+			char email[32];
+			snprintf(email, sizeof(email), "%s.%zu@x", u->name, k);
+			assert_string_equal(a->email_address, email);
+			assert_ptr_equal(a->user, u);
+		}
+		qr_assert_ok(QR_LOAD(u, addresses));
+	}
+	assert_int_equal(statements(f), before);
+}
+
 /* Lazy loading N collections: 1 + N statements. */
 static void test_lazy_n_plus_one(void **state)
 {
@@ -403,7 +446,8 @@ static void test_query_operators(void **state)
 	/* User.addresses.contains(addr) */
 	qr_assert_ok(qr_query_one(
 		&found, qr_query_filter(qr_query(f->s, User),
-					qr_contains(User, "addresses", addr))));
+					qr_collection_contains(
+						User, "addresses", addr))));
 	assert_ptr_equal(found, jack);
 	/* with_parent */
 	assert_int_equal(count_all(qr_query_with_parent(qr_query(f->s, Address),
@@ -432,7 +476,167 @@ static void test_query_operators(void **state)
 	/* errors */
 	assert_null(qr_any(User, "nope", NULL));
 	assert_int_equal(qr_error_last()->code, QR_EINVAL);
-	assert_null(qr_contains(User, "addresses", jack));
+	assert_null(qr_collection_contains(User, "addresses", jack));
+	orm_fx_free(f);
+}
+
+/* selectin: the users, then their addresses with one IN: 2 statements. */
+static void test_selectin(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	qr_objlist users = QR_OBJLIST_INIT;
+	qr_session_stats st;
+	(void)state;
+
+	seed_four(f);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_query_all(
+		&users, qr_selectinload(qr_query_order_by(qr_query(f->s, User),
+							  qr_attr(User, "id")),
+					User, "addresses")));
+	qr_session_get_stats(&st, f->s);
+	assert_int_equal(st.statements, 2);
+	assert_int_equal(st.rel_statements, 1);
+	assert_int_equal(orm_log_count(&f->log, "SELECT qt_r_addresses.id"), 1);
+	check_four(f, &users);
+	qr_objlist_clear(&users);
+	/* many-to-one: the addresses, then their users with one IN */
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(
+		qr_query_all(&users, qr_selectinload(qr_query(f->s, Address),
+						     Address, "user")));
+	assert_int_equal(users.count, 6);
+	assert_int_equal(statements(f), 2);
+	for (size_t i = 0; i < users.count; i++) {
+		Address *a = users.items[i];
+		assert_non_null(a->user);
+		assert_int_equal(a->user->id, a->user_id);
+	}
+	qr_objlist_clear(&users);
+	orm_fx_free(f);
+}
+
+/* joined: one SELECT with a LEFT OUTER JOIN, rows folded into
+ * collections; with a LIMIT the collections come by selectin. */
+static void test_joined(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	qr_objlist users = QR_OBJLIST_INIT;
+	User *u;
+	(void)state;
+
+	seed_four(f);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_query_all(
+		&users, qr_joinedload(qr_query_order_by(qr_query(f->s, User),
+							qr_attr(User, "id")),
+				      User, "addresses")));
+	assert_int_equal(statements(f), 1);
+	assert_int_equal(orm_log_count(&f->log, "SELECT qt_r_users.id"), 1);
+	{
+		bool found = false;
+		for (size_t i = 0; i < f->log.n; i++)
+			found = found ||
+				strstr(f->log.lines[i],
+				       "LEFT OUTER JOIN qt_r_addresses AS "
+				       "qt_r_addresses_1 ON qt_r_users.id = "
+				       "qt_r_addresses_1.user_id") != NULL;
+		assert_true(found);
+	}
+	check_four(f, &users);
+	qr_objlist_clear(&users);
+
+	/* LIMIT counts users: the collections by selectin */
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(qr_query_all(
+		&users,
+		qr_joinedload(
+			qr_query_limit(qr_query_order_by(qr_query(f->s, User),
+							 qr_attr(User, "id")),
+				       2),
+			User, "addresses")));
+	assert_int_equal(users.count, 2);
+	assert_int_equal(statements(f), 2);
+	qr_objlist_clear(&users);
+	/* first() of a joined many-to-one: one statement */
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	{
+		Address *a;
+		assert_int_equal(
+			qr_query_first(
+				&a,
+				qr_joinedload(qr_query_filter_by(
+						      qr_query(f->s, Address),
+						      "email_address",
+						      qr_val_text("u4.2@x")),
+					      Address, "user")),
+			1);
+		assert_int_equal(statements(f), 1);
+		orm_assert_repr(a->user, "<User(name='u4', fullname='u4', "
+					 "password='p')>");
+	}
+	/* a loaded collection is left alone */
+	qr_assert_ok(qr_query_one(&u, qr_query_filter_by(qr_query(f->s, User),
+							 "name",
+							 qr_val_text("u4"))));
+	qr_assert_ok(QR_LOAD(u, addresses));
+	assert_int_equal(QR_REMOVE(u, addresses, u->addresses.items[0]), 1);
+	qr_assert_ok(qr_session_flush(f->s));
+	qr_assert_ok(qr_query_all(&users, qr_joinedload(qr_query(f->s, User),
+							User, "addresses")));
+	assert_int_equal(qr_objlist_len(&u->addresses), 2);
+	qr_objlist_clear(&users);
+	orm_fx_free(f);
+}
+
+/* contains_eager: the query's own join fills the collection (with the
+ * rows it selected: here only the matching addresses). */
+static void test_contains_eager(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *u;
+	qr_expr *al;
+	(void)state;
+
+	seed_four(f);
+	qr_assert_ok(qr_query_one(
+		&u, qr_query_contains_eager(
+			    qr_query_filter(
+				    qr_query_join_along(qr_query(f->s, User),
+							User, "addresses"),
+				    qr_eq(qr_attr(Address, "email_address"),
+					  qr_bind_text("u4.1@x"))),
+			    QR_MAPPING_OF(User), "addresses", NULL)));
+	assert_int_equal(statements(f), 1);
+	assert_true(QR_LOADED(u, addresses));
+	orm_assert_list(&u->addresses, "[<Address(email_address='u4.1@x')>]");
+	assert_ptr_equal(((Address *)u->addresses.items[0])->user, u);
+	/* with an aliased target */
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	al = qr_aliased(Address, "adr");
+	qr_assert_ok(qr_query_one(
+		&u,
+		qr_query_contains_eager(
+			qr_query_filter(qr_query_join_rel(qr_query(f->s, User),
+							  QR_MAPPING_OF(User),
+							  "addresses",
+							  qr_expr_ref(al)),
+					qr_eq(qr_attr(User, "name"),
+					      qr_bind_text("u3"))),
+			QR_MAPPING_OF(User), "addresses", qr_expr_ref(al))));
+	assert_int_equal(statements(f), 1);
+	assert_int_equal(qr_objlist_len(&u->addresses), 2);
+	qr_expr_free(al);
+	/* errors */
+	assert_int_equal(
+		qr_query_all(NULL, qr_query_load(qr_query(f->s, User),
+						 QR_MAPPING_OF(User), "nope",
+						 QR_LAZY_JOINED)),
+		QR_EINVAL);
 	orm_fx_free(f);
 }
 
@@ -466,6 +670,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_direct_assignment),
 		cmocka_unit_test(test_lazy_n_plus_one),
 		cmocka_unit_test(test_query_operators),
+		cmocka_unit_test(test_selectin),
+		cmocka_unit_test(test_joined),
+		cmocka_unit_test(test_contains_eager),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
