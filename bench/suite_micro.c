@@ -3,10 +3,14 @@
  *
  *   pool_checkout     qr_engine_connect + qr_conn_free on an engine whose
  *                     pool already holds the connection
- *   compile_cold      qr_compile() of a select() with the compiled cache
- *                     off: the statement compiled from scratch each time
- *   compile_cached    the same statement with the cache on: a hit (keyed
- *                     by the statement's structure, values re-bound)
+ *   compile_cold      qr_compile() of select() statements built
+ *                     beforehand (one per operation, each with its own
+ *                     bound value) with the compiled cache off: compiled
+ *                     from scratch
+ *   compile_cached    the same with the cache on: hits (keyed by the
+ *                     statement's structure, the values re-bound)
+ *   compile_again     qr_compile() of one statement object again and
+ *                     again (its compiled form is kept by the object)
  *   text_compile      qr_text() + qr_compile(): a SELECT parsed and
  *                     compiled from scratch
  *   text_recompile    qr_compile() of one already built text() statement
@@ -15,6 +19,8 @@
  *                     map (no SQL)
  */
 #include "bench_model.h"
+
+#include <stdlib.h>
 
 #define SQL "SELECT id, name, description FROM " BENCH_TABLE " WHERE id = :id"
 
@@ -29,19 +35,75 @@ static int pool_checkout(bench_ctx *ctx)
 }
 
 /* The statement of the compile benchmarks: a lookup by id with a
- * bound value, as built for each call. */
-static qr_stmt *lookup_stmt(void)
+ * bound value, as a program builds it for each call. */
+static qr_stmt *lookup_stmt(int64_t id)
 {
 	qr_table *t = bench_customer_table();
 	if (!t)
 		return NULL;
 	return qr_select(qr_cols(t, "id", "name", "description"),
-			 qr_where(qr_eq(qr_c(t, "id"), qr_bind_int(42))));
+			 qr_where(qr_eq(qr_c(t, "id"), qr_bind_int(id))));
 }
 
-static int compile_loop(bench_ctx *ctx)
+/* One statement object per operation, built before the timing. */
+static qr_stmt **stmts;
+
+static void free_stmts(size_t n)
 {
-	qr_stmt *s = lookup_stmt();
+	for (size_t i = 0; stmts && i < n; i++)
+		qr_stmt_free(stmts[i]);
+	free(stmts);
+	stmts = NULL;
+}
+
+static int build_stmts(bench_ctx *ctx)
+{
+	stmts = calloc(ctx->n, sizeof(*stmts));
+	if (!stmts)
+		return bench_fail("out of memory");
+	for (size_t i = 0; i < ctx->n; i++) {
+		if (!(stmts[i] = lookup_stmt((int64_t)i))) {
+			free_stmts(i);
+			return bench_qr_fail(qr_error_last()->code, "select()");
+		}
+	}
+	return 0;
+}
+
+static int teardown_stmts(bench_ctx *ctx)
+{
+	free_stmts(ctx->n);
+	qr_compile_cache_set_capacity(500);
+	return 0;
+}
+
+static int setup_cold(bench_ctx *ctx)
+{
+	qr_compile_cache_set_capacity(0);
+	return build_stmts(ctx);
+}
+
+static int setup_cached(bench_ctx *ctx)
+{
+	qr_compile_cache_set_capacity(500);
+	return build_stmts(ctx);
+}
+
+static int compile_each(bench_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n; i++) {
+		qr_compiled *c;
+		int rc = qr_compile(&c, stmts[i], ctx->backend_name);
+		if (rc)
+			return bench_qr_fail(rc, "qr_compile");
+		qr_compiled_free(c);
+	}
+	return 0;
+}
+
+static int compile_again(bench_ctx *ctx)
+{
+	qr_stmt *s = lookup_stmt(42);
 	for (size_t i = 0; i < ctx->n; i++) {
 		qr_compiled *c;
 		int rc = qr_compile(&c, s, ctx->backend_name);
@@ -52,20 +114,6 @@ static int compile_loop(bench_ctx *ctx)
 		qr_compiled_free(c);
 	}
 	qr_stmt_free(s);
-	return 0;
-}
-
-static int cache_off(bench_ctx *ctx)
-{
-	(void)ctx;
-	qr_compile_cache_set_capacity(0);
-	return 0;
-}
-
-static int cache_on(bench_ctx *ctx)
-{
-	(void)ctx;
-	qr_compile_cache_set_capacity(500);
 	return 0;
 }
 
@@ -125,8 +173,10 @@ static int identity_get(bench_ctx *ctx)
 
 static const bench_variant variants[] = {
 	{"pool_checkout", "", NULL, pool_checkout, NULL},
-	{"compile_cold", "", cache_off, compile_loop, cache_on},
-	{"compile_cached", "compile_cold", NULL, compile_loop, NULL},
+	{"compile_cold", "", setup_cold, compile_each, teardown_stmts},
+	{"compile_cached", "compile_cold", setup_cached, compile_each,
+	 teardown_stmts},
+	{"compile_again", "compile_cold", NULL, compile_again, NULL},
 	{"text_compile", "", NULL, text_compile, NULL},
 	{"text_recompile", "text_compile", NULL, text_recompile, NULL},
 	{"identity_get", "", NULL, identity_get, NULL},
@@ -136,7 +186,7 @@ const bench_suite bench_suite_micro = {
 	.name = "micro",
 	.summary = "compile cold and cached, pool checkout, identity-map get "
 		   "(ns per operation)",
-	.default_n = 100000,
+	.default_n = 20000,
 	.unit = "ops",
 	.prepare = prepare,
 	.variants = variants,

@@ -24,10 +24,20 @@
 
 /* ---- keys --------------------------------------------------------------- */
 
+/* The key being written: in the keyer's own space until it outgrows it
+ * (a usual statement's key fits), then on the heap. */
+typedef struct keybuf {
+	char *s;
+	size_t len, cap;
+	int error; /* 0 or QR_ENOMEM */
+	char small[512];
+} keybuf;
+
 typedef struct keyer {
-	qr_strbuf b;
+	keybuf b;
 	const qr_node **seen; /* every non-pinned node met, in order */
 	size_t nseen, seencap;
+	const qr_node *seen_small[32]; /* seen, until it outgrows it */
 	/* Past SEEN_LINEAR nodes, a hash index over seen (open addressing:
 	 * position + 1, 0 for empty), so a large statement (a multi-row
 	 * VALUES) is keyed in linear time. */
@@ -35,27 +45,87 @@ typedef struct keyer {
 	size_t indexcap; /* a power of two, or 0 */
 	const qr_node **binds;
 	size_t nbinds, bindcap;
+	const qr_node *binds_small[16]; /* binds, until it outgrows it */
 	bool cacheable;
 } keyer;
 
+static void kb_init(keybuf *b)
+{
+	b->s = b->small;
+	b->len = 0;
+	b->cap = sizeof(b->small);
+	b->error = 0;
+}
+
+static void kb_free(keybuf *b)
+{
+	if (b->s != b->small)
+		free(b->s);
+}
+
+static bool kb_grow(keybuf *b, size_t n)
+{
+	if (b->error)
+		return false;
+	size_t cap = b->cap * 2;
+	while (cap - b->len < n)
+		cap *= 2;
+	char *s = b->s == b->small ? malloc(cap) : realloc(b->s, cap);
+	if (!s) {
+		b->error = QR_ENOMEM;
+		return false;
+	}
+	if (b->s == b->small)
+		memcpy(s, b->small, b->len);
+	b->s = s;
+	b->cap = cap;
+	return true;
+}
+
+static inline void kb_put(keybuf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len < n && !kb_grow(b, n))
+		return;
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+}
+
 static void put_u64(keyer *k, uint64_t v)
 {
-	qr_strbuf__put(&k->b, (const char *)&v, sizeof(v));
+	kb_put(&k->b, &v, sizeof(v));
+}
+
+static void put_c(keyer *k, char c)
+{
+	kb_put(&k->b, &c, 1);
+}
+
+static void put_u32(keyer *k, uint32_t v)
+{
+	kb_put(&k->b, &v, sizeof(v));
 }
 
 static void put_str(keyer *k, const char *s)
 {
 	if (!s) {
-		put_u64(k, UINT64_MAX);
+		put_u32(k, UINT32_MAX);
 		return;
 	}
 	size_t n = strlen(s);
-	put_u64(k, n);
-	qr_strbuf__put(&k->b, s, n);
+	put_u32(k, (uint32_t)n);
+	kb_put(&k->b, s, n);
 }
 
 static void put_type(keyer *k, const qr_type *t)
 {
+	/* Most nodes carry a type of nothing but a kind. */
+	if (!t->length && !t->precision && !t->scale && !t->timezone &&
+	    !t->decorator && !t->name && !t->labels) {
+		put_c(k, 't');
+		put_u32(k, (uint32_t)t->kind);
+		return;
+	}
+	put_c(k, 'y');
 	put_u64(k, (uint64_t)t->kind);
 	put_u64(k, (uint64_t)(int64_t)t->length);
 	put_u64(k, (uint64_t)(int64_t)t->precision);
@@ -66,6 +136,25 @@ static void put_type(keyer *k, const qr_type *t)
 	for (size_t i = 0; t->labels && t->labels[i]; i++)
 		put_str(k, t->labels[i]);
 	put_u64(k, UINT64_MAX - 1);
+}
+
+/* Makes room for one more node in an array that starts as small (a
+ * keyer's inline array of 16 or 32) and moves to the heap when full. */
+static bool arr_room(const qr_node ***a, size_t *cap, size_t n,
+		     const qr_node **small)
+{
+	if (n < *cap)
+		return true;
+	size_t nc = *cap * 2;
+	const qr_node **p = *a == small ? malloc(nc * sizeof(*p))
+					: realloc((void *)*a, nc * sizeof(*p));
+	if (!p)
+		return false;
+	if (*a == small)
+		memcpy((void *)p, small, n * sizeof(*p));
+	*a = p;
+	*cap = nc;
+	return true;
 }
 
 #define SEEN_LINEAR 32
@@ -133,17 +222,17 @@ static bool index_add(keyer *k, size_t pos)
 static void key_node(keyer *k, const qr_node *n)
 {
 	if (!n) {
-		qr_strbuf__putc(&k->b, 'N');
+		put_c(k, 'N');
 		return;
 	}
 	if (n->kind == QR_NODE_TABLE) {
-		qr_strbuf__putc(&k->b, 'T');
+		put_c(k, 'T');
 		put_u64(k, qr_table__def(n)->serial);
 		return;
 	}
 	if (n->kind == QR_NODE_COLUMN && n->pinned) {
 		const qr_column_def *d = n->ext;
-		qr_strbuf__putc(&k->b, 'C');
+		put_c(k, 'C');
 		put_u64(k, qr_table__def(d->table)->serial);
 		put_u64(k, d->index);
 		put_u64(k, (uint64_t)n->type.kind);
@@ -156,12 +245,11 @@ static void key_node(keyer *k, const qr_node *n)
 	}
 	size_t at = seen_index(k, n);
 	if (at != SIZE_MAX) {
-		qr_strbuf__putc(&k->b, 'R');
+		put_c(k, 'R');
 		put_u64(k, at);
 		return;
 	}
-	if (qr_mem__grow((void **)&k->seen, &k->seencap, k->nseen + 1,
-			 sizeof(*k->seen), "cache key")) {
+	if (!arr_room(&k->seen, &k->seencap, k->nseen, k->seen_small)) {
 		k->cacheable = false;
 		return;
 	}
@@ -170,15 +258,15 @@ static void key_node(keyer *k, const qr_node *n)
 		k->cacheable = false;
 		return;
 	}
-	qr_strbuf__putc(&k->b, 'K');
-	put_u64(k, (uint64_t)n->kind);
+	put_c(k, 'K');
+	put_u32(k, (uint32_t)n->kind);
 	if (n->kind == QR_NODE_TEXT) {
 		put_str(k, n->u.text.sql);
 		return;
 	}
 	if (n->kind == QR_NODE_BIND) {
-		if (qr_mem__grow((void **)&k->binds, &k->bindcap, k->nbinds + 1,
-				 sizeof(*k->binds), "cache key")) {
+		if (!arr_room(&k->binds, &k->bindcap, k->nbinds,
+			      k->binds_small)) {
 			k->cacheable = false;
 			return;
 		}
@@ -186,14 +274,24 @@ static void key_node(keyer *k, const qr_node *n)
 	} else {
 		put_u64(k, (uint64_t)n->ival);
 	}
-	put_u64(k, (uint64_t)(int64_t)n->op);
-	put_u64(k, n->flags);
+	put_u32(k, (uint32_t)n->op);
+	put_u32(k, n->flags);
 	put_str(k, n->name);
 	put_str(k, n->str);
 	put_type(k, &n->type);
-	put_u64(k, n->nkids);
+	put_u32(k, (uint32_t)n->nkids);
 	for (size_t i = 0; i < n->nkids; i++)
 		key_node(k, n->kids[i]);
+}
+
+static void keyer_free(keyer *k)
+{
+	if (k->seen != k->seen_small)
+		free((void *)k->seen);
+	if (k->binds != k->binds_small)
+		free((void *)k->binds);
+	free(k->index);
+	kb_free(&k->b);
 }
 
 /* ---- the LRU --------------------------------------------------------------
@@ -219,14 +317,21 @@ static struct {
 	uint64_t hits, misses;
 } cache = {PTHREAD_MUTEX_INITIALIZER, {0}, NULL, NULL, 0, 500, 0, 0};
 
-static uint64_t fnv1a(const char *p, size_t n, const void *salt)
+/* A 64-bit hash of the key, eight bytes at a time. */
+static uint64_t key_hash(const char *p, size_t n, const void *salt)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uintptr_t)salt;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)salt ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h;
+	uint64_t w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
 }
 
 static void lru_unlink(entry *e)
@@ -309,28 +414,25 @@ void qr_compile_cache_clear(void)
 /* ---- instantiation ---------------------------------------------------------
  */
 
-/* A new compiled form: the template's SQL and slots, with the values of
- * the statement whose binds are given. */
-static qr_compiled *instantiate(const qr_compiled *t,
-				const qr_node *const *binds, size_t nbinds)
+/* A new compiled form of the template's statement with the values of the
+ * statement whose binds are given: one allocation (the form and its
+ * slots); the SQL, types, positions and names stay the template's. */
+static qr_compiled *instantiate(qr_compiled *t, const qr_node *const *binds,
+				size_t nbinds)
 {
-	char *sql = qr_mem__strndup(t->sql, t->sql_len);
-	qr_bindslot *slots = qr_mem__calloc(t->nslots ? t->nslots : 1,
-					    sizeof(*slots), "parameters");
-	if (!sql || !slots) {
-		free(sql);
-		free(slots);
+	size_t n = t->nslots;
+	qr_compiled *c = malloc(sizeof(*c) + n * sizeof(qr_bindslot));
+	if (!c)
 		return NULL;
-	}
-	for (size_t i = 0; i < t->nslots; i++) {
+	*c = *t;
+	atomic_init(&c->refcount, 1);
+	c->slots = (qr_bindslot *)(c + 1);
+	c->tmpl = qr_compiled__ref(t->tmpl ? t->tmpl : t);
+	for (size_t i = 0; i < n; i++) {
 		const qr_bindslot *ts = &t->slots[i];
-		qr_bindslot *s = &slots[i];
-		s->name = qr_mem__strdup(ts->name);
-		s->type = ts->type;
-		s->expanding = ts->expanding;
-		s->default_fn = ts->default_fn;
-		s->default_arg = ts->default_arg;
-		s->bind_index = ts->bind_index;
+		qr_bindslot *s = &c->slots[i];
+		*s = *ts;
+		s->has_value = false;
 		const qr_value *v = NULL;
 		if (ts->bind_index != SIZE_MAX && ts->bind_index < nbinds) {
 			const qr_node *b = binds[ts->bind_index];
@@ -340,44 +442,12 @@ static qr_compiled *instantiate(const qr_compiled *t,
 			v = &ts->value;
 		}
 		char *storage;
-		if (!s->name || (v && qr_value__copy(&s->value, v, &storage))) {
-			for (size_t k = 0; k <= i; k++)
-				qr_bindslot__clear(&slots[k]);
-			free(slots);
-			free(sql);
+		if (v && qr_value__copy(&s->value, v, &storage)) {
+			c->nslots = i; /* values copied so far are freed */
+			qr_compiled_free(c);
 			return NULL;
 		}
 		s->has_value = v != NULL;
-	}
-	qr_compiled *c =
-		qr_compiled__new(t->dialect, sql, t->sql_len, slots, t->nslots);
-	if (!c)
-		return NULL;
-	c->returns_rows = t->returns_rows;
-	c->is_ddl = t->is_ddl;
-	c->is_dml = t->is_dml;
-	if (t->nresult) {
-		c->result_types = qr_mem__alloc(t->nresult * sizeof(qr_type),
-						"result types");
-		if (!c->result_types) {
-			qr_compiled_free(c);
-			return NULL;
-		}
-		memcpy(c->result_types, t->result_types,
-		       t->nresult * sizeof(qr_type));
-		c->nresult = t->nresult;
-	}
-	if (t->npositions) {
-		c->positions =
-			qr_mem__alloc(t->npositions * sizeof(qr_param_pos),
-				      "parameter positions");
-		if (!c->positions) {
-			qr_compiled_free(c);
-			return NULL;
-		}
-		memcpy(c->positions, t->positions,
-		       t->npositions * sizeof(qr_param_pos));
-		c->npositions = t->npositions;
 	}
 	return c;
 }
@@ -388,6 +458,11 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 		    const qr_sql_compile_opts *opts)
 {
 	keyer k = {.cacheable = true};
+	kb_init(&k.b);
+	k.seen = k.seen_small;
+	k.seencap = sizeof(k.seen_small) / sizeof(k.seen_small[0]);
+	k.binds = k.binds_small;
+	k.bindcap = sizeof(k.binds_small) / sizeof(k.binds_small[0]);
 	size_t capacity;
 
 	*out = NULL;
@@ -404,13 +479,10 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 			put_str(&k, opts->column_keys[i]);
 	}
 	if (!k.cacheable || k.b.error) {
-		free(k.seen);
-		free(k.index);
-		free(k.binds);
-		qr_strbuf__free(&k.b);
+		keyer_free(&k);
 		return qr_sqlc__compile(out, node, d, opts, NULL, 0);
 	}
-	uint64_t h = fnv1a(k.b.s, k.b.len, d);
+	uint64_t h = key_hash(k.b.s, k.b.len, d);
 	qr_compiled *hit = NULL;
 
 	pthread_mutex_lock(&cache.lock);
@@ -441,7 +513,9 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 			e->hash = h;
 			e->dialect = d;
 			e->keylen = k.b.len;
-			e->key = qr_strbuf__take(&k.b);
+			e->key = malloc(k.b.len ? k.b.len : 1);
+			if (e->key)
+				memcpy(e->key, k.b.s, k.b.len);
 			e->compiled = qr_compiled__ref(*out);
 			if (!e->key) {
 				qr_compiled_free(e->compiled);
@@ -475,9 +549,6 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 			}
 		}
 	}
-	free(k.seen);
-	free(k.index);
-	free(k.binds);
-	qr_strbuf__free(&k.b);
+	keyer_free(&k);
 	return rc;
 }

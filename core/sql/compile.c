@@ -59,6 +59,19 @@ void qr_compiled_free(qr_compiled *c)
 	if (atomic_fetch_sub_explicit(&c->refcount, 1, memory_order_acq_rel) !=
 	    1)
 		return;
+	if (c->tmpl) {
+		/* Instantiated from the cache: only the values are ours. */
+		for (size_t i = 0; i < c->nslots; i++) {
+			qr_bindslot *s = &c->slots[i];
+			if (s->has_value && (s->value.kind == QR_VTEXT ||
+					     s->value.kind == QR_VNUMERIC ||
+					     s->value.kind == QR_VBLOB))
+				free((char *)s->value.u.s.ptr);
+		}
+		qr_compiled_free(c->tmpl);
+		free(c);
+		return;
+	}
 	for (size_t i = 0; i < c->nslots; i++)
 		qr_bindslot__clear(&c->slots[i]);
 	free(c->slots);
@@ -68,17 +81,47 @@ void qr_compiled_free(qr_compiled *c)
 	free(c);
 }
 
+/*
+ * Compiles a SELECT, set operation or DELETE through the compiled cache,
+ * keeping the first compiled form on the statement node: compiling the
+ * same statement object again (executing it with other parameters)
+ * takes a reference to it. A node is immutable once built (and changed
+ * in place only by its sole owner, which drops the form), so the form
+ * holds for its life; the memo is a cache, hence the cast.
+ */
+static int compile_memo(qr_compiled **out, const qr_node *node,
+			const qr_dialect *dialect)
+{
+	qr_node *n = (qr_node *)node;
+	qr_compiled *m = atomic_load_explicit(&n->memo, memory_order_acquire);
+	if (m && m->dialect == dialect) {
+		*out = qr_compiled__ref(m);
+		return 0;
+	}
+	int rc = qr_sql__compile(out, node, dialect, NULL);
+	if (rc == 0 && !m) {
+		qr_compiled *expected = NULL;
+		qr_compiled__ref(*out);
+		if (!atomic_compare_exchange_strong_explicit(
+			    &n->memo, &expected, *out, memory_order_acq_rel,
+			    memory_order_acquire))
+			qr_compiled_free(*out);
+	}
+	return rc;
+}
+
 int qr_compile__node(qr_compiled **out, const qr_node *node,
 		     const qr_dialect *dialect)
 {
 	switch (node->kind) {
-	case QR_NODE_TEXT:
-		return qr_text__compile(out, node, dialect);
 	case QR_NODE_SELECT:
 	case QR_NODE_COMPOUND:
+	case QR_NODE_DELETE:
+		return compile_memo(out, node, dialect);
+	case QR_NODE_TEXT:
+		return qr_text__compile(out, node, dialect);
 	case QR_NODE_INSERT:
 	case QR_NODE_UPDATE:
-	case QR_NODE_DELETE:
 	case QR_NODE_DDL:
 	/* A bare expression compiles too (SQLAlchemy's str(expr)). */
 	case QR_NODE_BIND:

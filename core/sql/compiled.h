@@ -57,6 +57,12 @@ struct qr_compiled {
 	size_t nresult;
 	qr_param_pos *positions; /* owned */
 	size_t npositions;
+	/* A form instantiated from a compiled-cache entry (cache.c): its sql,
+	 * result_types, positions and slot names are the entry's, borrowed
+	 * under this reference, and its slots array lives in the form's own
+	 * allocation, each slot owning only its value. NULL: the form owns
+	 * everything as described above. */
+	qr_compiled *tmpl;
 };
 
 /* Whether any slot is an expanding IN parameter. */

@@ -49,6 +49,8 @@ void qr_expr_free(qr_expr *expr)
 	if (atomic_fetch_sub_explicit(&expr->refcount, 1,
 				      memory_order_acq_rel) != 1)
 		return;
+	qr_compiled_free(
+		atomic_load_explicit(&expr->memo, memory_order_acquire));
 	destroy[expr->kind](expr);
 	free(expr);
 }

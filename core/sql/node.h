@@ -171,6 +171,11 @@ struct qr_node {
 	qr_node **kids; /* owned references; entries may be NULL */
 	size_t nkids;
 	void *ext; /* schema kinds: their definition */
+	/* A statement's first compiled form (compile.c), kept for the
+	 * node's life so that executing the same statement object again
+	 * compiles nothing; dropped when the node is changed in place
+	 * (qr_sql__own). Set once, never replaced. */
+	_Atomic(qr_compiled *) memo;
 };
 
 /* Allocates a zeroed node of kind with one reference; NULL on OOM. */

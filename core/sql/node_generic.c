@@ -167,8 +167,12 @@ qr_node *qr_sql__copy(const qr_node *n)
 
 qr_node *qr_sql__own(qr_node *n)
 {
-	if (atomic_load_explicit(&n->refcount, memory_order_acquire) == 1)
+	if (atomic_load_explicit(&n->refcount, memory_order_acquire) == 1) {
+		/* About to change: its compiled form no longer holds. */
+		qr_compiled_free(atomic_exchange_explicit(
+			&n->memo, NULL, memory_order_acq_rel));
 		return n;
+	}
 	qr_node *c = qr_sql__copy(n);
 	qr_expr_free(n);
 	return c;
