@@ -3,7 +3,7 @@
  * quarry: connect, declare a mapping, create the schema, make an
  * instance, open a session, add and update, roll back, query (steps 1 to
  * 8), build a relationship and work with related objects (9, 10),
- * query with joins (11).
+ * query with joins (11), eager loading (12).
  *
  *   orm_tutorial [URL] [-q]
  *
@@ -833,6 +833,77 @@ static int orm_tutorial(const char *url, bool echo)
 		/* session.query(Address).with_parent(someuser, 'addresses') */
 		print_all(qr_query_with_parent(qr_query(session, Address),
 					       someuser, "addresses"));
+	}
+
+	/* ---- step 12: eager loading
+	 * ---------------------------------------------------- */
+	heading("Eager Loading");
+	{
+		User *jack;
+		Address *a;
+		qr_objlist jacks_addresses = QR_OBJLIST_INIT;
+		qr_session_stats st;
+
+		/* jack's addresses are loaded since step 10: expire him so
+		 * that the queries below load them again */
+		CHECK(qr_query_one(&jack,
+				   qr_query_filter_by(qr_query(session, User),
+						      "name",
+						      qr_val_text("jack"))));
+		CHECK(qr_session_expire(session, jack));
+
+		/* Selectin Load: session.query(User).
+		 *     options(selectinload(User.addresses)).
+		 *     filter_by(name='jack').one() */
+		qr_session_reset_stats(session);
+		CHECK(qr_query_one(
+			&jack,
+			qr_selectinload(
+				qr_query_filter_by(qr_query(session, User),
+						   "name", qr_val_text("jack")),
+				User, "addresses")));
+		qr_session_get_stats(&st, session);
+		printf("selectinload: ");
+		print_obj(jack);
+		printf("jack.addresses: ");
+		print_list(&jack->addresses);
+		printf("statements: %" PRIu64 "\n", st.statements);
+
+		/* Joined Load: options(joinedload(User.addresses)) */
+		CHECK(qr_session_expire(session, jack));
+		qr_session_reset_stats(session);
+		CHECK(qr_query_one(
+			&jack,
+			qr_joinedload(
+				qr_query_filter_by(qr_query(session, User),
+						   "name", qr_val_text("jack")),
+				User, "addresses")));
+		qr_session_get_stats(&st, session);
+		printf("joinedload: ");
+		print_obj(jack);
+		printf("jack.addresses: ");
+		print_list(&jack->addresses);
+		printf("statements: %" PRIu64 "\n", st.statements);
+
+		/* Explicit Join + Eagerload: session.query(Address).
+		 *     join(Address.user).filter(User.name=='jack').
+		 *     options(contains_eager(Address.user)).all() */
+		CHECK(qr_query_all(
+			&jacks_addresses,
+			qr_query_contains_eager(
+				qr_query_filter(
+					qr_query_join_along(
+						qr_query(session, Address),
+						Address, "user"),
+					qr_eq(qr_attr(User, "name"),
+					      qr_bind_text("jack"))),
+				QR_MAPPING_OF(Address), "user", NULL)));
+		printf("jacks_addresses: ");
+		print_list(&jacks_addresses);
+		a = qr_objlist_get(&jacks_addresses, 0);
+		printf("jacks_addresses[0].user: ");
+		print_obj(a ? a->user : NULL);
+		qr_objlist_clear(&jacks_addresses);
 	}
 
 	qr_session_free(session);

@@ -431,8 +431,10 @@ int qr_orm__sync_fks(qr_session *s, void (*defer)(void *ctx, qr_mapper *m),
 		     void *ctx);
 /* Loads relationship r of objs[0..n) (all of r's owner): collections
  * with a SELECT per chunk of parents, references from the identity map
- * or a SELECT. Counted as relationship statements. (relload.c) */
-int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n);
+ * or a SELECT. batch: always IN (selectin), else = for one object.
+ * Counted as relationship statements. (relload.c) */
+int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
+		     bool batch);
 /* After a flush: the many-to-one snapshots become the current pointers. */
 void qr_orm__rels_flushed(qr_session *s);
 

@@ -30,12 +30,12 @@ static qr_relstate *state_of(const qr_objhdr *h, const qr_rel *r)
  * column). The values are read from objs' fields idx. NULL on error. */
 static qr_expr *key_criterion(qr_mapper *colmap, const size_t *cols,
 			      qr_objhdr **objs, const size_t *idx, size_t ncols,
-			      size_t n)
+			      size_t n, bool batch)
 {
 	qr_expr *crit = NULL;
 	qr_value *vals;
 
-	if (n == 1 || ncols > 1) {
+	if ((n == 1 && !batch) || ncols > 1) {
 		for (size_t k = 0; k < n; k++) {
 			qr_expr *one = NULL;
 			for (size_t i = 0; i < ncols; i++) {
@@ -111,7 +111,8 @@ static qr_objhdr *parent_of(const qr_rel *r, qr_objhdr *c, qr_objhdr **parents,
 }
 
 /* One SELECT of the children of parents[0..n) (n <= chunk). */
-static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n)
+static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
+		      bool batch)
 {
 	qr_mapper *t = r->target;
 	qr_objlist l = QR_OBJLIST_INIT;
@@ -121,9 +122,10 @@ static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n)
 	for (size_t k = 0; k < n; k++)
 		qr_objlist_clear(collection(parents[k], r));
 	q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
-	q = qr_query_filter_(
-		q, key_criterion(t, r->remote, parents, r->local, r->ncols, n),
-		QR_END);
+	q = qr_query_filter_(q,
+			     key_criterion(t, r->remote, parents, r->local,
+					   r->ncols, n, batch),
+			     QR_END);
 	if (r->order_field >= 0)
 		q = qr_query_order_by_(
 			q, qr_mapper_attr(t, t->fields[r->order_field].name),
@@ -150,7 +152,8 @@ static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n)
 
 /* Many-to-one: from the identity map, else one SELECT of the missing
  * targets (by key, IN for several). */
-static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
+static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
+		     bool batch)
 {
 	qr_mapper *t = r->target;
 	qr_objhdr **miss = malloc((n ? n : 1) * sizeof(*miss));
@@ -191,7 +194,8 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
 		qr_query *q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
 		q = qr_query_filter_(q,
 				     key_criterion(t, r->remote, miss + off,
-						   r->local, r->ncols, m),
+						   r->local, r->ncols, m,
+						   batch),
 				     QR_END);
 		rc = qr_query_all(&l, q);
 		qr_objlist_clear(&l);
@@ -220,7 +224,8 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
 	return rc;
 }
 
-int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
+int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
+		     bool batch)
 {
 	uint64_t before = s->stats.statements;
 	size_t k = 0;
@@ -232,7 +237,7 @@ int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
 		return rc;
 	s->rel_loading++;
 	if (r->kind == QR_REL_MANY_TO_ONE) {
-		rc = load_refs(s, r, objs, n);
+		rc = load_refs(s, r, objs, n, batch);
 	} else {
 		/* parents without a key (pending) have no rows to load */
 		qr_objhdr **todo = malloc((n ? n : 1) * sizeof(*todo));
@@ -248,7 +253,8 @@ int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n)
 			rc = load_chunk(s, r, todo + off,
 					k - off < QR_ORM_IN_CHUNK
 						? k - off
-						: QR_ORM_IN_CHUNK);
+						: QR_ORM_IN_CHUNK,
+					batch);
 		free(todo);
 	}
 	s->rel_loading--;
@@ -288,5 +294,5 @@ int qr_rel_load(void *obj, void *field)
 	if ((h->flags & QR_OF_EXPIRED) && h->state == QR_STATE_PERSISTENT &&
 	    (rc = qr_orm__load_object(h->session, h, false)) != 0)
 		return rc;
-	return qr_orm__load_rel(h->session, r, &h, 1);
+	return qr_orm__load_rel(h->session, r, &h, 1, false);
 }

@@ -374,7 +374,7 @@ static int selectin(qr_orm_result *res, const qr_query *q)
 				objs[n++] = h;
 			}
 			if (n)
-				rc = qr_orm__load_rel(s, r, objs, n);
+				rc = qr_orm__load_rel(s, r, objs, n, true);
 		}
 	}
 	free(objs);

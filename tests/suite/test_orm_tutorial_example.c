@@ -178,7 +178,22 @@ static const char *const expected[] = {
 	"[]",
 	"[<User(name='jack', fullname='Jack Bean', password='gjffdd')>]",
 	"[<Address(email_address='jack@google.com')>, "
-	"<Address(email_address='j25@yahoo.com')>]"};
+	"<Address(email_address='j25@yahoo.com')>]",
+	"== Eager Loading ==",
+	"selectinload: <User(name='jack', fullname='Jack Bean', "
+	"password='gjffdd')>",
+	"jack.addresses: [<Address(email_address='jack@google.com')>, "
+	"<Address(email_address='j25@yahoo.com')>]",
+	"statements: 2",
+	"joinedload: <User(name='jack', fullname='Jack Bean', "
+	"password='gjffdd')>",
+	"jack.addresses: [<Address(email_address='jack@google.com')>, "
+	"<Address(email_address='j25@yahoo.com')>]",
+	"statements: 1",
+	"jacks_addresses: [<Address(email_address='jack@google.com')>, "
+	"<Address(email_address='j25@yahoo.com')>]",
+	"jacks_addresses[0].user: <User(name='jack', fullname='Jack Bean', "
+	"password='gjffdd')>"};
 
 static void test_tutorial_output(void **state)
 {
