@@ -14,7 +14,9 @@
 #      loadable modules only), scripts/tsan.sh (the pool and thread tests
 #      under ThreadSanitizer), scripts/valgrind.sh (the SQLite unit and
 #      suite tests under valgrind memcheck), scripts/fuzz.sh (each fuzz
-#      target for QUARRY_FUZZ_SECONDS, default 30)
+#      target for QUARRY_FUZZ_SECONDS, default 30), and the benchmark
+#      suite at 1/100 of its size, once, on every URL (bench/, a few
+#      seconds: that every variant runs, not how fast)
 #
 # URLs: the backend-neutral suite runs once per URL. Without arguments the
 # URLs are those of the backends named in QUARRY_TEST_BACKENDS (space or
@@ -258,6 +260,11 @@ if [[ "${QUARRY_SKIP_EXTRA_CHECKS:-0}" != 1 ]]; then
 		bash scripts/valgrind.sh
 	run_check "fuzz targets, ${QUARRY_FUZZ_SECONDS:-30} s each" \
 		bash scripts/fuzz.sh "${QUARRY_FUZZ_SECONDS:-30}"
+	# Every benchmark variant runs (not a timing test): each suite at
+	# 1/100 of its size, one run, on every URL (a few seconds).
+	run_check "benchmark suite at CI size (scale 0.01, one run)" \
+		"$build/bench/quarry_bench" --scale 0.01 --runs 1 --warmup 0 \
+		--csv "$build/bench-smoke.csv" "${urls[@]}"
 fi
 
 section "summary"
