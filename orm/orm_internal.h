@@ -75,6 +75,7 @@ typedef struct qr_rel {
 	char *target_name, *back_name, *order_by;
 	unsigned cascade; /* QR_CASCADE_*, defaults applied */
 	qr_lazy lazy;
+	bool passive_deletes;
 	/* resolved on first use (qr_orm__rel_resolve) */
 	bool resolved;
 	struct qr_mapper *owner, *target;
@@ -435,6 +436,9 @@ int qr_orm__sync_fks(qr_session *s, void (*defer)(void *ctx, qr_mapper *m),
  * Counted as relationship statements. (relload.c) */
 int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 		     bool batch);
+/* Before h is marked for deletion: the delete cascade, or the foreign
+ * keys of its children set NULL (loading unloaded collections). */
+int qr_orm__cascade_delete(qr_session *s, qr_objhdr *h);
 /* After a flush: the many-to-one snapshots become the current pointers. */
 void qr_orm__rels_flushed(qr_session *s);
 

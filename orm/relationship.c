@@ -45,6 +45,7 @@ int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n)
 		r->offset = it->offset;
 		r->kind = (qr_rel_kind)it->flags;
 		r->lazy = o->lazy;
+		r->passive_deletes = o->passive_deletes;
 		r->order_field = -1;
 		if (o->cascade & QR_CASCADE_NONE)
 			r->cascade = 0;
@@ -595,4 +596,73 @@ void qr_orm__rels_flushed(qr_session *s)
 			if (h->mapper->rels[i].kind == QR_REL_MANY_TO_ONE)
 				qr_orm__relstate(h, i)->snap =
 					*reference(h, &h->mapper->rels[i]);
+}
+
+/* ---- delete cascade ------------------------------------------------------ */
+
+/* What deleting h does to the objects its relationships reach: with the
+ * delete cascade they are deleted too; without it, children of a
+ * one-to-many keep their rows with the foreign key set NULL. Unloaded
+ * collections are loaded first unless passive_deletes (the database's ON
+ * DELETE does it). No autoflush meanwhile. */
+static int cascade_delete(qr_session *s, qr_objhdr *h)
+{
+	void *obj = qr_orm__obj(h);
+
+	for (size_t i = 0; i < h->mapper->nrels; i++) {
+		qr_rel *r = &h->mapper->rels[i];
+		qr_relstate *st = qr_orm__relstate(h, i);
+		bool del = (r->cascade & QR_CASCADE_DELETE) != 0;
+		qr_objlist *l;
+		int rc;
+
+		if (!(st->flags & QR_RS_LOADED) && r->passive_deletes)
+			continue;
+		if (rel_empty(h, r) && (st->flags & QR_RS_LOADED))
+			continue;
+		if ((rc = qr_orm__rel_resolve(r)) != 0)
+			return rc;
+		if (r->kind == QR_REL_MANY_TO_ONE) {
+			void *p = *reference(h, r);
+			if (del && p &&
+			    qr_orm__hdr(p)->state == QR_STATE_PERSISTENT &&
+			    (rc = qr_session_delete(s, p)) != 0)
+				return rc;
+			continue;
+		}
+		if (!(st->flags & QR_RS_LOADED) &&
+		    (rc = qr_orm__load_rel(s, r, &h, 1, false)) != 0)
+			return rc;
+		l = collection(h, r);
+		for (size_t j = 0; j < l->count; j++) {
+			qr_objhdr *c = qr_orm__hdr(l->items[j]);
+			if (del && c->state == QR_STATE_PERSISTENT) {
+				rc = qr_session_delete(s, l->items[j]);
+			} else if (del && c->state == QR_STATE_PENDING) {
+				qr_orm__list_remove(s, c);
+				c->state = QR_STATE_TRANSIENT;
+			} else if (!del && (c->state == QR_STATE_PERSISTENT ||
+					    c->state == QR_STATE_PENDING)) {
+				if (r->back && *reference(c, r->back) == obj)
+					set_ref(c, r->back, NULL);
+				rc = set_key_null(c, r->remote, r->ncols);
+			}
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int qr_orm__cascade_delete(qr_session *s, qr_objhdr *h)
+{
+	bool was = s->autoflush;
+	int rc;
+
+	if (!h->mapper->nrels)
+		return 0;
+	s->autoflush = false;
+	rc = cascade_delete(s, h);
+	s->autoflush = was;
+	return rc;
 }

@@ -428,8 +428,15 @@ int qr_session_delete(qr_session *s, void *obj)
 	switch (h->state) {
 	case QR_STATE_PERSISTENT:
 		if (!(h->flags & QR_OF_DELETE)) {
+			/* marked first: a cycle of cascades ends here */
+			int rc;
 			h->flags |= QR_OF_DELETE;
 			qr_orm__list_push(s, h, true);
+			if ((rc = qr_orm__cascade_delete(s, h)) != 0) {
+				qr_orm__list_remove(s, h);
+				h->flags &= (uint8_t)~QR_OF_DELETE;
+				return rc;
+			}
 		}
 		return 0;
 	case QR_STATE_DELETED:

@@ -102,6 +102,9 @@ typedef struct qr_rel_options {
 	/* QR_CASCADE_* (0: save-update and merge, SQLAlchemy's default). */
 	unsigned cascade;
 	qr_lazy lazy;
+	/* Deleting the parent does not load an unloaded collection: the
+	 * database's ON DELETE CASCADE / SET NULL handles the children. */
+	bool passive_deletes;
 } qr_rel_options;
 
 #define QR_RELATIONSHIP_(T, member, relkind, ...)                     \

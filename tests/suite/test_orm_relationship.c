@@ -12,6 +12,47 @@
 
 #include <inttypes.h>
 
+/* The same structs mapped with cascade="all, delete-orphan" (CUser) and
+ * with passive deletes over ON DELETE CASCADE (PUser), in registries of
+ * their own. */
+typedef User CUser;
+typedef Address CAddress;
+QR_MAPPING(CUser, "qt_r_users",
+	   QR_FIELD(CUser, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(CUser, name, qr_string(50)),
+	   QR_FIELD(CUser, fullname, qr_string(50)),
+	   QR_FIELD(CUser, password, qr_string(12)),
+	   QR_ONE_TO_MANY(CUser, addresses, "CAddress",
+			  .back_populates = "user", .order_by = "id",
+			  .cascade = QR_CASCADE_ALL |
+				     QR_CASCADE_DELETE_ORPHAN));
+QR_MAPPING(CAddress, "qt_r_addresses",
+	   QR_FIELD(CAddress, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(CAddress, email_address, qr_string(50), .not_null = true),
+	   QR_FIELD(CAddress, user_id, QR_INTEGER,
+		    .foreign_key = "qt_r_users.id"),
+	   QR_MANY_TO_ONE(CAddress, user, "CUser",
+			  .back_populates = "addresses"),
+	   QR_REPR("email_address"));
+
+typedef User PUser;
+typedef Address PAddress;
+QR_MAPPING(PUser, "qt_r_users",
+	   QR_FIELD(PUser, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(PUser, name, qr_string(50)),
+	   QR_FIELD(PUser, fullname, qr_string(50)),
+	   QR_FIELD(PUser, password, qr_string(12)),
+	   QR_ONE_TO_MANY(PUser, addresses, "PAddress",
+			  .back_populates = "user", .cascade = QR_CASCADE_ALL,
+			  .passive_deletes = true));
+QR_MAPPING(PAddress, "qt_r_addresses",
+	   QR_FIELD(PAddress, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(PAddress, email_address, qr_string(50), .not_null = true),
+	   QR_FIELD(PAddress, user_id, QR_INTEGER,
+		    .foreign_key = "qt_r_users.id", .on_delete = "CASCADE"),
+	   QR_MANY_TO_ONE(PAddress, user, "PUser",
+			  .back_populates = "addresses"));
+
 static Address *address(qr_session *s, const char *email)
 {
 	Address *a = qr_new(s, Address);
@@ -640,6 +681,121 @@ static void test_contains_eager(void **state)
 	orm_fx_free(f);
 }
 
+/* Deleting a parent without the delete cascade: its children stay,
+ * their foreign key set NULL (the collection is loaded to find them). */
+static void test_delete_sets_null(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *jack;
+	(void)state;
+
+	seed_jack(f);
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_one(
+		&jack, qr_query_filter_by(qr_query(f->s, User), "name",
+					  qr_val_text("jack"))));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_delete(f->s, jack));
+	assert_int_equal(orm_log_count(&f->log, "SELECT qt_r_addresses.id"), 1);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_true(orm_log_count(&f->log, "UPDATE qt_r_addresses SET "
+					   "user_id=") >= 1);
+	assert_int_equal(orm_log_count(&f->log, "DELETE FROM qt_r_users"), 1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_users"), 0);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses "
+				   "WHERE user_id IS NULL"),
+			 2);
+	orm_fx_free(f);
+}
+
+/* cascade="all, delete-orphan": removing from the collection deletes
+ * the child; deleting the parent deletes the rest, children first. */
+static void test_delete_cascade(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(CUser),
+				    QR_MAPPING_OF(CAddress), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	CUser *jack = qr_new(f->s, CUser);
+	CAddress *a;
+	(void)state;
+
+	qr_assert_ok(QR_SET_TEXT(jack, name, "jack"));
+	for (int i = 0; i < 3; i++) {
+		char email[16];
+		a = qr_new(f->s, CAddress);
+		snprintf(email, sizeof(email), "j%d@x", i);
+		qr_assert_ok(QR_SET_TEXT(a, email_address, email));
+		qr_assert_ok(QR_APPEND(jack, addresses, a));
+	}
+	qr_assert_ok(qr_session_add(f->s, jack));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_expunge_all(f->s);
+
+	assert_int_equal(qr_get(&jack, f->s, CUser, qr_val_int(1)), 1);
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	/* del jack.addresses[1] */
+	assert_int_equal(QR_REMOVE(jack, addresses, jack->addresses.items[1]),
+			 1);
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses"), 2);
+	/* a pending orphan is not inserted */
+	a = qr_new(f->s, CAddress);
+	qr_assert_ok(QR_SET_TEXT(a, email_address, "new@x"));
+	qr_assert_ok(QR_APPEND(jack, addresses, a));
+	assert_int_equal(qr_object_state(a), QR_STATE_PENDING);
+	assert_int_equal(QR_REMOVE(jack, addresses, a), 1);
+	assert_int_equal(qr_object_state(a), QR_STATE_TRANSIENT);
+	/* deleting jack deletes his addresses */
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_delete(f->s, jack));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses"), 0);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_users"), 0);
+	{
+		size_t da = SIZE_MAX, du = SIZE_MAX;
+		for (size_t i = 0; i < orm_log_stmt_count(&f->log); i++) {
+			const char *st = orm_log_stmt(&f->log, i);
+			if (strncmp(st, "DELETE FROM qt_r_addresses", 26) ==
+				    0 &&
+			    da == SIZE_MAX)
+				da = i;
+			if (strncmp(st, "DELETE FROM qt_r_users", 22) == 0)
+				du = i;
+		}
+		assert_true(da < du && du != SIZE_MAX);
+	}
+	orm_fx_free(f);
+}
+
+/* passive_deletes: deleting the parent loads nothing; the database's ON
+ * DELETE CASCADE removes the children. */
+static void test_passive_deletes(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(PUser),
+				    QR_MAPPING_OF(PAddress), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	PUser *u = qr_new(f->s, PUser);
+	PAddress *a = qr_new(f->s, PAddress);
+	(void)state;
+
+	qr_assert_ok(QR_SET_TEXT(u, name, "p"));
+	qr_assert_ok(QR_SET_TEXT(a, email_address, "p@x"));
+	qr_assert_ok(QR_APPEND(u, addresses, a));
+	qr_assert_ok(qr_session_add(f->s, u));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_expunge_all(f->s);
+	assert_int_equal(qr_get(&u, f->s, PUser, qr_val_int(1)), 1);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(qr_session_delete(f->s, u));
+	assert_int_equal(statements(f), 0); /* nothing loaded */
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_users"), 0);
+	if (strcmp(qr_test_backend(), "sqlite") != 0) /* FKs enforced */
+		assert_int_equal(
+			scalar(f, "SELECT count(*) FROM qt_r_addresses"), 0);
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -673,6 +829,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_selectin),
 		cmocka_unit_test(test_joined),
 		cmocka_unit_test(test_contains_eager),
+		cmocka_unit_test(test_delete_sets_null),
+		cmocka_unit_test(test_delete_cascade),
+		cmocka_unit_test(test_passive_deletes),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
