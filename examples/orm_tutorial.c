@@ -3,7 +3,7 @@
  * quarry: connect, declare a mapping, create the schema, make an
  * instance, open a session, add and update, roll back, query (steps 1 to
  * 8), build a relationship and work with related objects (9, 10),
- * query with joins (11), eager loading (12).
+ * query with joins (11), eager loading (12), delete and cascades (13).
  *
  *   orm_tutorial [URL] [-q]
  *
@@ -52,6 +52,31 @@ QR_MAPPING(Address, "addresses",
 	   QR_FIELD(Address, email_address, qr_string(50), .not_null = true),
 	   QR_FIELD(Address, user_id, QR_INTEGER, .foreign_key = "users.id"),
 	   QR_MANY_TO_ONE(Address, user, "User", .back_populates = "addresses"),
+	   QR_REPR("email_address"));
+
+/* ---- step 13: the same classes with cascade="all, delete-orphan" -------- */
+
+/* The tutorial re-declares User and Address on a new declarative base;
+ * in C, new mapping names over the same structs and tables. */
+typedef User UserC;
+typedef Address AddressC;
+
+QR_MAPPING(UserC, "users", QR_FIELD(UserC, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(UserC, name, qr_string(50)),
+	   QR_FIELD(UserC, fullname, qr_string(50)),
+	   QR_FIELD(UserC, password, qr_string(12)),
+	   QR_REPR("name", "fullname", "password"),
+	   QR_ONE_TO_MANY(UserC, addresses, "AddressC",
+			  .back_populates = "user",
+			  .cascade = QR_CASCADE_ALL |
+				     QR_CASCADE_DELETE_ORPHAN));
+
+QR_MAPPING(AddressC, "addresses",
+	   QR_FIELD(AddressC, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(AddressC, email_address, qr_string(50), .not_null = true),
+	   QR_FIELD(AddressC, user_id, QR_INTEGER, .foreign_key = "users.id"),
+	   QR_MANY_TO_ONE(AddressC, user, "UserC",
+			  .back_populates = "addresses"),
 	   QR_REPR("email_address"));
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -904,6 +929,81 @@ static int orm_tutorial(const char *url, bool echo)
 		printf("jacks_addresses[0].user: ");
 		print_obj(a ? a->user : NULL);
 		qr_objlist_clear(&jacks_addresses);
+	}
+
+	/* ---- step 13: deleting
+	 * --------------------------------------------------------- */
+	heading("Deleting");
+	{
+		static const char *emails[] = {"jack@google.com",
+					       "j25@yahoo.com"};
+		User *jack;
+		int64_t n;
+
+		CHECK(qr_query_one(&jack,
+				   qr_query_filter_by(qr_query(session, User),
+						      "name",
+						      qr_val_text("jack"))));
+		/* session.delete(jack): no cascade, his addresses stay */
+		CHECK(qr_session_delete(session, jack));
+		CHECK(qr_query_count(
+			&n, qr_query_filter_by(qr_query(session, User), "name",
+					       qr_val_text("jack"))));
+		printf("users named jack: %" PRId64 "\n", n);
+		CHECK(qr_query_count(
+			&n,
+			qr_query_filter(
+				qr_query(session, Address),
+				qr_in_texts(qr_attr(Address, "email_address"),
+					    emails, 2))));
+		printf("jack's addresses: %" PRId64 "\n", n);
+	}
+
+	heading("Configuring delete/delete-orphan Cascade");
+	{
+		static const char *emails[] = {"jack@google.com",
+					       "j25@yahoo.com"};
+		qr_registry *Base2;
+		qr_session *s2;
+		UserC *jack;
+		int64_t n;
+
+		qr_session_close(session); /* session.close() */
+		CHECK(qr_registry_new(&Base2, NULL));
+		CHECK(qr_registry_map(NULL, Base2, QR_MAPPING_OF(UserC)));
+		CHECK(qr_registry_map(NULL, Base2, QR_MAPPING_OF(AddressC)));
+		CHECK(qr_session_new(&s2, engine,
+				     &(qr_session_options){.registry = Base2}));
+		/* jack = session.get(User, 5) */
+		if (qr_get(&jack, s2, UserC, qr_val_int(5)) != 1)
+			die("qr_get");
+		/* del jack.addresses[1] */
+		CHECK(QR_LOAD(jack, addresses));
+		CHECK(QR_REMOVE(jack, addresses,
+				qr_objlist_get(&jack->addresses, 1)));
+		CHECK(qr_query_count(
+			&n,
+			qr_query_filter(
+				qr_query(s2, AddressC),
+				qr_in_texts(qr_attr(AddressC, "email_address"),
+					    emails, 2))));
+		printf("jack's addresses: %" PRId64 "\n", n);
+		/* session.delete(jack): his addresses go with him */
+		CHECK(qr_session_delete(s2, jack));
+		CHECK(qr_query_count(
+			&n, qr_query_filter_by(qr_query(s2, UserC), "name",
+					       qr_val_text("jack"))));
+		printf("users named jack: %" PRId64 "\n", n);
+		CHECK(qr_query_count(
+			&n,
+			qr_query_filter(
+				qr_query(s2, AddressC),
+				qr_in_texts(qr_attr(AddressC, "email_address"),
+					    emails, 2))));
+		printf("jack's addresses: %" PRId64 "\n", n);
+		CHECK(qr_session_rollback(s2)); /* the tutorial goes on */
+		qr_session_free(s2);
+		qr_registry_free(Base2);
 	}
 
 	qr_session_free(session);

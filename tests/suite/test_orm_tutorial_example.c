@@ -193,7 +193,14 @@ static const char *const expected[] = {
 	"jacks_addresses: [<Address(email_address='jack@google.com')>, "
 	"<Address(email_address='j25@yahoo.com')>]",
 	"jacks_addresses[0].user: <User(name='jack', fullname='Jack Bean', "
-	"password='gjffdd')>"};
+	"password='gjffdd')>",
+	"== Deleting ==",
+	"users named jack: 0",
+	"jack's addresses: 2",
+	"== Configuring delete/delete-orphan Cascade ==",
+	"jack's addresses: 1",
+	"users named jack: 0",
+	"jack's addresses: 0"};
 
 static void test_tutorial_output(void **state)
 {
