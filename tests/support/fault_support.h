@@ -397,8 +397,12 @@ static void fault_test_killed_under_workload(void **state)
 		int64_t sid;
 		if (!fault_workload_progress(&w, 3, 20))
 			fail_msg("the workload does not recover (kill %d)", k);
-		while ((sid = atomic_load(&w.session)) == 0)
+		double end = fault_now() + 20;
+		while ((sid = atomic_load(&w.session)) == 0) {
+			if (fault_now() > end)
+				fail_msg("the workload has no session");
 			fault_sleep_ms(5);
+		}
 		fault_kill(killer, sid);
 	}
 	if (!fault_workload_progress(&w, 3, 20))
