@@ -157,8 +157,7 @@ static int collect_updates(qr_session *s, work *w, mwork *only)
 	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL) {
 		unsigned char *mask;
 		if (h->state != QR_STATE_PERSISTENT ||
-		    (h->flags & QR_OF_DELETE) ||
-		    (only && h->mapper != only->m))
+		    (h->flags & QR_OF_DELETE) || (only && h->mapper != only->m))
 			continue;
 		if ((rc = qr_orm__adopt(h)) != 0)
 			return rc;
@@ -329,7 +328,7 @@ static int flush_work(qr_session *s)
 		rc = qr_orm__sync_fks(s, defer_mapper, &w);
 	if (rc == 0)
 		rc = collect(s, &w);
-	if (rc == 0 && w.n == 0)
+	if (rc == 0 && w.n == 0 && !qr_orm__m2m_dirty(s))
 		goto out;
 	if (rc == 0)
 		rc = order(&w);
@@ -360,6 +359,8 @@ static int flush_work(qr_session *s)
 			rc = qr_orm__persist_inserts(s, conn, mw->m,
 						     mw->ins.items, mw->ins.n);
 	}
+	if (rc == 0) /* association rows: both sides have their keys */
+		rc = qr_orm__flush_secondary(s, conn);
 	for (size_t i = w.n; i-- > 0 && rc == 0;) {
 		mwork *mw = &w.w[i];
 		if (mw->del.n)

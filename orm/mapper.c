@@ -35,6 +35,22 @@ static const qr_mapping_item *find_field_item(const qr_mapping_item *items,
 	return NULL;
 }
 
+/* The position of a relationship among the relationship items, or -1. */
+static int rel_item_index(const qr_mapping_item *items, size_t n,
+			  const char *name)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].kind != QR_MAPITEM_RELATIONSHIP)
+			continue;
+		if (strcmp(items[i].name, name) == 0)
+			return k;
+		k++;
+	}
+	return -1;
+}
+
 static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 		    size_t n)
 {
@@ -70,7 +86,8 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 			break;
 		case QR_MAPITEM_REPR:
 			for (const char *const *p = it->names; p && *p; p++)
-				if (!find_field_item(items, n, *p))
+				if (!find_field_item(items, n, *p) &&
+				    rel_item_index(items, n, *p) < 0)
 					return qr_error_set(
 						QR_EINVAL, QR_ECLASS_ARGUMENT,
 						"%s: QR_REPR names %s, which "
@@ -104,15 +121,16 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 					"%s.%s: a relationship needs its "
 					"target's name",
 					who, it->name);
-			if ((it->flags == QR_REL_ONE_TO_MANY &&
-			     it->size != sizeof(qr_objlist)) ||
-			    (it->flags == QR_REL_MANY_TO_ONE &&
+			if ((it->flags == QR_REL_MANY_TO_ONE &&
 			     it->size != sizeof(void *)) ||
+			    (it->flags != QR_REL_MANY_TO_ONE &&
+			     it->size != sizeof(qr_objlist)) ||
 			    (it->flags != QR_REL_ONE_TO_MANY &&
-			     it->flags != QR_REL_MANY_TO_ONE))
+			     it->flags != QR_REL_MANY_TO_ONE &&
+			     it->flags != QR_REL_MANY_TO_MANY))
 				return qr_error_set(
 					QR_EINVAL, QR_ECLASS_ARGUMENT,
-					"%s.%s: a one-to-many member is a "
+					"%s.%s: a collection member is a "
 					"qr_objlist, a many-to-one a pointer",
 					who, it->name);
 			if (it->offset + it->size > mapping->size)
@@ -287,11 +305,18 @@ static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 			m->repr = calloc(cnt ? cnt : 1, sizeof(*m->repr));
 			if (!m->repr)
 				return qr_error_oom("mapper");
-			for (size_t r = 0; r < cnt; r++)
+			for (size_t r = 0; r < cnt; r++) {
+				/* a relationship: nfields + its position */
+				int k = rel_item_index(items, n,
+						       items[i].names[r]);
 				m->repr[r] =
-					(size_t)(qr_orm__field_by_name(
-							 m, items[i].names[r]) -
-						 m->fields);
+					k >= 0 ? m->nfields + (size_t)k
+					       : (size_t)(qr_orm__field_by_name(
+								  m,
+								  items[i].names
+									  [r]) -
+							  m->fields);
+			}
 			m->nrepr = cnt;
 			m->repr_positional =
 				(items[i].flags & QR_REPR_POSITIONAL) != 0;

@@ -86,6 +86,12 @@ typedef struct qr_rel {
 	 * here, remote = the FK fields of the target. */
 	size_t *local, *remote;
 	int order_field; /* the target's ordering field, or -1 */
+	/* MANY_TO_MANY: local = the owner's referenced fields, remote = the
+	 * target's referenced fields; in the secondary table, sec_local[i]
+	 * references local[i] and sec_remote[i] remote[i]. */
+	char *secondary_name;
+	qr_table *secondary;
+	qr_column **sec_local, **sec_remote;
 } qr_rel;
 
 /* Per-object state of a relationship (after the owned slots). */
@@ -93,7 +99,10 @@ enum {
 	QR_RS_LOADED = 1u << 0 /* the member is authoritative */
 };
 typedef struct qr_relstate {
-	void *snap; /* MANY_TO_ONE: the pointer as last loaded/flushed */
+	/* MANY_TO_ONE: the pointer as last loaded/flushed; MANY_TO_MANY: a
+	 * qr_objlist (owned) of the collection as last loaded/flushed, or
+	 * NULL for empty */
+	void *snap;
 	unsigned flags;
 } qr_relstate;
 
@@ -439,6 +448,16 @@ int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 /* Before h is marked for deletion: the delete cascade, or the foreign
  * keys of its children set NULL (loading unloaded collections). */
 int qr_orm__cascade_delete(qr_session *s, qr_objhdr *h);
+/* The rows of secondary tables the many-to-many collections gained and
+ * lost since loaded or flushed: INSERTs and DELETEs (flush, after the
+ * inserts, before the deletes). */
+int qr_orm__flush_secondary(qr_session *s, qr_conn *conn);
+/* Whether a many-to-many collection differs from its snapshot. */
+bool qr_orm__m2m_dirty(qr_session *s);
+/* Replaces the many-to-many snapshot of h's relationship i by a copy of
+ * l (NULL: empty); on OOM the snapshot is left empty (the next flush
+ * then re-inserts rows, which fails loudly rather than losing any). */
+void qr_orm__m2m_snap_set(qr_objhdr *h, size_t i, const qr_objlist *l);
 /* After a flush: the many-to-one snapshots become the current pointers. */
 void qr_orm__rels_flushed(qr_session *s);
 

@@ -57,6 +57,13 @@ int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n)
 		r->target_name = dup_or_null(o->target, &rc);
 		r->back_name = dup_or_null(o->back_populates, &rc);
 		r->order_by = dup_or_null(o->order_by, &rc);
+		r->secondary_name = dup_or_null(o->secondary, &rc);
+		if (rc == 0 && r->kind == QR_REL_MANY_TO_MANY &&
+		    !r->secondary_name)
+			rc = qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					  "%s.%s: a many-to-many relationship "
+					  "needs .secondary",
+					  m->name, r->name);
 	}
 	return rc;
 }
@@ -71,6 +78,9 @@ void qr_orm__rels_free(qr_mapper *m)
 		free(r->order_by);
 		free(r->local);
 		free(r->remote);
+		free(r->secondary_name);
+		free(r->sec_local);
+		free(r->sec_remote);
 	}
 	free(m->rels);
 	m->rels = NULL;
@@ -124,6 +134,71 @@ static int find_fk(qr_rel *r, const qr_mapper *child, const qr_mapper *parent,
 			    qr_table_name(parent->table));
 }
 
+/* The foreign key of the secondary table to table (the n-th such key,
+ * for a table related to itself): its columns and the referenced
+ * fields of m. */
+static int secondary_fk(qr_rel *r, const qr_mapper *m, size_t nth,
+			qr_column ***cols, size_t **fields)
+{
+	size_t n = qr_table_foreign_key_count(r->secondary);
+
+	for (size_t i = 0; i < n; i++) {
+		qr_foreign_key_info fk;
+		if (qr_table_foreign_key(&fk, r->secondary, i) != 0 ||
+		    fk.reftable != m->table || nth-- > 0)
+			continue;
+		free(*cols);
+		free(*fields);
+		*cols = calloc(fk.ncolumns, sizeof(**cols));
+		*fields = calloc(fk.ncolumns, sizeof(**fields));
+		if (!*cols || !*fields)
+			return qr_error_oom("relationship");
+		for (size_t j = 0; j < fk.ncolumns; j++) {
+			int b = field_of_column(m, fk.refcolumns[j]);
+			if (b < 0)
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"relationship %s.%s: a column "
+					"referenced by %s is not mapped",
+					r->owner->name, r->name,
+					r->secondary_name);
+			(*cols)[j] = fk.columns[j];
+			(*fields)[j] = (size_t)b;
+		}
+		r->ncols = fk.ncolumns;
+		return 0;
+	}
+	return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			    "relationship %s.%s: no foreign key from %s to %s",
+			    r->owner->name, r->name, r->secondary_name,
+			    qr_table_name(m->table));
+}
+
+static int resolve_secondary(qr_rel *r, qr_mapper *t)
+{
+	size_t nl;
+	int rc;
+
+	r->secondary = qr_metadata_table(
+		qr_registry_metadata(r->owner->registry), r->secondary_name);
+	if (!r->secondary)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "relationship %s.%s: no table %s in the "
+				    "registry's metadata",
+				    r->owner->name, r->name, r->secondary_name);
+	rc = secondary_fk(r, r->owner, 0, &r->sec_local, &r->local);
+	nl = r->ncols;
+	if (rc == 0)
+		rc = secondary_fk(r, t, t == r->owner ? 1 : 0, &r->sec_remote,
+				  &r->remote);
+	if (rc == 0 && nl != r->ncols)
+		rc = qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				  "relationship %s.%s: the keys of %s differ "
+				  "in size",
+				  r->owner->name, r->name, r->secondary_name);
+	return rc;
+}
+
 int qr_orm__rel_resolve(qr_rel *r)
 {
 	qr_registry *reg = r->owner->registry;
@@ -145,8 +220,10 @@ int qr_orm__rel_resolve(qr_rel *r)
 	r->local = r->remote = NULL;
 	if (r->kind == QR_REL_MANY_TO_ONE)
 		rc = find_fk(r, r->owner, t, &r->local, &r->remote);
-	else
+	else if (r->kind == QR_REL_ONE_TO_MANY)
 		rc = find_fk(r, t, r->owner, &r->remote, &r->local);
+	else
+		rc = resolve_secondary(r, t);
 	if (rc)
 		return rc;
 	r->back = NULL;
@@ -154,7 +231,8 @@ int qr_orm__rel_resolve(qr_rel *r)
 		for (size_t i = 0; i < t->nrels; i++)
 			if (strcmp(t->rels[i].name, r->back_name) == 0)
 				r->back = &t->rels[i];
-		if (!r->back || r->back->kind == r->kind)
+		if (!r->back || (r->back->kind == r->kind) !=
+					(r->kind == QR_REL_MANY_TO_MANY))
 			return qr_error_set(
 				QR_EINVAL, QR_ECLASS_ARGUMENT,
 				"relationship %s.%s: back_populates names "
@@ -190,9 +268,11 @@ void qr_orm__rels_release(qr_objhdr *h)
 {
 	for (size_t i = 0; i < h->mapper->nrels; i++) {
 		qr_rel *r = &h->mapper->rels[i];
-		if (r->kind == QR_REL_ONE_TO_MANY)
+		if (r->kind != QR_REL_MANY_TO_ONE)
 			qr_objlist_clear((qr_objlist *)((char *)qr_orm__obj(h) +
 							r->offset));
+		if (r->kind == QR_REL_MANY_TO_MANY)
+			qr_orm__m2m_snap_set(h, i, NULL);
 	}
 }
 
@@ -268,6 +348,17 @@ static void set_ref(qr_objhdr *h, const qr_rel *r, void *target)
 	qr_orm__relstate(h, rel_index(r))->flags |= QR_RS_LOADED;
 }
 
+/* A many-to-many collection is loaded before it changes (SQLAlchemy
+ * loads it on access): its rows are written as differences from it. */
+static int load_before_change(qr_objhdr *h, const qr_rel *r, void *field)
+{
+	if (r->kind != QR_REL_MANY_TO_MANY ||
+	    (qr_orm__relstate(h, rel_index(r))->flags & QR_RS_LOADED) ||
+	    h->state != QR_STATE_PERSISTENT)
+		return 0;
+	return qr_rel_load(qr_orm__obj(h), field);
+}
+
 int qr_rel_append(void *obj, qr_objlist *field, void *child)
 {
 	qr_objhdr *h, *c;
@@ -277,17 +368,26 @@ int qr_rel_append(void *obj, qr_objlist *field, void *child)
 	if (!r)
 		return qr_error_last()->code ? qr_error_last()->code
 					     : QR_EINVAL;
-	if (r->kind != QR_REL_ONE_TO_MANY)
+	if (r->kind == QR_REL_MANY_TO_ONE)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_rel_append: %s.%s is not a collection",
 				    h->mapper->name, r->name);
 	if ((rc = check_target(r, child, "qr_rel_append", &c)) != 0)
 		return rc;
+	if ((rc = load_before_change(h, r, field)) != 0)
+		return rc;
 	if (qr_objlist_index(field, child) >= 0)
 		return 0;
 	if ((rc = qr_objlist_append(field, child)) != 0)
 		return rc;
-	if (r->back) {
+	if (r->back && r->kind == QR_REL_MANY_TO_MANY) {
+		qr_objlist *bl = collection(c, r->back);
+		if ((qr_orm__relstate(c, rel_index(r->back))->flags &
+		     QR_RS_LOADED) &&
+		    qr_objlist_index(bl, obj) < 0 &&
+		    (rc = qr_objlist_append(bl, obj)) != 0)
+			return rc;
+	} else if (r->back) {
 		void *old = *reference(c, r->back);
 		if (old && old != obj)
 			qr_objlist_remove(collection(qr_orm__hdr(old), r),
@@ -331,14 +431,25 @@ int qr_rel_remove(void *obj, qr_objlist *field, void *child)
 	if (!r)
 		return qr_error_last()->code ? qr_error_last()->code
 					     : QR_EINVAL;
-	if (r->kind != QR_REL_ONE_TO_MANY)
+	if (r->kind == QR_REL_MANY_TO_ONE)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_rel_remove: %s.%s is not a collection",
 				    h->mapper->name, r->name);
 	if ((rc = check_target(r, child, "qr_rel_remove", &c)) != 0)
 		return rc;
+	if ((rc = load_before_change(h, r, field)) != 0)
+		return rc;
 	if (!qr_objlist_remove(field, child))
 		return 0;
+	if (r->kind == QR_REL_MANY_TO_MANY) {
+		if (r->back)
+			qr_objlist_remove(collection(c, r->back), obj);
+		if ((r->cascade & QR_CASCADE_DELETE_ORPHAN) &&
+		    c->state == QR_STATE_PERSISTENT &&
+		    (rc = qr_session_delete(c->session, child)) != 0)
+			return rc;
+		return 1;
+	}
 	if (r->back && *reference(c, r->back) == obj)
 		set_ref(c, r->back, NULL);
 	rc = orphan(r, c);
@@ -533,7 +644,8 @@ static int sync_object(qr_objhdr *h, void (*defer)(void *, qr_mapper *),
 		qr_relstate *st = qr_orm__relstate(h, i);
 		int rc;
 
-		if (rel_empty(h, r) && !st->snap)
+		if (r->kind == QR_REL_MANY_TO_MANY ||
+		    (rel_empty(h, r) && !st->snap))
 			continue; /* (its target may not be mapped yet) */
 		if ((rc = qr_orm__rel_resolve(r)) != 0)
 			return rc;
@@ -592,10 +704,14 @@ void qr_orm__rels_flushed(qr_session *s)
 	qr_objhdr *h;
 
 	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
-		for (size_t i = 0; i < h->mapper->nrels; i++)
-			if (h->mapper->rels[i].kind == QR_REL_MANY_TO_ONE)
-				qr_orm__relstate(h, i)->snap =
-					*reference(h, &h->mapper->rels[i]);
+		for (size_t i = 0; i < h->mapper->nrels; i++) {
+			qr_rel *r = &h->mapper->rels[i];
+			if (r->kind == QR_REL_MANY_TO_ONE)
+				qr_orm__relstate(h, i)->snap = *reference(h, r);
+			else if (r->kind == QR_REL_MANY_TO_MANY &&
+				 (qr_orm__relstate(h, i)->flags & QR_RS_LOADED))
+				qr_orm__m2m_snap_set(h, i, collection(h, r));
+		}
 }
 
 /* ---- delete cascade ------------------------------------------------------ */
@@ -634,6 +750,21 @@ static int cascade_delete(qr_session *s, qr_objhdr *h)
 		    (rc = qr_orm__load_rel(s, r, &h, 1, false)) != 0)
 			return rc;
 		l = collection(h, r);
+		if (r->kind == QR_REL_MANY_TO_MANY) {
+			/* the association rows go (DELETEd at flush) */
+			for (size_t j = 0; j < l->count && rc == 0; j++) {
+				qr_objhdr *c = qr_orm__hdr(l->items[j]);
+				if (r->back)
+					qr_objlist_remove(
+						collection(c, r->back), obj);
+				if (del && c->state == QR_STATE_PERSISTENT)
+					rc = qr_session_delete(s, l->items[j]);
+			}
+			l->count = 0;
+			if (rc)
+				return rc;
+			continue;
+		}
 		for (size_t j = 0; j < l->count; j++) {
 			qr_objhdr *c = qr_orm__hdr(l->items[j]);
 			if (del && c->state == QR_STATE_PERSISTENT) {

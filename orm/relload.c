@@ -150,6 +150,97 @@ static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
 	return rc;
 }
 
+/* Many-to-many: SELECT target.*, secondary.<owner key> FROM target JOIN
+ * secondary ON target.key = secondary.<target key> WHERE
+ * secondary.<owner key> IN (...): each row names its parent. */
+static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
+			  size_t n, bool batch)
+{
+	qr_mapper *t = r->target;
+	qr_expr *on = NULL, *crit = NULL;
+	qr_query *q;
+	qr_orm_result *res = NULL;
+	const qr_orm_row *row;
+	int rc;
+
+	for (size_t k = 0; k < n; k++)
+		qr_objlist_clear(collection(parents[k], r));
+	q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
+	for (size_t i = 0; i < r->ncols; i++) {
+		qr_expr *eq = qr_eq((qr_expr *)t->fields[r->remote[i]].column,
+				    (qr_expr *)r->sec_remote[i]);
+		on = on ? qr_and_new(on, eq, QR_END) : eq;
+		q = qr_query_add_columns_(q, (qr_expr *)r->sec_local[i],
+					  QR_END);
+	}
+	q = qr_query_join(q, qr_expr_ref((qr_expr *)r->secondary), on);
+	if (r->ncols == 1 && (batch || n > 1)) {
+		qr_value *vals = calloc(n, sizeof(*vals));
+		if (!vals) {
+			qr_query_free(q);
+			return qr_error_oom("relationship load");
+		}
+		for (size_t k = 0; k < n; k++)
+			qr_orm__field_get(parents[k],
+					  &r->owner->fields[r->local[0]],
+					  &vals[k]);
+		crit = qr_in_values((qr_expr *)r->sec_local[0], vals, n);
+		free(vals);
+	} else {
+		for (size_t k = 0; k < n; k++) {
+			qr_expr *one = NULL;
+			for (size_t i = 0; i < r->ncols; i++) {
+				qr_value v;
+				qr_expr *eq;
+				qr_orm__field_get(
+					parents[k],
+					&r->owner->fields[r->local[i]], &v);
+				eq = qr_eq(
+					(qr_expr *)r->sec_local[i],
+					qr_bind_typed(
+						v, *qr_column_type(
+							   r->sec_local[i])));
+				one = one ? qr_and_new(one, eq, QR_END) : eq;
+			}
+			crit = crit ? qr_or_new(crit, one, QR_END) : one;
+		}
+	}
+	q = qr_query_filter_(q, crit, QR_END);
+	if (r->order_field >= 0)
+		q = qr_query_order_by_(
+			q, qr_mapper_attr(t, t->fields[r->order_field].name),
+			QR_END);
+	rc = qr_query_execute(&res, q);
+	while (rc == 0 && (rc = qr_orm_result_next(res, &row)) == 1) {
+		void *child = qr_orm_row_object(row, 0);
+		rc = 0;
+		for (size_t k = 0; k < n && child && rc == 0; k++) {
+			bool same = true;
+			for (size_t i = 0; i < r->ncols && same; i++) {
+				qr_value a;
+				qr_orm__field_get(
+					parents[k],
+					&r->owner->fields[r->local[i]], &a);
+				same = qr_value_equal(
+					&a, qr_orm_row_value(row, 1 + i));
+			}
+			if (same)
+				rc = qr_objlist_append(
+					collection(parents[k], r), child);
+		}
+	}
+	qr_orm_result_free(res);
+	if (rc < 0)
+		return rc;
+	for (size_t k = 0; k < n; k++) {
+		state_of(parents[k], r)->flags |= QR_RS_LOADED;
+		qr_orm__m2m_snap_set(parents[k],
+				     (size_t)(r - parents[k]->mapper->rels),
+				     collection(parents[k], r));
+	}
+	return 0;
+}
+
 /* Many-to-one: from the identity map, else one SELECT of the missing
  * targets (by key, IN for several). */
 static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
@@ -250,11 +341,12 @@ int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 				state_of(objs[i], r)->flags |= QR_RS_LOADED;
 		}
 		for (size_t off = 0; off < k && rc == 0; off += QR_ORM_IN_CHUNK)
-			rc = load_chunk(s, r, todo + off,
-					k - off < QR_ORM_IN_CHUNK
-						? k - off
-						: QR_ORM_IN_CHUNK,
-					batch);
+			rc = (r->kind == QR_REL_MANY_TO_MANY ? load_chunk_m2m
+							     : load_chunk)(
+				s, r, todo + off,
+				k - off < QR_ORM_IN_CHUNK ? k - off
+							  : QR_ORM_IN_CHUNK,
+				batch);
 		free(todo);
 	}
 	s->rel_loading--;
@@ -283,6 +375,11 @@ int qr_rel_load(void *obj, void *field)
 				    h->mapper->name);
 	if (state_of(h, r)->flags & QR_RS_LOADED)
 		return 0;
+	if (r->lazy == QR_LAZY_DYNAMIC)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+				    "qr_rel_load: %s.%s is dynamic: query it "
+				    "with qr_rel_query",
+				    h->mapper->name, r->name);
 	if (!h->session ||
 	    (h->state != QR_STATE_PERSISTENT && h->state != QR_STATE_PENDING))
 		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,

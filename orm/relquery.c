@@ -81,6 +81,53 @@ static qr_expr *match_values(const qr_mapper *cm, const size_t *cols,
 	return cond;
 }
 
+/* owner.local = secondary.sec_local (owner side) AND secondary.sec_remote
+ * = target.remote (target side), ANDed. */
+static qr_expr *secondary_condition(const qr_rel *r, bool owner, bool target)
+{
+	qr_expr *cond = NULL;
+
+	for (size_t i = 0; i < r->ncols; i++) {
+		qr_expr *eq;
+		if (owner) {
+			eq = qr_eq(column(r->owner, r->local[i], NULL),
+				   (qr_expr *)r->sec_local[i]);
+			cond = cond ? qr_and_new(cond, eq, QR_END) : eq;
+		}
+		if (target) {
+			eq = qr_eq((qr_expr *)r->sec_remote[i],
+				   column(r->target, r->remote[i], NULL));
+			cond = cond ? qr_and_new(cond, eq, QR_END) : eq;
+		}
+	}
+	return cond;
+}
+
+/* EXISTS (SELECT 1 FROM secondary WHERE <one side's columns> = <the
+ * other side, from obj's values> AND <the column side joined>): obj is
+ * the owner (with_parent) or the target (contains). */
+static qr_expr *secondary_exists(const qr_rel *r, const void *obj,
+				 bool obj_is_owner)
+{
+	const qr_objhdr *h = qr_orm__hdr(obj);
+	qr_expr *cond = secondary_condition(r, !obj_is_owner, obj_is_owner);
+
+	for (size_t i = 0; i < r->ncols; i++) {
+		qr_column *c =
+			obj_is_owner ? r->sec_local[i] : r->sec_remote[i];
+		size_t f = obj_is_owner ? r->local[i] : r->remote[i];
+		qr_value v;
+		qr_orm__field_get(h, &h->mapper->fields[f], &v);
+		cond = qr_and_new(cond,
+				  qr_eq((qr_expr *)c,
+					qr_bind_typed(v, *qr_column_type(c))),
+				  QR_END);
+	}
+	return qr_exists(qr_select(qr_literal_column("1", QR_INTEGER),
+				   qr_from((qr_expr *)r->secondary),
+				   qr_where(cond)));
+}
+
 static qr_query *join_rel(qr_query *q, qr_mapping *owner, const char *name,
 			  qr_expr *target, bool outer)
 {
@@ -104,6 +151,26 @@ static qr_query *join_rel(qr_query *q, qr_mapping *owner, const char *name,
 			qr_query_free(q);
 			return NULL;
 		}
+	}
+	if (r->kind == QR_REL_MANY_TO_MANY) {
+		/* through the secondary table */
+		qr_expr *on = NULL;
+		for (size_t i = 0; i < r->ncols; i++) {
+			qr_expr *eq = qr_eq(column(r->owner, r->local[i], NULL),
+					    (qr_expr *)r->sec_local[i]);
+			on = on ? qr_and_new(on, eq, QR_END) : eq;
+		}
+		q = (outer ? qr_query_outerjoin : qr_query_join)(
+			q, qr_expr_ref((qr_expr *)r->secondary), on);
+		on = NULL;
+		for (size_t i = 0; i < r->ncols; i++) {
+			qr_expr *eq =
+				qr_eq((qr_expr *)r->sec_remote[i],
+				      column(r->target, r->remote[i], target));
+			on = on ? qr_and_new(on, eq, QR_END) : eq;
+		}
+		return (outer ? qr_query_outerjoin : qr_query_join)(
+			q, target ? target : qr_mapper_entity(r->target), on);
 	}
 	return (outer ? qr_query_outerjoin : qr_query_join)(
 		q, target ? target : qr_mapper_entity(r->target),
@@ -131,6 +198,15 @@ qr_expr *qr_rel_any(qr_mapping *owner, const char *rel, qr_expr *criterion)
 		qr_expr_free(criterion);
 		return NULL;
 	}
+	if (r->kind == QR_REL_MANY_TO_MANY) {
+		where = secondary_condition(r, true, true);
+		if (criterion)
+			where = qr_and_new(where, criterion, QR_END);
+		return qr_exists(qr_select(qr_literal_column("1", QR_INTEGER),
+					   qr_from((qr_expr *)r->secondary,
+						   qr_mapper_table(r->target)),
+					   qr_where(where)));
+	}
 	where = qr_orm__rel_condition(r, NULL, NULL);
 	if (criterion)
 		where = qr_and_new(where, criterion, QR_END);
@@ -145,6 +221,10 @@ qr_expr *qr_rel_contains(qr_mapping *owner, const char *rel, const void *obj)
 
 	if (!r)
 		return NULL;
+	if (r->kind == QR_REL_MANY_TO_MANY && obj &&
+	    qr_orm__check(obj, "contains") &&
+	    qr_orm__hdr(obj)->mapper == r->target)
+		return secondary_exists(r, obj, false);
 	if (r->kind != QR_REL_ONE_TO_MANY || !obj ||
 	    !qr_orm__check(obj, "contains") ||
 	    qr_orm__hdr(obj)->mapper != r->target) {
@@ -193,6 +273,8 @@ qr_expr *qr_rel_with_parent(const void *parent, const char *rel)
 	r = rel_named(h->mapper->mapping, rel, "with_parent");
 	if (!r)
 		return NULL;
+	if (r->kind == QR_REL_MANY_TO_MANY)
+		return secondary_exists(r, parent, true);
 	/* addresses.user_id = <the parent's id> (one-to-many), or
 	 * users.id = <the child's user_id> (many-to-one) */
 	return match_values(r->target, r->remote, parent, r->local, r->ncols);
@@ -207,4 +289,43 @@ qr_query *qr_query_with_parent(qr_query *q, const void *parent, const char *rel)
 		return NULL;
 	}
 	return qr_query_filter_(q, e, QR_END);
+}
+
+qr_query *qr_rel_query(void *obj, void *field)
+{
+	qr_objhdr *h = qr_orm__check(obj, "qr_rel_query");
+	size_t off;
+	qr_rel *r = NULL;
+	qr_query *q;
+
+	if (!h)
+		return NULL;
+	off = (size_t)((char *)field - (char *)obj);
+	for (size_t i = 0; i < h->mapper->nrels && field; i++)
+		if (h->mapper->rels[i].offset == off)
+			r = &h->mapper->rels[i];
+	if (!r || qr_orm__rel_resolve(r) != 0) {
+		if (!r)
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "qr_rel_query: not a relationship "
+				     "member of a %s object",
+				     h->mapper->name);
+		return NULL;
+	}
+	if (!h->session) {
+		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+			     "qr_rel_query: the %s object is in no session",
+			     h->mapper->name);
+		return NULL;
+	}
+	q = qr_query_with_parent(
+		qr_query_new_(h->session, qr_mapper_entity(r->target), QR_END),
+		obj, r->name);
+	if (q && r->order_field >= 0)
+		q = qr_query_order_by_(
+			q,
+			qr_mapper_attr(r->target,
+				       r->target->fields[r->order_field].name),
+			QR_END);
+	return q;
 }

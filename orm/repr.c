@@ -33,6 +33,29 @@ void qr_orm__repr_object(qr_obuf *b, const void *obj)
 		size_t i = m->nrepr ? m->repr[k] : k;
 		if (k)
 			qr_orm__buf_puts(b, ", ");
+		if (i >= m->nfields) { /* a relationship */
+			const qr_rel *r = &m->rels[i - m->nfields];
+			const void *p = (const char *)obj + r->offset;
+			if (!m->repr_positional)
+				qr_orm__buf_printf(b, "%s=", r->name);
+			if (r->kind == QR_REL_MANY_TO_ONE) {
+				if (*(void *const *)p)
+					qr_orm__repr_object(b,
+							    *(void *const *)p);
+				else
+					qr_orm__buf_puts(b, "None");
+			} else {
+				const qr_objlist *l = p;
+				qr_orm__buf_puts(b, "[");
+				for (size_t j = 0; j < l->count; j++) {
+					if (j)
+						qr_orm__buf_puts(b, ", ");
+					qr_orm__repr_object(b, l->items[j]);
+				}
+				qr_orm__buf_puts(b, "]");
+			}
+			continue;
+		}
 		if (!m->repr_positional)
 			qr_orm__buf_printf(b, "%s=", m->fields[i].name);
 		repr_field(b, h, i);

@@ -205,6 +205,7 @@ static int plan_eager(eager_plan *p, const qr_query *q)
 				continue;
 			}
 			if (qr_orm__query_strategy(q, r) != QR_LAZY_JOINED ||
+			    r->kind == QR_REL_MANY_TO_MANY ||
 			    (limited && r->kind == QR_REL_ONE_TO_MANY))
 				continue;
 			if ((rc = qr_orm__rel_resolve(r)) != 0)
@@ -353,10 +354,12 @@ static int selectin(qr_orm_result *res, const qr_query *q)
 				contains = contains ||
 					   (q->loads[l].rel == r &&
 					    q->loads[l].contains_eager);
-			if (contains || !(lz == QR_LAZY_SELECTIN ||
-					  (lz == QR_LAZY_JOINED &&
-					   (q->limit >= 0 || q->offset >= 0) &&
-					   r->kind == QR_REL_ONE_TO_MANY)))
+			if (contains ||
+			    !(lz == QR_LAZY_SELECTIN ||
+			      (lz == QR_LAZY_JOINED &&
+			       (r->kind == QR_REL_MANY_TO_MANY ||
+				((q->limit >= 0 || q->offset >= 0) &&
+				 r->kind == QR_REL_ONE_TO_MANY)))))
 				continue;
 			if (!objs &&
 			    !(objs = malloc((res->nbuf ? res->nbuf : 1) *

@@ -60,7 +60,9 @@ extern "C" {
 /* The kinds of relationship (kept in qr_mapping_item.flags). */
 typedef enum qr_rel_kind {
 	QR_REL_ONE_TO_MANY = 1, /* qr_objlist member; FK in the target */
-	QR_REL_MANY_TO_ONE      /* pointer member; FK in this table */
+	QR_REL_MANY_TO_ONE,     /* pointer member; FK in this table */
+	QR_REL_MANY_TO_MANY     /* qr_objlist member; rows of a secondary
+				   (association) table */
 } qr_rel_kind;
 
 /* Cascades (SQLAlchemy's cascade="..."). */
@@ -85,8 +87,10 @@ typedef enum qr_lazy {
 			       object (1 + N for N objects) */
 	QR_LAZY_JOINED,     /* joined: a LEFT OUTER JOIN in the query's own
 			       SELECT; rows de-duplicated into collections */
-	QR_LAZY_SELECTIN    /* selectin: one more SELECT .. WHERE fk IN
+	QR_LAZY_SELECTIN,   /* selectin: one more SELECT .. WHERE fk IN
 			       (the keys), chunked for many parents */
+	QR_LAZY_DYNAMIC     /* dynamic: never loaded; qr_rel_query() gives
+			       a query of the related objects */
 } qr_lazy;
 
 /*
@@ -105,6 +109,9 @@ typedef struct qr_rel_options {
 	/* Deleting the parent does not load an unloaded collection: the
 	 * database's ON DELETE CASCADE / SET NULL handles the children. */
 	bool passive_deletes;
+	/* Many-to-many: the association table's name, in the registry's
+	 * metadata (define it with qr_table() before first use). */
+	const char *secondary;
 } qr_rel_options;
 
 #define QR_RELATIONSHIP_(T, member, relkind, ...)                     \
@@ -126,6 +133,13 @@ typedef struct qr_rel_options {
  * member is a pointer to the target struct. */
 #define QR_MANY_TO_ONE(T, member, ...) \
 	QR_RELATIONSHIP_(T, member, QR_REL_MANY_TO_ONE, __VA_ARGS__)
+
+/* QR_MANY_TO_MANY(BlogPost, keywords, "Keyword",
+ *                 .secondary = "post_keywords", .back_populates = "posts"):
+ * member is a qr_objlist; appending and removing inserts and deletes
+ * rows of the secondary table at flush. */
+#define QR_MANY_TO_MANY(T, member, ...) \
+	QR_RELATIONSHIP_(T, member, QR_REL_MANY_TO_MANY, __VA_ARGS__)
 
 /* ---- collections ------------------------------------------------------ */
 
@@ -201,6 +215,17 @@ QR_API int qr_rel_set(void *obj, void *field, void *target);
  */
 QR_API int qr_rel_load(void *obj, void *field);
 #define QR_LOAD(obj, member) qr_rel_load((obj), &(obj)->member)
+
+/*
+ * A dynamic relationship (.lazy = QR_LAZY_DYNAMIC) as a query:
+ * wendy.posts.filter(...). A new query of the target filtered by
+ * with_parent(obj), ordered by order_by; the caller's (or pass it to a
+ * builder/terminal call). Objects appended with qr_rel_append and not yet
+ * flushed are seen through autoflush. Any relationship may be queried
+ * this way. NULL on error (recorded).
+ */
+QR_API qr_query *qr_rel_query(void *obj, void *field);
+#define QR_REL_QUERY(obj, member) qr_rel_query((obj), &(obj)->member)
 
 /* Whether obj's relationship is loaded (false for anything else). */
 QR_API bool qr_rel_loaded(const void *obj, const void *field);

@@ -53,6 +53,33 @@ QR_MAPPING(PAddress, "qt_r_addresses",
 	   QR_MANY_TO_ONE(PAddress, user, "PUser",
 			  .back_populates = "addresses"));
 
+/* Many-to-many: posts and keywords through qt_r_post_keywords. */
+typedef struct Post {
+	int64_t id;
+	char *headline;
+	qr_objlist keywords;
+} Post;
+typedef struct Keyword {
+	int64_t id;
+	char *keyword;
+	qr_objlist posts;
+} Keyword;
+QR_MAPPING(Post, "qt_r_posts",
+	   QR_FIELD(Post, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Post, headline, qr_string(255), .not_null = true),
+	   QR_MANY_TO_MANY(Post, keywords, "Keyword",
+			   .secondary = "qt_r_post_keywords",
+			   .back_populates = "posts", .order_by = "id"),
+	   QR_REPR("headline"));
+QR_MAPPING(Keyword, "qt_r_keywords",
+	   QR_FIELD(Keyword, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Keyword, keyword, qr_string(50), .not_null = true,
+		    .unique = true),
+	   QR_MANY_TO_MANY(Keyword, posts, "Post",
+			   .secondary = "qt_r_post_keywords",
+			   .back_populates = "keywords"),
+	   QR_REPR("keyword"));
+
 static Address *address(qr_session *s, const char *email)
 {
 	Address *a = qr_new(s, Address);
@@ -796,6 +823,123 @@ static void test_passive_deletes(void **state)
 	orm_fx_free(f);
 }
 
+static Keyword *keyword(qr_session *s, const char *word)
+{
+	Keyword *k = qr_new(s, Keyword);
+	assert_non_null(k);
+	qr_assert_ok(QR_SET_TEXT(k, keyword, word));
+	return k;
+}
+
+/* Many-to-many through a secondary table: rows inserted and deleted
+ * from the collections' changes, loading lazily and by selectin, and
+ * the query operators. */
+static void test_many_to_many(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Post), QR_MAPPING_OF(Keyword),
+				    NULL};
+	orm_fx *f;
+	Post *p1, *p2;
+	Keyword *k1, *k2;
+	qr_objlist l = QR_OBJLIST_INIT;
+	(void)state;
+
+	f = orm_fx_new_with(maps, NULL);
+	/* the association table, defined before first use */
+	assert_non_null(qr_table(
+		qr_registry_metadata(f->reg), "qt_r_post_keywords",
+		qr_column("post_id", QR_INTEGER, .primary_key = true,
+			  .foreign_key = "qt_r_posts.id"),
+		qr_column("keyword_id", QR_INTEGER, .primary_key = true,
+			  .foreign_key = "qt_r_keywords.id")));
+	orm_recreate(f->engine, f->reg);
+
+	p1 = qr_new(f->s, Post);
+	qr_assert_ok(QR_SET_TEXT(p1, headline, "p1"));
+	k1 = keyword(f->s, "k1");
+	k2 = keyword(f->s, "k2");
+	qr_assert_ok(QR_APPEND(p1, keywords, k1));
+	qr_assert_ok(QR_APPEND(p1, keywords, k2));
+	orm_assert_list(&k1->posts, "[<Post(headline='p1')>]"); /* back */
+	qr_assert_ok(qr_session_add(f->s, p1));                 /* cascades */
+	assert_true(qr_session_contains(f->s, k2));
+	p2 = qr_new(f->s, Post);
+	qr_assert_ok(QR_SET_TEXT(p2, headline, "p2"));
+	qr_assert_ok(QR_APPEND(k2, posts, p2)); /* from the other side */
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_true(orm_log_count(&f->log, "INSERT INTO qt_r_post_keywords") >=
+		    1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_post_keywords"),
+			 3);
+
+	/* lazy load: one SELECT through the secondary table */
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_one(&p1, qr_query_filter_by(qr_query(f->s, Post),
+							  "headline",
+							  qr_val_text("p1"))));
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(QR_LOAD(p1, keywords));
+	assert_int_equal(statements(f), 1);
+	orm_assert_list(&p1->keywords,
+			"[<Keyword(keyword='k1')>, <Keyword(keyword='k2')>]");
+	/* selectin over every post: 2 statements */
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(qr_query_all(
+		&l, qr_selectinload(qr_query_order_by(qr_query(f->s, Post),
+						      qr_attr(Post, "id")),
+				    Post, "keywords")));
+	assert_int_equal(statements(f), 2);
+	assert_int_equal(l.count, 2);
+	p1 = l.items[0];
+	p2 = l.items[1];
+	qr_objlist_clear(&l);
+	assert_int_equal(qr_objlist_len(&p1->keywords), 2);
+	orm_assert_list(&p2->keywords, "[<Keyword(keyword='k2')>]");
+	k1 = p1->keywords.items[0];
+
+	/* operators */
+	assert_int_equal(count_all(qr_query_filter(
+				 qr_query(f->s, Post),
+				 qr_any(Post, "keywords",
+					qr_eq(qr_attr(Keyword, "keyword"),
+					      qr_bind_text("k2"))))),
+			 2);
+	assert_int_equal(
+		count_all(qr_query_filter(
+			qr_query(f->s, Post),
+			qr_rel_contains(QR_MAPPING_OF(Post), "keywords", k1))),
+		1);
+	assert_int_equal(count_all(qr_query_with_parent(qr_query(f->s, Keyword),
+							p1, "keywords")),
+			 2);
+	assert_int_equal(count_all(qr_query_filter(
+				 qr_query_join_along(qr_query(f->s, Post), Post,
+						     "keywords"),
+				 qr_eq(qr_attr(Keyword, "keyword"),
+				       qr_bind_text("k1")))),
+			 1);
+	assert_int_equal(count_all(QR_REL_QUERY(p1, keywords)), 2);
+
+	/* removing: the row goes, the keyword stays */
+	assert_int_equal(QR_REMOVE(p1, keywords, k1), 1);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_true(orm_log_count(&f->log, "DELETE FROM qt_r_post_keywords") >=
+		    1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_post_keywords"),
+			 2);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_keywords"), 2);
+	/* deleting a post deletes its rows first */
+	qr_assert_ok(qr_session_delete(f->s, p2));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_post_keywords"),
+			 1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_posts"), 1);
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -832,6 +976,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_delete_sets_null),
 		cmocka_unit_test(test_delete_cascade),
 		cmocka_unit_test(test_passive_deletes),
+		cmocka_unit_test(test_many_to_many),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
