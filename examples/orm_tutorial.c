@@ -3,7 +3,8 @@
  * quarry: connect, declare a mapping, create the schema, make an
  * instance, open a session, add and update, roll back, query (steps 1 to
  * 8), build a relationship and work with related objects (9, 10),
- * query with joins (11), eager loading (12), delete and cascades (13).
+ * query with joins (11), eager loading (12), delete and cascades (13),
+ * many-to-many (14): the whole tutorial.
  *
  *   orm_tutorial [URL] [-q]
  *
@@ -26,6 +27,7 @@ typedef struct User {
 	char *fullname;
 	char *password;
 	qr_objlist addresses; /* step 9: of Address * */
+	qr_objlist posts;     /* step 14: of BlogPost *, dynamic */
 } User;
 
 QR_MAPPING(User, "users", QR_FIELD(User, id, QR_INTEGER, .primary_key = true),
@@ -36,7 +38,11 @@ QR_MAPPING(User, "users", QR_FIELD(User, id, QR_INTEGER, .primary_key = true),
 	   /* User.addresses = relationship("Address", order_by=Address.id,
 	    *                               back_populates="user") */
 	   QR_ONE_TO_MANY(User, addresses, "Address", .order_by = "id",
-			  .back_populates = "user"));
+			  .back_populates = "user"),
+	   /* step 14: User.posts = relationship(BlogPost,
+	    *     back_populates="author", lazy="dynamic") */
+	   QR_ONE_TO_MANY(User, posts, "BlogPost", .back_populates = "author",
+			  .lazy = QR_LAZY_DYNAMIC));
 
 /* ---- step 9: building a relationship ------------------------------------ */
 
@@ -78,6 +84,46 @@ QR_MAPPING(AddressC, "addresses",
 	   QR_MANY_TO_ONE(AddressC, user, "UserC",
 			  .back_populates = "addresses"),
 	   QR_REPR("email_address"));
+
+/* ---- step 14: many-to-many ---------------------------------------------- */
+
+typedef struct BlogPost {
+	int64_t id;
+	int64_t user_id;
+	char *headline;
+	char *body;
+	User *author;
+	qr_objlist keywords; /* of Keyword * */
+} BlogPost;
+
+QR_MAPPING(BlogPost, "posts",
+	   QR_FIELD(BlogPost, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(BlogPost, user_id, QR_INTEGER, .foreign_key = "users.id"),
+	   QR_FIELD(BlogPost, headline, qr_string(255), .not_null = true),
+	   QR_FIELD(BlogPost, body, QR_TEXT),
+	   QR_MANY_TO_ONE(BlogPost, author, "User", .back_populates = "posts"),
+	   /* keywords = relationship('Keyword', secondary=post_keywords,
+	    *                         back_populates='posts') */
+	   QR_MANY_TO_MANY(BlogPost, keywords, "Keyword",
+			   .secondary = "post_keywords",
+			   .back_populates = "posts"),
+	   /* "BlogPost(%r, %r, %r)" % (headline, body, author) */
+	   QR_REPR_POSITIONAL("headline", "body", "author"));
+
+typedef struct Keyword {
+	int64_t id;
+	char *keyword;
+	qr_objlist posts; /* of BlogPost * */
+} Keyword;
+
+QR_MAPPING(Keyword, "keywords",
+	   QR_FIELD(Keyword, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Keyword, keyword, qr_string(50), .not_null = true,
+		    .unique = true),
+	   QR_MANY_TO_MANY(Keyword, posts, "BlogPost",
+			   .secondary = "post_keywords",
+			   .back_populates = "keywords"),
+	   QR_REPR("keyword"));
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -1042,6 +1088,73 @@ static int orm_tutorial(const char *url, bool echo)
 		CHECK(qr_session_rollback(s2)); /* the tutorial goes on */
 		qr_session_free(s2);
 		qr_registry_free(Base2);
+	}
+
+	/* ---- step 14: building a many-to-many relationship
+	 * ----------------------------- */
+	heading("Building a Many To Many Relationship");
+	{
+		BlogPost *post;
+		Keyword *k;
+		qr_expr *firstpost;
+
+		/* post_keywords = Table('post_keywords', Base.metadata, ...) */
+		if (!qr_table(qr_registry_metadata(Base), "post_keywords",
+			      qr_column("post_id", QR_INTEGER,
+					.foreign_key = "posts.id",
+					.primary_key = true),
+			      qr_column("keyword_id", QR_INTEGER,
+					.foreign_key = "keywords.id",
+					.primary_key = true)))
+			die("qr_table");
+		CHECK(qr_registry_map(NULL, Base, QR_MAPPING_OF(BlogPost)));
+		CHECK(qr_registry_map(NULL, Base, QR_MAPPING_OF(Keyword)));
+		CHECK(qr_metadata_create_all(qr_registry_metadata(Base),
+					     engine));
+
+		CHECK(qr_query_one(&wendy,
+				   qr_query_filter_by(qr_query(session, User),
+						      "name",
+						      qr_val_text("wendy"))));
+		/* post = BlogPost("Wendy's Blog Post", "This is a test",
+		 *                 wendy) */
+		post = qr_new(session, BlogPost);
+		if (!post)
+			die("qr_new");
+		CHECK(QR_SET_TEXT(post, headline, "Wendy's Blog Post"));
+		CHECK(QR_SET_TEXT(post, body, "This is a test"));
+		CHECK(QR_SET_REF(post, author, wendy));
+		CHECK(qr_session_add(session, post));
+		/* post.keywords.append(Keyword('wendy')), ('firstpost') */
+		k = qr_new(session, Keyword);
+		if (!k)
+			die("qr_new");
+		CHECK(QR_SET_TEXT(k, keyword, "wendy"));
+		CHECK(QR_APPEND(post, keywords, k));
+		k = qr_new(session, Keyword);
+		if (!k)
+			die("qr_new");
+		CHECK(QR_SET_TEXT(k, keyword, "firstpost"));
+		CHECK(QR_APPEND(post, keywords, k));
+
+		/* session.query(BlogPost).
+		 *     filter(BlogPost.keywords.any(keyword='firstpost')) */
+		firstpost = qr_eq(qr_attr(Keyword, "keyword"),
+				  qr_bind_text("firstpost"));
+		print_all(qr_query_filter(
+			qr_query(session, BlogPost),
+			qr_any(BlogPost, "keywords", qr_expr_ref(firstpost))));
+		/* ...filter(BlogPost.author == wendy) */
+		print_all(qr_query_filter(
+			qr_query(session, BlogPost),
+			qr_rel_eq(QR_MAPPING_OF(BlogPost), "author", wendy),
+			qr_any(BlogPost, "keywords", qr_expr_ref(firstpost))));
+		/* wendy.posts.filter(BlogPost.keywords.any(...)).all():
+		 * the dynamic relationship is a query */
+		print_all(qr_query_filter(
+			QR_REL_QUERY(wendy, posts),
+			qr_any(BlogPost, "keywords", qr_expr_ref(firstpost))));
+		qr_expr_free(firstpost);
 	}
 
 	qr_session_free(session);

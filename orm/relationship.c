@@ -714,6 +714,20 @@ void qr_orm__rels_flushed(qr_session *s)
 		}
 }
 
+/* Whether the relationship's target is mapped in the registry (no
+ * error recorded). */
+static bool target_mapped(const qr_rel *r)
+{
+	const qr_registry *reg = r->owner->registry;
+
+	if (r->resolved)
+		return true;
+	for (size_t i = 0; i < reg->nmappers; i++)
+		if (strcmp(reg->mappers[i]->mapping->name, r->target_name) == 0)
+			return true;
+	return false;
+}
+
 /* ---- delete cascade ------------------------------------------------------ */
 
 /* What deleting h does to the objects its relationships reach: with the
@@ -734,8 +748,9 @@ static int cascade_delete(qr_session *s, qr_objhdr *h)
 
 		if (!(st->flags & QR_RS_LOADED) && r->passive_deletes)
 			continue;
-		if (rel_empty(h, r) && (st->flags & QR_RS_LOADED))
-			continue;
+		if (rel_empty(h, r) &&
+		    ((st->flags & QR_RS_LOADED) || !target_mapped(r)))
+			continue; /* nothing the session could know of */
 		if ((rc = qr_orm__rel_resolve(r)) != 0)
 			return rc;
 		if (r->kind == QR_REL_MANY_TO_ONE) {

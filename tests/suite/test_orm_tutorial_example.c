@@ -200,7 +200,14 @@ static const char *const expected[] = {
 	"== Configuring delete/delete-orphan Cascade ==",
 	"jack's addresses: 1",
 	"users named jack: 0",
-	"jack's addresses: 0"};
+	"jack's addresses: 0",
+	"== Building a Many To Many Relationship ==",
+	"[BlogPost(\"Wendy's Blog Post\", 'This is a test', "
+	"<User(name='wendy', fullname='Wendy Williams', password='foobar')>)]",
+	"[BlogPost(\"Wendy's Blog Post\", 'This is a test', "
+	"<User(name='wendy', fullname='Wendy Williams', password='foobar')>)]",
+	"[BlogPost(\"Wendy's Blog Post\", 'This is a test', "
+	"<User(name='wendy', fullname='Wendy Williams', password='foobar')>)]"};
 
 static void test_tutorial_output(void **state)
 {
