@@ -359,10 +359,30 @@ static int flush_work(qr_session *s)
 			rc = qr_orm__persist_inserts(s, conn, mw->m,
 						     mw->ins.items, mw->ins.n);
 	}
+	/* post-update: foreign keys to rows inserted after the row holding
+	 * them (a row referencing its own table in the same batch, cycles)
+	 * are set by an UPDATE once every key is known */
+	if (rc == 0 && inserted)
+		rc = qr_orm__sync_fks(s, NULL, NULL);
+	for (size_t i = 0; i < w.n && rc == 0 && inserted; i++) {
+		mwork *mw = &w.w[i];
+		rc = collect_updates(s, &w, mw);
+		if (rc == 0 && mw->upd.n)
+			rc = qr_orm__persist_updates(s, conn, mw->m,
+						     mw->upd.items,
+						     mw->upd.masks, mw->upd.n);
+	}
 	if (rc == 0) /* association rows: both sides have their keys */
 		rc = qr_orm__flush_secondary(s, conn);
 	for (size_t i = w.n; i-- > 0 && rc == 0;) {
 		mwork *mw = &w.w[i];
+		/* latest marked first: a cascade marks a parent before its
+		 * children, which go first (a table referencing itself) */
+		for (size_t a = 0, b = mw->del.n; a + 1 < b; a++, b--) {
+			qr_objhdr *t = mw->del.items[a];
+			mw->del.items[a] = mw->del.items[b - 1];
+			mw->del.items[b - 1] = t;
+		}
 		if (mw->del.n)
 			rc = qr_orm__persist_deletes(s, conn, mw->m,
 						     mw->del.items, mw->del.n);

@@ -96,7 +96,9 @@ typedef struct qr_rel {
 
 /* Per-object state of a relationship (after the owned slots). */
 enum {
-	QR_RS_LOADED = 1u << 0 /* the member is authoritative */
+	QR_RS_LOADED = 1u << 0, /* the member is authoritative */
+	QR_RS_RAISE = 1u << 1,  /* loaded by a query with raiseload */
+	QR_RS_NOLOAD = 1u << 2  /* loaded by a query with noload */
 };
 typedef struct qr_relstate {
 	/* MANY_TO_ONE: the pointer as last loaded/flushed; MANY_TO_MANY: a

@@ -261,7 +261,8 @@ void qr_orm__rels_new_object(qr_objhdr *h)
 void qr_orm__rels_expire(qr_objhdr *h)
 {
 	for (size_t i = 0; i < h->mapper->nrels; i++)
-		qr_orm__relstate(h, i)->flags &= ~(unsigned)QR_RS_LOADED;
+		qr_orm__relstate(h, i)->flags &=
+			~(unsigned)(QR_RS_LOADED | QR_RS_RAISE | QR_RS_NOLOAD);
 }
 
 void qr_orm__rels_release(qr_objhdr *h)

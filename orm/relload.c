@@ -360,6 +360,7 @@ int qr_rel_load(void *obj, void *field)
 	qr_objhdr *h = qr_orm__check(obj, "qr_rel_load");
 	size_t off;
 	qr_rel *r = NULL;
+	qr_lazy lazy;
 	int rc;
 
 	if (!h)
@@ -375,11 +376,23 @@ int qr_rel_load(void *obj, void *field)
 				    h->mapper->name);
 	if (state_of(h, r)->flags & QR_RS_LOADED)
 		return 0;
-	if (r->lazy == QR_LAZY_DYNAMIC)
+	lazy = (state_of(h, r)->flags & QR_RS_RAISE)    ? QR_LAZY_RAISE
+	       : (state_of(h, r)->flags & QR_RS_NOLOAD) ? QR_LAZY_NOLOAD
+							: r->lazy;
+	if (lazy == QR_LAZY_DYNAMIC)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
 				    "qr_rel_load: %s.%s is dynamic: query it "
 				    "with qr_rel_query",
 				    h->mapper->name, r->name);
+	if (lazy == QR_LAZY_RAISE)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "'%s.%s' is not available due to "
+				    "lazy='raise'",
+				    h->mapper->name, r->name);
+	if (lazy == QR_LAZY_NOLOAD) {
+		state_of(h, r)->flags |= QR_RS_LOADED;
+		return 0;
+	}
 	if (!h->session ||
 	    (h->state != QR_STATE_PERSISTENT && h->state != QR_STATE_PENDING))
 		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,

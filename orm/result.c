@@ -332,6 +332,24 @@ static void unique_rows(qr_orm_result *res, const qr_query *q,
 	res->nbuf = w;
 }
 
+/* raiseload / noload: the objects of item i whose relationship r is
+ * not loaded remember the query's strategy. */
+static void mark_objects(qr_orm_result *res, size_t i, const qr_rel *r,
+			 unsigned flag)
+{
+	for (size_t j = 0; j < res->nbuf; j++) {
+		void *o = res->buf[j].objs[i];
+		qr_relstate *st;
+		if (!o)
+			continue;
+		st = rstate(qr_orm__hdr(o), r);
+		if (!(st->flags & QR_RS_LOADED))
+			st->flags = (st->flags &
+				     ~(unsigned)(QR_RS_RAISE | QR_RS_NOLOAD)) |
+				    flag;
+	}
+}
+
 /* selectin: one more SELECT per relationship (per 500 parents) for the
  * objects of the rows whose relationship is not loaded. */
 static int selectin(qr_orm_result *res, const qr_query *q)
@@ -354,6 +372,14 @@ static int selectin(qr_orm_result *res, const qr_query *q)
 				contains = contains ||
 					   (q->loads[l].rel == r &&
 					    q->loads[l].contains_eager);
+			if (!contains &&
+			    (lz == QR_LAZY_RAISE || lz == QR_LAZY_NOLOAD)) {
+				mark_objects(res, i, r,
+					     lz == QR_LAZY_RAISE
+						     ? QR_RS_RAISE
+						     : QR_RS_NOLOAD);
+				continue;
+			}
 			if (contains ||
 			    !(lz == QR_LAZY_SELECTIN ||
 			      (lz == QR_LAZY_JOINED &&

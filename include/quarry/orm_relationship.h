@@ -89,8 +89,13 @@ typedef enum qr_lazy {
 			       SELECT; rows de-duplicated into collections */
 	QR_LAZY_SELECTIN,   /* selectin: one more SELECT .. WHERE fk IN
 			       (the keys), chunked for many parents */
-	QR_LAZY_DYNAMIC     /* dynamic: never loaded; qr_rel_query() gives
+	QR_LAZY_DYNAMIC,    /* dynamic: never loaded; qr_rel_query() gives
 			       a query of the related objects */
+	QR_LAZY_RAISE,      /* raise: qr_rel_load() of an unloaded
+			       relationship fails (QR_ESTATE): no silent
+			       N+1; eager options still load it */
+	QR_LAZY_NOLOAD      /* noload: never loaded; qr_rel_load() leaves
+			       it empty without SQL */
 } qr_lazy;
 
 /*
@@ -293,7 +298,9 @@ QR_API qr_query *qr_query_with_parent(qr_query *q, const void *parent,
  * <target> AS <table>_1 to the SELECT (a query with LIMIT/OFFSET loads
  * collections with selectin instead, so that the limit counts parents),
  * selectin runs one SELECT .. IN per 500 parents after the rows are
- * read. Relationships already loaded are left alone. A query streamed
+ * read. Relationships already loaded are left alone. raise and noload
+ * mark the objects the query loads: their qr_rel_load() fails, or
+ * leaves the relationship empty, until they are expired. A query streamed
  * with yield_per does no eager loading. Takes q.
  */
 QR_API qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
@@ -304,6 +311,10 @@ QR_API qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
 	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_JOINED)
 #define qr_lazyload(q, T, rel) \
 	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_SELECT)
+#define qr_raiseload(q, T, rel) \
+	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_RAISE)
+#define qr_noload(q, T, rel) \
+	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_NOLOAD)
 
 /*
  * query.join(User.addresses).options(contains_eager(User.addresses)):

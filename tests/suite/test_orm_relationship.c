@@ -80,6 +80,24 @@ QR_MAPPING(Keyword, "qt_r_keywords",
 			   .back_populates = "keywords"),
 	   QR_REPR("keyword"));
 
+/* Self-referential: an adjacency list (a tree of nodes). */
+typedef struct Node {
+	int64_t id;
+	int64_t parent_id;
+	char *data;
+	struct Node *parent;
+	qr_objlist children;
+} Node;
+QR_MAPPING(Node, "qt_r_nodes",
+	   QR_FIELD(Node, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Node, parent_id, QR_INTEGER,
+		    .foreign_key = "qt_r_nodes.id"),
+	   QR_FIELD(Node, data, qr_string(50)),
+	   QR_ONE_TO_MANY(Node, children, "Node", .back_populates = "parent",
+			  .order_by = "id", .cascade = QR_CASCADE_ALL),
+	   QR_MANY_TO_ONE(Node, parent, "Node", .back_populates = "children"),
+	   QR_REPR("data"));
+
 static Address *address(qr_session *s, const char *email)
 {
 	Address *a = qr_new(s, Address);
@@ -940,6 +958,91 @@ static void test_many_to_many(void **state)
 	orm_fx_free(f);
 }
 
+/* raiseload: no silent lazy load; noload: empty without SQL. */
+static void test_raise_noload(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	qr_objlist users = QR_OBJLIST_INIT;
+	User *u;
+	(void)state;
+
+	seed_four(f);
+	qr_assert_ok(qr_query_all(
+		&users, qr_raiseload(qr_query(f->s, User), User, "addresses")));
+	u = users.items[3];
+	assert_int_equal(QR_LOAD(u, addresses), QR_ESTATE);
+	assert_non_null(strstr(qr_error_last()->message, "lazy='raise'"));
+	assert_int_equal(statements(f), 1);
+	qr_objlist_clear(&users);
+	/* an eager option still loads it */
+	qr_assert_ok(qr_query_all(&users, qr_selectinload(qr_query(f->s, User),
+							  User, "addresses")));
+	assert_true(QR_LOADED(u, addresses));
+	qr_objlist_clear(&users);
+
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(qr_query_all(
+		&users, qr_noload(qr_query(f->s, User), User, "addresses")));
+	u = users.items[3];
+	qr_assert_ok(QR_LOAD(u, addresses));
+	assert_int_equal(qr_objlist_len(&u->addresses), 0);
+	assert_int_equal(statements(f), 1);
+	qr_objlist_clear(&users);
+	orm_fx_free(f);
+}
+
+/* A tree of nodes in one flush: the children's parent_id reaches them
+ * (post-update where a batch held parent and child), then loading the
+ * tree level by level, and deleting it by cascade. */
+static void test_self_referential(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Node), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Node *root = qr_new(f->s, Node), *n;
+	const char *names[] = {"child1", "child2", "child3"};
+	(void)state;
+
+	qr_assert_ok(QR_SET_TEXT(root, data, "root"));
+	for (int i = 0; i < 3; i++) {
+		n = qr_new(f->s, Node);
+		qr_assert_ok(QR_SET_TEXT(n, data, names[i]));
+		qr_assert_ok(QR_APPEND(root, children, n));
+	}
+	n = qr_new(f->s, Node);
+	qr_assert_ok(QR_SET_TEXT(n, data, "subchild1"));
+	qr_assert_ok(QR_SET_REF(n, parent, root->children.items[1]));
+	qr_assert_ok(qr_session_add(f->s, root));
+	assert_true(qr_session_contains(f->s, n));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_nodes WHERE "
+				   "parent_id IS NULL"),
+			 1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_nodes c JOIN "
+				   "qt_r_nodes p ON p.id = c.parent_id "
+				   "WHERE p.data = 'child2'"),
+			 1);
+
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_one(
+		&root,
+		qr_query_filter(qr_query(f->s, Node),
+				qr_is_null(qr_attr(Node, "parent_id")))));
+	qr_assert_ok(QR_LOAD(root, children));
+	orm_assert_list(&root->children,
+			"[<Node(data='child1')>, <Node(data='child2')>, "
+			"<Node(data='child3')>]");
+	n = root->children.items[1];
+	assert_ptr_equal(n->parent, root);
+	qr_assert_ok(QR_LOAD(n, children));
+	orm_assert_list(&n->children, "[<Node(data='subchild1')>]");
+	/* the tree goes with its root */
+	qr_assert_ok(qr_session_delete(f->s, root));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_nodes"), 0);
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -977,6 +1080,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_delete_cascade),
 		cmocka_unit_test(test_passive_deletes),
 		cmocka_unit_test(test_many_to_many),
+		cmocka_unit_test(test_raise_noload),
+		cmocka_unit_test(test_self_referential),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
