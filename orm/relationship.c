@@ -813,3 +813,85 @@ int qr_orm__cascade_delete(qr_session *s, qr_objhdr *h)
 	s->autoflush = was;
 	return rc;
 }
+
+/* ---- objects leaving the session ----------------------------------------- */
+
+/* Whether some relationship of the registry targets m's objects. */
+static bool targeted(const qr_mapper *m)
+{
+	const qr_registry *reg = m->registry;
+
+	for (size_t i = 0; i < reg->nmappers; i++)
+		for (size_t k = 0; k < reg->mappers[i]->nrels; k++)
+			if (strcmp(reg->mappers[i]->rels[k].target_name,
+				   m->mapping->name) == 0)
+				return true;
+	return false;
+}
+
+void qr_orm__rels_forget(qr_session *s, qr_objhdr *gone)
+{
+	void *obj = qr_orm__obj(gone);
+
+	if (!targeted(gone->mapper))
+		return; /* nothing can point at it: no scan */
+	for (qr_objhdr *h = s->objects; h; h = h->next) {
+		if (h == gone)
+			continue;
+		for (size_t i = 0; i < h->mapper->nrels; i++) {
+			qr_rel *r = &h->mapper->rels[i];
+			qr_relstate *st = qr_orm__relstate(h, i);
+			if (r->kind == QR_REL_MANY_TO_ONE) {
+				if (*reference(h, r) == obj)
+					*reference(h, r) = NULL;
+				if (st->snap == obj)
+					st->snap = NULL;
+				continue;
+			}
+			qr_objlist_remove(collection(h, r), obj);
+			if (r->kind == QR_REL_MANY_TO_MANY && st->snap)
+				qr_objlist_remove(st->snap, obj);
+		}
+	}
+}
+
+int qr_orm__expunge_closure(qr_session *s, qr_objhdr *h, qr_objlist *out)
+{
+	uint64_t mark = ++s->next_mark;
+	int rc;
+
+	h->mark = mark;
+	if ((rc = qr_objlist_append(out, qr_orm__obj(h))) != 0)
+		return rc;
+	/* out grows as it is walked: breadth first over the cascade */
+	for (size_t k = 0; k < out->count; k++) {
+		qr_objhdr *o = qr_orm__hdr(out->items[k]);
+		for (size_t i = 0; i < o->mapper->nrels; i++) {
+			qr_rel *r = &o->mapper->rels[i];
+			const qr_objlist *l;
+			void *one;
+			if (!(r->cascade & QR_CASCADE_EXPUNGE))
+				continue;
+			if (r->kind == QR_REL_MANY_TO_ONE) {
+				one = *reference(o, r);
+				l = NULL;
+			} else {
+				one = NULL;
+				l = collection(o, r);
+			}
+			for (size_t j = 0; l ? j < l->count : j < 1; j++) {
+				void *x = l ? l->items[j] : one;
+				qr_objhdr *xh;
+				if (!x)
+					continue;
+				xh = qr_orm__hdr(x);
+				if (xh->mark == mark || xh->session != s)
+					continue;
+				xh->mark = mark;
+				if ((rc = qr_objlist_append(out, x)) != 0)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}

@@ -479,12 +479,32 @@ static qr_objhdr *owned_object(qr_session *s, void *obj, const char *what)
 int qr_session_expunge(qr_session *s, void *obj)
 {
 	qr_objhdr *h = owned_object(s, obj, "qr_session_expunge");
+	qr_objlist all = QR_OBJLIST_INIT;
+	int rc;
 
 	if (!h)
 		return QR_EINVAL;
-	qr_orm__unlink(s, h);
-	disown(s, h);
-	qr_orm__object_release(h);
+	/* the expunge cascade; then no relationship of the objects left
+	 * points at the ones freed */
+	if ((rc = qr_orm__expunge_closure(s, h, &all)) != 0) {
+		qr_objlist_clear(&all);
+		return rc;
+	}
+	for (size_t i = 0; i < all.count; i++) {
+		qr_objhdr *x = qr_orm__hdr(all.items[i]);
+		if (!(x->flags & QR_OF_OWNED))
+			continue;
+		qr_orm__unlink(s, x);
+		disown(s, x);
+	}
+	for (size_t i = 0; i < all.count; i++)
+		qr_orm__rels_forget(s, qr_orm__hdr(all.items[i]));
+	for (size_t i = 0; i < all.count; i++) {
+		qr_objhdr *x = qr_orm__hdr(all.items[i]);
+		if (x->session == NULL)
+			qr_orm__object_release(x);
+	}
+	qr_objlist_clear(&all);
 	return 0;
 }
 
@@ -496,6 +516,7 @@ int qr_session_detach(qr_session *s, void *obj)
 		return QR_EINVAL;
 	qr_orm__unlink(s, h);
 	disown(s, h);
+	qr_orm__rels_forget(s, h);
 	h->state = h->key ? QR_STATE_DETACHED : QR_STATE_TRANSIENT;
 	return 0;
 }

@@ -1043,6 +1043,45 @@ static void test_self_referential(void **state)
 	orm_fx_free(f);
 }
 
+/* Expunging: other objects' relationships let go of the object; the
+ * expunge cascade takes the related objects along. */
+static void test_expunge(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(CUser),
+				    QR_MAPPING_OF(CAddress), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	CUser *jack = qr_new(f->s, CUser);
+	CAddress *a, *b;
+	int64_t aid;
+	(void)state;
+
+	qr_assert_ok(QR_SET_TEXT(jack, name, "jack"));
+	for (int i = 0; i < 2; i++) {
+		a = qr_new(f->s, CAddress);
+		qr_assert_ok(QR_SET_TEXT(a, email_address, i ? "b@x" : "a@x"));
+		qr_assert_ok(QR_APPEND(jack, addresses, a));
+	}
+	qr_assert_ok(qr_session_add(f->s, jack));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, jack));
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	a = jack->addresses.items[0];
+	b = jack->addresses.items[1];
+	/* no expunge cascade from an address to its user */
+	qr_assert_ok(qr_session_expunge(f->s, a));
+	orm_assert_list(&jack->addresses, "[<CAddress(email_address='b@x')>]");
+	assert_true(qr_session_contains(f->s, jack));
+	qr_assert_ok(qr_session_flush(f->s)); /* nothing dangles */
+	/* expunging jack takes b along ("all" includes expunge) */
+	aid = b->id;
+	qr_assert_ok(qr_session_expunge(f->s, jack));
+	qr_session_reset_stats(f->s);
+	assert_int_equal(qr_get(&b, f->s, CAddress, qr_val_int(aid)), 1);
+	assert_int_equal(statements(f), 1); /* not in the identity map */
+	qr_assert_ok(qr_session_flush(f->s));
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1082,6 +1121,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_many_to_many),
 		cmocka_unit_test(test_raise_noload),
 		cmocka_unit_test(test_self_referential),
+		cmocka_unit_test(test_expunge),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
