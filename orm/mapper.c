@@ -114,20 +114,21 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 		}
 		case QR_MAPITEM_TABLE_ITEM:
 			break;
-		case QR_MAPITEM_RELATIONSHIP:
+		case QR_MAPITEM_RELATIONSHIP: {
 			if (!it->rel || !it->rel->target)
 				return qr_error_set(
 					QR_EINVAL, QR_ECLASS_ARGUMENT,
 					"%s.%s: a relationship needs its "
 					"target's name",
 					who, it->name);
-			if ((it->flags == QR_REL_MANY_TO_ONE &&
-			     it->size != sizeof(void *)) ||
-			    (it->flags != QR_REL_MANY_TO_ONE &&
-			     it->size != sizeof(qr_objlist)) ||
+			bool ref = it->flags == QR_REL_MANY_TO_ONE ||
+				   it->flags == QR_REL_ONE_TO_ONE;
+			if ((ref && it->size != sizeof(void *)) ||
+			    (!ref && it->size != sizeof(qr_objlist)) ||
 			    (it->flags != QR_REL_ONE_TO_MANY &&
 			     it->flags != QR_REL_MANY_TO_ONE &&
-			     it->flags != QR_REL_MANY_TO_MANY))
+			     it->flags != QR_REL_MANY_TO_MANY &&
+			     it->flags != QR_REL_ONE_TO_ONE))
 				return qr_error_set(
 					QR_EINVAL, QR_ECLASS_ARGUMENT,
 					"%s.%s: a collection member is a "
@@ -139,6 +140,7 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 						    "%s.%s: outside the struct",
 						    who, it->name);
 			break;
+		}
 		default:
 			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 					    "%s: unknown mapping item kind %d",

@@ -94,6 +94,12 @@ typedef struct qr_rel {
 	qr_column **sec_local, **sec_remote;
 } qr_rel;
 
+/* Whether the member is a pointer (many-to-one, one-to-one). */
+static inline bool qr_orm__rel_is_ref(const qr_rel *r)
+{
+	return r->kind == QR_REL_MANY_TO_ONE || r->kind == QR_REL_ONE_TO_ONE;
+}
+
 /* Per-object state of a relationship (after the owned slots). */
 enum {
 	QR_RS_LOADED = 1u << 0, /* the member is authoritative */

@@ -220,7 +220,7 @@ int qr_orm__rel_resolve(qr_rel *r)
 	r->local = r->remote = NULL;
 	if (r->kind == QR_REL_MANY_TO_ONE)
 		rc = find_fk(r, r->owner, t, &r->local, &r->remote);
-	else if (r->kind == QR_REL_ONE_TO_MANY)
+	else if (r->kind == QR_REL_ONE_TO_MANY || r->kind == QR_REL_ONE_TO_ONE)
 		rc = find_fk(r, t, r->owner, &r->remote, &r->local);
 	else
 		rc = resolve_secondary(r, t);
@@ -269,7 +269,7 @@ void qr_orm__rels_release(qr_objhdr *h)
 {
 	for (size_t i = 0; i < h->mapper->nrels; i++) {
 		qr_rel *r = &h->mapper->rels[i];
-		if (r->kind != QR_REL_MANY_TO_ONE)
+		if (!qr_orm__rel_is_ref(r))
 			qr_objlist_clear((qr_objlist *)((char *)qr_orm__obj(h) +
 							r->offset));
 		if (r->kind == QR_REL_MANY_TO_MANY)
@@ -369,7 +369,7 @@ int qr_rel_append(void *obj, qr_objlist *field, void *child)
 	if (!r)
 		return qr_error_last()->code ? qr_error_last()->code
 					     : QR_EINVAL;
-	if (r->kind == QR_REL_MANY_TO_ONE)
+	if (qr_orm__rel_is_ref(r))
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_rel_append: %s.%s is not a collection",
 				    h->mapper->name, r->name);
@@ -432,7 +432,7 @@ int qr_rel_remove(void *obj, qr_objlist *field, void *child)
 	if (!r)
 		return qr_error_last()->code ? qr_error_last()->code
 					     : QR_EINVAL;
-	if (r->kind == QR_REL_MANY_TO_ONE)
+	if (qr_orm__rel_is_ref(r))
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_rel_remove: %s.%s is not a collection",
 				    h->mapper->name, r->name);
@@ -467,7 +467,7 @@ int qr_rel_set(void *obj, void *field, void *target)
 	if (!r)
 		return qr_error_last()->code ? qr_error_last()->code
 					     : QR_EINVAL;
-	if (r->kind != QR_REL_MANY_TO_ONE)
+	if (!qr_orm__rel_is_ref(r))
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_rel_set: %s.%s is a collection (use "
 				    "qr_rel_append)",
@@ -478,6 +478,40 @@ int qr_rel_set(void *obj, void *field, void *target)
 	set_ref(h, r, target);
 	if (old == target)
 		return 0;
+	if (r->kind == QR_REL_ONE_TO_ONE) {
+		rc = 0;
+		if (old) { /* the old child loses its parent */
+			qr_objhdr *oh = qr_orm__hdr(old);
+			if (r->back && *reference(oh, r->back) == obj)
+				set_ref(oh, r->back, NULL);
+			rc = orphan(r, oh);
+		}
+		if (rc == 0 && t && r->back) {
+			void *prev = *reference(t, r->back);
+			if (prev && prev != obj &&
+			    *reference(qr_orm__hdr(prev), r) == target)
+				set_ref(qr_orm__hdr(prev), r, NULL);
+			set_ref(t, r->back, obj);
+		}
+		return rc ? rc : t ? cascade_one(r, h, t) : 0;
+	}
+	if (r->back && r->back->kind == QR_REL_ONE_TO_ONE) {
+		if (old && *reference(qr_orm__hdr(old), r->back) == obj)
+			set_ref(qr_orm__hdr(old), r->back, NULL);
+		if (t) {
+			/* the target's previous one loses it */
+			void *prev = *reference(t, r->back);
+			set_ref(t, r->back, obj);
+			if (prev && prev != obj) {
+				qr_objhdr *ph = qr_orm__hdr(prev);
+				if (*reference(ph, r) == target)
+					set_ref(ph, r, NULL);
+				if ((rc = orphan(r->back, ph)) != 0)
+					return rc;
+			}
+		}
+		return t ? cascade_one(r, h, t) : 0;
+	}
 	if (r->back && old)
 		qr_objlist_remove(collection(qr_orm__hdr(old), r->back), obj);
 	if (r->back && t &&
@@ -511,9 +545,21 @@ bool qr_rel_loaded(const void *obj, const void *field)
 /* Nothing related: an empty collection or a NULL reference. */
 static bool rel_empty(const qr_objhdr *h, const qr_rel *r)
 {
-	if (r->kind == QR_REL_MANY_TO_ONE)
+	if (qr_orm__rel_is_ref(r))
 		return *reference(h, r) == NULL;
 	return collection(h, r)->count == 0;
+}
+
+/* The related objects as a list: a collection, or a reference seen as a
+ * list of at most one (backed by the member; do not grow it). */
+static qr_objlist related_view(const qr_objhdr *h, const qr_rel *r)
+{
+	if (qr_orm__rel_is_ref(r)) {
+		void **p = reference(h, r);
+		qr_objlist l = {p, *p ? 1 : 0, 1};
+		return l;
+	}
+	return *collection(h, r);
 }
 
 int qr_orm__cascade_add(qr_session *s, qr_objhdr *h)
@@ -527,7 +573,7 @@ int qr_orm__cascade_add(qr_session *s, qr_objhdr *h)
 			continue;
 		if ((rc = qr_orm__rel_resolve(r)) != 0)
 			return rc;
-		if (r->kind == QR_REL_MANY_TO_ONE) {
+		if (qr_orm__rel_is_ref(r)) {
 			void *p = *reference(h, r);
 			if (p && (rc = cascade_one(r, h, qr_orm__hdr(p))) != 0)
 				return rc;
@@ -643,6 +689,7 @@ static int sync_object(qr_objhdr *h, void (*defer)(void *, qr_mapper *),
 	for (size_t i = 0; i < h->mapper->nrels; i++) {
 		qr_rel *r = &h->mapper->rels[i];
 		qr_relstate *st = qr_orm__relstate(h, i);
+		qr_objlist view;
 		int rc;
 
 		if (r->kind == QR_REL_MANY_TO_MANY ||
@@ -668,8 +715,9 @@ static int sync_object(qr_objhdr *h, void (*defer)(void *, qr_mapper *),
 		}
 		if (!(st->flags & QR_RS_LOADED))
 			continue;
-		for (size_t j = 0; j < collection(h, r)->count; j++) {
-			qr_objhdr *c = qr_orm__hdr(collection(h, r)->items[j]);
+		view = related_view(h, r);
+		for (size_t j = 0; j < view.count; j++) {
+			qr_objhdr *c = qr_orm__hdr(view.items[j]);
 			if (c->state != QR_STATE_PENDING &&
 			    c->state != QR_STATE_PERSISTENT)
 				continue;
@@ -744,7 +792,7 @@ static int cascade_delete(qr_session *s, qr_objhdr *h)
 		qr_rel *r = &h->mapper->rels[i];
 		qr_relstate *st = qr_orm__relstate(h, i);
 		bool del = (r->cascade & QR_CASCADE_DELETE) != 0;
-		qr_objlist *l;
+		qr_objlist *l, view;
 		int rc;
 
 		if (!(st->flags & QR_RS_LOADED) && r->passive_deletes)
@@ -765,7 +813,8 @@ static int cascade_delete(qr_session *s, qr_objhdr *h)
 		if (!(st->flags & QR_RS_LOADED) &&
 		    (rc = qr_orm__load_rel(s, r, &h, 1, false)) != 0)
 			return rc;
-		l = collection(h, r);
+		view = related_view(h, r);
+		l = r->kind == QR_REL_MANY_TO_MANY ? collection(h, r) : &view;
 		if (r->kind == QR_REL_MANY_TO_MANY) {
 			/* the association rows go (DELETEd at flush) */
 			for (size_t j = 0; j < l->count && rc == 0; j++) {
@@ -841,7 +890,7 @@ void qr_orm__rels_forget(qr_session *s, qr_objhdr *gone)
 		for (size_t i = 0; i < h->mapper->nrels; i++) {
 			qr_rel *r = &h->mapper->rels[i];
 			qr_relstate *st = qr_orm__relstate(h, i);
-			if (r->kind == QR_REL_MANY_TO_ONE) {
+			if (qr_orm__rel_is_ref(r)) {
 				if (*reference(h, r) == obj)
 					*reference(h, r) = NULL;
 				if (st->snap == obj)
@@ -872,7 +921,7 @@ int qr_orm__expunge_closure(qr_session *s, qr_objhdr *h, qr_objlist *out)
 			void *one;
 			if (!(r->cascade & QR_CASCADE_EXPUNGE))
 				continue;
-			if (r->kind == QR_REL_MANY_TO_ONE) {
+			if (qr_orm__rel_is_ref(r)) {
 				one = *reference(o, r);
 				l = NULL;
 			} else {

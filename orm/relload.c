@@ -119,8 +119,12 @@ static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
 	qr_query *q;
 	int rc;
 
-	for (size_t k = 0; k < n; k++)
-		qr_objlist_clear(collection(parents[k], r));
+	for (size_t k = 0; k < n; k++) {
+		if (r->kind == QR_REL_ONE_TO_ONE)
+			*reference(parents[k], r) = NULL;
+		else
+			qr_objlist_clear(collection(parents[k], r));
+	}
 	q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
 	q = qr_query_filter_(q,
 			     key_criterion(t, r->remote, parents, r->local,
@@ -136,7 +140,12 @@ static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
 		qr_objhdr *p = parent_of(r, c, parents, n, s);
 		if (!p)
 			continue;
-		rc = qr_objlist_append(collection(p, r), l.items[i]);
+		if (r->kind == QR_REL_ONE_TO_ONE) {
+			if (!*reference(p, r)) /* the first, as SQLAlchemy */
+				*reference(p, r) = l.items[i];
+		} else {
+			rc = qr_objlist_append(collection(p, r), l.items[i]);
+		}
 		if (rc == 0 && r->back &&
 		    !(state_of(c, r->back)->flags & QR_RS_LOADED)) {
 			*reference(c, r->back) = qr_orm__obj(p);

@@ -38,7 +38,8 @@ void qr_orm__repr_object(qr_obuf *b, const void *obj)
 			const void *p = (const char *)obj + r->offset;
 			if (!m->repr_positional)
 				qr_orm__buf_printf(b, "%s=", r->name);
-			if (r->kind == QR_REL_MANY_TO_ONE) {
+			if (r->kind == QR_REL_MANY_TO_ONE ||
+			    r->kind == QR_REL_ONE_TO_ONE) {
 				if (*(void *const *)p)
 					qr_orm__repr_object(b,
 							    *(void *const *)p);

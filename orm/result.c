@@ -286,6 +286,18 @@ static int populate(qr_orm_result *res, const qr_eager *e)
 			rstate(h, r)->snap = child;
 			continue;
 		}
+		if (r->kind == QR_REL_ONE_TO_ONE) {
+			qr_objhdr *c = qr_orm__hdr(child);
+			*(void **)((char *)parent + r->offset) = child;
+			if (r->back &&
+			    !(rstate(c, r->back)->flags & QR_RS_LOADED)) {
+				*(void **)((char *)child + r->back->offset) =
+					parent;
+				rstate(c, r->back)->snap = parent;
+				rstate(c, r->back)->flags |= QR_RS_LOADED;
+			}
+			continue;
+		}
 		{
 			qr_objlist *l =
 				(qr_objlist *)((char *)parent + r->offset);

@@ -61,8 +61,10 @@ extern "C" {
 typedef enum qr_rel_kind {
 	QR_REL_ONE_TO_MANY = 1, /* qr_objlist member; FK in the target */
 	QR_REL_MANY_TO_ONE,     /* pointer member; FK in this table */
-	QR_REL_MANY_TO_MANY     /* qr_objlist member; rows of a secondary
+	QR_REL_MANY_TO_MANY,    /* qr_objlist member; rows of a secondary
 				   (association) table */
+	QR_REL_ONE_TO_ONE       /* pointer member; FK in the target (a
+				   one-to-many holding one object) */
 } qr_rel_kind;
 
 /* Cascades (SQLAlchemy's cascade="..."). */
@@ -138,6 +140,12 @@ typedef struct qr_rel_options {
  * member is a pointer to the target struct. */
 #define QR_MANY_TO_ONE(T, member, ...) \
 	QR_RELATIONSHIP_(T, member, QR_REL_MANY_TO_ONE, __VA_ARGS__)
+
+/* QR_ONE_TO_ONE(User, profile, "Profile", .back_populates = "user"):
+ * member is a pointer to the target, whose table holds the foreign key
+ * (SQLAlchemy's uselist=False). Set it with qr_rel_set. */
+#define QR_ONE_TO_ONE(T, member, ...) \
+	QR_RELATIONSHIP_(T, member, QR_REL_ONE_TO_ONE, __VA_ARGS__)
 
 /* QR_MANY_TO_MANY(BlogPost, keywords, "Keyword",
  *                 .secondary = "post_keywords", .back_populates = "posts"):

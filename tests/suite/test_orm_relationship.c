@@ -98,6 +98,33 @@ QR_MAPPING(Node, "qt_r_nodes",
 	   QR_MANY_TO_ONE(Node, parent, "Node", .back_populates = "children"),
 	   QR_REPR("data"));
 
+/* One-to-one: a person and their profile (the key in profiles). */
+typedef struct Person {
+	int64_t id;
+	char *name;
+	struct Profile *profile;
+} Person;
+typedef struct Profile {
+	int64_t id;
+	int64_t person_id;
+	char *bio;
+	Person *person;
+} Profile;
+QR_MAPPING(Person, "qt_r_persons",
+	   QR_FIELD(Person, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Person, name, qr_string(50)),
+	   QR_ONE_TO_ONE(Person, profile, "Profile",
+			 .back_populates = "person"),
+	   QR_REPR("name"));
+QR_MAPPING(Profile, "qt_r_profiles",
+	   QR_FIELD(Profile, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Profile, person_id, QR_INTEGER,
+		    .foreign_key = "qt_r_persons.id"),
+	   QR_FIELD(Profile, bio, qr_string(50)),
+	   QR_MANY_TO_ONE(Profile, person, "Person",
+			  .back_populates = "profile"),
+	   QR_REPR("bio"));
+
 static Address *address(qr_session *s, const char *email)
 {
 	Address *a = qr_new(s, Address);
@@ -1082,6 +1109,86 @@ static void test_expunge(void **state)
 	orm_fx_free(f);
 }
 
+static Profile *profile(qr_session *s, const char *bio)
+{
+	Profile *p = qr_new(s, Profile);
+	assert_non_null(p);
+	qr_assert_ok(QR_SET_TEXT(p, bio, bio));
+	return p;
+}
+
+/* One-to-one: a pointer on both sides, the key in the target. */
+static void test_one_to_one(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Person),
+				    QR_MAPPING_OF(Profile), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Person *ann = qr_new(f->s, Person);
+	Profile *p1 = profile(f->s, "bio1"), *p2;
+	(void)state;
+
+	qr_assert_ok(QR_SET_TEXT(ann, name, "ann"));
+	qr_assert_ok(QR_SET_REF(ann, profile, p1));
+	assert_ptr_equal(p1->person, ann); /* back, in memory */
+	assert_int_equal(
+		qr_rel_append(ann, (qr_objlist *)(void *)&ann->profile, p1),
+		QR_EINVAL);
+	qr_assert_ok(qr_session_add(f->s, ann));
+	assert_true(qr_session_contains(f->s, p1));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_profiles p JOIN "
+				   "qt_r_persons a ON a.id = p.person_id "
+				   "WHERE a.name = 'ann'"),
+			 1);
+
+	/* lazy: one SELECT; joined: one statement for both */
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_one(&ann, qr_query(f->s, Person)));
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(QR_LOAD(ann, profile));
+	assert_int_equal(statements(f), 1);
+	orm_assert_repr(ann->profile, "<Profile(bio='bio1')>");
+	assert_ptr_equal(ann->profile->person, ann);
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(qr_query_one(&ann, qr_joinedload(qr_query(f->s, Person),
+						      Person, "profile")));
+	assert_int_equal(statements(f), 1);
+	orm_assert_repr(ann->profile, "<Profile(bio='bio1')>");
+	p1 = ann->profile;
+
+	/* replacing: the old profile loses its key */
+	p2 = profile(f->s, "bio2");
+	qr_assert_ok(QR_SET_REF(ann, profile, p2));
+	assert_null(p1->person);
+	assert_ptr_equal(p2->person, ann);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_profiles WHERE "
+				   "person_id IS NULL"),
+			 1);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_profiles p JOIN "
+				   "qt_r_persons a ON a.id = p.person_id "
+				   "WHERE p.bio = 'bio2'"),
+			 1);
+	/* from the many-to-one side */
+	qr_assert_ok(QR_LOAD(ann, profile));
+	qr_assert_ok(QR_LOAD(p1, person));
+	qr_assert_ok(QR_SET_REF(p1, person, ann));
+	assert_ptr_equal(ann->profile, p1);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_profiles p JOIN "
+				   "qt_r_persons a ON a.id = p.person_id "
+				   "WHERE p.bio = 'bio1'"),
+			 1);
+	/* deleting the person: its profile stays, unlinked */
+	qr_assert_ok(qr_session_delete(f->s, ann));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_profiles WHERE "
+				   "person_id IS NULL"),
+			 2);
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1122,6 +1229,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_raise_noload),
 		cmocka_unit_test(test_self_referential),
 		cmocka_unit_test(test_expunge),
+		cmocka_unit_test(test_one_to_one),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
