@@ -453,6 +453,11 @@ int qr_orm__sync_fks(qr_session *s, void (*defer)(void *ctx, qr_mapper *m),
  * Counted as relationship statements. (relload.c) */
 int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 		     bool batch);
+/* The subquery strategy: the children of objs (one-to-many/one) joined
+ * to sub, the parents' query as a subquery exposing the referenced
+ * columns by name (taken). */
+int qr_orm__load_rel_subquery(qr_session *s, qr_rel *r, qr_objhdr **objs,
+			      size_t n, qr_expr *sub);
 /* Before h is marked for deletion: the delete cascade, or the foreign
  * keys of its children set NULL (loading unloaded collections). */
 int qr_orm__cascade_delete(qr_session *s, qr_objhdr *h);

@@ -738,7 +738,7 @@ qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
 
 	if (r && strategy != QR_LAZY_SELECT && strategy != QR_LAZY_JOINED &&
 	    strategy != QR_LAZY_SELECTIN && strategy != QR_LAZY_RAISE &&
-	    strategy != QR_LAZY_NOLOAD) {
+	    strategy != QR_LAZY_NOLOAD && strategy != QR_LAZY_SUBQUERY) {
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 			     "qr_query_load: unknown strategy %d",
 			     (int)strategy);

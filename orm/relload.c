@@ -111,8 +111,11 @@ static qr_objhdr *parent_of(const qr_rel *r, qr_objhdr *c, qr_objhdr **parents,
 }
 
 /* One SELECT of the children of parents[0..n) (n <= chunk). */
-static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
-		      bool batch)
+/* One SELECT of the children of parents[0..n): WHERE fk = / IN (keys),
+ * or, with sub (the parents' query as a subquery, taken), JOIN sub ON
+ * fk = sub.<key> (the subquery strategy: any number of parents). */
+static int load_children(qr_session *s, qr_rel *r, qr_objhdr **parents,
+			 size_t n, bool batch, qr_expr *sub)
 {
 	qr_mapper *t = r->target;
 	qr_objlist l = QR_OBJLIST_INIT;
@@ -126,10 +129,23 @@ static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
 			qr_objlist_clear(collection(parents[k], r));
 	}
 	q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
-	q = qr_query_filter_(q,
-			     key_criterion(t, r->remote, parents, r->local,
-					   r->ncols, n, batch),
-			     QR_END);
+	if (sub) {
+		qr_expr *on = NULL;
+		for (size_t i = 0; i < r->ncols; i++) {
+			qr_expr *eq = qr_eq(
+				(qr_expr *)t->fields[r->remote[i]].column,
+				qr_c(sub,
+				     r->owner->fields[r->local[i]].colname));
+			on = on ? qr_and_new(on, eq, QR_END) : eq;
+		}
+		q = qr_query_join(q, sub, on);
+	} else {
+		q = qr_query_filter_(q,
+				     key_criterion(t, r->remote, parents,
+						   r->local, r->ncols, n,
+						   batch),
+				     QR_END);
+	}
 	if (r->order_field >= 0)
 		q = qr_query_order_by_(
 			q, qr_mapper_attr(t, t->fields[r->order_field].name),
@@ -321,6 +337,32 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 		}
 	}
 	free(miss);
+	return rc;
+}
+
+static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
+		      bool batch)
+{
+	return load_children(s, r, parents, n, batch, NULL);
+}
+
+int qr_orm__load_rel_subquery(qr_session *s, qr_rel *r, qr_objhdr **objs,
+			      size_t n, qr_expr *sub)
+{
+	uint64_t before = s->stats.statements;
+	int rc = qr_orm__rel_resolve(r);
+
+	if (rc == 0)
+		rc = qr_orm__autoflush(s);
+	if (rc) {
+		qr_expr_free(sub);
+		return rc;
+	}
+	s->rel_loading++;
+	rc = load_children(s, r, objs, n, true, sub);
+	s->rel_loading--;
+	if (s->stats.statements != before)
+		s->stats.rel_loads++;
 	return rc;
 }
 

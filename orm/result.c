@@ -362,6 +362,17 @@ static void mark_objects(qr_orm_result *res, size_t i, const qr_rel *r,
 	}
 }
 
+/* The subquery strategy re-runs the query as a subquery naming the
+ * parent's columns as its table does: for a collection or one-to-one of
+ * the first column, an entity of its own table, and no parameters of
+ * the query's own (else selectin does the work). */
+static bool subquery_ok(const qr_query *q, size_t i, const qr_rel *r)
+{
+	return i == 0 && !q->params && !q->from_stmt &&
+	       q->items[0].from == (qr_expr *)q->items[0].mapper->table &&
+	       (r->kind == QR_REL_ONE_TO_MANY || r->kind == QR_REL_ONE_TO_ONE);
+}
+
 /* selectin: one more SELECT per relationship (per 500 parents) for the
  * objects of the rows whose relationship is not loaded. */
 static int selectin(qr_orm_result *res, const qr_query *q)
@@ -392,8 +403,12 @@ static int selectin(qr_orm_result *res, const qr_query *q)
 						     : QR_RS_NOLOAD);
 				continue;
 			}
+			if (!contains && lz == QR_LAZY_SUBQUERY &&
+			    !subquery_ok(q, i, r))
+				lz = QR_LAZY_SELECTIN;
 			if (contains ||
 			    !(lz == QR_LAZY_SELECTIN ||
+			      lz == QR_LAZY_SUBQUERY ||
 			      (lz == QR_LAZY_JOINED &&
 			       (r->kind == QR_REL_MANY_TO_MANY ||
 				((q->limit >= 0 || q->offset >= 0) &&
@@ -414,7 +429,12 @@ static int selectin(qr_orm_result *res, const qr_query *q)
 				h->mark = seen;
 				objs[n++] = h;
 			}
-			if (n)
+			if (n && lz == QR_LAZY_SUBQUERY)
+				rc = qr_orm__load_rel_subquery(
+					s, r, objs, n,
+					qr_subquery(qr_orm__query_select(q),
+						    "anon_1"));
+			else if (n)
 				rc = qr_orm__load_rel(s, r, objs, n, true);
 		}
 	}

@@ -96,8 +96,12 @@ typedef enum qr_lazy {
 	QR_LAZY_RAISE,      /* raise: qr_rel_load() of an unloaded
 			       relationship fails (QR_ESTATE): no silent
 			       N+1; eager options still load it */
-	QR_LAZY_NOLOAD      /* noload: never loaded; qr_rel_load() leaves
+	QR_LAZY_NOLOAD,     /* noload: never loaded; qr_rel_load() leaves
 			       it empty without SQL */
+	QR_LAZY_SUBQUERY    /* subquery: one more SELECT joining the
+			       query, re-run as a subquery (collections
+			       and one-to-one of the query's first entity;
+			       otherwise as selectin) */
 } qr_lazy;
 
 /*
@@ -323,6 +327,8 @@ QR_API qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
 	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_RAISE)
 #define qr_noload(q, T, rel) \
 	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_NOLOAD)
+#define qr_subqueryload(q, T, rel) \
+	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_SUBQUERY)
 
 /*
  * query.join(User.addresses).options(contains_eager(User.addresses)):

@@ -630,6 +630,49 @@ static void test_selectin(void **state)
 	orm_fx_free(f);
 }
 
+/* subquery: the query again as a subquery joined to the children: 2
+ * statements, LIMIT respected. */
+static void test_subquery(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	qr_objlist users = QR_OBJLIST_INIT;
+	bool found = false;
+	(void)state;
+
+	seed_four(f);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_query_all(
+		&users, qr_subqueryload(qr_query_order_by(qr_query(f->s, User),
+							  qr_attr(User, "id")),
+					User, "addresses")));
+	assert_int_equal(statements(f), 2);
+	for (size_t i = 0; i < f->log.n; i++)
+		found = found ||
+			strstr(f->log.lines[i],
+			       "FROM qt_r_addresses JOIN (SELECT") != NULL;
+	assert_true(found);
+	check_four(f, &users);
+	qr_objlist_clear(&users);
+	/* the subquery keeps the LIMIT: only the parents' children */
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(qr_query_all(
+		&users,
+		qr_subqueryload(
+			qr_query_slice(qr_query_order_by(qr_query(f->s, User),
+							 qr_attr(User, "id")),
+				       2, 4),
+			User, "addresses")));
+	assert_int_equal(statements(f), 2);
+	assert_int_equal(users.count, 2);
+	assert_int_equal(qr_objlist_len(&((User *)users.items[0])->addresses),
+			 2);
+	assert_int_equal(qr_objlist_len(&((User *)users.items[1])->addresses),
+			 3);
+	qr_objlist_clear(&users);
+	orm_fx_free(f);
+}
+
 /* joined: one SELECT with a LEFT OUTER JOIN, rows folded into
  * collections; with a LIMIT the collections come by selectin. */
 static void test_joined(void **state)
@@ -1220,6 +1263,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lazy_n_plus_one),
 		cmocka_unit_test(test_query_operators),
 		cmocka_unit_test(test_selectin),
+		cmocka_unit_test(test_subquery),
 		cmocka_unit_test(test_joined),
 		cmocka_unit_test(test_contains_eager),
 		cmocka_unit_test(test_delete_sets_null),
