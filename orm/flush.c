@@ -321,6 +321,7 @@ static int flush_work(qr_session *s)
 	work w = {0};
 	qr_conn *conn;
 	bool inserted = false;
+	uint64_t collected;
 	int rc;
 
 	rc = qr_orm__cascade_all(s);
@@ -328,6 +329,7 @@ static int flush_work(qr_session *s)
 		rc = qr_orm__sync_fks(s, defer_mapper, &w);
 	if (rc == 0)
 		rc = collect(s, &w);
+	collected = s->fk_changes;
 	if (rc == 0 && w.n == 0 && !qr_orm__m2m_dirty(s))
 		goto out;
 	if (rc == 0)
@@ -344,7 +346,8 @@ static int flush_work(qr_session *s)
 		mwork *mw = &w.w[i];
 		if (inserted) { /* keys generated: set foreign keys again */
 			rc = qr_orm__sync_fks(s, NULL, NULL);
-			if (rc == 0)
+			/* updates collected before a key changed: again */
+			if (rc == 0 && s->fk_changes != collected)
 				rc = collect_updates(s, &w, mw);
 			if (rc)
 				break;
@@ -362,8 +365,11 @@ static int flush_work(qr_session *s)
 	/* post-update: foreign keys to rows inserted after the row holding
 	 * them (a row referencing its own table in the same batch, cycles)
 	 * are set by an UPDATE once every key is known */
-	if (rc == 0 && inserted)
+	if (rc == 0 && inserted) {
+		uint64_t before = s->fk_changes;
 		rc = qr_orm__sync_fks(s, NULL, NULL);
+		inserted = s->fk_changes != before; /* else nothing to do */
+	}
 	for (size_t i = 0; i < w.n && rc == 0 && inserted; i++) {
 		mwork *mw = &w.w[i];
 		rc = collect_updates(s, &w, mw);

@@ -370,7 +370,8 @@ struct qr_session {
 	qr_stx outer;
 	qr_stx *tx; /* innermost level (&outer at least) */
 	qr_session_stats stats;
-	int rel_loading; /* > 0 while loading a relationship */
+	int rel_loading;     /* > 0 while loading a relationship */
+	uint64_t fk_changes; /* foreign key values set by qr_orm__sync_fks */
 };
 
 /* Every statement the ORM sends goes through here (counted). */

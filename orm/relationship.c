@@ -662,6 +662,8 @@ static int copy_key(qr_objhdr *dst, const size_t *to, const qr_objhdr *src,
 			continue;
 		if ((rc = qr_orm__field_set(dst, tf, &v)) != 0)
 			return rc;
+		if (dst->session)
+			dst->session->fk_changes++;
 	}
 	return 0;
 }
@@ -679,6 +681,8 @@ static int set_key_null(qr_objhdr *h, const size_t *idx, size_t n)
 				       (char *)qr_orm__obj(h) + f->offset);
 		if (rc)
 			return rc;
+		if (h->session)
+			h->session->fk_changes++;
 	}
 	return 0;
 }
