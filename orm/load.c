@@ -226,10 +226,20 @@ static qr_objhdr *persistent_in(qr_session *s, const void *obj,
 int qr_session_refresh(qr_session *s, void *obj)
 {
 	qr_objhdr *h = persistent_in(s, obj, "qr_session_refresh");
+	qr_objlist all = QR_OBJLIST_INIT;
+	int rc;
 
 	if (!h)
 		return qr_error_last()->code;
-	return qr_orm__load_object(s, h, true);
+	/* the refresh-expire cascade: the related objects too */
+	rc = qr_orm__cascade_closure(s, h, QR_CASCADE_REFRESH_EXPIRE, &all);
+	for (size_t i = 0; i < all.count && rc == 0; i++) {
+		qr_objhdr *x = qr_orm__hdr(all.items[i]);
+		if (x == h || x->state == QR_STATE_PERSISTENT)
+			rc = qr_orm__load_object(s, x, true);
+	}
+	qr_objlist_clear(&all);
+	return rc;
 }
 
 int qr_orm__expire(qr_objhdr *h)
@@ -251,10 +261,16 @@ int qr_orm__expire(qr_objhdr *h)
 int qr_session_expire(qr_session *s, void *obj)
 {
 	qr_objhdr *h = persistent_in(s, obj, "qr_session_expire");
+	qr_objlist all = QR_OBJLIST_INIT;
+	int rc;
 
 	if (!h)
 		return qr_error_last()->code;
-	return qr_orm__expire(h);
+	rc = qr_orm__cascade_closure(s, h, QR_CASCADE_REFRESH_EXPIRE, &all);
+	for (size_t i = 0; i < all.count && rc == 0; i++)
+		rc = qr_orm__expire(qr_orm__hdr(all.items[i]));
+	qr_objlist_clear(&all);
+	return rc;
 }
 
 void qr_session_expire_all(qr_session *s)

@@ -475,9 +475,11 @@ void qr_orm__m2m_snap_set(qr_objhdr *h, size_t i, const qr_objlist *l);
 /* gone leaves the session (expunged, detached): no other object of s
  * keeps a pointer to it in a relationship member. */
 void qr_orm__rels_forget(qr_session *s, qr_objhdr *gone);
-/* h and the objects the expunge cascade reaches from it (out: objects,
- * h first). Errors: QR_ENOMEM. */
-int qr_orm__expunge_closure(qr_session *s, qr_objhdr *h, qr_objlist *out);
+/* h and the objects the given cascade (QR_CASCADE_EXPUNGE, ...) reaches
+ * from it through relationship members (out: objects, h first). Errors:
+ * QR_ENOMEM. */
+int qr_orm__cascade_closure(qr_session *s, qr_objhdr *h, unsigned cascade,
+			    qr_objlist *out);
 /* After a flush: the many-to-one snapshots become the current pointers. */
 void qr_orm__rels_flushed(qr_session *s);
 

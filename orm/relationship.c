@@ -908,7 +908,8 @@ void qr_orm__rels_forget(qr_session *s, qr_objhdr *gone)
 	}
 }
 
-int qr_orm__expunge_closure(qr_session *s, qr_objhdr *h, qr_objlist *out)
+int qr_orm__cascade_closure(qr_session *s, qr_objhdr *h, unsigned cascade,
+			    qr_objlist *out)
 {
 	uint64_t mark = ++s->next_mark;
 	int rc;
@@ -923,7 +924,7 @@ int qr_orm__expunge_closure(qr_session *s, qr_objhdr *h, qr_objlist *out)
 			qr_rel *r = &o->mapper->rels[i];
 			const qr_objlist *l;
 			void *one;
-			if (!(r->cascade & QR_CASCADE_EXPUNGE))
+			if (!(r->cascade & cascade))
 				continue;
 			if (qr_orm__rel_is_ref(r)) {
 				one = *reference(o, r);

@@ -486,7 +486,8 @@ int qr_session_expunge(qr_session *s, void *obj)
 		return QR_EINVAL;
 	/* the expunge cascade; then no relationship of the objects left
 	 * points at the ones freed */
-	if ((rc = qr_orm__expunge_closure(s, h, &all)) != 0) {
+	if ((rc = qr_orm__cascade_closure(s, h, QR_CASCADE_EXPUNGE, &all)) !=
+	    0) {
 		qr_objlist_clear(&all);
 		return rc;
 	}

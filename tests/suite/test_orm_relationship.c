@@ -1232,6 +1232,53 @@ static void test_one_to_one(void **state)
 	orm_fx_free(f);
 }
 
+/* refresh-expire: expiring or refreshing an object does the same to
+ * what it reaches ("all"); not with the default cascade. */
+static void test_refresh_expire(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(CUser),
+				    QR_MAPPING_OF(CAddress), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	CUser *jack = qr_new(f->s, CUser);
+	CAddress *a = qr_new(f->s, CAddress);
+	qr_stmt *st;
+	qr_result *r;
+	(void)state;
+
+	qr_assert_ok(QR_SET_TEXT(jack, name, "jack"));
+	qr_assert_ok(QR_SET_TEXT(a, email_address, "old@x"));
+	qr_assert_ok(QR_APPEND(jack, addresses, a));
+	qr_assert_ok(qr_session_add(f->s, jack));
+	qr_assert_ok(qr_session_flush(f->s));
+	st = qr_text("UPDATE qt_r_addresses SET email_address = 'new@x'");
+	qr_assert_ok(qr_session_execute(&r, f->s, st, NULL));
+	qr_result_free(r);
+	qr_stmt_free(st);
+	assert_string_equal(a->email_address, "old@x");
+	qr_assert_ok(qr_session_refresh(f->s, jack));
+	assert_string_equal(a->email_address, "new@x");
+	assert_false(qr_object_expired(a));
+	qr_assert_ok(qr_session_expire(f->s, jack));
+	assert_true(qr_object_expired(jack));
+	assert_true(qr_object_expired(a));
+	orm_fx_free(f);
+
+	/* the default cascade leaves the addresses alone */
+	f = orm_fx_new();
+	{
+		User *u = seed_jack(f);
+		Address *b;
+		qr_assert_ok(qr_session_load(f->s, u));
+		qr_assert_ok(QR_LOAD(u, addresses));
+		b = u->addresses.items[0];
+		qr_assert_ok(qr_session_load(f->s, b));
+		qr_assert_ok(qr_session_expire(f->s, u));
+		assert_true(qr_object_expired(u));
+		assert_false(qr_object_expired(b));
+	}
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1274,6 +1321,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_self_referential),
 		cmocka_unit_test(test_expunge),
 		cmocka_unit_test(test_one_to_one),
+		cmocka_unit_test(test_refresh_expire),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
