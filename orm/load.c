@@ -398,7 +398,75 @@ static int copy_fields(qr_objhdr *dst, const qr_objhdr *src)
 	return 0;
 }
 
-int qr_session_merge(void *out, qr_session *s, const void *obj)
+/* The objects merged so far in one qr_session_merge (a graph may lead
+ * back to an object: it is merged once). */
+typedef struct merge_ctx {
+	const void **src;
+	void **dst;
+	size_t n, cap;
+} merge_ctx;
+
+static int merge_obj(merge_ctx *c, void **out, qr_session *s, const void *obj);
+
+/* The merge cascade: h's loaded relationships, merged, replace those of
+ * the session's object d. */
+static int merge_rels(merge_ctx *c, qr_session *s, const qr_objhdr *h,
+		      qr_objhdr *d)
+{
+	for (size_t i = 0; i < h->mapper->nrels; i++) {
+		qr_rel *r = &h->mapper->rels[i];
+		const char *sp = (const char *)qr_orm__obj(h) + r->offset;
+		char *dp = (char *)qr_orm__obj(d) + r->offset;
+		qr_objlist tmp = QR_OBJLIST_INIT;
+		const qr_objlist *sl;
+		int rc = 0;
+
+		if (!(r->cascade & QR_CASCADE_MERGE) ||
+		    !(qr_orm__relstate(h, i)->flags & QR_RS_LOADED))
+			continue;
+		if (qr_orm__rel_is_ref(r)) {
+			void *m = NULL;
+			if (*(void *const *)sp &&
+			    (rc = merge_obj(c, &m, s, *(void *const *)sp)) != 0)
+				return rc;
+			*(void **)dp = m;
+			qr_orm__relstate(d, i)->flags |= QR_RS_LOADED;
+			continue;
+		}
+		/* a many-to-many of a row is compared with its rows */
+		if (r->kind == QR_REL_MANY_TO_MANY &&
+		    d->state == QR_STATE_PERSISTENT &&
+		    !(qr_orm__relstate(d, i)->flags & QR_RS_LOADED) &&
+		    (rc = qr_rel_load(qr_orm__obj(d), dp)) != 0)
+			return rc;
+		sl = (const qr_objlist *)sp;
+		for (size_t k = 0; k < sl->count && rc == 0; k++) {
+			void *m = NULL;
+			rc = merge_obj(c, &m, s, sl->items[k]);
+			if (rc == 0 && m)
+				rc = qr_objlist_append(&tmp, m);
+			if (rc == 0 && m && r->back &&
+			    r->back->kind == QR_REL_MANY_TO_ONE) {
+				qr_objhdr *mh = qr_orm__hdr(m);
+				*(void **)((char *)m + r->back->offset) =
+					qr_orm__obj(d);
+				qr_orm__relstate(mh, (size_t)(r->back -
+							      mh->mapper->rels))
+					->flags |= QR_RS_LOADED;
+			}
+		}
+		if (rc) {
+			qr_objlist_clear(&tmp);
+			return rc;
+		}
+		qr_objlist_clear((qr_objlist *)dp);
+		*(qr_objlist *)dp = tmp;
+		qr_orm__relstate(d, i)->flags |= QR_RS_LOADED;
+	}
+	return 0;
+}
+
+static int merge_obj(merge_ctx *c, void **out, qr_session *s, const void *obj)
 {
 	qr_objhdr *src, *dst = NULL;
 	qr_ikey *key = NULL;
@@ -406,19 +474,18 @@ int qr_session_merge(void *out, qr_session *s, const void *obj)
 	void *target = NULL;
 	int rc;
 
-	if (!out)
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_session_merge: NULL out");
-	*(void **)out = NULL;
-	if (!s)
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_session_merge: NULL session");
+	*out = NULL;
 	src = qr_orm__check(obj, "qr_session_merge");
 	if (!src)
 		return QR_EINVAL;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->src[i] == obj) {
+			*out = c->dst[i];
+			return 0;
+		}
 	if (src->session == s && src->state != QR_STATE_TRANSIENT &&
 	    src->state != QR_STATE_DETACHED) {
-		*(void **)out = (void *)obj;
+		*out = (void *)obj;
 		return 0;
 	}
 	rc = qr_orm__key_of(&key, src);
@@ -446,6 +513,42 @@ int qr_session_merge(void *out, qr_session *s, const void *obj)
 			return rc;
 	}
 	rc = copy_fields(dst, src);
+	if (rc)
+		return rc;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		const void **a = realloc(c->src, cap * sizeof(*a));
+		void **b;
+		if (!a)
+			return qr_error_oom("merge");
+		c->src = a;
+		if (!(b = realloc(c->dst, cap * sizeof(*b))))
+			return qr_error_oom("merge");
+		c->dst = b;
+		c->cap = cap;
+	}
+	c->src[c->n] = obj;
+	c->dst[c->n++] = target;
+	*out = target;
+	return src->mapper->nrels ? merge_rels(c, s, src, dst) : 0;
+}
+
+int qr_session_merge(void *out, qr_session *s, const void *obj)
+{
+	merge_ctx c = {0};
+	void *target = NULL;
+	int rc;
+
+	if (!out)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_merge: NULL out");
+	*(void **)out = NULL;
+	if (!s)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_session_merge: NULL session");
+	rc = merge_obj(&c, &target, s, obj);
+	free(c.src);
+	free(c.dst);
 	if (rc == 0)
 		*(void **)out = target;
 	return rc;

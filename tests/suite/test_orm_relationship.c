@@ -1279,6 +1279,49 @@ static void test_refresh_expire(void **state)
 	orm_fx_free(f);
 }
 
+/* merge cascade: merging a detached user merges his loaded addresses:
+ * the session's copies get their changes. */
+static void test_merge_cascade(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *jack, *merged;
+	Address *a0, *a1;
+	(void)state;
+
+	seed_jack(f);
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_one(
+		&jack, qr_query_filter_by(qr_query(f->s, User), "name",
+					  qr_val_text("jack"))));
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	a0 = jack->addresses.items[0];
+	a1 = jack->addresses.items[1];
+	/* detached, ours: the user first, so he keeps his addresses */
+	qr_assert_ok(qr_session_detach(f->s, jack));
+	qr_assert_ok(qr_session_detach(f->s, a0));
+	qr_assert_ok(qr_session_detach(f->s, a1));
+	assert_int_equal(qr_objlist_len(&jack->addresses), 2);
+	qr_assert_ok(qr_set_text(a0, &a0->email_address, "merged@x"));
+
+	qr_assert_ok(qr_session_merge(&merged, f->s, jack));
+	assert_true(merged != jack);
+	assert_true(QR_LOADED(merged, addresses));
+	assert_int_equal(qr_objlist_len(&merged->addresses), 2);
+	assert_true(merged->addresses.items[0] != a0);
+	assert_ptr_equal(((Address *)merged->addresses.items[0])->user, merged);
+	assert_string_equal(
+		((Address *)merged->addresses.items[0])->email_address,
+		"merged@x");
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses WHERE "
+				   "email_address = 'merged@x'"),
+			 1);
+	qr_object_free(a0);
+	qr_object_free(a1);
+	qr_object_free(jack);
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1322,6 +1365,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_expunge),
 		cmocka_unit_test(test_one_to_one),
 		cmocka_unit_test(test_refresh_expire),
+		cmocka_unit_test(test_merge_cascade),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
