@@ -949,3 +949,17 @@ int qr_orm__cascade_closure(qr_session *s, qr_objhdr *h, unsigned cascade,
 	}
 	return 0;
 }
+
+int qr_registry_configure(qr_registry *reg)
+{
+	if (!reg)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_registry_configure: NULL registry");
+	for (size_t i = 0; i < reg->nmappers; i++)
+		for (size_t k = 0; k < reg->mappers[i]->nrels; k++) {
+			int rc = qr_orm__rel_resolve(&reg->mappers[i]->rels[k]);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}

@@ -158,6 +158,17 @@ typedef struct qr_rel_options {
 #define QR_MANY_TO_MANY(T, member, ...) \
 	QR_RELATIONSHIP_(T, member, QR_REL_MANY_TO_MANY, __VA_ARGS__)
 
+/*
+ * Resolves every relationship of the registry's mappers now (targets,
+ * back-populates, foreign keys, secondary tables), as SQLAlchemy's
+ * configure_mappers(): errors in declarations show here rather than at
+ * first use. Relationships are otherwise resolved on first use, which
+ * writes to the mappers: call this (or use each relationship once) before
+ * sharing the registry between threads. Errors: those of the
+ * declarations (QR_ESTATE for a target not mapped, QR_EINVAL).
+ */
+QR_API int qr_registry_configure(qr_registry *reg);
+
 /* ---- collections ------------------------------------------------------ */
 
 /* The length of a list (0 for NULL). */

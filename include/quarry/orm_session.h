@@ -121,6 +121,10 @@ QR_API int qr_session_add_all(qr_session *s, void *const *objs, size_t n);
 /*
  * Marks a persistent object for deletion at the next flush (it stays in
  * the identity map, listed by qr_session_deleted_list, until then).
+ * Relationships: with the delete cascade the related objects are marked
+ * too; without it, children keep their rows with the foreign key set
+ * NULL (unloaded collections are loaded first unless passive_deletes;
+ * see quarry/orm_relationship.h).
  * Errors: QR_EINVAL (not a mapped object, or one of another session),
  * QR_ESTATE (not persisted: transient or pending, as SQLAlchemy's
  * "Instance is not persisted").
@@ -133,10 +137,14 @@ QR_API int qr_session_delete(qr_session *s, void *obj);
  * loading it if needed, or onto a new pending object when there is none
  * (or obj has no primary key). *out (a pointer to the mapped type's
  * pointer) receives the session's object. obj is not changed or taken.
+ * With the merge cascade (the default), the objects obj's loaded
+ * relationships reach are merged too and fill the session object's.
  */
 QR_API int qr_session_merge(void *out, qr_session *s, const void *obj);
 
-/* Removes obj from the session and frees it. Errors: QR_EINVAL. */
+/* Removes obj from the session and frees it, with the objects the
+ * expunge cascade reaches; the other objects' relationships let go of
+ * them. Errors: QR_EINVAL, QR_ENOMEM. */
 QR_API int qr_session_expunge(qr_session *s, void *obj);
 /* Removes and frees every object. */
 QR_API void qr_session_expunge_all(qr_session *s);

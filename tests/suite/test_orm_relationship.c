@@ -587,6 +587,7 @@ static void test_query_operators(void **state)
 			qr_rel_ne(QR_MAPPING_OF(Address), "user", NULL))),
 		2);
 	/* errors */
+	qr_assert_ok(qr_registry_configure(f->reg));
 	assert_null(qr_any(User, "nope", NULL));
 	assert_int_equal(qr_error_last()->code, QR_EINVAL);
 	assert_null(qr_collection_contains(User, "addresses", jack));
@@ -1322,6 +1323,19 @@ static void test_merge_cascade(void **state)
 	orm_fx_free(f);
 }
 
+/* A relationship to a type the registry does not map: the error shows
+ * at qr_registry_configure. */
+static void test_configure_errors(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Post), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	(void)state;
+
+	assert_int_equal(qr_registry_configure(f->reg), QR_ESTATE);
+	assert_non_null(strstr(qr_error_last()->message, "Keyword"));
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1366,6 +1380,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_one_to_one),
 		cmocka_unit_test(test_refresh_expire),
 		cmocka_unit_test(test_merge_cascade),
+		cmocka_unit_test(test_configure_errors),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
