@@ -260,9 +260,15 @@ void qr_orm__rels_new_object(qr_objhdr *h)
 
 void qr_orm__rels_expire(qr_objhdr *h)
 {
-	for (size_t i = 0; i < h->mapper->nrels; i++)
+	for (size_t i = 0; i < h->mapper->nrels; i++) {
+		const qr_rel *r = &h->mapper->rels[i];
+		/* what a reference holds stops counting as a change */
+		if (qr_orm__rel_is_ref(r))
+			qr_orm__relstate(h, i)->snap =
+				*(void **)((char *)qr_orm__obj(h) + r->offset);
 		qr_orm__relstate(h, i)->flags &=
 			~(unsigned)(QR_RS_LOADED | QR_RS_RAISE | QR_RS_NOLOAD);
+	}
 }
 
 void qr_orm__rels_release(qr_objhdr *h)
@@ -550,6 +556,18 @@ static bool rel_empty(const qr_objhdr *h, const qr_rel *r)
 	return collection(h, r)->count == 0;
 }
 
+/* Whether the member says what is related: loaded, or a reference
+ * assigned since (an expired object's members are stale: after a
+ * rollback they may name objects that left the session). */
+static bool rel_current(const qr_objhdr *h, const qr_rel *r, size_t i)
+{
+	const qr_relstate *st = qr_orm__relstate(h, i);
+
+	if (st->flags & QR_RS_LOADED)
+		return true;
+	return qr_orm__rel_is_ref(r) && *reference(h, r) != st->snap;
+}
+
 /* The related objects as a list: a collection, or a reference seen as a
  * list of at most one (backed by the member; do not grow it). */
 static qr_objlist related_view(const qr_objhdr *h, const qr_rel *r)
@@ -569,7 +587,8 @@ int qr_orm__cascade_add(qr_session *s, qr_objhdr *h)
 		qr_rel *r = &h->mapper->rels[i];
 		int rc;
 
-		if (!(r->cascade & QR_CASCADE_SAVE_UPDATE) || rel_empty(h, r))
+		if (!(r->cascade & QR_CASCADE_SAVE_UPDATE) || rel_empty(h, r) ||
+		    !rel_current(h, r, i))
 			continue;
 		if ((rc = qr_orm__rel_resolve(r)) != 0)
 			return rc;
@@ -703,6 +722,8 @@ static int sync_object(qr_objhdr *h, void (*defer)(void *, qr_mapper *),
 			return rc;
 		if (r->kind == QR_REL_MANY_TO_ONE) {
 			void *p = *reference(h, r);
+			if (!rel_current(h, r, i))
+				continue;
 			if (p) {
 				qr_objhdr *t = qr_orm__hdr(p);
 				if (key_known(t, r->remote, r->ncols))

@@ -1336,6 +1336,36 @@ static void test_configure_errors(void **state)
 	orm_fx_free(f);
 }
 
+/* A rollback leaves stale members: the objects they name that left the
+ * session are not brought back by the next flush. */
+static void test_rollback_does_not_resurrect(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	User *jack, *ghost;
+	Address *c, *b;
+	(void)state;
+
+	jack = seed_jack(f);
+	qr_assert_ok(qr_session_load(f->s, jack));
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	b = jack->addresses.items[0];
+	c = address(f->s, "c@x");
+	qr_assert_ok(QR_APPEND(jack, addresses, c)); /* c pending */
+	ghost = orm_user(f->s, "ghost", "g", "g");
+	qr_assert_ok(QR_SET_REF(b, user, ghost)); /* ghost pending */
+	qr_assert_ok(qr_session_rollback(f->s));
+	assert_int_equal(qr_object_state(c), QR_STATE_TRANSIENT);
+	assert_int_equal(qr_object_state(ghost), QR_STATE_TRANSIENT);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_addresses"), 2);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_users"), 1);
+	/* loading again gives the database's state */
+	qr_assert_ok(QR_LOAD(jack, addresses));
+	assert_int_equal(qr_objlist_len(&jack->addresses), 2);
+	qr_assert_ok(QR_LOAD(b, user));
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1381,6 +1411,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_refresh_expire),
 		cmocka_unit_test(test_merge_cascade),
 		cmocka_unit_test(test_configure_errors),
+		cmocka_unit_test(test_rollback_does_not_resurrect),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
