@@ -631,6 +631,43 @@ static void test_selectin(void **state)
 	orm_fx_free(f);
 }
 
+/* selectin over many parents: one IN per 500 of them. */
+static void test_selectin_chunks(void **state)
+{
+	orm_fx *f = orm_fx_new();
+	qr_objlist users = QR_OBJLIST_INIT;
+	size_t total = 0;
+	(void)state;
+
+	for (int i = 0; i < 1100; i++) {
+		char name[16];
+		User *u;
+		snprintf(name, sizeof(name), "n%d", i);
+		u = orm_user(f->s, name, name, "p");
+		qr_assert_ok(QR_APPEND(u, addresses, address(f->s, name)));
+		qr_assert_ok(qr_session_add(f->s, u));
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_query_all(&users, qr_selectinload(qr_query(f->s, User),
+							  User, "addresses")));
+	assert_int_equal(users.count, 1100);
+	assert_int_equal(statements(f), 1 + 3); /* 500 + 500 + 100 */
+	for (size_t i = 0; i < users.count; i++) {
+		User *u = users.items[i];
+		assert_int_equal(qr_objlist_len(&u->addresses), 1);
+		assert_string_equal(
+			((Address *)u->addresses.items[0])->email_address,
+			u->name);
+		total++;
+	}
+	assert_int_equal(total, 1100);
+	qr_objlist_clear(&users);
+	orm_fx_free(f);
+}
+
 /* subquery: the query again as a subquery joined to the children: 2
  * statements, LIMIT respected. */
 static void test_subquery(void **state)
@@ -1397,6 +1434,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lazy_n_plus_one),
 		cmocka_unit_test(test_query_operators),
 		cmocka_unit_test(test_selectin),
+		cmocka_unit_test(test_selectin_chunks),
 		cmocka_unit_test(test_subquery),
 		cmocka_unit_test(test_joined),
 		cmocka_unit_test(test_contains_eager),
