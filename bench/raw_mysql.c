@@ -29,15 +29,16 @@ struct raw_conn {
 	MYSQL_STMT *stmts[ST_COUNT];
 };
 
+/* what may be a long statement: its first 100 characters are shown. */
 static int fail(raw_conn *c, const char *what)
 {
-	fprintf(stderr, "raw mysql: %s: %s\n", what, mysql_error(c->my));
+	fprintf(stderr, "raw mysql: %.100s: %s\n", what, mysql_error(c->my));
 	return -1;
 }
 
 static int stmt_fail(MYSQL_STMT *st, const char *what)
 {
-	fprintf(stderr, "raw mysql: %s: %s\n", what, mysql_stmt_error(st));
+	fprintf(stderr, "raw mysql: %.100s: %s\n", what, mysql_stmt_error(st));
 	return -1;
 }
 

@@ -43,7 +43,8 @@ static int check(raw_conn *c, PGresult *res, const char *what)
 		PQclear(res);
 		return 0;
 	}
-	fprintf(stderr, "raw postgresql: %s: %s", what,
+	/* what may be a long statement: its first 100 characters. */
+	fprintf(stderr, "raw postgresql: %.100s: %s", what,
 		res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
 	PQclear(res);
 	return -1;

@@ -18,7 +18,9 @@ struct raw_conn {
 
 static int fail(raw_conn *c, const char *what)
 {
-	fprintf(stderr, "raw sqlite: %s: %s\n", what, sqlite3_errmsg(c->db));
+	/* what may be a long statement: its first 100 characters. */
+	fprintf(stderr, "raw sqlite: %.100s: %s\n", what,
+		sqlite3_errmsg(c->db));
 	return -1;
 }
 
