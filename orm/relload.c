@@ -266,6 +266,18 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 	return 0;
 }
 
+/* Whether a many-to-one references the target's primary key (so the
+ * identity map can answer). */
+static bool refs_pk(const qr_rel *r)
+{
+	if (r->ncols != r->target->npk)
+		return false;
+	for (size_t i = 0; i < r->ncols; i++)
+		if (r->target->fields[r->remote[i]].pk_pos != (int)i)
+			return false;
+	return true;
+}
+
 /* Many-to-one: from the identity map, else one SELECT of the missing
  * targets (by key, IN for several). */
 static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
@@ -289,7 +301,7 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 					  &vals[i]);
 			null = null || qr_value_is_null(&vals[i]);
 		}
-		if (!null && r->ncols == t->npk &&
+		if (!null && refs_pk(r) &&
 		    qr_orm__key_from_values(&key, t, vals, r->ncols) == 0 &&
 		    key) {
 			found = qr_orm__idmap_get(&s->idmap, key);
@@ -314,27 +326,33 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 						   batch),
 				     QR_END);
 		rc = qr_query_all(&l, q);
-		qr_objlist_clear(&l);
-		/* the targets are in the identity map now */
+		/* each object's target among the rows: by the referenced
+		 * columns (the primary key, or another unique key) */
 		for (size_t k = off; k < off + m && rc == 0; k++) {
 			qr_objhdr *h = miss[k];
-			qr_value vals[16];
-			qr_ikey *key = NULL;
 			qr_objhdr *found = NULL;
-			for (size_t i = 0; i < r->ncols && i < 16; i++)
-				qr_orm__field_get(
-					h, &h->mapper->fields[r->local[i]],
-					&vals[i]);
-			if (qr_orm__key_from_values(&key, t, vals, r->ncols) ==
-				    0 &&
-			    key) {
-				found = qr_orm__idmap_get(&s->idmap, key);
-				free(key);
+			for (size_t j = 0; j < l.count && !found; j++) {
+				qr_objhdr *c = qr_orm__hdr(l.items[j]);
+				bool same = true;
+				for (size_t i = 0; i < r->ncols && same; i++) {
+					qr_value a, b;
+					qr_orm__field_get(
+						h,
+						&h->mapper->fields[r->local[i]],
+						&a);
+					qr_orm__field_get(
+						c, &t->fields[r->remote[i]],
+						&b);
+					same = qr_value_equal(&a, &b);
+				}
+				if (same)
+					found = c;
 			}
 			*reference(h, r) = found ? qr_orm__obj(found) : NULL;
 			state_of(h, r)->snap = *reference(h, r);
 			state_of(h, r)->flags |= QR_RS_LOADED;
 		}
+		qr_objlist_clear(&l);
 	}
 	free(miss);
 	return rc;

@@ -125,6 +125,8 @@ typedef struct qr_rel_options {
 	const char *secondary;
 } qr_rel_options;
 
+/* The target name first, then designated options: every field not
+ * named is zero, without -Wmissing-field-initializers warnings. */
 #define QR_RELATIONSHIP_(T, member, relkind, ...)                     \
 	{                                                             \
 		.kind = QR_MAPITEM_RELATIONSHIP, .name = #member,     \
@@ -132,7 +134,7 @@ typedef struct qr_rel_options {
 		.size = sizeof(((T *)0)->member), .flags = (relkind), \
 		.rel = &(const qr_rel_options)                        \
 		{                                                     \
-			__VA_ARGS__                                   \
+			.target = __VA_ARGS__                         \
 		}                                                     \
 	}
 

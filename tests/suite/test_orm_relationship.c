@@ -125,6 +125,26 @@ QR_MAPPING(Profile, "qt_r_profiles",
 			  .back_populates = "profile"),
 	   QR_REPR("bio"));
 
+/* A many-to-one to a unique column that is not the primary key. */
+typedef struct Code {
+	int64_t id;
+	int64_t number;
+} Code;
+typedef struct Item {
+	int64_t id;
+	int64_t code_number;
+	Code *code;
+} Item;
+QR_MAPPING(Code, "qt_r_codes",
+	   QR_FIELD(Code, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Code, number, QR_INTEGER, .unique = true,
+		    .not_null = true));
+QR_MAPPING(Item, "qt_r_items",
+	   QR_FIELD(Item, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Item, code_number, QR_INTEGER,
+		    .foreign_key = "qt_r_codes.number"),
+	   QR_MANY_TO_ONE(Item, code, "Code"));
+
 static Address *address(qr_session *s, const char *email)
 {
 	Address *a = qr_new(s, Address);
@@ -1403,6 +1423,52 @@ static void test_rollback_does_not_resurrect(void **state)
 	orm_fx_free(f);
 }
 
+/* The referenced column is not the key: matched by value, never through
+ * the identity map. */
+static void test_many_to_one_unique_key(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Code), QR_MAPPING_OF(Item),
+				    NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	qr_objlist items = QR_OBJLIST_INIT;
+	(void)state;
+
+	/* codes 1 -> number 2 and 2 -> number 1: an id lookup would swap */
+	for (int i = 0; i < 2; i++) {
+		Code *c = qr_new(f->s, Code);
+		Item *it = qr_new(f->s, Item);
+		QR_SET(c, id, i + 1);
+		QR_SET(c, number, 2 - i);
+		qr_assert_ok(QR_SET_REF(it, code, c));
+		qr_assert_ok(qr_session_add(f->s, it));
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_items i JOIN "
+				   "qt_r_codes c ON c.number = i.code_number"),
+			 2);
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_all(&items, qr_query(f->s, Code))); /* in map */
+	qr_objlist_clear(&items);
+	qr_assert_ok(qr_query_all(&items, qr_query(f->s, Item)));
+	for (size_t i = 0; i < items.count; i++) {
+		Item *it = items.items[i];
+		qr_assert_ok(QR_LOAD(it, code));
+		assert_non_null(it->code);
+		assert_int_equal(it->code->number, it->code_number);
+	}
+	qr_objlist_clear(&items);
+	qr_session_expunge_all(f->s);
+	qr_assert_ok(qr_query_all(
+		&items, qr_selectinload(qr_query(f->s, Item), Item, "code")));
+	for (size_t i = 0; i < items.count; i++) {
+		Item *it = items.items[i];
+		assert_non_null(it->code);
+		assert_int_equal(it->code->number, it->code_number);
+	}
+	qr_objlist_clear(&items);
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1450,6 +1516,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_merge_cascade),
 		cmocka_unit_test(test_configure_errors),
 		cmocka_unit_test(test_rollback_does_not_resurrect),
+		cmocka_unit_test(test_many_to_one_unique_key),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
