@@ -157,6 +157,7 @@ static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals)
 	k = malloc(sizeof(*k) + len);
 	if (!k)
 		return qr_error_oom("identity key");
+	m = qr_orm__root(m); /* a hierarchy shares one key space */
 	k->mapper = m;
 	k->len = len;
 	for (size_t i = 0; i < m->npk; i++)

@@ -12,7 +12,7 @@
 
 qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk)
 {
-	qr_stmt *q = qr_select(qr_cols_new(m->table, m->colnames));
+	qr_stmt *q = qr_select(qr_cols_new(m->table, m->poly_colnames));
 
 	for (size_t i = 0; i < m->npk; i++) {
 		const qr_field *f = &m->fields[m->pk[i]];
@@ -367,6 +367,22 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 		rc = qr_orm__exec(s, &res, conn, q, NULL);
 	if (rc == 0) {
 		rc = qr_result_first(res, &row);
+		if (rc == 1 && m->nsubs && m->poly_field >= 0) {
+			/* the subclass the row names */
+			qr_mapper *sub = qr_orm__poly_pick(
+				m, qr_row_value(row, m->poly_field));
+			int *sc = sub != m ? malloc(sub->nfields * sizeof(int))
+					   : NULL;
+			if (sub != m && !sc) {
+				rc = qr_error_oom("get");
+			} else if (sc) {
+				qr_orm__poly_columns(sc, sub, m, 0);
+				free(cols);
+				cols = sc;
+				lm.mapper = sub;
+				lm.columns = cols;
+			}
+		}
 		if (rc == 1) {
 			void *obj;
 			rc = qr_orm__load_row(&obj, s, &lm, row, false);

@@ -15,6 +15,7 @@ struct qr_mapping_builder {
 	qr_mapping *mapping;
 	qr_table *table; /* given (imperative mapping) or NULL */
 	qr_mapper *result;
+	qr_mapper *parent; /* single-table inheritance */
 };
 
 static void free_items(qr_mapping_item *items, size_t n)
@@ -114,6 +115,24 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 		}
 		case QR_MAPITEM_TABLE_ITEM:
 			break;
+		case QR_MAPITEM_INHERITS:
+			if (!it->parent)
+				return qr_error_set(QR_EINVAL,
+						    QR_ECLASS_ARGUMENT,
+						    "%s: QR_INHERITS names no "
+						    "parent",
+						    who);
+			nfields++; /* the parent's */
+			break;
+		case QR_MAPITEM_POLYMORPHIC:
+			if (!it->column_name ||
+			    (it->name && !find_field_item(items, n, it->name)))
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s: a polymorphic identity, and a "
+					"discriminator that is a mapped member",
+					who);
+			break;
 		case QR_MAPITEM_RELATIONSHIP: {
 			if (!it->rel || !it->rel->target)
 				return qr_error_set(
@@ -207,14 +226,25 @@ static unsigned column_flags(qr_column *c)
 static int build_fields(qr_mapper *m, const qr_mapping_item *items, size_t n)
 {
 	size_t k = 0;
+	const qr_mapper *p = m->parent;
 
 	for (size_t i = 0; i < n; i++)
 		if (items[i].kind == QR_MAPITEM_FIELD)
 			m->nfields++;
-	m->fields = calloc(m->nfields, sizeof(*m->fields));
+	if (p)
+		m->nfields += p->nfields;
+	m->fields = calloc(m->nfields ? m->nfields : 1, sizeof(*m->fields));
 	m->colnames = calloc(m->nfields + 1, sizeof(*m->colnames));
 	if (!m->fields || !m->colnames)
 		return qr_error_oom("mapper");
+	/* a subclass struct starts with its parent's: the same members */
+	for (; p && k < p->nfields; k++) {
+		m->fields[k] = p->fields[k];
+		if (!(m->fields[k].name = strdup(p->fields[k].name)))
+			return qr_error_oom("mapper");
+		m->colnames[k] = m->fields[k].colname;
+	}
+	m->nptr = p ? p->nptr : 0;
 	for (size_t i = 0; i < n; i++) {
 		const qr_mapping_item *it = &items[i];
 		const char *colname;
@@ -324,7 +354,94 @@ static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 				(items[i].flags & QR_REPR_POSITIONAL) != 0;
 		}
 	}
+	if (m->parent) { /* inherited: the counter and the repr */
+		if (m->version < 0)
+			m->version = m->parent->version;
+		if (!m->nrepr && m->parent->nrepr) {
+			m->repr = calloc(m->parent->nrepr, sizeof(*m->repr));
+			if (!m->repr)
+				return qr_error_oom("mapper");
+			memcpy(m->repr, m->parent->repr,
+			       m->parent->nrepr * sizeof(*m->repr));
+			m->nrepr = m->parent->nrepr;
+			m->repr_positional = m->parent->repr_positional;
+		}
+	}
 	return 0;
+}
+
+/* Single-table inheritance: the discriminator, the identity, and m
+ * registered with its ancestors (whose queries select its columns). */
+static int build_poly(qr_mapper *m, const qr_mapping_item *items, size_t n)
+{
+	m->poly_field = m->parent ? m->parent->poly_field : -1;
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].kind != QR_MAPITEM_POLYMORPHIC)
+			continue;
+		if (items[i].name)
+			m->poly_field =
+				(int)(qr_orm__field_by_name(m, items[i].name) -
+				      m->fields);
+		free(m->poly_identity);
+		if (!(m->poly_identity = strdup(items[i].column_name)))
+			return qr_error_oom("mapper");
+	}
+	if (m->parent && (m->poly_field < 0 || !m->poly_identity))
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s: a subclass needs "
+				    "QR_POLYMORPHIC_IDENTITY, its base "
+				    "QR_POLYMORPHIC_ON",
+				    m->name);
+	m->poly_colnames = calloc(m->nfields + 1, sizeof(*m->poly_colnames));
+	if (!m->poly_colnames)
+		return qr_error_oom("mapper");
+	memcpy(m->poly_colnames, m->colnames,
+	       m->nfields * sizeof(*m->colnames));
+	m->npoly = m->nfields;
+	for (qr_mapper *a = m->parent; a; a = a->parent) {
+		size_t extra = m->nfields - m->parent->nfields;
+		const char **pc = realloc(a->poly_colnames,
+					  (a->npoly + extra + 1) * sizeof(*pc));
+		qr_mapper **subs;
+		if (!pc)
+			return qr_error_oom("mapper");
+		a->poly_colnames = pc;
+		for (size_t i = m->parent->nfields; i < m->nfields; i++)
+			pc[a->npoly++] = m->colnames[i];
+		pc[a->npoly] = NULL;
+		subs = realloc(a->subs, (a->nsubs + 1) * sizeof(*subs));
+		if (!subs)
+			return qr_error_oom("mapper");
+		a->subs = subs;
+		subs[a->nsubs++] = m;
+	}
+	return 0;
+}
+
+qr_mapper *qr_orm__poly_pick(qr_mapper *m, const qr_value *v)
+{
+	const char *text;
+
+	if (!m->nsubs || !v || qr_value_text(v, &text, NULL) != 0)
+		return m;
+	for (size_t i = 0; i < m->nsubs; i++)
+		if (strcmp(m->subs[i]->poly_identity, text) == 0)
+			return m->subs[i];
+	return m;
+}
+
+void qr_orm__poly_columns(int *cols, const qr_mapper *sub, const qr_mapper *m,
+			  int base)
+{
+	for (size_t f = 0; f < sub->nfields; f++) {
+		cols[f] = -1;
+		for (size_t c = 0; c < m->npoly; c++)
+			if (strcmp(m->poly_colnames[c],
+				   sub->fields[f].colname) == 0) {
+				cols[f] = base + (int)c;
+				break;
+			}
+	}
 }
 
 static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
@@ -336,6 +453,7 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 
 	if (!m)
 		return qr_error_oom("mapper");
+	m->parent = b->parent;
 	m->registry = b->reg;
 	m->mapping = b->mapping;
 	m->table = b->table;
@@ -350,6 +468,8 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 		rc = build_keys(m, items, n);
 	if (rc == 0)
 		rc = qr_orm__rels_build(m, items, n);
+	if (rc == 0)
+		rc = build_poly(m, items, n);
 	if (rc) {
 		qr_orm__mapper_free(m);
 		return rc;
@@ -392,6 +512,24 @@ int qr_mapping_build(qr_mapping_builder *b, qr_mapping_item *items,
 		free_items(items, count);
 		return rc;
 	}
+	for (size_t i = 0; i < count && rc == 0; i++)
+		if (items[i].kind == QR_MAPITEM_INHERITS) {
+			rc = qr_orm__mapper_for(&b->parent, items[i].parent,
+						b->reg);
+			if (rc == 0)
+				b->table = b->parent->table;
+		}
+	if (rc) {
+		free_items(items, count);
+		return rc;
+	}
+	if (!b->table && !b->mapping->table_name) {
+		free_items(items, count);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s declares no table name: map it with "
+				    "qr_registry_map_table",
+				    b->mapping->name);
+	}
 	if (!b->table) {
 		rc = define_table(&b->table, b, items, count);
 		if (rc) {
@@ -400,7 +538,10 @@ int qr_mapping_build(qr_mapping_builder *b, qr_mapping_item *items,
 		}
 	} else {
 		for (size_t i = 0; i < count && rc == 0; i++) {
-			if (items[i].kind == QR_MAPITEM_TABLE_ITEM) {
+			/* a subclass adds its columns to the parent's table */
+			if (items[i].kind == QR_MAPITEM_TABLE_ITEM ||
+			    (b->parent && items[i].kind == QR_MAPITEM_FIELD &&
+			     items[i].item)) {
 				rc = qr_table_add(b->table, items[i].item);
 				items[i].item = NULL;
 			}
@@ -423,6 +564,9 @@ void qr_orm__mapper_free(qr_mapper *m)
 	free(m->fields);
 	free(m->colnames);
 	qr_orm__rels_free(m);
+	free(m->poly_identity);
+	free(m->poly_colnames);
+	free(m->subs);
 	free(m->pk);
 	free(m->repr);
 	free(m->name);
@@ -433,7 +577,7 @@ void qr_orm__mapper_free(qr_mapper *m)
 int qr_orm__map(qr_mapper **out, qr_registry *reg, qr_mapping *mapping,
 		qr_table *table)
 {
-	qr_mapping_builder b = {reg, mapping, table, NULL};
+	qr_mapping_builder b = {reg, mapping, table, NULL, NULL};
 	int rc;
 
 	rc = mapping->items(&b);

@@ -69,6 +69,14 @@ qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
 		      QR_FF_SERVER_DEFAULT | QR_FF_VERSION)))
 			qr_orm__set_nullbit(h, i, true);
 	}
+	if (m->poly_identity && m->poly_field >= 0) {
+		/* the discriminator names the class */
+		qr_value v = qr_val_text(m->poly_identity);
+		if (qr_orm__field_set(h, &m->fields[m->poly_field], &v) != 0) {
+			qr_orm__object_release(h);
+			return NULL;
+		}
+	}
 	return h;
 }
 

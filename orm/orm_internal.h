@@ -135,7 +135,32 @@ struct qr_mapper {
 	qr_rel *rels;
 	size_t nrels;
 	size_t rels_off; /* the qr_relstate array, from the block start */
+	/* single-table inheritance */
+	struct qr_mapper *parent; /* NULL for a base */
+	char *poly_identity;      /* this mapper's discriminator value */
+	int poly_field;           /* the discriminator's field, or -1 */
+	struct qr_mapper **subs;  /* every descendant */
+	size_t nsubs;
+	/* the columns a query of this entity selects: its own, then those
+	 * its descendants add (NULL-ended) */
+	const char **poly_colnames;
+	size_t npoly;
 };
+
+/* The root of an inheritance hierarchy (m itself for a base). */
+static inline qr_mapper *qr_orm__root(const qr_mapper *m)
+{
+	while (m->parent)
+		m = m->parent;
+	return (qr_mapper *)m;
+}
+/* The mapper a row belongs to: the descendant of m whose identity is the
+ * discriminator value v, or m. */
+qr_mapper *qr_orm__poly_pick(qr_mapper *m, const qr_value *v);
+/* Column positions of sub's fields in a row laid out as m's
+ * poly_colnames from position base (sub is m or a descendant). */
+void qr_orm__poly_columns(int *cols, const qr_mapper *sub, const qr_mapper *m,
+			  int base);
 
 struct qr_registry {
 	qr_metadata *md;

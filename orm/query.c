@@ -556,6 +556,28 @@ static qr_stmt *add(qr_stmt *stmt, qr_expr *clause)
 	return stmt ? qr_stmt_add(stmt, clause) : qr_select(clause);
 }
 
+/* discriminator IN (the subclass's identity and its descendants') */
+static qr_expr *subclass_rows(const qr_qitem *it)
+{
+	const qr_mapper *m = it->mapper;
+	const char *stack[16], **ids = stack;
+	qr_expr *e;
+
+	if (m->nsubs + 1 > 16 &&
+	    !(ids = malloc((m->nsubs + 1) * sizeof(*ids)))) {
+		qr_error_oom("query");
+		return NULL;
+	}
+	ids[0] = m->poly_identity;
+	for (size_t i = 0; i < m->nsubs; i++)
+		ids[i + 1] = m->subs[i]->poly_identity;
+	e = qr_in_texts(qr_c(it->from, m->fields[m->poly_field].colname), ids,
+			m->nsubs + 1);
+	if (ids != stack)
+		free(ids);
+	return e;
+}
+
 qr_stmt *qr_orm__query_select(const qr_query *q)
 {
 	return qr_orm__query_select_eager(q, NULL, 0);
@@ -578,10 +600,10 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 		return qr_expr_ref(q->from_stmt);
 	for (size_t i = 0; i < q->nitems; i++) {
 		const qr_qitem *it = &q->items[i];
-		qr_expr *col =
-			it->kind == QR_QI_ENTITY
-				? qr_cols_new(it->from, it->mapper->colnames)
-				: qr_expr_ref(it->expr);
+		qr_expr *col = it->kind == QR_QI_ENTITY
+				       ? qr_cols_new(it->from,
+						     it->mapper->poly_colnames)
+				       : qr_expr_ref(it->expr);
 		stmt = add(stmt, col);
 	}
 	for (size_t i = 0; i < ne; i++) {
@@ -635,6 +657,11 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 	for (size_t i = 0; i < q->where.n; i++)
 		stmt = qr_stmt_add(stmt,
 				   qr_where(qr_expr_ref(q->where.items[i])));
+	for (size_t i = 0; i < q->nitems; i++) /* a subclass: its rows */
+		if (q->items[i].kind == QR_QI_ENTITY &&
+		    q->items[i].mapper->parent)
+			stmt = qr_stmt_add(
+				stmt, qr_where(subclass_rows(&q->items[i])));
 	for (size_t i = 0; i < q->group.n; i++)
 		stmt = qr_stmt_add(stmt,
 				   qr_group_by(qr_expr_ref(q->group.items[i])));

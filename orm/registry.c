@@ -79,11 +79,8 @@ static int map_common(qr_mapper **out, qr_registry *reg, qr_mapping *mapping,
 			*out = mapping->mapper;
 		return 0;
 	}
-	if (!table && !mapping->table_name)
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "%s: %s declares no table name: map it "
-				    "with qr_registry_map_table",
-				    what, mapping->name);
+	/* (a mapping without a table name is a subclass, or an error that
+	 * qr_mapping_build reports) */
 	if (reg->nmappers == reg->cap) {
 		size_t cap = reg->cap ? reg->cap * 2 : 8;
 		qr_mapper **p = realloc(reg->mappers, cap * sizeof(*p));

@@ -22,6 +22,10 @@ typedef struct rcol {
 	char *name;
 	int core;      /* COLUMN: the result column */
 	qr_loadmap lm; /* ENTITY */
+	/* ENTITY of a base with subclasses: its first result column, and
+	 * the load maps of the subclasses (made on first use) */
+	int base;
+	qr_loadmap *subs;
 } rcol;
 
 struct qr_orm_result {
@@ -43,6 +47,10 @@ static void result_free(qr_orm_result *r)
 	for (size_t i = 0; i < r->ncols; i++) {
 		free(r->cols[i].name);
 		free(r->cols[i].lm.columns);
+		for (size_t k = 0;
+		     r->cols[i].subs && k < r->cols[i].lm.mapper->nsubs; k++)
+			free(r->cols[i].subs[k].columns);
+		free(r->cols[i].subs);
 	}
 	free(r->cols);
 	for (size_t i = 0; i < r->nbuf; i++)
@@ -92,6 +100,7 @@ static int map_columns(qr_orm_result *r, const qr_query *q)
 			malloc(it->mapper->nfields * sizeof(*c->lm.columns));
 		if (!c->name || !c->lm.columns)
 			return qr_error_oom("query result");
+		c->base = pos;
 		for (size_t f = 0; f < it->mapper->nfields; f++) {
 			if (q->from_stmt) {
 				int idx = qr_result_column_index(
@@ -101,8 +110,42 @@ static int map_columns(qr_orm_result *r, const qr_query *q)
 				c->lm.columns[f] = pos++;
 			}
 		}
+		if (!q->from_stmt) {
+			/* the columns the subclasses add */
+			pos += (int)(it->mapper->npoly - it->mapper->nfields);
+			if (it->mapper->nsubs &&
+			    !(c->subs = calloc(it->mapper->nsubs,
+					       sizeof(*c->subs))))
+				return qr_error_oom("query result");
+		}
 	}
 	return 0;
+}
+
+/* The load map of the row: the subclass its discriminator names. */
+static const qr_loadmap *row_loadmap(rcol *c, const qr_row *core)
+{
+	qr_mapper *m = c->lm.mapper, *sub;
+	size_t k;
+
+	if (!c->subs || m->poly_field < 0)
+		return &c->lm;
+	sub = qr_orm__poly_pick(
+		m, qr_row_value(core, c->lm.columns[m->poly_field]));
+	if (sub == m)
+		return &c->lm;
+	for (k = 0; m->subs[k] != sub; k++)
+		;
+	if (!c->subs[k].columns) {
+		c->subs[k].columns = malloc(sub->nfields * sizeof(int));
+		if (!c->subs[k].columns) {
+			qr_error_oom("query result");
+			return NULL;
+		}
+		c->subs[k].mapper = sub;
+		qr_orm__poly_columns(c->subs[k].columns, sub, m, c->base);
+	}
+	return &c->subs[k];
 }
 
 /* Loads the objects of a Core row. */
@@ -118,8 +161,11 @@ static int load(qr_orm_result *r, qr_orm_row *row, const qr_row *core)
 	for (size_t i = 0; i < r->ncols; i++) {
 		row->objs[i] = NULL;
 		if (r->cols[i].kind == QR_QI_ENTITY) {
-			int rc = qr_orm__load_row(&row->objs[i], r->session,
-						  &r->cols[i].lm, core, false);
+			const qr_loadmap *lm = row_loadmap(&r->cols[i], core);
+			int rc =
+				lm ? qr_orm__load_row(&row->objs[i], r->session,
+						      lm, core, false)
+				   : QR_ENOMEM;
 			if (rc)
 				return rc;
 		}
@@ -226,7 +272,7 @@ static int map_eager(eager_plan *p, const qr_query *q)
 
 	for (size_t i = 0; i < q->nitems; i++)
 		pos += q->items[i].kind == QR_QI_ENTITY
-			       ? (int)q->items[i].mapper->nfields
+			       ? (int)q->items[i].mapper->npoly
 			       : 1;
 	for (size_t i = 0; i < p->n; i++) {
 		qr_mapper *t = p->e[i].rel->target;

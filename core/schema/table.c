@@ -734,6 +734,29 @@ int qr_table_add(qr_table *t, qr_schema_item *item)
 		qr_sql__null_arg("qr_table_add", t ? "item" : "table");
 		return qr_error_last()->code;
 	}
+	if (t->kind == QR_NODE_TABLE && item->kind == QR_NODE_COLUMN &&
+	    !item->pinned) {
+		/* a column, not part of the primary key (the ORM's
+		 * single-table inheritance adds its subclasses' columns) */
+		qr_table_def *cd = qr_table__def(t);
+		int rc;
+		if (((qr_column_def *)item->ext)->primary_key) {
+			qr_expr_free(item);
+			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					    "qr_table_add: a primary key "
+					    "column cannot be added to a "
+					    "defined table");
+		}
+		if ((rc = add_column(t, item))) {
+			qr_expr_free(item);
+			return rc;
+		}
+		rc = column_items(cd->md, t, item);
+		if (!rc)
+			sort_constraints(cd);
+		resolve_fk_types(cd->md);
+		return rc;
+	}
 	if (t->kind != QR_NODE_TABLE ||
 	    (item->kind != QR_NODE_CONSTRAINT && item->kind != QR_NODE_INDEX) ||
 	    item->pinned) {
@@ -741,7 +764,8 @@ int qr_table_add(qr_table *t, qr_schema_item *item)
 			qr_expr_free(item);
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_table_add: expected a table and a "
-				    "constraint or index not yet in a table");
+				    "column, constraint or index not yet in a "
+				    "table");
 	}
 	qr_table_def *d = qr_table__def(t);
 	int rc = attach(d->md, t, item);

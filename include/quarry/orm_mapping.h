@@ -123,8 +123,12 @@ typedef enum qr_mapping_item_kind {
 	QR_MAPITEM_REPR,      /* the members the repr shows */
 	QR_MAPITEM_VERSION,   /* the version counter member */
 	QR_MAPITEM_TABLE_ITEM, /* a constraint, index or option of the table */
-	QR_MAPITEM_RELATIONSHIP /* a relationship (quarry/orm_relationship.h) */
+	QR_MAPITEM_RELATIONSHIP, /* a relationship (quarry/orm_relationship.h) */
+	QR_MAPITEM_INHERITS,     /* single-table inheritance: the parent */
+	QR_MAPITEM_POLYMORPHIC   /* the discriminator and/or this identity */
 } qr_mapping_item_kind;
+
+struct qr_mapping;
 
 struct qr_rel_options;
 
@@ -149,6 +153,8 @@ typedef struct qr_mapping_item {
 	unsigned flags;           /* REPR: QR_REPR_*; RELATIONSHIP: its kind */
 	/* RELATIONSHIP: its options (copied while mapping). */
 	const struct qr_rel_options *rel;
+	/* INHERITS: the parent's mapping. */
+	struct qr_mapping *parent;
 } qr_mapping_item;
 
 /*
@@ -246,6 +252,44 @@ QR_API int qr_mapping_build(qr_mapping_builder *builder, qr_mapping_item *items,
 #define QR_VERSION_ID(member)                               \
 	{                                                   \
 		.kind = QR_MAPITEM_VERSION, .name = #member \
+	}
+
+/*
+ * Single-table inheritance (SQLAlchemy's polymorphic_on /
+ * polymorphic_identity). The base names its discriminator member and its
+ * own identity; a subclass is a struct whose first member is the parent
+ * struct, declared with a NULL table, QR_INHERITS(Parent), its own
+ * QR_FIELDs (columns added to the parent's table, nullable) and its
+ * identity:
+ *
+ *   typedef struct Employee { int64_t id; char *name, *type; } Employee;
+ *   QR_MAPPING(Employee, "employee", ...,
+ *              QR_FIELD(Employee, type, qr_string(20)),
+ *              QR_POLYMORPHIC_ON("type", "employee"));
+ *   typedef struct Manager { Employee employee; char *manager_data; }
+ *           Manager;
+ *   QR_MAPPING(Manager, NULL, QR_INHERITS(Employee),
+ *              QR_FIELD(Manager, manager_data, qr_string(50)),
+ *              QR_POLYMORPHIC_IDENTITY("manager"));
+ *
+ * New objects get their identity in the discriminator; a query of the
+ * base returns objects of the subclass each row names (with the
+ * subclasses' columns selected too); a query of a subclass selects only
+ * its rows (WHERE type IN (its identity and its subclasses')). Base and
+ * subclasses share one identity map key space. Map the parent first.
+ */
+#define QR_POLYMORPHIC_ON(member, identity)                     \
+	{                                                       \
+		.kind = QR_MAPITEM_POLYMORPHIC, .name = (member), \
+		.column_name = (identity)                       \
+	}
+#define QR_POLYMORPHIC_IDENTITY(identity)                                   \
+	{                                                                   \
+		.kind = QR_MAPITEM_POLYMORPHIC, .column_name = (identity) \
+	}
+#define QR_INHERITS(Parent)                                            \
+	{                                                              \
+		.kind = QR_MAPITEM_INHERITS, .parent = &qr_mapping_##Parent \
 	}
 
 /* A table-level schema item (taken): constraint, index, table option:

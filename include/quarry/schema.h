@@ -184,7 +184,9 @@ QR_API qr_table *qr_table_new_items(qr_metadata *md, const char *name,
 				    qr_schema_item *const *items,
 				    size_t nitems);
 
-/* Adds a constraint or index to a defined table (taken). */
+/* Adds a constraint, index or column to a defined table (taken), before
+ * the table is created in a database (no ALTER is issued). A column may
+ * not be part of the primary key and its name must be new (QR_EINVAL). */
 QR_API int qr_table_add(qr_table *table, qr_schema_item *item);
 
 QR_API const char *qr_table_name(const qr_table *t);

@@ -145,6 +145,32 @@ QR_MAPPING(Item, "qt_r_items",
 		    .foreign_key = "qt_r_codes.number"),
 	   QR_MANY_TO_ONE(Item, code, "Code"));
 
+/* Single-table inheritance. */
+typedef struct Employee {
+	int64_t id;
+	char *name;
+	char *type;
+} Employee;
+typedef struct Manager {
+	Employee employee;
+	char *manager_data;
+} Manager;
+typedef struct Engineer {
+	Employee employee;
+	char *engineer_info;
+} Engineer;
+QR_MAPPING(Employee, "qt_r_employees",
+	   QR_FIELD(Employee, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Employee, name, qr_string(50)),
+	   QR_FIELD(Employee, type, qr_string(20)),
+	   QR_POLYMORPHIC_ON("type", "employee"), QR_REPR("name"));
+QR_MAPPING(Manager, NULL, QR_INHERITS(Employee),
+	   QR_FIELD(Manager, manager_data, qr_string(50)),
+	   QR_POLYMORPHIC_IDENTITY("manager"));
+QR_MAPPING(Engineer, NULL, QR_INHERITS(Employee),
+	   QR_FIELD(Engineer, engineer_info, qr_string(50)),
+	   QR_POLYMORPHIC_IDENTITY("engineer"));
+
 static Address *address(qr_session *s, const char *email)
 {
 	Address *a = qr_new(s, Address);
@@ -1469,6 +1495,77 @@ static void test_many_to_one_unique_key(void **state)
 	orm_fx_free(f);
 }
 
+/* Single-table inheritance: one table, the discriminator set on new
+ * objects, a query of the base returns each row as its class, a query
+ * of a subclass only its rows. */
+static void test_single_table_inheritance(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Employee),
+				    QR_MAPPING_OF(Manager),
+				    QR_MAPPING_OF(Engineer), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Employee *e = qr_new(f->s, Employee);
+	Manager *m = qr_new(f->s, Manager);
+	Engineer *g = qr_new(f->s, Engineer);
+	qr_objlist l = QR_OBJLIST_INIT;
+	Employee *got;
+	int64_t mid;
+	(void)state;
+
+	assert_string_equal(m->employee.type, "manager");
+	qr_assert_ok(QR_SET_TEXT(e, name, "eve"));
+	qr_assert_ok(qr_set_text(m, &m->employee.name, "max"));
+	qr_assert_ok(QR_SET_TEXT(m, manager_data, "budget"));
+	qr_assert_ok(qr_set_text(g, &g->employee.name, "gil"));
+	qr_assert_ok(QR_SET_TEXT(g, engineer_info, "c"));
+	qr_assert_ok(QR_ADD_ALL(f->s, e, m, g));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_employees WHERE "
+				   "type = 'manager' AND manager_data = "
+				   "'budget'"),
+			 1);
+	qr_assert_ok(qr_session_load(f->s, m));
+	mid = m->employee.id;
+
+	/* polymorphic: the base query gives each row its class */
+	qr_session_expunge_all(f->s);
+	qr_session_reset_stats(f->s);
+	qr_assert_ok(
+		qr_query_all(&l, qr_query_order_by(qr_query(f->s, Employee),
+						   qr_attr(Employee, "id"))));
+	assert_int_equal(statements(f), 1);
+	orm_assert_list(&l, "[<Employee(name='eve')>, <Manager(name='max')>, "
+			    "<Engineer(name='gil')>]");
+	m = l.items[1];
+	assert_string_equal(m->manager_data, "budget");
+	assert_string_equal(((Engineer *)l.items[2])->engineer_info, "c");
+	qr_objlist_clear(&l);
+	/* one identity map for the hierarchy */
+	assert_int_equal(qr_get(&got, f->s, Manager, qr_val_int(mid)), 1);
+	assert_ptr_equal(got, m);
+	assert_int_equal(statements(f), 1);
+	/* a subclass query: its rows only */
+	qr_assert_ok(qr_query_all(&l, qr_query(f->s, Manager)));
+	assert_int_equal(l.count, 1);
+	assert_ptr_equal(l.items[0], m);
+	qr_objlist_clear(&l);
+	/* get through the base loads the subclass */
+	qr_session_expunge_all(f->s);
+	assert_int_equal(qr_get(&got, f->s, Employee, qr_val_int(mid)), 1);
+	orm_assert_repr(got, "<Manager(name='max')>");
+	assert_string_equal(((Manager *)got)->manager_data, "budget");
+	/* changes and deletes of a subclass object */
+	qr_assert_ok(qr_set_text(got, &((Manager *)got)->manager_data, "more"));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_employees WHERE "
+				   "manager_data = 'more'"),
+			 1);
+	qr_assert_ok(qr_session_delete(f->s, got));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM qt_r_employees"), 2);
+	orm_fx_free(f);
+}
+
 /* Errors: not a relationship, wrong target type, no session. */
 static void test_errors(void **state)
 {
@@ -1517,6 +1614,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_configure_errors),
 		cmocka_unit_test(test_rollback_does_not_resurrect),
 		cmocka_unit_test(test_many_to_one_unique_key),
+		cmocka_unit_test(test_single_table_inheritance),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_relationship", tests,
