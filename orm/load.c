@@ -119,7 +119,10 @@ int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
 	h = qr_orm__idmap_get(&s->idmap, key);
 	if (h) {
 		free(key);
-		if ((h->flags & QR_OF_EXPIRED) || overwrite) {
+		/* (an object of another class of the hierarchy, the row's
+		 * discriminator changed since: its columns do not fit) */
+		if (((h->flags & QR_OF_EXPIRED) || overwrite) &&
+		    h->mapper == m) {
 			rc = populate(h, lm->columns, row, !overwrite);
 			if (rc)
 				return rc;
