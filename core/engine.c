@@ -60,6 +60,45 @@ static int copy_connect_args(qr_engine *e, const char *const *args)
 	return 0;
 }
 
+/*
+ * A static pool hands one connection to every checkout, from any thread
+ * at once: the SQLite driver must then open it in serialized mode, which
+ * it does when told check_same_thread=false (the pysqlite argument that
+ * SQLAlchemy users pass with StaticPool). Added unless the caller gave
+ * check_same_thread.
+ */
+static int share_sqlite_connection(qr_engine *e)
+{
+	const qr_engine_options *o = &e->opts;
+	qr_pool_kind kind = o->pool_kind ? o->pool_kind : default_pool(e);
+	size_t n = 0;
+
+	if (o->pool_strategy || kind != QR_POOL_STATIC ||
+	    strcmp(e->dialect->name, "sqlite") != 0 ||
+	    qr_url_query_get(e->url, "check_same_thread"))
+		return 0;
+	while (e->connect_args && e->connect_args[n]) {
+		if (n % 2 == 0 &&
+		    strcmp(e->connect_args[n], "check_same_thread") == 0)
+			return 0;
+		n++;
+	}
+	char **args = qr_mem__realloc(e->connect_args, (n + 3) * sizeof(char *),
+				      "connect arguments");
+	if (!args)
+		return QR_ENOMEM;
+	e->connect_args = args;
+	args[n] = qr_mem__strdup("check_same_thread");
+	args[n + 1] = args[n] ? qr_mem__strdup("false") : NULL;
+	args[n + 2] = NULL;
+	if (!args[n + 1]) {
+		free(args[n]);
+		args[n] = NULL;
+		return QR_ENOMEM;
+	}
+	return 0;
+}
+
 static int on_connect(void *userdata, qr_driver_conn *dconn)
 {
 	qr_engine *e = userdata;
@@ -136,6 +175,8 @@ int qr_engine_create_url(qr_engine **out, const qr_url *url,
 				    qr_url_driver(e->url));
 	if (!rc)
 		rc = copy_connect_args(e, opts ? opts->connect_args : NULL);
+	if (!rc)
+		rc = share_sqlite_connection(e);
 	if (rc) {
 		qr_engine_free(e);
 		return rc;

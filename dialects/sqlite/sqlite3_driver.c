@@ -5,8 +5,10 @@
  * URL: sqlite:///path.db, sqlite:////abs/path.db, sqlite:// or
  * sqlite:///:memory: (in memory). Query options: timeout=<seconds> (busy
  * timeout, default 5 as Python's sqlite3), uri=true (the database is a
- * "file:" URI), and SQLite URI parameters (mode, cache, vfs, immutable,
- * nolock, psow), which open the file as a URI with those parameters.
+ * "file:" URI), check_same_thread=false (threads share the connection:
+ * SQLite's serialized mode; the engine sets it for a static pool), and
+ * SQLite URI parameters (mode, cache, vfs, immutable, nolock, psow), which
+ * open the file as a URI with those parameters.
  *
  * Prepared statements are cached per connection by SQL text (LRU of
  * STMT_CACHE_SIZE). Storage follows SQLAlchemy's SQLite dialect: booleans
@@ -163,9 +165,13 @@ static int sqlite_connect(qr_driver_conn **out, const qr_connect_args *args)
 	char path[4096];
 	/* A quarry connection is used by one thread at a time (the pool
 	 * hands it over under its own lock), so SQLite's per-call mutex
-	 * (serialized mode) only costs: multi-thread mode. */
+	 * (serialized mode) only costs: multi-thread mode. Unless
+	 * check_same_thread=false says threads share it (a static pool):
+	 * serialized mode then. */
+	const char *same_thread = option(args, "check_same_thread");
+	bool shared = same_thread && !truthy(same_thread);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-		    SQLITE_OPEN_NOMUTEX;
+		    (shared ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX);
 	bool uri = truthy(option(args, "uri"));
 	bool has_uri_params = false;
 
@@ -322,7 +328,8 @@ static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
 	char buf[64];
 	switch (v->kind) {
 	case QR_VLIST:
-		/* Expanding IN lists are expanded before they reach a driver. */
+		/* Expanding IN lists are expanded before they reach a driver.
+		 */
 		return SQLITE_MISMATCH;
 	case QR_VNULL:
 		return sqlite3_bind_null(stmt, i);
