@@ -275,15 +275,20 @@ int qr_result__set_types(qr_result *r, const qr_compiled *cp)
 	size_t n = cp->nresult < r->ncols ? cp->nresult : r->ncols;
 	bool any = false;
 	for (size_t i = 0; i < n; i++)
-		any = any || cp->result_types[i].kind != QR_TYPE_NULL;
+		any = any || qr_type__result_converts(&cp->result_types[i]);
 	if (!any)
 		return 0; /* nothing to convert: the fast path stays */
 	r->result_types = qr_mem__alloc(n * sizeof(qr_type), "result types");
 	r->scratch = qr_scratch__new();
 	if (!r->result_types || !r->scratch)
 		return QR_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		r->result_types[i] = qr_type__bare(&cp->result_types[i]);
+	for (size_t i = 0; i < n; i++) {
+		/* Columns whose values pass through are skipped per row. */
+		r->result_types[i] =
+			qr_type__result_converts(&cp->result_types[i])
+				? qr_type__bare(&cp->result_types[i])
+				: QR_NULLTYPE;
+	}
 	r->nresult = n;
 	r->dialect = cp->dialect;
 	return 0;
@@ -296,7 +301,8 @@ static int process_row(qr_result *r)
 {
 	qr_scratch__reset(r->scratch);
 	for (size_t i = 0; i < r->nresult; i++) {
-		if (r->result_types[i].kind == QR_TYPE_NULL)
+		if (r->result_types[i].kind == QR_TYPE_NULL &&
+		    !r->result_types[i].decorator)
 			continue;
 		qr_value out;
 		int rc = qr_type__result(r->dialect, &r->result_types[i],

@@ -436,6 +436,27 @@ static int dialect_result(enum flavour fl, const qr_type *t, const qr_value *in,
 	}
 }
 
+bool qr_type__result_converts(const qr_type *t)
+{
+	if (t->decorator)
+		return true;
+	/* The kinds dialect_result() changes; the others pass through. */
+	switch (t->kind) {
+	case QR_TYPE_BOOLEAN:
+	case QR_TYPE_DATETIME:
+	case QR_TYPE_DATE:
+	case QR_TYPE_TIME:
+	case QR_TYPE_INTERVAL:
+	case QR_TYPE_NUMERIC:
+	case QR_TYPE_FLOAT:
+	case QR_TYPE_DOUBLE:
+	case QR_TYPE_UUID:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int qr_type__result(const qr_dialect *d, const qr_type *t, const qr_value *in,
 		    qr_value *out, qr_scratch *s)
 {

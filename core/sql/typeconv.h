@@ -49,6 +49,10 @@ void qr_scratch__free(qr_scratch *s);
 int qr_type__bind(const qr_dialect *d, const qr_type *t, const qr_value *in,
 		  qr_value *out, qr_scratch *s);
 
+/* Whether qr_type__result() may change a value of type t (false: every
+ * value passes through unchanged, so results need no processing). */
+bool qr_type__result_converts(const qr_type *t);
+
 /* The reverse: a driver value of a result column of type t into the
  * application's value (then the decorator's process_result). */
 int qr_type__result(const qr_dialect *d, const qr_type *t, const qr_value *in,
