@@ -356,10 +356,10 @@ static int bind_types(const qr_compiled *cp, qr_value *values, size_t nrows,
  * one execution per batch of rows (on MySQL the last row alone: a
  * multi-row INSERT reports the first row's generated id there, the last
  * one's on SQLite, and the result's last_insert_id is the last row's
- * everywhere). The result's rowcount is the total. With a RETURNING clause, the rows every
- * batch returns are the result's, buffered, in order (SQLAlchemy 2.0's
- * executemany with RETURNING); an executemany that is not batched returns
- * no rows, as before.
+ * everywhere). The result's rowcount is the total. With a RETURNING clause, the
+ * rows every batch returns are the result's, buffered, in order
+ * (SQLAlchemy 2.0's executemany with RETURNING); an executemany that is not
+ * batched returns no rows, as before.
  */
 #define EXEC_CHUNK_ROWS 256
 
@@ -466,8 +466,7 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		}
 		if (batched)
 			echo_batch(c, cp, ex.sql, values, n, executions + 1,
-				   batch_count(nrows, &plan),
-				   compile_secs);
+				   batch_count(nrows, &plan), compile_secs);
 		rc = d->execute(&cur, c->pooled->dconn, &ex);
 		executions++;
 		free(tail_sql);
@@ -819,7 +818,12 @@ void qr_conn_free(qr_conn *conn)
 		bool was_reset = false;
 		if (conn->in_tx && conn->engine->opts.pool_reset_on_return ==
 					   QR_RESET_ROLLBACK) {
-			(void)finish(conn, false);
+			/* A connection whose ROLLBACK failed may still hold
+			 * its transaction: it is not handed out again. */
+			if (finish(conn, false) != 0 && conn->pooled &&
+			    !conn->pooled->invalidated)
+				qr_pool__invalidate(conn->engine->pool,
+						    conn->pooled, false, true);
 			was_reset = true;
 		}
 		if (conn->isolation_changed && !conn->pooled->invalidated &&
