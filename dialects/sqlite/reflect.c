@@ -4,6 +4,8 @@
  */
 #include "sqlite.h"
 
+#include "../common/reflect_util.h"
+
 #include <quarry.h>
 #include <quarry/sys/reflect.h>
 
@@ -53,14 +55,6 @@ static int pragma(qr_result **out, qr_conn *conn, const char *schema,
 	return rc;
 }
 
-static char *dup_text(const qr_row *row, int col)
-{
-	const char *s;
-	if (qr_row_text(row, col, &s) != 0 || !s)
-		return NULL;
-	return strdup(s);
-}
-
 static int sqlite_names(qr_conn *conn, const char *schema, bool views,
 			qr_strings *out)
 {
@@ -92,34 +86,24 @@ static int reflect_columns(qr_conn *conn, const char *schema,
 	qr_result *r;
 	const qr_row *row;
 	int rc = pragma(&r, conn, schema, "table_info", t->name);
-	size_t cap = 0;
 	int pk_order[256];
 	while (rc == 0 && (rc = qr_result_next(r, &row)) > 0) {
 		rc = 0;
-		if (t->ncolumns == cap) {
-			cap = cap ? cap * 2 : 8;
-			void *p =
-				realloc(t->columns, cap * sizeof(*t->columns));
-			if (!p) {
-				rc = qr_error_set(QR_ENOMEM, QR_ECLASS_INTERNAL,
-						  "out of memory reflecting");
-				break;
-			}
-			t->columns = p;
+		qr_reflected_column *c = qr_reflect__add_column(t);
+		if (!c) {
+			rc = QR_ENOMEM;
+			break;
 		}
-		qr_reflected_column *c = &t->columns[t->ncolumns];
-		memset(c, 0, sizeof(*c));
 		int64_t notnull = 0, pk = 0;
-		c->name = dup_text(row, 1);
-		c->type_name = dup_text(row, 2);
-		if (!c->type_name)
+		c->name = qr_reflect__text(row, 1, &rc);
+		c->type_name = qr_reflect__text(row, 2, &rc);
+		if (rc == 0 && !c->type_name)
 			c->type_name = strdup("");
-		c->default_value = dup_text(row, 4);
+		c->default_value = qr_reflect__text(row, 4, &rc);
 		qr_row_int64(row, 3, &notnull);
 		qr_row_int64(row, 5, &pk);
 		c->nullable = notnull == 0;
-		t->ncolumns++;
-		if (!c->name || !c->type_name) {
+		if (rc == 0 && (!c->name || !c->type_name)) {
 			rc = qr_error_set(QR_ENOMEM, QR_ECLASS_INTERNAL,
 					  "out of memory reflecting");
 			break;
@@ -195,16 +179,12 @@ static int reflect_fks(qr_conn *conn, const char *schema, qr_reflected_table *t)
 		rc = 0;
 		qr_row_int64(row, 0, &id);
 		if (id != last_id) {
-			void *p = realloc(t->fks,
-					  (t->nfks + 1) * sizeof(*t->fks));
-			if (!p) {
+			qr_reflected_fk *f = qr_reflect__add_fk(t);
+			if (!f) {
 				rc = QR_ENOMEM;
 				break;
 			}
-			t->fks = p;
-			qr_reflected_fk *f = &t->fks[t->nfks++];
-			memset(f, 0, sizeof(*f));
-			f->referred_table = dup_text(row, 2);
+			f->referred_table = qr_reflect__text(row, 2, &rc);
 			f->on_update = action(row, 5);
 			f->on_delete = action(row, 6);
 			last_id = id;
@@ -269,16 +249,11 @@ static int reflect_indexes(qr_conn *conn, const char *schema,
 		if (!name || !origin || strcmp(origin, "pk") == 0)
 			continue;
 		if (strcmp(origin, "u") == 0) {
-			void *p = realloc(t->uniques,
-					  (t->nuniques + 1) *
-						  sizeof(*t->uniques));
-			if (!p) {
+			qr_reflected_unique *u = qr_reflect__add_unique(t);
+			if (!u) {
 				rc = QR_ENOMEM;
 				break;
 			}
-			t->uniques = p;
-			qr_reflected_unique *u = &t->uniques[t->nuniques++];
-			memset(u, 0, sizeof(*u));
 			/* SQLite names these itself; SQLAlchemy reports
 			 * them unnamed. */
 			u->name = strncmp(name, "sqlite_autoindex_", 17) == 0
@@ -286,16 +261,11 @@ static int reflect_indexes(qr_conn *conn, const char *schema,
 					  : strdup(name);
 			rc = index_columns(conn, schema, name, &u->columns);
 		} else {
-			void *p = realloc(t->indexes,
-					  (t->nindexes + 1) *
-						  sizeof(*t->indexes));
-			if (!p) {
+			qr_reflected_index *ix = qr_reflect__add_index(t);
+			if (!ix) {
 				rc = QR_ENOMEM;
 				break;
 			}
-			t->indexes = p;
-			qr_reflected_index *ix = &t->indexes[t->nindexes++];
-			memset(ix, 0, sizeof(*ix));
 			ix->name = strdup(name);
 			ix->unique = unique != 0;
 			rc = index_columns(conn, schema, name, &ix->columns);
