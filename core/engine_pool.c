@@ -20,6 +20,30 @@ int qr_engine_on(qr_engine *engine, qr_pool_event event, qr_pool_listener fn,
 	return qr_pool__listen(engine->pool, event, fn, userdata);
 }
 
+int qr_engine_off(qr_engine *engine, qr_pool_event event, qr_pool_listener fn,
+		  void *userdata)
+{
+	static const char *const names[QR_POOL_EVENT_COUNT] = {
+		"connect", "checkout", "checkin",
+		"reset",   "invalidate", "close"};
+
+	if (!engine || !fn)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_engine_off: %s is NULL",
+				    engine ? "listener" : "engine");
+	if ((int)event < 0 || (int)event >= QR_POOL_EVENT_COUNT)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_engine_off: unknown pool event %d",
+				    (int)event);
+	if (qr_pool__unlisten(engine->pool, event, fn, userdata) != 0)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_engine_off: no listener with this "
+				    "function and userdata for the pool's "
+				    "\"%s\" event",
+				    names[event]);
+	return 0;
+}
+
 int qr_engine_pool_status(const qr_engine *engine, qr_pool_status *out)
 {
 	if (!engine || !out)

@@ -42,6 +42,7 @@ int qr_pool__listen(qr_pool *p, qr_pool_event event, qr_pool_listener fn,
 		return qr_error_oom("pool listener");
 	node->fn = fn;
 	node->userdata = userdata;
+	atomic_init(&node->removed, false);
 	atomic_init(&node->next, NULL);
 
 	pthread_mutex_lock(&p->lock);
@@ -53,6 +54,27 @@ int qr_pool__listen(qr_pool *p, qr_pool_event event, qr_pool_listener fn,
 	atomic_store_explicit(slot, node, memory_order_release);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+int qr_pool__unlisten(qr_pool *p, qr_pool_event event, qr_pool_listener fn,
+		      void *userdata)
+{
+	int rc = QR_EINVAL;
+
+	pthread_mutex_lock(&p->lock);
+	qr_pool_listener_node *n = atomic_load_explicit(&p->listeners[event],
+							memory_order_relaxed);
+	for (; n; n = atomic_load_explicit(&n->next, memory_order_relaxed)) {
+		if (n->fn == fn && n->userdata == userdata &&
+		    !atomic_load_explicit(&n->removed, memory_order_relaxed)) {
+			atomic_store_explicit(&n->removed, true,
+					      memory_order_release);
+			rc = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
 }
 
 static bool has_listeners(qr_pool *p, qr_pool_event event)
@@ -71,6 +93,8 @@ static int fire(qr_pool *p, const qr_pool_event_info *info)
 	qr_pool_listener_node *n = atomic_load_explicit(
 		&p->listeners[info->event], memory_order_acquire);
 	for (; n; n = atomic_load_explicit(&n->next, memory_order_acquire)) {
+		if (atomic_load_explicit(&n->removed, memory_order_acquire))
+			continue;
 		int rc = n->fn(n->userdata, info);
 		if (rc && stop)
 			return rc < 0 ? rc : QR_ERROR;

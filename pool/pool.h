@@ -96,6 +96,11 @@ void qr_pool__dispose(qr_pool *pool);
 /* Closes everything and releases the pool. Accepts NULL. */
 void qr_pool__free(qr_pool *pool);
 
+/* Removes the first live listener with fn and userdata (see
+ * qr_engine_off); QR_EINVAL, with nothing recorded, when there is none. */
+int qr_pool__unlisten(qr_pool *pool, qr_pool_event event, qr_pool_listener fn,
+		      void *userdata);
+
 /* Adds a listener (see qr_engine_on). */
 int qr_pool__listen(qr_pool *pool, qr_pool_event event, qr_pool_listener fn,
 		    void *userdata);

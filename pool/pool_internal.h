@@ -31,6 +31,9 @@ struct qr_pool_record {
 typedef struct qr_pool_listener_node {
 	qr_pool_listener fn;
 	void *userdata;
+	/* Set by qr_engine_off(): readers skip the node; it stays on the
+	 * list (readers walk it without the lock) until the pool is freed. */
+	atomic_bool removed;
 	_Atomic(struct qr_pool_listener_node *) next;
 } qr_pool_listener_node;
 

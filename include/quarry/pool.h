@@ -84,13 +84,27 @@ typedef int (*qr_pool_listener)(void *userdata, const qr_pool_event_info *info);
 
 /*
  * Adds fn as a listener for event on the engine's pool, after those added
- * before. Listeners stay for the engine's life. Thread-safe, also while
+ * before. Listeners stay until removed with qr_engine_off or the
+ * engine is freed. Thread-safe, also while
  * other threads use the engine (they may miss a listener being added
  * concurrently). Errors: QR_EINVAL (NULL engine or fn, unknown event),
  * QR_ENOMEM.
  */
 QR_API int qr_engine_on(qr_engine *engine, qr_pool_event event,
 			qr_pool_listener fn, void *userdata);
+
+/*
+ * Removes a listener added with qr_engine_on (SQLAlchemy's event.remove):
+ * the first one still active for event with the same fn and userdata, so
+ * a listener added twice must be removed twice. Later events do not call
+ * it; a call already running on another thread finishes. Thread-safe like
+ * qr_engine_on. The few bytes it used stay allocated until the engine is
+ * freed. Errors: QR_EINVAL (NULL engine or fn, unknown event, or no such
+ * listener: "qr_engine_off: no listener with this function and userdata
+ * for the pool's "checkout" event").
+ */
+QR_API int qr_engine_off(qr_engine *engine, qr_pool_event event,
+			 qr_pool_listener fn, void *userdata);
 
 /* A snapshot of the pool's counters (SQLAlchemy's Pool.status()). */
 typedef struct qr_pool_status {

@@ -502,6 +502,68 @@ static void api_arguments(void **state)
 	qr_engine_free(e);
 }
 
+static int count_call(void *userdata, const qr_pool_event_info *info)
+{
+	(void)info;
+	++*(int *)userdata;
+	return 0;
+}
+
+/* event.remove(): qr_engine_off removes one registration at a time, by
+ * function and userdata; removing what is not there is an error. */
+static void listeners_are_removed(void **state)
+{
+	(void)state;
+	qr_engine *e = pt_engine(pt_file_url("sqlite3"), NULL);
+	int a = 0, b = 0;
+	qr_conn *c = NULL;
+	qr_assert_ok(qr_engine_on(e, QR_POOL_EVENT_CHECKOUT, count_call, &a));
+	qr_assert_ok(qr_engine_on(e, QR_POOL_EVENT_CHECKOUT, count_call, &a));
+	qr_assert_ok(qr_engine_on(e, QR_POOL_EVENT_CHECKOUT, count_call, &b));
+
+	qr_assert_ok(qr_engine_connect(&c, e));
+	qr_conn_free(c);
+	assert_int_equal(a, 2);
+	assert_int_equal(b, 1);
+
+	qr_assert_ok(qr_engine_off(e, QR_POOL_EVENT_CHECKOUT, count_call, &a));
+	qr_assert_ok(qr_engine_connect(&c, e));
+	qr_conn_free(c);
+	assert_int_equal(a, 3);
+	assert_int_equal(b, 2);
+
+	qr_assert_ok(qr_engine_off(e, QR_POOL_EVENT_CHECKOUT, count_call, &a));
+	qr_assert_ok(qr_engine_off(e, QR_POOL_EVENT_CHECKOUT, count_call, &b));
+	qr_assert_ok(qr_engine_connect(&c, e));
+	qr_conn_free(c);
+	assert_int_equal(a, 3);
+	assert_int_equal(b, 2);
+
+	/* Not registered (any more, or for that event). */
+	assert_int_equal(
+		qr_engine_off(e, QR_POOL_EVENT_CHECKOUT, count_call, &a),
+		QR_EINVAL);
+	assert_non_null(strstr(qr_error_last()->message, "\"checkout\""));
+	assert_int_equal(
+		qr_engine_off(e, QR_POOL_EVENT_CHECKIN, count_call, &b),
+		QR_EINVAL);
+	assert_int_equal(qr_engine_off(NULL, QR_POOL_EVENT_CHECKOUT,
+				       count_call, &a),
+			 QR_EINVAL);
+	assert_int_equal(qr_engine_off(e, QR_POOL_EVENT_CHECKOUT, NULL, &a),
+			 QR_EINVAL);
+	assert_int_equal(qr_engine_off(e, (qr_pool_event)QR_POOL_EVENT_COUNT,
+				       count_call, &a),
+			 QR_EINVAL);
+
+	/* Added again after removal: called again. */
+	qr_assert_ok(qr_engine_on(e, QR_POOL_EVENT_CHECKOUT, count_call, &b));
+	qr_assert_ok(qr_engine_connect(&c, e));
+	qr_conn_free(c);
+	assert_int_equal(b, 3);
+	qr_engine_free(e);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +589,7 @@ int main(int argc, char **argv)
 			dispose_closes_idle_and_later_the_checked_out,
 			teardown),
 		cmocka_unit_test_teardown(api_arguments, teardown),
+		cmocka_unit_test_teardown(listeners_are_removed, teardown),
 	};
 	return qr_test_run(argc, argv, "pool_strategies", tests,
 			   sizeof(tests) / sizeof(tests[0]));
