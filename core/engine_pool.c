@@ -24,7 +24,7 @@ int qr_engine_off(qr_engine *engine, qr_pool_event event, qr_pool_listener fn,
 		  void *userdata)
 {
 	static const char *const names[QR_POOL_EVENT_COUNT] = {
-		"connect", "checkout", "checkin",
+		"connect", "checkout",   "checkin",
 		"reset",   "invalidate", "close"};
 
 	if (!engine || !fn)

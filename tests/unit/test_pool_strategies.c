@@ -547,9 +547,9 @@ static void listeners_are_removed(void **state)
 	assert_int_equal(
 		qr_engine_off(e, QR_POOL_EVENT_CHECKIN, count_call, &b),
 		QR_EINVAL);
-	assert_int_equal(qr_engine_off(NULL, QR_POOL_EVENT_CHECKOUT,
-				       count_call, &a),
-			 QR_EINVAL);
+	assert_int_equal(
+		qr_engine_off(NULL, QR_POOL_EVENT_CHECKOUT, count_call, &a),
+		QR_EINVAL);
 	assert_int_equal(qr_engine_off(e, QR_POOL_EVENT_CHECKOUT, NULL, &a),
 			 QR_EINVAL);
 	assert_int_equal(qr_engine_off(e, (qr_pool_event)QR_POOL_EVENT_COUNT,
