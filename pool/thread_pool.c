@@ -5,6 +5,13 @@
  * the thread exits. The default for in-memory SQLite, where each
  * connection is a database of its own.
  *
+ * pool_size is the number of threads whose connections are kept at once
+ * (SQLAlchemy's SingletonThreadPool): when a thread opens one more, idle
+ * connections of other threads are closed, the oldest thread's first, until
+ * the count is within the size. Unlike SQLAlchemy, a connection another
+ * thread has checked out is never closed under it: the pool then holds more
+ * than pool_size until they come back idle.
+ *
  * The thread's connection hangs off a thread-specific slot; the strategy
  * also keeps every slot on a list (under the pool's lock) to dispose of
  * idle connections from any thread. A thread that exits while the engine
@@ -28,7 +35,8 @@ typedef struct slot {
 struct per_thread {
 	qr_pool *pool;
 	pthread_key_t key;
-	slot slots; /* sentinel */
+	int size;   /* pool_size: threads whose connections are kept */
+	slot slots; /* sentinel, oldest thread first */
 };
 
 static void slot_unlink(slot *s)
@@ -55,7 +63,6 @@ static void thread_gone(void *value)
 static int thread_create(void **state, qr_pool *pool,
 			 const qr_pool_settings *settings)
 {
-	(void)settings;
 	per_thread *t = calloc(1, sizeof(*t));
 	if (!t)
 		return qr_error_oom("per-thread pool");
@@ -66,6 +73,7 @@ static int thread_create(void **state, qr_pool *pool,
 				    "left");
 	}
 	t->pool = pool;
+	t->size = settings->size;
 	t->slots.prev = t->slots.next = &t->slots;
 	*state = t;
 	return 0;
@@ -83,6 +91,31 @@ static void thread_destroy(void *state)
 		s = next;
 	}
 	free(t);
+}
+
+/* Closes the slot's connection (idle: no checkout holds it). */
+static void slot_release(per_thread *t, slot *s)
+{
+	qr_pool_record_set_data(s->rec, NULL);
+	qr_pool_record_retire(t->pool, s->rec);
+	s->rec = NULL;
+}
+
+/* Makes room for keep's new connection: closes other threads' idle
+ * connections, oldest thread first, while size or more are kept. */
+static void make_room(per_thread *t, const slot *keep)
+{
+	int kept = 0;
+	for (slot *s = t->slots.next; s != &t->slots; s = s->next)
+		kept += s->rec != NULL;
+	for (slot *s = t->slots.next; s != &t->slots && kept >= t->size;
+	     s = s->next) {
+		if (s != keep && s->rec &&
+		    qr_pool_record_holders(s->rec) == 0) {
+			slot_release(t, s);
+			kept--;
+		}
+	}
 }
 
 static int thread_get(void *state, qr_pool_record **out)
@@ -104,6 +137,7 @@ static int thread_get(void *state, qr_pool_record **out)
 		t->slots.prev = s;
 	}
 	if (!s->rec) {
+		make_room(t, s);
 		s->rec = qr_pool_record_new(t->pool);
 		if (!s->rec)
 			return QR_ENOMEM;
@@ -132,11 +166,8 @@ static void thread_dispose(void *state)
 {
 	per_thread *t = state;
 	for (slot *s = t->slots.next; s != &t->slots; s = s->next) {
-		if (s->rec && qr_pool_record_holders(s->rec) == 0) {
-			qr_pool_record_set_data(s->rec, NULL);
-			qr_pool_record_retire(t->pool, s->rec);
-			s->rec = NULL;
-		}
+		if (s->rec && qr_pool_record_holders(s->rec) == 0)
+			slot_release(t, s);
 	}
 }
 

@@ -429,6 +429,93 @@ static void per_thread_pool_one_connection_per_thread(void **state)
 	assert_int_equal(pt_count(&ev, QR_POOL_EVENT_CLOSE), N + 1);
 }
 
+/* A worker that checks out once, returns the connection, keeps its thread
+ * alive (so the connection stays with it) until told to go, optionally
+ * holding a checkout meanwhile. */
+typedef struct parked {
+	qr_engine *engine;
+	bool hold;
+	uint64_t id;
+	pthread_mutex_t *lock;
+	pthread_cond_t *cond;
+	int *ready, *go;
+} parked;
+
+static void *parked_worker(void *arg)
+{
+	parked *p = arg;
+	qr_conn *c = qr_test_connect(p->engine);
+	p->id = pt_thread_checkout_id;
+	if (!p->hold)
+		qr_conn_free(c);
+	pthread_mutex_lock(p->lock);
+	++*p->ready;
+	pthread_cond_broadcast(p->cond);
+	while (!*p->go)
+		pthread_cond_wait(p->cond, p->lock);
+	pthread_mutex_unlock(p->lock);
+	if (p->hold)
+		qr_conn_free(c);
+	return NULL;
+}
+
+/* SingletonThreadPool(pool_size=2): a third thread's connection closes the
+ * oldest idle one of another thread; one checked out is never closed. */
+static void per_thread_pool_keeps_pool_size_threads(void **state)
+{
+	(void)state;
+	qr_engine *e = pt_engine("sqlite:///:memory:",
+				 &(qr_engine_options){.pool_size = 2});
+	pt_events ev;
+	pt_listen(e, &ev);
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	int ready = 0, go = 0;
+	enum { N = 3 };
+	pthread_t t[N];
+	parked w[N];
+	/* Worker 0 holds its checkout; 1 and 2 return theirs. One at a
+	 * time, so their age order is known. */
+	for (int i = 0; i < N; i++) {
+		w[i] = (parked){.engine = e,
+				.hold = i == 0,
+				.lock = &lock,
+				.cond = &cond,
+				.ready = &ready,
+				.go = &go};
+		assert_int_equal(
+			pthread_create(&t[i], NULL, parked_worker, &w[i]), 0);
+		pthread_mutex_lock(&lock);
+		while (ready < i + 1)
+			pthread_cond_wait(&cond, &lock);
+		pthread_mutex_unlock(&lock);
+	}
+	/* The third thread made room by closing worker 1's idle connection
+	 * (worker 0's is checked out). */
+	assert_int_equal(pt_count(&ev, QR_POOL_EVENT_CLOSE), 1);
+	assert_int_equal(pt_last(&ev, QR_POOL_EVENT_CLOSE), w[1].id);
+	assert_int_equal(pt_status(e).open, 2);
+
+	/* This thread's first checkout: worker 2's idle connection goes;
+	 * worker 0's, older but checked out, stays. */
+	qr_conn *c = qr_test_connect(e);
+	assert_int_equal(pt_count(&ev, QR_POOL_EVENT_CLOSE), 2);
+	assert_int_equal(pt_last(&ev, QR_POOL_EVENT_CLOSE), w[2].id);
+	assert_int_equal(pt_status(e).open, 2);
+	qr_conn_free(c);
+
+	pthread_mutex_lock(&lock);
+	go = 1;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+	for (int i = 0; i < N; i++)
+		pthread_join(t[i], NULL);
+	/* Worker 0's connection closed with its thread. */
+	assert_int_equal(pt_count(&ev, QR_POOL_EVENT_CLOSE), 3);
+	assert_int_equal(pt_status(e).open, 1);
+	qr_engine_free(e);
+}
+
 static void dispose_closes_idle_and_later_the_checked_out(void **state)
 {
 	(void)state;
@@ -585,6 +672,8 @@ int main(int argc, char **argv)
 					  teardown),
 		cmocka_unit_test_teardown(
 			per_thread_pool_one_connection_per_thread, teardown),
+		cmocka_unit_test_teardown(
+			per_thread_pool_keeps_pool_size_threads, teardown),
 		cmocka_unit_test_teardown(
 			dispose_closes_idle_and_later_the_checked_out,
 			teardown),
