@@ -441,8 +441,12 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 			d->cursor_free(cur);
 			cur = NULL;
 		}
-		qr_driver_exec ex = {cp->sql, cp->sql_len, values, cp->nslots,
-				     n};
+		qr_driver_exec ex = {.sql = cp->sql,
+				     .sql_len = cp->sql_len,
+				     .params = values,
+				     .nparams = cp->nslots,
+				     .nrows = n,
+				     .stream_results = c->stream_results};
 		char *tail_sql = NULL;
 		if (batched && n > 1) {
 			/* Full batches share one SQL text; a shorter one
@@ -594,7 +598,7 @@ int qr_conn_execute_text(qr_result **out, qr_conn *conn, const char *sql,
 /* Runs transaction-control SQL (SAVEPOINT ...) with echo. */
 static int run_control(qr_conn *c, const char *sql)
 {
-	qr_driver_exec ex = {sql, strlen(sql), NULL, 0, 1};
+	qr_driver_exec ex = {.sql = sql, .sql_len = strlen(sql), .nrows = 1};
 	qr_driver_cursor *cur = NULL;
 	int rc;
 
@@ -803,6 +807,18 @@ int qr_conn_set_isolation(qr_conn *conn, qr_isolation level)
 		return qr_conn__failed(conn, rc, NULL);
 	conn->autocommit = level == QR_ISOLATION_AUTOCOMMIT;
 	conn->isolation_changed = true;
+	return 0;
+}
+
+int qr_conn_set_stream_results(qr_conn *conn, bool on)
+{
+	if (!conn)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_conn_set_stream_results: conn is NULL");
+	if (!conn->pooled)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "This connection is closed");
+	conn->stream_results = on;
 	return 0;
 }
 

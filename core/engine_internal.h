@@ -35,6 +35,7 @@ struct qr_conn {
 	struct qr_scratch *scratch; /* converted parameter bytes, reset at
 				     * every execution */
 	bool tx_work;               /* a statement succeeded in this tx */
+	bool stream_results;        /* qr_conn_set_stream_results */
 	bool tx_lost; /* a disconnect ended a tx that had done work: until
 			 rollback, nothing runs and commit fails */
 };

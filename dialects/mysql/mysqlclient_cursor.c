@@ -6,7 +6,8 @@
  * than its buffer is fetched again whole (mysql_stmt_fetch_column) and the
  * buffer kept for later rows. Rows are read unbuffered, one at a time as
  * they are fetched, unless the connection was opened with
- * stream_results=false (mysql_stmt_store_result: the whole result is read
+ * stream_results=false and the execution does not ask to stream
+ * (mysql_stmt_store_result: the whole result is read
  * at execute, which frees the server early and gives the row count at
  * once). While unbuffered rows remain, the connection runs nothing else;
  * freeing the cursor reads and discards them.
@@ -484,7 +485,7 @@ int qr_mysql__cursor_stmt(qr_driver_cursor **out, qr_driver_conn *conn,
 		rc = qr_mysql__stmt_error(conn, stmt, sql);
 		goto fail;
 	}
-	if (conn->stream_results) {
+	if (conn->stream_now) {
 		cur->unbuffered = true;
 		conn->busy = true;
 	} else {

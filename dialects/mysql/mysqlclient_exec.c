@@ -358,6 +358,7 @@ int qr_mysql__execute(qr_driver_cursor **out, qr_driver_conn *conn,
 	if (exec->nparams > 0 && !exec->params)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "mysqlclient execute: NULL parameters");
+	conn->stream_now = conn->stream_results || exec->stream_results;
 	if (exec->nrows == 0)
 		return qr_mysql__cursor_text(out, conn, NULL, 0, 0);
 	if (exec->nparams == 0 &&

@@ -44,6 +44,7 @@ struct qr_driver_conn {
 	qr_stmt_cache cache;
 	bool autocommit;     /* isolation AUTOCOMMIT: begin is a no-op */
 	bool stream_results; /* rows read unbuffered (default) */
+	bool stream_now;     /* this execution's: stream_results or asked */
 	bool busy;           /* an unbuffered cursor still has rows */
 	/* Parameter binds for one row, grown as needed. */
 	MYSQL_BIND *pbinds;

@@ -19,7 +19,8 @@
  *     an executemany of INSERT ... RETURNING large values, could still
  *     fill the buffers; non-blocking I/O would lift that limit.)
  *     Without pipeline support it loops over PQexecPrepared.
- *   - with stream_results=true, a single execution of a prepared statement
+ *   - with stream_results=true (the URL's, or the execution's: see
+ *     qr_conn_set_stream_results), a single execution of a prepared statement
  *     is sent asynchronously in single-row mode: rows are converted as
  *     they arrive and memory stays flat, at the cost of one PGresult per
  *     row (see README.md for measurements) and of draining the unread
@@ -417,7 +418,7 @@ static int exec_one(qr_driver_cursor **out, qr_driver_conn *conn,
 	int rc = convert_row(conn, exec, 0);
 	if (rc)
 		return rc;
-	if (conn->stream_results)
+	if (conn->stream_results || exec->stream_results)
 		return exec_stream(out, conn, exec, st);
 	PGresult *res = run_once(conn, exec, st);
 	rc = check_result(conn, res, exec->sql);

@@ -35,10 +35,10 @@ typedef struct qr_tx qr_tx;
  * INSERT .. VALUES (parameters only) is sent as multi-row INSERTs; with
  * a RETURNING clause (where the dialect has RETURNING) the result then
  * holds the rows of every parameter set, in order (SQLAlchemy 2.0's
- * "insertmanyvalues"). Otherwise an executemany returns no rows. *out receives the result (the caller's; free with
- * qr_result_free); out may be NULL to discard it. On error *out is NULL
- * and, when the database failed, qr_error_last() has the class, SQLSTATE,
- * native code, message and statement.
+ * "insertmanyvalues"). Otherwise an executemany returns no rows. *out receives
+ * the result (the caller's; free with qr_result_free); out may be NULL to
+ * discard it. On error *out is NULL and, when the database failed,
+ * qr_error_last() has the class, SQLSTATE, native code, message and statement.
  * Errors: QR_EINVAL (stmt NULL: the error that produced it is kept),
  * QR_EPARAM (a parameter has no value), QR_EDB, QR_EDISCONNECT,
  * QR_ESTATE (connection invalidated or closed), QR_ENOMEM.
@@ -84,6 +84,22 @@ QR_API void qr_tx_free(qr_tx *tx);
  * Errors: QR_ESTATE inside a transaction; QR_ENOTSUP; database errors.
  */
 QR_API int qr_conn_set_isolation(qr_conn *conn, qr_isolation level);
+
+/*
+ * Streams the rows of the statements this connection executes from now on
+ * (on: true) until it is set back or the connection is returned to the
+ * pool (SQLAlchemy's execution_options(stream_results=True)): the driver
+ * reads rows from the server as the result is iterated instead of all at
+ * execute, so memory stays flat however many rows come. PostgreSQL
+ * (libpq) then uses single-row mode; MySQL/MariaDB reads unbuffered, as
+ * it does by default anyway; SQLite always steps row by row. The flag is
+ * read when a statement is executed: a result keeps the way it started.
+ * Executing another statement on the connection while such a result is
+ * still open first reads the rest of its rows into memory; read it to the
+ * end or free it first to keep memory flat. Errors: QR_EINVAL (NULL),
+ * QR_ESTATE (closed connection).
+ */
+QR_API int qr_conn_set_stream_results(qr_conn *conn, bool on);
 
 /* The engine the connection came from, borrowed. */
 QR_API qr_engine *qr_conn_engine(const qr_conn *conn);

@@ -103,7 +103,11 @@ static qr_driver_conn *raw_connect(const qr_driver *d, const char *url)
 static int64_t raw_int(const qr_driver *d, qr_driver_conn *dc, const char *sql,
 		       const qr_value *params, size_t nparams)
 {
-	qr_driver_exec ex = {sql, strlen(sql), params, nparams, 1};
+	qr_driver_exec ex = {.sql = sql,
+			     .sql_len = strlen(sql),
+			     .params = params,
+			     .nparams = nparams,
+			     .nrows = 1};
 	qr_driver_cursor *cur = NULL;
 	qr_value v[4];
 	int64_t n = -1;
@@ -973,6 +977,19 @@ static void test_streaming(void **state)
 	qr_assert_ok(qr_conn_execute_text(&r, c, seq, p));
 	assert_int_equal(qr_result_rowcount(r), 20000);
 	qr_result_free(r);
+	/* ... unless the connection asks to stream (execution_options). */
+	qr_assert_ok(qr_conn_set_stream_results(c, true));
+	qr_assert_ok(qr_conn_execute_text(&r, c, seq, p));
+	assert_int_equal(qr_result_rowcount(r), -1);
+	n = 0;
+	while (qr_result_next(r, &row) == 1)
+		n++;
+	assert_int_equal(n, 20000);
+	qr_result_free(r);
+	qr_assert_ok(qr_conn_set_stream_results(c, false));
+	qr_assert_ok(qr_conn_execute_text(&r, c, seq, p));
+	assert_int_equal(qr_result_rowcount(r), 20000);
+	qr_result_free(r);
 	qr_params_free(p);
 	qr_conn_free(c);
 	qr_engine_free(e);
@@ -1041,7 +1058,7 @@ static void test_ping_after_kill(void **state)
 
 	int64_t id = raw_int(d, dc, "SELECT CONNECTION_ID()", NULL, 0);
 	snprintf(sql, sizeof(sql), "KILL %lld", (long long)id);
-	qr_driver_exec ex = {sql, strlen(sql), NULL, 0, 1};
+	qr_driver_exec ex = {.sql = sql, .sql_len = strlen(sql), .nrows = 1};
 	qr_driver_cursor *cur = NULL;
 	qr_assert_ok(d->execute(&cur, killer, &ex));
 	d->cursor_free(cur);

@@ -92,7 +92,11 @@ static qr_driver_conn *raw_connect(const qr_driver *d, const char *url)
 static int64_t raw_int(const qr_driver *d, qr_driver_conn *dc, const char *sql,
 		       const qr_value *params, size_t nparams)
 {
-	qr_driver_exec ex = {sql, strlen(sql), params, nparams, 1};
+	qr_driver_exec ex = {.sql = sql,
+			     .sql_len = strlen(sql),
+			     .params = params,
+			     .nparams = nparams,
+			     .nrows = 1};
 	qr_driver_cursor *cur = NULL;
 	qr_value v[4];
 	int64_t n = -1;
@@ -927,6 +931,58 @@ static void test_streaming(void **state)
 	qr_engine_free(e);
 }
 
+/* execution_options(stream_results=True) on a connection of an engine
+ * whose URL does not stream: single-row mode for what runs while it is
+ * set, a whole result again once it is unset. */
+static void test_stream_results_per_connection(void **state)
+{
+	qr_engine *e = qr_test_engine();
+	qr_conn *c = qr_test_connect(e);
+	qr_params *p = qr_params_new();
+	qr_result *r = NULL, *r2 = NULL;
+	const qr_row *row;
+	int64_t n = 0, v;
+	(void)state;
+
+	qr_assert_ok(qr_params_int(p, "n", 5000));
+	/* Not streaming: the row count is known at execute. */
+	qr_assert_ok(qr_conn_execute_text(
+		&r, c, "SELECT g FROM generate_series(1, :n) g", p));
+	assert_int_equal(qr_result_rowcount(r), 5000);
+	qr_result_free(r);
+
+	qr_assert_ok(qr_conn_set_stream_results(c, true));
+	qr_assert_ok(qr_conn_execute_text(
+		&r, c, "SELECT g FROM generate_series(1, :n) g", p));
+	/* Streaming: unknown until the rows are read. */
+	assert_int_equal(qr_result_rowcount(r), -1);
+	assert_int_equal(qr_result_next(r, &row), 1);
+	qr_assert_ok(qr_row_int64(row, 0, &v));
+	assert_int_equal(v, 1);
+	/* Another statement while it is open: the rest is read first. */
+	qr_assert_ok(qr_conn_execute_text(&r2, c, "SELECT 7", NULL));
+	assert_int_equal(qr_result_next(r2, &row), 1);
+	qr_assert_ok(qr_row_int64(row, 0, &v));
+	assert_int_equal(v, 7);
+	qr_result_free(r2);
+	n = 1;
+	while (qr_result_next(r, &row) == 1)
+		n++;
+	assert_int_equal(n, 5000);
+	qr_result_free(r);
+
+	qr_assert_ok(qr_conn_set_stream_results(c, false));
+	qr_assert_ok(qr_conn_execute_text(
+		&r, c, "SELECT g FROM generate_series(1, :n) g", p));
+	assert_int_equal(qr_result_rowcount(r), 5000);
+	qr_result_free(r);
+
+	assert_int_equal(qr_conn_set_stream_results(NULL, true), QR_EINVAL);
+	qr_params_free(p);
+	qr_conn_free(c);
+	qr_engine_free(e);
+}
+
 /* -------------------------------------------------------------- disconnect */
 
 static void test_server_kill(void **state)
@@ -1046,6 +1102,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_statement_cache_bounded),
 		cmocka_unit_test(test_script_and_notices),
 		cmocka_unit_test(test_streaming),
+		cmocka_unit_test(test_stream_results_per_connection),
 		cmocka_unit_test(test_server_kill),
 		cmocka_unit_test(test_ping_and_raw_kill),
 		cmocka_unit_test(test_loadable_module),

@@ -50,7 +50,9 @@ static inline int ps_learn_id(void *userdata, const qr_pool_event_info *info)
 {
 	ps_ids *ids = userdata;
 	const qr_driver *d = info->driver;
-	qr_driver_exec ex = {ps_db->id_sql, strlen(ps_db->id_sql), NULL, 0, 1};
+	qr_driver_exec ex = {.sql = ps_db->id_sql,
+			     .sql_len = strlen(ps_db->id_sql),
+			     .nrows = 1};
 	qr_driver_cursor *cur = NULL;
 	qr_value v;
 	int64_t id = 0;

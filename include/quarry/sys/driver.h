@@ -49,6 +49,10 @@ typedef struct qr_driver_exec {
 	const qr_value *params; /* nrows * nparams values, row after row */
 	size_t nparams;         /* parameters per row */
 	size_t nrows;           /* 1, or more for executemany */
+	/* Read the rows as they are fetched instead of all at execute
+	 * (SQLAlchemy's stream_results execution option), where the driver
+	 * has both ways; it may stream without being asked. */
+	bool stream_results;
 } qr_driver_exec;
 
 typedef struct qr_driver {
