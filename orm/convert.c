@@ -115,11 +115,33 @@ static bool time_zero(const qr_time *t)
 	       t->microsecond == 0;
 }
 
+static bool bit_at(const unsigned char *bits, size_t i)
+{
+	return (bits[i / 8] >> (i % 8)) & 1u;
+}
+
+static void set_bit_at(unsigned char *bits, size_t i, bool on)
+{
+	unsigned char mask = (unsigned char)(1u << (i % 8));
+
+	if (on)
+		bits[i / 8] |= mask;
+	else
+		bits[i / 8] &= (unsigned char)~mask;
+}
+
 int qr_orm__field_get(const qr_objhdr *h, const qr_field *f, qr_value *out)
 {
-	const void *p = field_ptr(h, f);
-	size_t i = (size_t)(f - h->mapper->fields);
-	bool flagged = qr_orm__nullbit(h, i);
+	return qr_orm__value_at(
+		h->mapper, f, qr_orm__obj(h),
+		(const unsigned char *)h + h->mapper->nullbits_off, out);
+}
+
+int qr_orm__value_at(const qr_mapper *m, const qr_field *f, const void *base,
+		     const unsigned char *bits, qr_value *out)
+{
+	const void *p = (const char *)base + f->offset;
+	bool flagged = bit_at(bits, (size_t)(f - m->fields));
 
 	*out = qr_val_null();
 	switch (f->ctype) {
@@ -137,7 +159,7 @@ int qr_orm__field_get(const qr_objhdr *h, const qr_field *f, qr_value *out)
 			return qr_error_set(QR_ERANGE, QR_ECLASS_DATA,
 					    "%s.%s: %llu is out of range of "
 					    "a 64-bit signed integer",
-					    h->mapper->name, f->name,
+					    m->name, f->name,
 					    (unsigned long long)v);
 		*out = qr_val_int((int64_t)v);
 		return 0;
@@ -210,46 +232,46 @@ int qr_orm__field_get(const qr_objhdr *h, const qr_field *f, qr_value *out)
 	}
 	default:
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "%s.%s: unsupported C type",
-				    h->mapper->name, f->name);
+				    "%s.%s: unsupported C type", m->name,
+				    f->name);
 	}
 }
 
-/* Replaces a pointer member's owned memory by p (owned from now on). */
+/* Replaces a pointer member's owned memory by p (owned from now on).
+ * The snapshot may still hold the old address: it compares member by
+ * member at the next check. */
 static void set_owned(qr_objhdr *h, const qr_field *f, void *p)
 {
 	void **slot = qr_orm__slot(h, (size_t)f->ptr_slot);
 
 	free(*slot);
 	*slot = p;
+	if (h->snap)
+		h->snap->verify = true;
 }
 
-static int conv_error(int rc, const qr_objhdr *h, const qr_field *f)
+static int conv_error(int rc, const qr_mapper *m, const qr_field *f)
 {
 	if (rc == QR_ECONVERT || rc == QR_ERANGE) {
 		const qr_error *e = qr_error_last();
 		char msg[QR_ERROR_MESSAGE_MAX];
 		snprintf(msg, sizeof(msg), "%s", e->message);
-		return qr_error_set(rc, QR_ECLASS_DATA, "%s.%s: %s",
-				    h->mapper->name, f->name, msg);
+		return qr_error_set(rc, QR_ECLASS_DATA, "%s.%s: %s", m->name,
+				    f->name, msg);
 	}
 	return rc;
 }
 
-int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
+int qr_orm__store_at(const qr_mapper *m, const qr_field *f, void *base,
+		     unsigned char *bits, const qr_value *v)
 {
-	void *p = field_ptr(h, f);
-	size_t i = (size_t)(f - h->mapper->fields);
+	void *p = (char *)base + f->offset;
+	size_t i = (size_t)(f - m->fields);
 	int rc = 0;
 
 	if (!v || v->kind == QR_VNULL) {
-		if (f->ptr_slot >= 0) {
-			set_owned(h, f, NULL);
-			memset(p, 0, f->size);
-		} else {
-			memset(p, 0, f->size);
-			qr_orm__set_nullbit(h, i, true);
-		}
+		memset(p, 0, f->size);
+		set_bit_at(bits, i, true);
 		return 0;
 	}
 	switch (f->ctype) {
@@ -259,13 +281,13 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		bool u = f->ctype == QR_CTYPE_UINT;
 		rc = qr_value_int64(v, &x);
 		if (rc)
-			return conv_error(rc, h, f);
+			return conv_error(rc, m, f);
 		if (!int_fits(x, f->size, u))
 			return qr_error_set(
 				QR_ERANGE, QR_ECLASS_DATA,
 				"%s.%s: %lld does not fit a %s%d-bit "
 				"member",
-				h->mapper->name, f->name, (long long)x,
+				m->name, f->name, (long long)x,
 				u ? "unsigned " : "", (int)f->size * 8);
 		write_int(p, f->size, x);
 		break;
@@ -274,7 +296,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		bool b;
 		rc = qr_value_bool(v, &b);
 		if (rc)
-			return conv_error(rc, h, f);
+			return conv_error(rc, m, f);
 		memcpy(p, &b, sizeof(b));
 		break;
 	}
@@ -283,7 +305,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		double d;
 		rc = qr_value_double(v, &d);
 		if (rc)
-			return conv_error(rc, h, f);
+			return conv_error(rc, m, f);
 		if (f->ctype == QR_CTYPE_FLOAT) {
 			float x = (float)d;
 			memcpy(p, &x, sizeof(x));
@@ -292,7 +314,55 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		}
 		break;
 	}
-	case QR_CTYPE_STRING: {
+	case QR_CTYPE_DATE: {
+		qr_date d;
+		rc = qr_value_date(v, &d);
+		if (rc)
+			return conv_error(rc, m, f);
+		memcpy(p, &d, sizeof(d));
+		break;
+	}
+	case QR_CTYPE_TIME: {
+		qr_time t;
+		rc = qr_value_time(v, &t);
+		if (rc)
+			return conv_error(rc, m, f);
+		memcpy(p, &t, sizeof(t));
+		break;
+	}
+	case QR_CTYPE_DATETIME: {
+		qr_datetime dt;
+		rc = qr_value_datetime(v, &dt);
+		if (rc)
+			return conv_error(rc, m, f);
+		memcpy(p, &dt, sizeof(dt));
+		break;
+	}
+	default:
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "%s.%s: unsupported C type", m->name,
+				    f->name);
+	}
+	set_bit_at(bits, i, false);
+	return 0;
+}
+
+int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
+{
+	const qr_mapper *m = h->mapper;
+	void *p = field_ptr(h, f);
+	int rc = 0;
+
+	if (f->ptr_slot < 0)
+		return qr_orm__store_at(m, f, qr_orm__obj(h),
+					(unsigned char *)h + m->nullbits_off,
+					v);
+	if (!v || v->kind == QR_VNULL) {
+		set_owned(h, f, NULL);
+		memset(p, 0, f->size);
+		return 0;
+	}
+	if (f->ctype == QR_CTYPE_STRING) {
 		const char *s = NULL;
 		size_t len = 0;
 		char num[128], *copy;
@@ -305,7 +375,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 			rc = qr_value_text(v, &s, &len);
 		}
 		if (rc)
-			return conv_error(rc, h, f);
+			return conv_error(rc, m, f);
 		copy = malloc(len + 1);
 		if (!copy)
 			return qr_error_oom("string member");
@@ -313,9 +383,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		copy[len] = '\0';
 		set_owned(h, f, copy);
 		memcpy(p, &copy, sizeof(copy));
-		break;
-	}
-	case QR_CTYPE_BLOB: {
+	} else {
 		const void *data = NULL;
 		size_t len = 0;
 		qr_blob b;
@@ -323,7 +391,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		if (rc == QR_ECONVERT)
 			rc = qr_value_text(v, (const char **)&data, &len);
 		if (rc)
-			return conv_error(rc, h, f);
+			return conv_error(rc, m, f);
 		b.data = malloc(len ? len : 1);
 		if (!b.data)
 			return qr_error_oom("blob member");
@@ -332,39 +400,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		b.len = len;
 		set_owned(h, f, b.data);
 		memcpy(p, &b, sizeof(b));
-		break;
 	}
-	case QR_CTYPE_DATE: {
-		qr_date d;
-		rc = qr_value_date(v, &d);
-		if (rc)
-			return conv_error(rc, h, f);
-		memcpy(p, &d, sizeof(d));
-		break;
-	}
-	case QR_CTYPE_TIME: {
-		qr_time t;
-		rc = qr_value_time(v, &t);
-		if (rc)
-			return conv_error(rc, h, f);
-		memcpy(p, &t, sizeof(t));
-		break;
-	}
-	case QR_CTYPE_DATETIME: {
-		qr_datetime dt;
-		rc = qr_value_datetime(v, &dt);
-		if (rc)
-			return conv_error(rc, h, f);
-		memcpy(p, &dt, sizeof(dt));
-		break;
-	}
-	default:
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "%s.%s: unsupported C type",
-				    h->mapper->name, f->name);
-	}
-	if (f->ptr_slot < 0)
-		qr_orm__set_nullbit(h, i, false);
 	return 0;
 }
 

@@ -83,14 +83,15 @@ static void work_free(work *w)
 	free(w->w);
 }
 
-/* The bitmask of h's changed fields, or NULL when none (or OOM: *rc). */
-static unsigned char *changed_mask(const qr_objhdr *h, int *rc)
+/* The bitmask of h's changed fields, or NULL when none (or OOM: *rc).
+ * Unchanged, h's snapshot is made exact again (one memcmp next time). */
+static unsigned char *changed_mask(qr_objhdr *h, int *rc)
 {
 	const qr_mapper *m = h->mapper;
 	unsigned char *mask = NULL;
 
 	*rc = 0;
-	if (!h->snap)
+	if (!h->snap || qr_orm__snapshot_same(h))
 		return NULL;
 	for (size_t i = 0; i < m->nfields; i++) {
 		if ((int)i == m->version ||
@@ -105,6 +106,8 @@ static unsigned char *changed_mask(const qr_objhdr *h, int *rc)
 		}
 		mask[i / 8] |= (unsigned char)(1u << (i % 8));
 	}
+	if (!mask)
+		qr_orm__snapshot_refresh(h);
 	return mask;
 }
 
@@ -154,10 +157,13 @@ static int collect_updates(qr_session *s, work *w, mwork *only)
 		vec_free(&only->upd);
 		memset(&only->upd, 0, sizeof(only->upd));
 	}
-	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL) {
+	while ((h = qr_orm__idmap_scan(&s->idmap, &pos)) != NULL) {
 		unsigned char *mask;
 		if (h->state != QR_STATE_PERSISTENT ||
 		    (h->flags & QR_OF_DELETE) || (only && h->mapper != only->m))
+			continue;
+		/* unchanged, and every string and blob member adopted */
+		if (qr_orm__snapshot_same(h))
 			continue;
 		if ((rc = qr_orm__adopt(h)) != 0)
 			return rc;

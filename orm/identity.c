@@ -327,6 +327,8 @@ int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
 		map->tombs--;
 	map->slots[i] = h;
 	map->count++;
+	if (h->mapper->nrels)
+		map->nrel++;
 	h->flags |= QR_OF_IN_MAP;
 	return 0;
 }
@@ -344,6 +346,8 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
 			map->slots[i] = TOMB;
 			map->tombs++;
 			map->count--;
+			if (h->mapper->nrels)
+				map->nrel--;
 			break;
 		}
 		i = (i + 1) & mask;
@@ -355,6 +359,46 @@ void qr_orm__idmap_free(qr_idmap *map)
 {
 	free(map->slots);
 	memset(map, 0, sizeof(*map));
+}
+
+/* Asks for the memory at p (a hint: nothing when the compiler has no
+ * way to say it). */
+static inline void prefetch(const void *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	__builtin_prefetch(p);
+#else
+	(void)p;
+#endif
+}
+
+/* The slots ahead of a scan: the object of slot pos + 2 * AHEAD (its
+ * header and struct), and the snapshot of slot pos + AHEAD (by then its
+ * header is in the cache). */
+#define AHEAD 8
+
+qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
+{
+	while (*pos < map->cap) {
+		size_t i = (*pos)++;
+		qr_objhdr *h = map->slots[i], *x;
+		if (i + 2 * AHEAD < map->cap &&
+		    (x = map->slots[i + 2 * AHEAD]) != NULL && x != TOMB) {
+			prefetch(x);
+			prefetch((const char *)x + 64);
+			prefetch((const char *)x + 128);
+		}
+		if (i + AHEAD < map->cap &&
+		    (x = map->slots[i + AHEAD]) != NULL && x != TOMB &&
+		    x->snap) {
+			prefetch(x->snap);
+			prefetch((const char *)x->snap + 64);
+			prefetch((const char *)x->snap + 128);
+		}
+		if (h && h != TOMB)
+			return h;
+	}
+	return NULL;
 }
 
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos)

@@ -38,6 +38,7 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 	char *bufs = malloc(n * NUMBUF);
 	unsigned char *kept = calloc(n, 1);
 	qr_snapshot *snap;
+	bool any_kept = false;
 	int rc = 0;
 
 	if (!db || !bufs || !kept) {
@@ -66,9 +67,12 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (!kept[i])
 			rc = qr_orm__field_get(h, &m->fields[i], &db[i]);
+		else
+			any_kept = true;
 	if (rc)
 		goto out;
-	snap = qr_orm__snapshot_make(db, n);
+	snap = any_kept ? qr_orm__snapshot_make(h, db)
+			: qr_orm__snapshot_take(h);
 	if (!snap) {
 		rc = QR_ENOMEM;
 		goto out;

@@ -260,6 +260,18 @@ int qr_field_set_not_null(void *obj, void *field)
 	return 0;
 }
 
+int qr_flag_modified(void *obj, const void *field)
+{
+	qr_objhdr *h;
+	const qr_field *f = member_at(&h, obj, field, "qr_flag_modified");
+
+	if (!f)
+		return QR_EINVAL;
+	if (h->snap)
+		h->snap->verify = true;
+	return 0;
+}
+
 int qr_set_textn(void *obj, char **field, const char *value, size_t len)
 {
 	qr_objhdr *h;

@@ -267,6 +267,14 @@ void **qr_orm__slot(const qr_objhdr *h, size_t slot);
 /* A field's value (text and blobs borrowed from the object). Returns 0
  * or QR_ERANGE (an unsigned 64-bit value above INT64_MAX). */
 int qr_orm__field_get(const qr_objhdr *h, const qr_field *f, qr_value *out);
+/* The same read from a copy of an object of m: base its struct, bits its
+ * NULL flags. */
+int qr_orm__value_at(const qr_mapper *m, const qr_field *f, const void *base,
+		     const unsigned char *bits, qr_value *out);
+/* Stores a value into a value member (not a string or blob) of such a
+ * copy, with its NULL flag. Errors as qr_orm__field_set. */
+int qr_orm__store_at(const qr_mapper *m, const qr_field *f, void *base,
+		     unsigned char *bits, const qr_value *v);
 /* Stores a value into a field (converting; copying text). Errors:
  * QR_ECONVERT, QR_ERANGE, QR_ENOMEM (recorded). */
 int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v);
@@ -282,18 +290,47 @@ bool qr_orm__ctype_accepts(qr_ctype ctype, const qr_type *type);
 /* ---- snapshots ------------------------------------------------------------
  */
 
+/* A string or blob member's content in a snapshot (data NULL: NULL). */
+typedef struct qr_snaptext {
+	const char *data;
+	size_t len;
+} qr_snaptext;
+
+/*
+ * What an object held when loaded or last flushed (snapshot.c): one
+ * block holding text[] (string and blob members, by owned slot), then
+ * at max_align_t an image of the object's bytes (its struct, then its
+ * NULL flags), then the text bytes. verify: the image may not describe
+ * the snapshot's values (set when quarry replaced a string or blob, by
+ * qr_flag_modified, after a pointer of the user's was seen, in copies);
+ * the next check then compares member by member.
+ */
 typedef struct qr_snapshot {
-	size_t n;
-	size_t size;     /* of the whole block */
-	qr_value vals[]; /* text bytes follow in the same block */
+	size_t size; /* of the whole block */
+	uint32_t ntext;
+	bool verify;
+	qr_snaptext text[];
 } qr_snapshot;
 
 /* The current values of every field, copied. NULL on OOM (recorded). */
 qr_snapshot *qr_orm__snapshot_take(const qr_objhdr *h);
-/* A snapshot of n values (copied). */
-qr_snapshot *qr_orm__snapshot_make(const qr_value *vals, size_t n);
+/* A snapshot of h in which field i holds vals[i] (every field; text
+ * copied). NULL on OOM or a value the field cannot hold (recorded). */
+qr_snapshot *qr_orm__snapshot_make(const qr_objhdr *h, const qr_value *vals);
+/* An independent copy (for the journal), NULL for NULL or on OOM. */
 qr_snapshot *qr_orm__snapshot_copy(const qr_snapshot *s);
 void qr_orm__snapshot_free(qr_snapshot *s);
+/* Field i's value in snapshot s of an object of m (text borrowed from
+ * s). */
+void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
+			    qr_value *out);
+/* Whether h certainly equals its snapshot, by one memcmp of its bytes
+ * with the image (false when it has none, or when unsure). */
+bool qr_orm__snapshot_same(const qr_objhdr *h);
+/* After h was found equal to its snapshot member by member: the image
+ * becomes h's bytes, so that the next check is one memcmp again (not
+ * while a member holds a pointer of the user's). */
+void qr_orm__snapshot_refresh(qr_objhdr *h);
 /* Whether field i differs from the snapshot. */
 bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i);
 /* Whether any field differs from the object's snapshot (false when it
@@ -327,6 +364,7 @@ void qr_orm__key_repr(qr_obuf *b, const qr_objhdr *h);
 typedef struct qr_idmap {
 	qr_objhdr **slots;
 	size_t cap, count, tombs;
+	size_t nrel; /* objects whose mapper has relationships */
 } qr_idmap;
 
 qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key);
@@ -336,6 +374,9 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h);
 void qr_orm__idmap_free(qr_idmap *map);
 /* Iteration: *pos starts at 0; returns NULL at the end. */
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos);
+/* The same for a pass that reads every object and its snapshot (dirty
+ * detection): fetches them from memory a few objects ahead. */
+qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos);
 
 /* ---- repr ------------------------------------------------------------------
  */

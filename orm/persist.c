@@ -73,8 +73,11 @@ static int identity_params(qr_params *p, const qr_objhdr *h)
 		pk_param_name(name, sizeof(name), i);
 		rc = qr_params_set(p, name, pk[i]);
 	}
-	if (rc == 0 && m->version >= 0)
-		rc = qr_params_set(p, VERSION_PARAM, h->snap->vals[m->version]);
+	if (rc == 0 && m->version >= 0) {
+		qr_value old;
+		qr_orm__snapshot_value(h->snap, m, (size_t)m->version, &old);
+		rc = qr_params_set(p, VERSION_PARAM, old);
+	}
 	return rc;
 }
 
@@ -150,9 +153,10 @@ static int update_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 		if (k)
 			rc = qr_params_next_row(p);
 		if (vf && rc == 0) {
-			const qr_value *old = &h->snap->vals[m->version];
-			qr_value nv = qr_val_int(
-				old->kind == QR_VINT ? old->u.i + 1 : 1);
+			qr_value old, nv;
+			qr_orm__snapshot_value(h->snap, m, (size_t)m->version,
+					       &old);
+			nv = qr_val_int(old.kind == QR_VINT ? old.u.i + 1 : 1);
 			rc = qr_orm__field_set(h, vf, &nv);
 			if (rc == 0)
 				rc = qr_params_set(p, vf->colname, nv);

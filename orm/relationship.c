@@ -618,9 +618,7 @@ static int related_objects(qr_session *s, qr_objhdr ***out, size_t *n)
 	*n = 0;
 	for (h = s->pending_head; h && !any; h = h->lnext)
 		any = h->mapper->nrels != 0;
-	while (!any && (h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
-		any = h->mapper->nrels != 0;
-	if (!any)
+	if (!any && s->idmap.nrel == 0)
 		return 0; /* no relationships: nothing to do, no allocation */
 	pos = 0;
 	if (!(v = malloc(cap * sizeof(*v))))
@@ -628,7 +626,8 @@ static int related_objects(qr_session *s, qr_objhdr ***out, size_t *n)
 	for (h = s->pending_head; h && k < cap; h = h->lnext)
 		if (h->mapper->nrels)
 			v[k++] = h;
-	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL && k < cap)
+	while (s->idmap.nrel &&
+	       (h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL && k < cap)
 		if (h->mapper->nrels && h->state == QR_STATE_PERSISTENT &&
 		    !(h->flags & QR_OF_DELETE))
 			v[k++] = h;
@@ -777,7 +776,7 @@ void qr_orm__rels_flushed(qr_session *s)
 	size_t pos = 0;
 	qr_objhdr *h;
 
-	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
+	while (s->idmap.nrel && (h = qr_orm__idmap_next(&s->idmap, &pos)))
 		for (size_t i = 0; i < h->mapper->nrels; i++) {
 			qr_rel *r = &h->mapper->rels[i];
 			if (r->kind == QR_REL_MANY_TO_ONE)

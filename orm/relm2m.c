@@ -186,7 +186,8 @@ int qr_orm__flush_secondary(qr_session *s, qr_conn *conn)
 	qr_objhdr *h;
 	int rc = 0;
 
-	while (rc == 0 && (h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
+	while (rc == 0 && s->idmap.nrel &&
+	       (h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
 		if (h->mapper->nrels)
 			rc = diff(&ps, h);
 	for (h = s->deleted_head; h && rc == 0; h = h->lnext)
@@ -219,8 +220,13 @@ bool qr_orm__m2m_dirty(qr_session *s)
 	qr_objhdr *h;
 
 	for (int pass = 0; pass < 2; pass++) {
-		h = pass ? s->deleted_head
-			 : qr_orm__idmap_next(&s->idmap, &pos);
+		/* the identity map only when it holds objects with
+		 * relationships */
+		if (pass)
+			h = s->deleted_head;
+		else
+			h = s->idmap.nrel ? qr_orm__idmap_next(&s->idmap, &pos)
+					  : NULL;
 		while (h) {
 			for (size_t i = 0; i < h->mapper->nrels; i++) {
 				const qr_rel *r = &h->mapper->rels[i];

@@ -1,70 +1,139 @@
 /*
  * snapshot.c - the state of an object as loaded (or as last flushed),
- * and dirty detection by comparing the members with it.
+ * and dirty detection by comparing the object with it.
+ *
+ * A snapshot is one block: a copy of every string and blob member's
+ * content (what the member-by-member comparison and the old values use)
+ * and an image of the object's bytes, its struct then its NULL flags.
+ * While the image is exact (verify clear), an object whose bytes equal
+ * the image is unchanged: one memcmp. A string or blob changed in place
+ * keeps its address, so it is not seen unless qr_flag_modified() says
+ * so (SQLAlchemy's semantics for mutable values); every replacement
+ * goes through quarry (set_owned in convert.c, which sets verify) or is
+ * a pointer the user assigned, which differs from the image.
  */
 #include "orm_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static bool has_bytes(const qr_value *v)
+/* Bytes of an object's image: its struct and the NULL flags after it. */
+static size_t image_size(const qr_mapper *m)
 {
-	return v->kind == QR_VTEXT || v->kind == QR_VNUMERIC ||
-	       v->kind == QR_VBLOB;
+	return m->struct_size + (m->nfields + 7) / 8;
 }
 
-qr_snapshot *qr_orm__snapshot_make(const qr_value *vals, size_t n)
+static size_t head_size(const qr_mapper *m)
 {
-	size_t bytes = 0, head = sizeof(qr_snapshot) + n * sizeof(qr_value);
+	return QR_ORM_ALIGN_UP(sizeof(qr_snapshot) +
+				       m->nptr * sizeof(qr_snaptext),
+			       alignof(max_align_t));
+}
+
+static unsigned char *image_of(const qr_snapshot *s, const qr_mapper *m)
+{
+	return (unsigned char *)s + head_size(m);
+}
+
+static const unsigned char *object_bytes(const qr_objhdr *h)
+{
+	return (const unsigned char *)qr_orm__obj(h);
+}
+
+/* The address a string or blob member holds. */
+static const void *member_address(const qr_objhdr *h, const qr_field *f)
+{
+	const void *p;
+
+	memcpy(&p, object_bytes(h) + f->offset, sizeof(p));
+	return p;
+}
+
+/*
+ * The snapshot of h: its image, and the content of its string and blob
+ * members, field i's from text[i] (every field's value; the current
+ * values when text is NULL).
+ */
+static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
+{
+	const qr_mapper *m = h->mapper;
+	size_t head = head_size(m), img = image_size(m), bytes = 0;
 	qr_snapshot *s;
 	char *p;
 
-	for (size_t i = 0; i < n; i++)
-		if (has_bytes(&vals[i]))
-			bytes += vals[i].u.s.len + 1;
-	s = malloc(head + bytes);
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		qr_value v;
+		if (f->ptr_slot < 0)
+			continue;
+		if (text)
+			v = text[i];
+		else if (qr_orm__field_get(h, f, &v) != 0)
+			return NULL;
+		if (v.kind != QR_VNULL)
+			bytes += v.u.s.len + 1;
+		/* a pointer of the user's, not adopted yet: the image says
+		 * nothing of its content */
+		verify |= member_address(h, f) !=
+			  *qr_orm__slot(h, (size_t)f->ptr_slot);
+	}
+	s = malloc(head + img + bytes);
 	if (!s) {
 		qr_error_oom("snapshot");
 		return NULL;
 	}
-	s->n = n;
-	s->size = head + bytes;
-	p = (char *)s + head;
-	for (size_t i = 0; i < n; i++) {
-		qr_value *v = &s->vals[i];
-		*v = vals[i];
-		if (!has_bytes(v))
+	s->size = head + img + bytes;
+	s->ntext = m->nptr;
+	s->verify = verify;
+	memcpy(image_of(s, m), object_bytes(h), img);
+	p = (char *)s + head + img;
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		qr_snaptext *t;
+		qr_value v;
+		if (f->ptr_slot < 0)
 			continue;
-		if (v->u.s.len)
-			memcpy(p, vals[i].u.s.ptr, v->u.s.len);
-		p[v->u.s.len] = '\0';
-		v->u.s.ptr = p;
-		p += v->u.s.len + 1;
+		t = &s->text[f->ptr_slot];
+		if (text)
+			v = text[i];
+		else
+			qr_orm__field_get(h, f, &v); /* read above */
+		t->data = NULL;
+		t->len = 0;
+		if (v.kind == QR_VNULL)
+			continue;
+		if (v.u.s.len)
+			memcpy(p, v.u.s.ptr, v.u.s.len);
+		p[v.u.s.len] = '\0';
+		t->data = p;
+		t->len = v.u.s.len;
+		p += v.u.s.len + 1;
 	}
 	return s;
 }
 
 qr_snapshot *qr_orm__snapshot_take(const qr_objhdr *h)
 {
-	const qr_mapper *m = h->mapper;
-	qr_value stack[32], *vals = stack;
-	qr_snapshot *s = NULL;
-	size_t i;
+	return build(h, NULL, false);
+}
 
-	if (m->nfields > 32) {
-		vals = malloc(m->nfields * sizeof(*vals));
-		if (!vals) {
-			qr_error_oom("snapshot");
-			return NULL;
+qr_snapshot *qr_orm__snapshot_make(const qr_objhdr *h, const qr_value *vals)
+{
+	const qr_mapper *m = h->mapper;
+	qr_snapshot *s = build(h, vals, true);
+
+	/* the value members' values into the image (which then no longer
+	 * describes the object: verify is set) */
+	for (size_t i = 0; s && i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		unsigned char *img = image_of(s, m);
+		if (f->ptr_slot < 0 &&
+		    qr_orm__store_at(m, f, img, img + m->struct_size,
+				     &vals[i]) != 0) {
+			free(s);
+			s = NULL;
 		}
 	}
-	for (i = 0; i < m->nfields; i++)
-		if (qr_orm__field_get(h, &m->fields[i], &vals[i]) != 0)
-			break;
-	if (i == m->nfields)
-		s = qr_orm__snapshot_make(vals, m->nfields);
-	if (vals != stack)
-		free(vals);
 	return s;
 }
 
@@ -80,12 +149,12 @@ qr_snapshot *qr_orm__snapshot_copy(const qr_snapshot *s)
 		return NULL;
 	}
 	memcpy(c, s, s->size);
-	for (size_t i = 0; i < c->n; i++) {
-		qr_value *v = &c->vals[i];
-		if (has_bytes(v))
-			v->u.s.ptr = (const char *)c +
-				     (v->u.s.ptr - (const char *)s);
-	}
+	for (size_t i = 0; i < c->ntext; i++)
+		if (c->text[i].data)
+			c->text[i].data = (const char *)c +
+					  (s->text[i].data - (const char *)s);
+	/* put back later, over an object that has moved on */
+	c->verify = true;
 	return c;
 }
 
@@ -94,18 +163,70 @@ void qr_orm__snapshot_free(qr_snapshot *s)
 	free(s);
 }
 
+void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
+			    qr_value *out)
+{
+	const qr_field *f = &m->fields[i];
+	const unsigned char *img = image_of(s, m);
+
+	if (f->ptr_slot >= 0) {
+		const qr_snaptext *t = &s->text[f->ptr_slot];
+		if (!t->data)
+			*out = qr_val_null();
+		else if (f->ctype == QR_CTYPE_BLOB)
+			*out = qr_val_blob(t->data, t->len);
+		else {
+			*out = qr_val_textn(t->data, t->len);
+			if (f->flags & QR_FF_NUMERIC_TEXT)
+				out->kind = QR_VNUMERIC;
+		}
+		return;
+	}
+	/* a value member of the image cannot fail to read (only an
+	 * unsigned value above INT64_MAX can, and one was read before) */
+	if (qr_orm__value_at(m, f, img, img + m->struct_size, out) != 0)
+		*out = qr_val_null();
+}
+
+bool qr_orm__snapshot_same(const qr_objhdr *h)
+{
+	const qr_snapshot *s = h->snap;
+
+	return s && !s->verify &&
+	       memcmp(object_bytes(h), image_of(s, h->mapper),
+		      image_size(h->mapper)) == 0;
+}
+
+void qr_orm__snapshot_refresh(qr_objhdr *h)
+{
+	const qr_mapper *m = h->mapper;
+
+	if (!h->snap)
+		return;
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		if (f->ptr_slot >= 0 &&
+		    member_address(h, f) !=
+			    *qr_orm__slot(h, (size_t)f->ptr_slot))
+			return; /* not adopted: keep comparing */
+	}
+	memcpy(image_of(h->snap, m), object_bytes(h), image_size(m));
+	h->snap->verify = false;
+}
+
 bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i)
 {
-	qr_value v;
+	qr_value v, old;
 
 	if (qr_orm__field_get(h, &h->mapper->fields[i], &v) != 0)
 		return true;
-	return !qr_value_equal(&v, &s->vals[i]);
+	qr_orm__snapshot_value(s, h->mapper, i, &old);
+	return !qr_value_equal(&v, &old);
 }
 
 bool qr_orm__object_modified(const qr_objhdr *h)
 {
-	if (!h->snap)
+	if (!h->snap || qr_orm__snapshot_same(h))
 		return false;
 	for (size_t i = 0; i < h->mapper->nfields; i++)
 		if (qr_orm__field_changed(h, h->snap, i))

@@ -226,9 +226,13 @@ void qr_orm__journal_restore(qr_session *s, qr_stx *level)
 				h->snap = e->snap;
 				e->snap = NULL;
 			}
-			if (m->version >= 0 && h->snap)
+			if (m->version >= 0 && h->snap) {
+				qr_value old;
+				qr_orm__snapshot_value(
+					h->snap, m, (size_t)m->version, &old);
 				qr_orm__field_set(h, &m->fields[m->version],
-						  &h->snap->vals[m->version]);
+						  &old);
+			}
 			rekey(s, h, e);
 			h->flags &= (uint8_t)~QR_OF_EXPIRED;
 			h->flags |= e->flags & QR_OF_EXPIRED;

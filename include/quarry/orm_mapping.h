@@ -526,6 +526,20 @@ QR_API int qr_set_blob(void *obj, qr_blob *field, const void *data, size_t len);
 #define QR_SET_TEXT(obj, member, value) \
 	qr_set_text((obj), &(obj)->member, (value))
 
+/*
+ * Tells the session that a member changed in place: a string or blob
+ * whose bytes you edited where they are (ed->name[0] = 'E'). The next
+ * flush compares the object with its snapshot member by member and sends
+ * what differs (SQLAlchemy's flag_modified()). Without it such an edit
+ * is not seen: a member is compared by its bytes in the struct, so a
+ * string that keeps its address is taken as unchanged. Assignments,
+ * qr_set_text() and the other setters need no flag. field is the
+ * member's address in obj. Errors: QR_EINVAL (not a mapped member of a
+ * mapped object).
+ */
+QR_API int qr_flag_modified(void *obj, const void *field);
+#define QR_FLAG_MODIFIED(obj, member) qr_flag_modified((obj), &(obj)->member)
+
 #ifdef __cplusplus
 }
 #endif

@@ -161,6 +161,66 @@ static void test_update_changed_columns(void **state)
 	assert_false(qr_session_is_modified(f->s, ed));
 }
 
+/* A string edited where it is keeps its address: not seen until
+ * qr_flag_modified() (SQLAlchemy's rule for mutable values); every
+ * replacement is seen, even one at the address a freed string had. */
+static void test_in_place_edits(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = orm_seed(f), *x;
+	int64_t id;
+
+	qr_assert_ok(qr_session_load(f->s, ed));
+	ed->fullname[0] = 'X';
+	assert_false(qr_session_is_modified(f->s, ed));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 0);
+
+	qr_assert_ok(QR_FLAG_MODIFIED(ed, fullname));
+	assert_true(qr_session_is_modified(f->s, ed));
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 1);
+	assert_non_null(strstr(orm_log_stmt(&f->log, 0), "SET fullname="));
+	assert_null(strstr(orm_log_stmt(&f->log, 0), "password"));
+	assert_false(qr_session_is_modified(f->s, ed));
+	/* flagged but equal: nothing to send */
+	qr_assert_ok(QR_FLAG_MODIFIED(ed, password));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 0);
+
+	/* replaced and replaced back: the value is what counts */
+	for (int i = 0; i < 4; i++)
+		qr_assert_ok(qr_set_text(ed, &ed->name, i % 2 ? "ed" : "edd"));
+	assert_false(qr_session_is_modified(f->s, ed));
+	/* replacements free the strings before: a new one may take the
+	 * address of one the snapshot saw */
+	for (int i = 0; i < 8; i++)
+		qr_assert_ok(
+			qr_set_text(ed, &ed->name, i % 2 ? "eddy" : "edwin"));
+	assert_true(qr_session_is_modified(f->s, ed));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 1);
+	assert_non_null(strstr(orm_log_stmt(&f->log, 0), "SET name="));
+
+	id = ed->id;
+	qr_session_expunge_all(f->s);
+	assert_int_equal(qr_get(&ed, f->s, User, qr_val_int(id)), 1);
+	assert_string_equal(ed->name, "eddy");
+	assert_string_equal(ed->fullname, "Xd Jones");
+
+	/* the member must be a mapped member of a mapped object */
+	assert_int_equal(qr_flag_modified(ed, NULL), QR_EINVAL);
+	assert_int_equal(qr_flag_modified(NULL, &ed->name), QR_EINVAL);
+	/* not a member of that object */
+	x = orm_user(f->s, "x", "y", "z");
+	assert_int_equal(qr_flag_modified(x, &ed->name), QR_EINVAL);
+	/* a new object has no snapshot: nothing to do */
+	qr_assert_ok(QR_FLAG_MODIFIED(x, name));
+}
+
 static void test_primary_key_change(void **state)
 {
 	orm_fx *f = *state;
@@ -558,6 +618,8 @@ int main(int argc, char **argv)
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_update_changed_columns,
 						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_in_place_edits, orm_setup,
+						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_primary_key_change,
 						orm_setup, orm_teardown),
 		cmocka_unit_test(test_version_counter),
