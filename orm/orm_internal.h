@@ -106,12 +106,17 @@ enum {
 	QR_RS_RAISE = 1u << 1,  /* loaded by a query with raiseload */
 	QR_RS_NOLOAD = 1u << 2  /* loaded by a query with noload */
 };
+struct qr_loadset;
 typedef struct qr_relstate {
 	/* MANY_TO_ONE: the pointer as last loaded/flushed; MANY_TO_MANY: a
 	 * qr_objlist (owned) of the collection as last loaded/flushed, or
 	 * NULL for empty */
 	void *snap;
 	unsigned flags;
+	/* the loader options of the query that loaded the object for the
+	 * relationship's target, applied when it is lazy loaded (a
+	 * reference held), or NULL */
+	struct qr_loadset *opts;
 } qr_relstate;
 
 struct qr_mapper {
@@ -517,14 +522,18 @@ int qr_orm__sync_fks(qr_session *s, void (*defer)(void *ctx, qr_mapper *m),
 /* Loads relationship r of objs[0..n) (all of r's owner): collections
  * with a SELECT per chunk of parents, references from the identity map
  * or a SELECT. batch: always IN (selectin), else = for one object.
- * Counted as relationship statements. (relload.c) */
+ * Counted as relationship statements. loads: the loader options
+ * reaching r's target (nested options: applied to the query loading
+ * the targets), or NULL. (relload.c) */
+struct qr_qload;
 int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
-		     bool batch);
+		     bool batch, const struct qr_qload *loads, size_t nloads);
 /* The subquery strategy: the children of objs (one-to-many/one) joined
  * to sub, the parents' query as a subquery exposing the referenced
  * columns by name (taken). */
 int qr_orm__load_rel_subquery(qr_session *s, qr_rel *r, qr_objhdr **objs,
-			      size_t n, qr_expr *sub);
+			      size_t n, qr_expr *sub,
+			      const struct qr_qload *loads, size_t nloads);
 /* Before h is marked for deletion: the delete cascade, or the foreign
  * keys of its children set NULL (loading unloaded collections). */
 int qr_orm__cascade_delete(qr_session *s, qr_objhdr *h);
@@ -607,23 +616,75 @@ typedef struct qr_qjoin {
 	bool outer;
 } qr_qjoin;
 
-/* A loader option of a query: a strategy for a relationship of one of
- * its entities, or contains_eager (the query's own join fills it). */
-typedef struct qr_qload {
+/* A hop of a loader option's path: a relationship (of the previous
+ * hop's target) and its strategy (QR_LAZY_DEFAULT: as configured). */
+typedef struct qr_qhop {
 	qr_rel *rel;
 	qr_lazy lazy;
+} qr_qhop;
+
+/* A loader option of a query: a path of hops from one of its entities
+ * (hops[0] is a relationship of the entity), or contains_eager of one
+ * relationship (the query's own join fills it). The options reaching
+ * the objects of a relationship are the suffixes after its hop
+ * (loadopts.c). */
+typedef struct qr_qload {
+	qr_qhop *hops; /* owned; nhops >= 1 */
+	size_t nhops;
 	bool contains_eager;
 	qr_expr *alias; /* contains_eager: the target's alias, or NULL */
 } qr_qload;
 
+/* A set of loader options kept by objects for a lazy relationship
+ * (qr_relstate.opts): reference-counted, shared by the objects of one
+ * query. */
+typedef struct qr_loadset {
+	int refs;
+	qr_qload *loads;
+	size_t n;
+} qr_loadset;
+
+/* Copies n options (aliases referenced) into *out (n entries). */
+int qr_orm__loads_copy(qr_qload **out, const qr_qload *l, size_t n);
+void qr_orm__loads_free(qr_qload *l, size_t n);
+/* The strategy loads give relationship r (the last option naming it
+ * with a strategy), or r->lazy; *explicit tells whether an option did. */
+qr_lazy qr_orm__loads_strategy(const qr_qload *l, size_t n, const qr_rel *r,
+			       bool *explicit);
+/* The options reaching r's target: the paths through r, after r's hop
+ * (copies; *out NULL and *nout 0 when none). Errors: QR_ENOMEM. */
+int qr_orm__loads_through(qr_qload **out, size_t *nout, const qr_qload *l,
+			  size_t n, const qr_rel *r);
+/* Adds the option l to q (its contents taken, released on error; q
+ * taken; NULL on error, recorded). */
+qr_query *qr_orm__query_add_load(qr_query *q, qr_qload *l);
+/* qr_query_load_path for the caller what (loadopts.c). */
+qr_query *qr_orm__load_path(qr_query *q, qr_mapping *owner,
+			    const qr_load_hop *path, size_t n,
+			    const char *what);
+/* Adds copies of options to a query of r's target (q taken; NULL on
+ * error, recorded). */
+qr_query *qr_orm__query_add_loads(qr_query *q, const qr_qload *l, size_t n);
+/* A set holding the given options (taken), one reference. */
+qr_loadset *qr_orm__loadset_new(qr_qload *l, size_t n);
+void qr_orm__loadset_release(qr_loadset *set);
+/* Sets r's kept options of object h to set (a reference taken; NULL
+ * clears them). */
+void qr_orm__relstate_set_opts(qr_objhdr *h, const qr_rel *r, qr_loadset *set);
+
 /* An eager load done by the query's own SELECT (joined, or
- * contains_eager): the target's columns follow the query's. */
+ * contains_eager): the target's columns follow the query's. A nested
+ * joined load (joinedload(A.bs).joinedload(B.cs)) has the eager load
+ * of its parent objects as parent. */
 typedef struct qr_eager {
-	size_t item;     /* the parent entity's query item */
-	qr_rel *rel;     /* a relationship of that entity */
+	size_t item;     /* the root entity's query item */
+	int parent;      /* the parent eager load, or -1: the item's */
+	qr_rel *rel;     /* a relationship of the parent's entity */
 	qr_expr *target; /* the table or alias loaded (a reference) */
 	bool join;       /* add LEFT OUTER JOIN target ON ... */
 	qr_loadmap lm;   /* the target's columns in the result */
+	qr_qload *sub;   /* the options reaching the target (owned) */
+	size_t nsub;
 } qr_eager;
 
 struct qr_query {
@@ -651,6 +712,11 @@ qr_stmt *qr_orm__query_select(const qr_query *q);
 /* The same with the columns (and joins, ordering) of eager loads. */
 qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 				    size_t n);
+/* The relationship of a mapper (of a mapping) by member name, resolved;
+ * NULL with the error recorded, what naming the caller (relquery.c). */
+qr_rel *qr_orm__mapper_rel(qr_mapper *m, const char *name, const char *what);
+qr_rel *qr_orm__rel_named(qr_mapping *mapping, const char *name,
+			  const char *what);
 /* owner.local = target.remote, ANDed; each side on an alias (or a
  * subquery) when given, else on its table (relquery.c). */
 qr_expr *qr_orm__rel_condition(const qr_rel *r, const qr_expr *owner_alias,

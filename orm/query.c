@@ -74,9 +74,7 @@ static void query_destroy(qr_query *q)
 	qr_expr_free(q->select_from);
 	qr_params_free(q->params);
 	qr_stmt_free(q->from_stmt);
-	for (size_t i = 0; i < q->nloads; i++)
-		qr_expr_free(q->loads[i].alias);
-	free(q->loads);
+	qr_orm__loads_free(q->loads, q->nloads);
 	free(q);
 }
 
@@ -166,16 +164,9 @@ static qr_query *query_clone(const qr_query *q)
 	c->from_stmt = qr_expr_ref(q->from_stmt);
 	if (rc == 0 && q->params && !(c->params = params_copy(q->params)))
 		rc = QR_ENOMEM;
-	if (rc == 0 && q->nloads) {
-		c->loads = calloc(q->nloads, sizeof(*c->loads));
-		if (!c->loads)
-			rc = qr_error_oom("query");
-		for (size_t i = 0; rc == 0 && i < q->nloads; i++) {
-			c->loads[i] = q->loads[i];
-			c->loads[i].alias = qr_expr_ref(q->loads[i].alias);
-			c->nloads = i + 1;
-		}
-	}
+	if (rc == 0 &&
+	    (rc = qr_orm__loads_copy(&c->loads, q->loads, q->nloads)) == 0)
+		c->nloads = q->nloads;
 	if (rc) {
 		query_destroy(c);
 		return NULL;
@@ -649,8 +640,10 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 					left, qr_expr_ref(e[i].target),
 					qr_orm__rel_condition(
 						e[i].rel,
-						item_alias(
-							&q->items[e[i].item]),
+						e[i].parent >= 0
+							? e[e[i].parent].target
+							: item_alias(
+								  &q->items[e[i].item]),
 						e[i].target));
 		stmt = qr_stmt_add(stmt, qr_from(left));
 	}
@@ -711,73 +704,61 @@ qr_expr *qr_query_subquery(qr_query *q, const char *name)
 
 /* ---- loader options ------------------------------------------------------ */
 
-static qr_rel *option_rel(qr_mapping *owner, const char *name, const char *what)
-{
-	qr_mapper *m = owner ? qr_mapping_mapper(owner) : NULL;
-
-	if (!m) {
-		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
-			     "%s: %s is not mapped", what,
-			     owner ? owner->name : "(null)");
-		return NULL;
-	}
-	for (size_t i = 0; name && i < m->nrels; i++)
-		if (strcmp(m->rels[i].name, name) == 0)
-			return qr_orm__rel_resolve(&m->rels[i]) == 0
-				       ? &m->rels[i]
-				       : NULL;
-	qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-		     "%s: %s has no relationship %s", what, m->name,
-		     name ? name : "(null)");
-	return NULL;
-}
-
-static qr_query *add_load(qr_query *q, qr_rel *r, qr_lazy lazy, bool contains,
-			  qr_expr *alias)
+qr_query *qr_orm__query_add_load(qr_query *q, qr_qload *add)
 {
 	qr_qload *l;
 
-	if (!q || !r || !(q = writable(q))) {
-		qr_expr_free(alias);
-		qr_query_free(q);
+	if (!q || !(q = writable(q))) {
+		free(add->hops);
+		qr_expr_free(add->alias);
 		return NULL;
 	}
 	l = realloc(q->loads, (q->nloads + 1) * sizeof(*l));
 	if (!l) {
 		qr_error_oom("query");
-		qr_expr_free(alias);
+		free(add->hops);
+		qr_expr_free(add->alias);
 		qr_query_free(q);
 		return NULL;
 	}
 	q->loads = l;
-	l[q->nloads].rel = r;
-	l[q->nloads].lazy = lazy;
-	l[q->nloads].contains_eager = contains;
-	l[q->nloads].alias = alias;
-	q->nloads++;
+	l[q->nloads++] = *add;
 	return q;
+}
+
+static qr_query *add_contains(qr_query *q, qr_rel *r, qr_expr *alias)
+{
+	qr_qload l = {.contains_eager = true, .alias = alias};
+
+	if (!q || !r) {
+		qr_expr_free(alias);
+		qr_query_free(q);
+		return NULL;
+	}
+	if (!(l.hops = malloc(sizeof(*l.hops)))) {
+		qr_error_oom("query");
+		qr_expr_free(alias);
+		qr_query_free(q);
+		return NULL;
+	}
+	l.hops[0].rel = r;
+	l.hops[0].lazy = QR_LAZY_JOINED;
+	l.nhops = 1;
+	return qr_orm__query_add_load(q, &l);
 }
 
 qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
 			qr_lazy strategy)
 {
-	qr_rel *r = option_rel(owner, rel, "qr_query_load");
+	const qr_load_hop hop = {rel, strategy};
 
-	if (r && strategy != QR_LAZY_SELECT && strategy != QR_LAZY_JOINED &&
-	    strategy != QR_LAZY_SELECTIN && strategy != QR_LAZY_RAISE &&
-	    strategy != QR_LAZY_NOLOAD && strategy != QR_LAZY_SUBQUERY) {
-		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-			     "qr_query_load: unknown strategy %d",
-			     (int)strategy);
-		r = NULL;
-	}
-	return add_load(q, r, strategy, false, NULL);
+	return qr_orm__load_path(q, owner, &hop, 1, "qr_query_load");
 }
 
 qr_query *qr_query_contains_eager(qr_query *q, qr_mapping *owner,
 				  const char *rel, qr_expr *alias)
 {
-	qr_rel *r = option_rel(owner, rel, "qr_query_contains_eager");
+	qr_rel *r = qr_orm__rel_named(owner, rel, "qr_query_contains_eager");
 	bool is_alias = false;
 
 	if (r && alias &&
@@ -789,13 +770,10 @@ qr_query *qr_query_contains_eager(qr_query *q, qr_mapping *owner,
 			     r->target->name);
 		r = NULL;
 	}
-	return add_load(q, r, QR_LAZY_JOINED, true, alias);
+	return add_contains(q, r, alias);
 }
 
 qr_lazy qr_orm__query_strategy(const qr_query *q, const qr_rel *r)
 {
-	for (size_t i = q->nloads; i-- > 0;)
-		if (q->loads[i].rel == r && !q->loads[i].contains_eager)
-			return q->loads[i].lazy;
-	return r->lazy;
+	return qr_orm__loads_strategy(q->loads, q->nloads, r, NULL);
 }

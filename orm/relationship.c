@@ -44,7 +44,7 @@ int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n)
 		r->owner = m;
 		r->offset = it->offset;
 		r->kind = (qr_rel_kind)it->flags;
-		r->lazy = o->lazy;
+		r->lazy = o->lazy == QR_LAZY_DEFAULT ? QR_LAZY_SELECT : o->lazy;
 		r->passive_deletes = o->passive_deletes;
 		r->order_field = -1;
 		if (o->cascade & QR_CASCADE_NONE)
@@ -280,6 +280,7 @@ void qr_orm__rels_release(qr_objhdr *h)
 							r->offset));
 		if (r->kind == QR_REL_MANY_TO_MANY)
 			qr_orm__m2m_snap_set(h, i, NULL);
+		qr_orm__relstate_set_opts(h, r, NULL);
 	}
 }
 
@@ -835,7 +836,7 @@ static int cascade_delete(qr_session *s, qr_objhdr *h)
 			continue;
 		}
 		if (!(st->flags & QR_RS_LOADED) &&
-		    (rc = qr_orm__load_rel(s, r, &h, 1, false)) != 0)
+		    (rc = qr_orm__load_rel(s, r, &h, 1, false, NULL, 0)) != 0)
 			return rc;
 		view = related_view(h, r);
 		l = r->kind == QR_REL_MANY_TO_MANY ? collection(h, r) : &view;

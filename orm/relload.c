@@ -115,7 +115,8 @@ static qr_objhdr *parent_of(const qr_rel *r, qr_objhdr *c, qr_objhdr **parents,
  * or, with sub (the parents' query as a subquery, taken), JOIN sub ON
  * fk = sub.<key> (the subquery strategy: any number of parents). */
 static int load_children(qr_session *s, qr_rel *r, qr_objhdr **parents,
-			 size_t n, bool batch, qr_expr *sub)
+			 size_t n, bool batch, qr_expr *sub,
+			 const qr_qload *loads, size_t nloads)
 {
 	qr_mapper *t = r->target;
 	qr_objlist l = QR_OBJLIST_INIT;
@@ -128,7 +129,8 @@ static int load_children(qr_session *s, qr_rel *r, qr_objhdr **parents,
 		else
 			qr_objlist_clear(collection(parents[k], r));
 	}
-	q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
+	q = qr_orm__query_add_loads(
+		qr_query_new_(s, qr_mapper_entity(t), QR_END), loads, nloads);
 	if (sub) {
 		qr_expr *on = NULL;
 		for (size_t i = 0; i < r->ncols; i++) {
@@ -179,7 +181,8 @@ static int load_children(qr_session *s, qr_rel *r, qr_objhdr **parents,
  * secondary ON target.key = secondary.<target key> WHERE
  * secondary.<owner key> IN (...): each row names its parent. */
 static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
-			  size_t n, bool batch)
+			  size_t n, bool batch, const qr_qload *loads,
+			  size_t nloads)
 {
 	qr_mapper *t = r->target;
 	qr_expr *on = NULL, *crit = NULL;
@@ -190,7 +193,8 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 
 	for (size_t k = 0; k < n; k++)
 		qr_objlist_clear(collection(parents[k], r));
-	q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
+	q = qr_orm__query_add_loads(
+		qr_query_new_(s, qr_mapper_entity(t), QR_END), loads, nloads);
 	for (size_t i = 0; i < r->ncols; i++) {
 		qr_expr *eq = qr_eq((qr_expr *)t->fields[r->remote[i]].column,
 				    (qr_expr *)r->sec_remote[i]);
@@ -281,7 +285,7 @@ static bool refs_pk(const qr_rel *r)
 /* Many-to-one: from the identity map, else one SELECT of the missing
  * targets (by key, IN for several). */
 static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
-		     bool batch)
+		     bool batch, const qr_qload *loads, size_t nloads)
 {
 	qr_mapper *t = r->target;
 	qr_objhdr **miss = malloc((n ? n : 1) * sizeof(*miss));
@@ -319,7 +323,9 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 		size_t m = nmiss - off < QR_ORM_IN_CHUNK ? nmiss - off
 							 : QR_ORM_IN_CHUNK;
 		qr_objlist l = QR_OBJLIST_INIT;
-		qr_query *q = qr_query_new_(s, qr_mapper_entity(t), QR_END);
+		qr_query *q = qr_orm__query_add_loads(
+			qr_query_new_(s, qr_mapper_entity(t), QR_END), loads,
+			nloads);
 		q = qr_query_filter_(q,
 				     key_criterion(t, r->remote, miss + off,
 						   r->local, r->ncols, m,
@@ -359,13 +365,14 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 }
 
 static int load_chunk(qr_session *s, qr_rel *r, qr_objhdr **parents, size_t n,
-		      bool batch)
+		      bool batch, const qr_qload *loads, size_t nloads)
 {
-	return load_children(s, r, parents, n, batch, NULL);
+	return load_children(s, r, parents, n, batch, NULL, loads, nloads);
 }
 
 int qr_orm__load_rel_subquery(qr_session *s, qr_rel *r, qr_objhdr **objs,
-			      size_t n, qr_expr *sub)
+			      size_t n, qr_expr *sub, const qr_qload *loads,
+			      size_t nloads)
 {
 	uint64_t before = s->stats.statements;
 	int rc = qr_orm__rel_resolve(r);
@@ -377,7 +384,7 @@ int qr_orm__load_rel_subquery(qr_session *s, qr_rel *r, qr_objhdr **objs,
 		return rc;
 	}
 	s->rel_loading++;
-	rc = load_children(s, r, objs, n, true, sub);
+	rc = load_children(s, r, objs, n, true, sub, loads, nloads);
 	s->rel_loading--;
 	if (s->stats.statements != before)
 		s->stats.rel_loads++;
@@ -385,7 +392,7 @@ int qr_orm__load_rel_subquery(qr_session *s, qr_rel *r, qr_objhdr **objs,
 }
 
 int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
-		     bool batch)
+		     bool batch, const qr_qload *loads, size_t nloads)
 {
 	uint64_t before = s->stats.statements;
 	size_t k = 0;
@@ -397,7 +404,7 @@ int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 		return rc;
 	s->rel_loading++;
 	if (r->kind == QR_REL_MANY_TO_ONE) {
-		rc = load_refs(s, r, objs, n, batch);
+		rc = load_refs(s, r, objs, n, batch, loads, nloads);
 	} else {
 		/* parents without a key (pending) have no rows to load */
 		qr_objhdr **todo = malloc((n ? n : 1) * sizeof(*todo));
@@ -415,7 +422,7 @@ int qr_orm__load_rel(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 				s, r, todo + off,
 				k - off < QR_ORM_IN_CHUNK ? k - off
 							  : QR_ORM_IN_CHUNK,
-				batch);
+				batch, loads, nloads);
 		free(todo);
 	}
 	s->rel_loading--;
@@ -429,6 +436,7 @@ int qr_rel_load(void *obj, void *field)
 	qr_objhdr *h = qr_orm__check(obj, "qr_rel_load");
 	size_t off;
 	qr_rel *r = NULL;
+	qr_loadset *set;
 	qr_lazy lazy;
 	int rc;
 
@@ -473,5 +481,12 @@ int qr_rel_load(void *obj, void *field)
 	if ((h->flags & QR_OF_EXPIRED) && h->state == QR_STATE_PERSISTENT &&
 	    (rc = qr_orm__load_object(h->session, h, false)) != 0)
 		return rc;
-	return qr_orm__load_rel(h->session, r, &h, 1, false);
+	/* the options a query left for it (held: the load may replace
+	 * them) */
+	if ((set = state_of(h, r)->opts) != NULL)
+		set->refs++;
+	rc = qr_orm__load_rel(h->session, r, &h, 1, false,
+			      set ? set->loads : NULL, set ? set->n : 0);
+	qr_orm__loadset_release(set);
+	return rc;
 }

@@ -8,19 +8,8 @@
 
 #include <string.h>
 
-/* The relationship of a mapping by member name, resolved; NULL with
- * the error recorded. */
-static qr_rel *rel_named(qr_mapping *mapping, const char *name,
-			 const char *what)
+qr_rel *qr_orm__mapper_rel(qr_mapper *m, const char *name, const char *what)
 {
-	qr_mapper *m = mapping ? qr_mapping_mapper(mapping) : NULL;
-
-	if (!m) {
-		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
-			     "%s: %s is not mapped", what,
-			     mapping ? mapping->name : "(null)");
-		return NULL;
-	}
 	for (size_t i = 0; name && i < m->nrels; i++)
 		if (strcmp(m->rels[i].name, name) == 0)
 			return qr_orm__rel_resolve(&m->rels[i]) == 0
@@ -30,6 +19,20 @@ static qr_rel *rel_named(qr_mapping *mapping, const char *name,
 		     "%s: %s has no relationship %s", what, m->name,
 		     name ? name : "(null)");
 	return NULL;
+}
+
+qr_rel *qr_orm__rel_named(qr_mapping *mapping, const char *name,
+			  const char *what)
+{
+	qr_mapper *m = mapping ? qr_mapping_mapper(mapping) : NULL;
+
+	if (!m) {
+		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+			     "%s: %s is not mapped", what,
+			     mapping ? mapping->name : "(null)");
+		return NULL;
+	}
+	return qr_orm__mapper_rel(m, name, what);
 }
 
 /* A field's column in the mapper's table, or in an alias of it. */
@@ -131,7 +134,7 @@ static qr_expr *secondary_exists(const qr_rel *r, const void *obj,
 static qr_query *join_rel(qr_query *q, qr_mapping *owner, const char *name,
 			  qr_expr *target, bool outer)
 {
-	qr_rel *r = rel_named(owner, name, "join along a relationship");
+	qr_rel *r = qr_orm__rel_named(owner, name, "join along a relationship");
 	bool is_alias = false;
 	qr_mapper *tm;
 
@@ -191,7 +194,7 @@ qr_query *qr_query_outerjoin_rel(qr_query *q, qr_mapping *owner,
 
 qr_expr *qr_rel_any(qr_mapping *owner, const char *rel, qr_expr *criterion)
 {
-	qr_rel *r = rel_named(owner, rel, "any/has");
+	qr_rel *r = qr_orm__rel_named(owner, rel, "any/has");
 	qr_expr *where;
 
 	if (!r) {
@@ -217,7 +220,7 @@ qr_expr *qr_rel_any(qr_mapping *owner, const char *rel, qr_expr *criterion)
 
 qr_expr *qr_rel_contains(qr_mapping *owner, const char *rel, const void *obj)
 {
-	qr_rel *r = rel_named(owner, rel, "contains");
+	qr_rel *r = qr_orm__rel_named(owner, rel, "contains");
 
 	if (!r)
 		return NULL;
@@ -240,7 +243,7 @@ qr_expr *qr_rel_contains(qr_mapping *owner, const char *rel, const void *obj)
 
 qr_expr *qr_rel_eq(qr_mapping *owner, const char *rel, const void *obj)
 {
-	qr_rel *r = rel_named(owner, rel, "comparison");
+	qr_rel *r = qr_orm__rel_named(owner, rel, "comparison");
 
 	if (!r)
 		return NULL;
@@ -270,7 +273,7 @@ qr_expr *qr_rel_with_parent(const void *parent, const char *rel)
 
 	if (!h)
 		return NULL;
-	r = rel_named(h->mapper->mapping, rel, "with_parent");
+	r = qr_orm__rel_named(h->mapper->mapping, rel, "with_parent");
 	if (!r)
 		return NULL;
 	if (r->kind == QR_REL_MANY_TO_MANY)

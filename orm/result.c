@@ -175,6 +175,8 @@ static int load(qr_orm_result *r, qr_orm_row *row, const qr_row *core)
 
 /* ---- eager loading ------------------------------------------------------ */
 
+/* The eager loads of the query's SELECT, parents before their nested
+ * loads. */
 typedef struct eager_plan {
 	qr_eager *e;
 	size_t n, cap;
@@ -185,12 +187,13 @@ static void plan_free(eager_plan *p)
 	for (size_t i = 0; i < p->n; i++) {
 		qr_expr_free(p->e[i].target);
 		free(p->e[i].lm.columns);
+		qr_orm__loads_free(p->e[i].sub, p->e[i].nsub);
 	}
 	free(p->e);
 }
 
-static int plan_add(eager_plan *p, size_t item, qr_rel *r, qr_expr *target,
-		    bool join)
+static int plan_add(eager_plan *p, size_t item, int parent, qr_rel *r,
+		    qr_expr *target, bool join)
 {
 	if (!target)
 		return qr_error_last()->code ? qr_error_last()->code
@@ -207,6 +210,7 @@ static int plan_add(eager_plan *p, size_t item, qr_rel *r, qr_expr *target,
 	}
 	memset(&p->e[p->n], 0, sizeof(p->e[p->n]));
 	p->e[p->n].item = item;
+	p->e[p->n].parent = parent;
 	p->e[p->n].rel = r;
 	p->e[p->n].target = target;
 	p->e[p->n].join = join;
@@ -215,53 +219,103 @@ static int plan_add(eager_plan *p, size_t item, qr_rel *r, qr_expr *target,
 	return 0;
 }
 
-/* The eager loads the SELECT does: joined relationships (collections
- * only without LIMIT/OFFSET) and contains_eager. */
+/* Whether the query's SELECT may join r: not a many-to-many (loaded by
+ * selectin), not a collection under LIMIT/OFFSET (which counts
+ * parents). */
+static bool joinable(const qr_query *q, const qr_rel *r)
+{
+	return r->kind != QR_REL_MANY_TO_MANY &&
+	       !((q->limit >= 0 || q->offset >= 0) &&
+		 r->kind == QR_REL_ONE_TO_MANY);
+}
+
+/* Whether m is the target of an eager load above parent (a nested
+ * joined load configured by .lazy stops there, as SQLAlchemy's
+ * join_depth=None). */
+static bool in_chain(const eager_plan *p, const qr_query *q, size_t item,
+		     int parent, const qr_mapper *m)
+{
+	for (int i = parent; i >= 0; i = p->e[i].parent)
+		if (p->e[i].rel->target == m)
+			return true;
+	return q->items[item].mapper == m;
+}
+
+/* The contains_eager option of r, or NULL. */
+static const qr_qload *contains_option(const qr_query *q, const qr_rel *r)
+{
+	const qr_qload *ce = NULL;
+
+	for (size_t l = 0; l < q->nloads; l++)
+		if (q->loads[l].hops[0].rel == r && q->loads[l].contains_eager)
+			ce = &q->loads[l];
+	return ce;
+}
+
+/* The joined loads of the relationships of m, the entity of item (parent
+ * -1) or the target of eager load parent, under the options loads, and
+ * theirs in turn. */
+static int plan_node(eager_plan *p, const qr_query *q, size_t item, int parent,
+		     qr_mapper *m, const qr_qload *loads, size_t nloads)
+{
+	int rc = 0;
+
+	for (size_t k = 0; k < m->nrels && rc == 0; k++) {
+		qr_rel *r = &m->rels[k];
+		const qr_qload *ce = parent < 0 ? contains_option(q, r) : NULL;
+		bool explicit;
+		char name[128];
+		int idx;
+
+		if (ce) {
+			rc = qr_orm__rel_resolve(r);
+			if (rc == 0)
+				rc = plan_add(
+					p, item, -1, r,
+					qr_expr_ref(
+						ce->alias ? ce->alias
+							  : (qr_expr *)r->target
+								    ->table),
+					false);
+			continue;
+		}
+		if (qr_orm__loads_strategy(loads, nloads, r, &explicit) !=
+			    QR_LAZY_JOINED ||
+		    !joinable(q, r))
+			continue;
+		if ((rc = qr_orm__rel_resolve(r)) != 0)
+			break;
+		if (parent >= 0 && !explicit &&
+		    in_chain(p, q, item, parent, r->target))
+			continue;
+		snprintf(name, sizeof(name), "%s_%zu",
+			 qr_table_name(r->target->table), p->n + 1);
+		rc = plan_add(p, item, parent, r,
+			      qr_alias(r->target->table, name), true);
+		if (rc)
+			break;
+		idx = (int)p->n - 1;
+		rc = qr_orm__loads_through(&p->e[idx].sub, &p->e[idx].nsub,
+					   loads, nloads, r);
+		if (rc == 0)
+			rc = plan_node(p, q, item, idx, r->target,
+				       p->e[idx].sub, p->e[idx].nsub);
+	}
+	return rc;
+}
+
+/* The eager loads the SELECT does: joined relationships along the
+ * options' paths and contains_eager. */
 static int plan_eager(eager_plan *p, const qr_query *q)
 {
-	bool limited = q->limit >= 0 || q->offset >= 0;
 	int rc = 0;
 
 	if (q->yield_per || q->from_stmt)
 		return 0;
-	for (size_t i = 0; i < q->nitems && rc == 0; i++) {
-		const qr_qitem *it = &q->items[i];
-		if (it->kind != QR_QI_ENTITY)
-			continue;
-		for (size_t k = 0; k < it->mapper->nrels && rc == 0; k++) {
-			qr_rel *r = &it->mapper->rels[k];
-			const qr_qload *ce = NULL;
-			char name[128];
-			for (size_t l = 0; l < q->nloads; l++)
-				if (q->loads[l].rel == r &&
-				    q->loads[l].contains_eager)
-					ce = &q->loads[l];
-			if (ce) {
-				rc = qr_orm__rel_resolve(r);
-				if (rc == 0)
-					rc = plan_add(
-						p, i, r,
-						qr_expr_ref(
-							ce->alias
-								? ce->alias
-								: (qr_expr *)r
-									  ->target
-									  ->table),
-						false);
-				continue;
-			}
-			if (qr_orm__query_strategy(q, r) != QR_LAZY_JOINED ||
-			    r->kind == QR_REL_MANY_TO_MANY ||
-			    (limited && r->kind == QR_REL_ONE_TO_MANY))
-				continue;
-			if ((rc = qr_orm__rel_resolve(r)) != 0)
-				break;
-			snprintf(name, sizeof(name), "%s_%zu",
-				 qr_table_name(r->target->table), p->n + 1);
-			rc = plan_add(p, i, r, qr_alias(r->target->table, name),
-				      true);
-		}
-	}
+	for (size_t i = 0; i < q->nitems && rc == 0; i++)
+		if (q->items[i].kind == QR_QI_ENTITY)
+			rc = plan_node(p, q, i, -1, q->items[i].mapper,
+				       q->loads, q->nloads);
 	return rc;
 }
 
@@ -290,18 +344,25 @@ static qr_relstate *rstate(const qr_objhdr *h, const qr_rel *r)
 	return qr_orm__relstate(h, (size_t)(r - h->mapper->rels));
 }
 
-/* Fills the relationship of e's parents from the buffered rows:
- * collections de-duplicated, in row order. Relationships loaded before
- * the query are left alone. */
-static int populate(qr_orm_result *res, const qr_eager *e)
+/* Fills the relationship of eager load ei's parents from the buffered
+ * rows: collections de-duplicated, in row order. eobj[k * p->n + i]
+ * is the object eager load i read from row k (the parents of nested
+ * loads); it is recorded even where the parent's relationship was
+ * loaded before the query, which is then left alone. */
+static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
+		    void **eobj)
 {
 	qr_session *s = res->session;
 	uint64_t fill = ++s->next_mark, skip = ++s->next_mark;
+	const qr_eager *e = &p->e[ei];
 	const qr_rel *r = e->rel;
 	int rc = 0;
 
 	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
-		void *parent = res->buf[k].objs[e->item], *child = NULL;
+		void *parent = e->parent < 0
+				       ? res->buf[k].objs[e->item]
+				       : eobj[k * p->n + (size_t)e->parent];
+		void *child = NULL;
 		qr_objhdr *h;
 		if (!parent)
 			continue;
@@ -321,11 +382,12 @@ static int populate(qr_orm_result *res, const qr_eager *e)
 						NULL;
 			}
 		}
-		if (h->mark == skip)
-			continue;
 		rc = qr_orm__load_row(&child, s, &e->lm, res->buf[k].core,
 				      false);
 		if (rc || !child)
+			continue;
+		eobj[k * p->n + ei] = child;
+		if (h->mark == skip)
 			continue;
 		if (r->kind == QR_REL_MANY_TO_ONE) {
 			*(void **)((char *)parent + r->offset) = child;
@@ -362,6 +424,24 @@ static int populate(qr_orm_result *res, const qr_eager *e)
 	return rc;
 }
 
+/* The distinct objects of a column of the rows: of query item i (cols
+ * NULL), or of eager load i (cols: the eager objects, stride). */
+static int distinct_objects(qr_objlist *out, qr_orm_result *res, size_t i,
+			    void **cols, size_t stride)
+{
+	uint64_t seen = ++res->session->next_mark;
+	int rc = 0;
+
+	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
+		void *o = cols ? cols[k * stride + i] : res->buf[k].objs[i];
+		if (!o || qr_orm__hdr(o)->mark == seen)
+			continue;
+		qr_orm__hdr(o)->mark = seen;
+		rc = qr_objlist_append(out, o);
+	}
+	return rc;
+}
+
 /* A query of one entity whose SELECT joined a collection returns each
  * object once (rows of one parent folded), as SQLAlchemy's Query does. */
 static void unique_rows(qr_orm_result *res, const qr_query *q,
@@ -390,24 +470,6 @@ static void unique_rows(qr_orm_result *res, const qr_query *q,
 	res->nbuf = w;
 }
 
-/* raiseload / noload: the objects of item i whose relationship r is
- * not loaded remember the query's strategy. */
-static void mark_objects(qr_orm_result *res, size_t i, const qr_rel *r,
-			 unsigned flag)
-{
-	for (size_t j = 0; j < res->nbuf; j++) {
-		void *o = res->buf[j].objs[i];
-		qr_relstate *st;
-		if (!o)
-			continue;
-		st = rstate(qr_orm__hdr(o), r);
-		if (!(st->flags & QR_RS_LOADED))
-			st->flags = (st->flags &
-				     ~(unsigned)(QR_RS_RAISE | QR_RS_NOLOAD)) |
-				    flag;
-	}
-}
-
 /* The subquery strategy re-runs the query as a subquery naming the
  * parent's columns as its table does: for a collection or one-to-one of
  * the first column, an entity of its own table, and no parameters of
@@ -419,72 +481,192 @@ static bool subquery_ok(const qr_query *q, size_t i, const qr_rel *r)
 	       (r->kind == QR_REL_ONE_TO_MANY || r->kind == QR_REL_ONE_TO_ONE);
 }
 
-/* selectin: one more SELECT per relationship (per 500 parents) for the
- * objects of the rows whose relationship is not loaded. */
-static int selectin(qr_orm_result *res, const qr_query *q)
+/* The objects loaded at a node of the loading tree: the entity of query
+ * item `item` (node -1) or the targets of eager load `node`. */
+typedef struct load_node {
+	size_t item;
+	int node;
+	qr_mapper *mapper;
+	qr_objhdr **objs;
+	size_t n;
+	const qr_qload *loads; /* the options reaching them */
+	size_t nloads;
+} load_node;
+
+static int after_rows(qr_orm_result *res, const qr_query *q,
+		      const eager_plan *p, const qr_objlist *sets,
+		      const load_node *nd);
+
+/* The nested eager load at nd for r, or -1. */
+static int planned(const eager_plan *p, const load_node *nd, const qr_rel *r)
+{
+	for (size_t j = 0; j < p->n; j++)
+		if (p->e[j].parent == nd->node && p->e[j].item == nd->item &&
+		    p->e[j].rel == r)
+			return (int)j;
+	return -1;
+}
+
+/* The loading of relationship r of nd's objects after the rows are read
+ * (todo: scratch for nd->n objects): selectin and subquery SELECTs,
+ * raise/noload marks, options kept for lazy loads. */
+static int after_rows_rel(qr_orm_result *res, const qr_query *q,
+			  const load_node *nd, qr_rel *r, qr_objhdr **todo)
 {
 	qr_session *s = res->session;
-	qr_objhdr **objs = NULL;
+	qr_lazy lz = qr_orm__loads_strategy(nd->loads, nd->nloads, r, NULL);
+	qr_qload *sub = NULL;
+	qr_loadset *set;
+	size_t nsub = 0, n = 0;
+	int rc;
+
+	if (lz == QR_LAZY_SUBQUERY &&
+	    !(nd->node < 0 && subquery_ok(q, nd->item, r)))
+		lz = QR_LAZY_SELECTIN;
+	if (lz == QR_LAZY_JOINED)
+		lz = joinable(q, r) ? QR_LAZY_SELECT : QR_LAZY_SELECTIN;
+	for (size_t j = 0; j < nd->n; j++)
+		if (!(rstate(nd->objs[j], r)->flags & QR_RS_LOADED))
+			todo[n++] = nd->objs[j];
+	if (!n || lz == QR_LAZY_DYNAMIC)
+		return 0;
+	if (lz == QR_LAZY_RAISE || lz == QR_LAZY_NOLOAD) {
+		for (size_t j = 0; j < n; j++) {
+			qr_relstate *st = rstate(todo[j], r);
+			st->flags = (st->flags &
+				     ~(unsigned)(QR_RS_RAISE | QR_RS_NOLOAD)) |
+				    (lz == QR_LAZY_RAISE ? QR_RS_RAISE
+							 : QR_RS_NOLOAD);
+		}
+		return 0;
+	}
+	if ((rc = qr_orm__loads_through(&sub, &nsub, nd->loads, nd->nloads,
+					r)) != 0)
+		return rc;
+	if (lz == QR_LAZY_SUBQUERY) {
+		rc = qr_orm__load_rel_subquery(
+			s, r, todo, n,
+			qr_subquery(qr_orm__query_select(q), "anon_1"), sub,
+			nsub);
+	} else if (lz == QR_LAZY_SELECTIN) {
+		rc = qr_orm__load_rel(s, r, todo, n, true, sub, nsub);
+	} else if (nsub) {
+		/* lazy: the objects keep the rest of the paths for the
+		 * QR_LOAD() that loads the relationship */
+		if (!(set = qr_orm__loadset_new(sub, nsub)))
+			return QR_ENOMEM;
+		for (size_t j = 0; j < n; j++)
+			qr_orm__relstate_set_opts(todo[j], r, set);
+		qr_orm__loadset_release(set);
+		return 0;
+	}
+	qr_orm__loads_free(sub, nsub);
+	return rc;
+}
+
+/* Whether nd's objects need nothing after the rows (no options reach
+ * them, no nested eager load, every relationship lazy or dynamic): the
+ * common case costs no pass over the rows. */
+static bool node_idle(const eager_plan *p, const load_node *nd)
+{
+	if (nd->nloads)
+		return false;
+	for (size_t j = 0; j < p->n; j++)
+		if (p->e[j].parent == nd->node && p->e[j].item == nd->item)
+			return false;
+	for (size_t k = 0; k < nd->mapper->nrels; k++)
+		if (nd->mapper->rels[k].lazy != QR_LAZY_SELECT &&
+		    nd->mapper->rels[k].lazy != QR_LAZY_DYNAMIC)
+			return false;
+	return true;
+}
+
+/* What is left to load for nd's objects once the rows are read: for each
+ * relationship, the nested eager loads' objects in turn, or the
+ * relationship's strategy (after_rows_rel). */
+static int after_rows(qr_orm_result *res, const qr_query *q,
+		      const eager_plan *p, const qr_objlist *sets,
+		      const load_node *nd)
+{
+	qr_objhdr **todo;
+	int rc = 0;
+
+	if (!nd->n || node_idle(p, nd))
+		return 0;
+	if (!(todo = malloc(nd->n * sizeof(*todo))))
+		return qr_error_oom("eager loading");
+	for (size_t k = 0; k < nd->mapper->nrels && rc == 0; k++) {
+		qr_rel *r = &nd->mapper->rels[k];
+		int j = planned(p, nd, r);
+		if (j >= 0) {
+			load_node sub = {
+				nd->item,      j,
+				r->target,     (qr_objhdr **)sets[j].items,
+				sets[j].count, p->e[j].sub,
+				p->e[j].nsub};
+			rc = after_rows(res, q, p, sets, &sub);
+		} else if (!(nd->node < 0 && contains_option(q, r))) {
+			rc = after_rows_rel(res, q, nd, r, todo);
+		}
+	}
+	free(todo);
+	return rc;
+}
+
+/* The eager loads done after the rows are read, for every entity of the
+ * query and the objects of its eager loads. sets[i]: the objects of
+ * eager load i (headers). */
+static int load_after_rows(qr_orm_result *res, const qr_query *q,
+			   const eager_plan *p, const qr_objlist *sets)
+{
 	int rc = 0;
 
 	for (size_t i = 0; i < q->nitems && rc == 0; i++) {
-		const qr_qitem *it = &q->items[i];
-		if (it->kind != QR_QI_ENTITY)
+		qr_objlist objs = QR_OBJLIST_INIT;
+		load_node nd = {i, -1,       q->items[i].mapper, NULL,
+				0, q->loads, q->nloads};
+		if (q->items[i].kind != QR_QI_ENTITY || node_idle(p, &nd))
 			continue;
-		for (size_t k = 0; k < it->mapper->nrels && rc == 0; k++) {
-			qr_rel *r = &it->mapper->rels[k];
-			qr_lazy lz = qr_orm__query_strategy(q, r);
-			uint64_t seen = ++s->next_mark;
-			size_t n = 0;
-			bool contains = false;
-			for (size_t l = 0; l < q->nloads; l++)
-				contains = contains ||
-					   (q->loads[l].rel == r &&
-					    q->loads[l].contains_eager);
-			if (!contains &&
-			    (lz == QR_LAZY_RAISE || lz == QR_LAZY_NOLOAD)) {
-				mark_objects(res, i, r,
-					     lz == QR_LAZY_RAISE
-						     ? QR_RS_RAISE
-						     : QR_RS_NOLOAD);
-				continue;
-			}
-			if (!contains && lz == QR_LAZY_SUBQUERY &&
-			    !subquery_ok(q, i, r))
-				lz = QR_LAZY_SELECTIN;
-			if (contains ||
-			    !(lz == QR_LAZY_SELECTIN ||
-			      lz == QR_LAZY_SUBQUERY ||
-			      (lz == QR_LAZY_JOINED &&
-			       (r->kind == QR_REL_MANY_TO_MANY ||
-				((q->limit >= 0 || q->offset >= 0) &&
-				 r->kind == QR_REL_ONE_TO_MANY)))))
-				continue;
-			if (!objs &&
-			    !(objs = malloc((res->nbuf ? res->nbuf : 1) *
-					    sizeof(*objs)))) {
-				rc = qr_error_oom("selectin loading");
-				break;
-			}
-			for (size_t j = 0; j < res->nbuf; j++) {
-				void *o = res->buf[j].objs[i];
-				qr_objhdr *h = o ? qr_orm__hdr(o) : NULL;
-				if (!h || h->mark == seen ||
-				    (rstate(h, r)->flags & QR_RS_LOADED))
-					continue;
-				h->mark = seen;
-				objs[n++] = h;
-			}
-			if (n && lz == QR_LAZY_SUBQUERY)
-				rc = qr_orm__load_rel_subquery(
-					s, r, objs, n,
-					qr_subquery(qr_orm__query_select(q),
-						    "anon_1"));
-			else if (n)
-				rc = qr_orm__load_rel(s, r, objs, n, true);
-		}
+		rc = distinct_objects(&objs, res, i, NULL, 0);
+		for (size_t k = 0; k < objs.count; k++)
+			objs.items[k] = qr_orm__hdr(objs.items[k]);
+		nd.objs = (qr_objhdr **)objs.items;
+		nd.n = objs.count;
+		if (rc == 0)
+			rc = after_rows(res, q, p, sets, &nd);
+		qr_objlist_clear(&objs);
 	}
-	free(objs);
+	return rc;
+}
+
+/* Populates the eager loads from the rows, de-duplicates them and runs
+ * the loads that follow. */
+static int load_eager(qr_orm_result *res, const qr_query *q,
+		      const eager_plan *p)
+{
+	void **eobj = NULL;
+	qr_objlist *sets = NULL;
+	int rc = 0;
+
+	if (p->n && (!(eobj = calloc(res->nbuf ? res->nbuf * p->n : 1,
+				     sizeof(*eobj))) ||
+		     !(sets = calloc(p->n, sizeof(*sets)))))
+		rc = qr_error_oom("eager loading");
+	for (size_t i = 0; i < p->n && rc == 0; i++)
+		rc = populate(res, p, i, eobj);
+	for (size_t i = 0; i < p->n && rc == 0; i++) {
+		rc = distinct_objects(&sets[i], res, i, eobj, p->n);
+		for (size_t k = 0; k < sets[i].count; k++)
+			sets[i].items[k] = qr_orm__hdr(sets[i].items[k]);
+	}
+	if (rc == 0)
+		unique_rows(res, q, p);
+	if (rc == 0)
+		rc = load_after_rows(res, q, p, sets);
+	for (size_t i = 0; sets && i < p->n; i++)
+		qr_objlist_clear(&sets[i]);
+	free(sets);
+	free(eobj);
 	return rc;
 }
 
@@ -536,12 +718,8 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 				r->nbuf = i + 1;
 			}
 		}
-		for (size_t i = 0; i < plan.n && rc == 0; i++)
-			rc = populate(r, &plan.e[i]);
 		if (rc == 0)
-			unique_rows(r, q, &plan);
-		if (rc == 0)
-			rc = selectin(r, q);
+			rc = load_eager(r, q, &plan);
 	}
 	plan_free(&plan);
 	qr_stmt_free(stmt);

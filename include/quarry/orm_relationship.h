@@ -98,10 +98,13 @@ typedef enum qr_lazy {
 			       N+1; eager options still load it */
 	QR_LAZY_NOLOAD,     /* noload: never loaded; qr_rel_load() leaves
 			       it empty without SQL */
-	QR_LAZY_SUBQUERY    /* subquery: one more SELECT joining the
+	QR_LAZY_SUBQUERY,   /* subquery: one more SELECT joining the
 			       query, re-run as a subquery (collections
 			       and one-to-one of the query's first entity;
 			       otherwise as selectin) */
+	QR_LAZY_DEFAULT     /* a loader option's hop (defaultload): the
+			       relationship keeps its strategy, the path
+			       goes on to the next hop; as .lazy: select */
 } qr_lazy;
 
 /*
@@ -342,6 +345,48 @@ QR_API qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
 	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_NOLOAD)
 #define qr_subqueryload(q, T, rel) \
 	qr_query_load((q), &qr_mapping_##T, (rel), QR_LAZY_SUBQUERY)
+
+/*
+ * A hop of a nested loader option: a relationship of the previous hop's
+ * target (of owner for the first) and its strategy.
+ */
+typedef struct qr_load_hop {
+	const char *rel;
+	qr_lazy lazy; /* QR_LAZY_DEFAULT: as configured (defaultload) */
+} qr_load_hop;
+
+/*
+ * Nested (chained) loader options:
+ *
+ *   query(User).options(selectinload(User.orders).joinedload(Order.items))
+ *
+ *   q = qr_query_load_path(q, QR_MAPPING_OF(User), QR_LOAD_PATH(
+ *           {"orders", QR_LAZY_SELECTIN}, {"items", QR_LAZY_JOINED}));
+ *
+ * path[0] is a relationship of owner (one of the query's entities),
+ * path[i + 1] one of path[i]'s target; each hop's strategy applies to
+ * the objects the previous hop loads, whatever the strategies: a joined
+ * hop after a joined one adds a LEFT OUTER JOIN (rows de-duplicated at
+ * every level), after a selectin or subquery hop it joins in that
+ * hop's SELECT; a selectin hop runs one more SELECT per level (per 500
+ * parents); a lazy hop keeps the rest of the path with the objects, and
+ * the QR_LOAD() that loads them later applies it; raise and noload mark
+ * the objects as qr_query_load does. QR_LAZY_DEFAULT leaves a hop as
+ * configured (defaultload(User.orders).joinedload(Order.items)).
+ * Options of several paths combine; a later option's strategy for the
+ * same hop wins. users -> orders -> items: selectin + selectin is 3
+ * statements, joined + joined 1, selectin + joined 2, joined +
+ * selectin 2. path is read now (not kept). Takes q; NULL on error
+ * (recorded: an unknown relationship, named with its mapper, QR_EINVAL;
+ * n == 0). qr_query_load(q, owner, rel, s) is the path of one hop.
+ */
+QR_API qr_query *qr_query_load_path(qr_query *q, qr_mapping *owner,
+				    const qr_load_hop *path, size_t n);
+/* The hops as a compound literal and their count:
+ * QR_LOAD_PATH({"orders", QR_LAZY_SELECTIN}, {"items", QR_LAZY_JOINED}) */
+#define QR_LOAD_PATH(...)                       \
+	(const qr_load_hop[]){__VA_ARGS__},     \
+		sizeof((const qr_load_hop[]){__VA_ARGS__}) / sizeof(qr_load_hop)
 
 /*
  * query.join(User.addresses).options(contains_eager(User.addresses)):
