@@ -223,7 +223,9 @@ static void load_module_locked(const char *dialect, char *tried,
 
 int qr_dialect_find(const qr_dialect **out, const char *name)
 {
-	char dname[64], tried[1024] = "";
+	char dname[64], tried[1024];
+
+	tried[0] = '\0'; /* not the whole buffer: this runs per execution */
 
 	if (!out || !name)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,

@@ -3,12 +3,14 @@
  * structure (bound values excluded) and dialect, in a bounded LRU shared
  * by the process (a mutex guards it), as SQLAlchemy 1.4+ caches.
  *
- * The key is a serialisation of the tree: kinds, operators, names, types
- * and children; schema objects by identity (a serial number per table);
- * a node met again by back-reference (so sharing shows); bind values
- * left out. The same walk lists the statement's bind nodes in order, and
- * each compiled slot remembers the index of its bind, so a cached form
- * is re-instantiated with the values of the statement at hand.
+ * A lookup compares the statement's tree with the key of the most recent
+ * entry, then with the entries of its structural hash (kept on each node
+ * once computed); a match is exact (the key holds everything that
+ * changes the SQL), so two statements that compile differently never
+ * share an entry. The walk that compares (or, on a miss, writes the key)
+ * lists the statement's bind nodes in order, and each compiled slot
+ * remembers the index of its bind, so a cached form is re-instantiated
+ * with the values of the statement at hand.
  */
 #include "compiler.h"
 
@@ -19,25 +21,190 @@
 #include <quarry/sys/error.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- keys --------------------------------------------------------------- */
+/* ---- the structural hash ------------------------------------------------
+ *
+ * A node's hash covers what its key covers (below) but the sharing of
+ * nodes: kinds, operators, flags, integers, names, types and the
+ * children's hashes; schema objects by serial number; bound values left
+ * out. It is computed the first time the node is keyed and kept on the
+ * node (nodes are immutable once built; the helpers that change a node
+ * in place reset it), so a subtree shared by many statements is hashed
+ * once. The hash only picks the entries to verify: a lookup compares the
+ * whole tree with the entry's key, so a stale or colliding hash can cost
+ * a miss, never a wrong hit.
+ */
 
-/* The key being written: in the keyer's own space until it outgrows it
- * (a usual statement's key fits), then on the heap. */
-typedef struct keybuf {
-	char *s;
-	size_t len, cap;
-	int error; /* 0 or QR_ENOMEM */
-	char small[512];
-} keybuf;
+#define HASH_SEED 0x9E3779B97F4A7C15ULL
+
+static inline uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	if (!s)
+		return mix(h, 0);
+	size_t n = strlen(s);
+	h = mix(h, n + 1);
+	for (; n >= 8; n -= 8, s += 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = mix(h, w);
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	return mix(h, w);
+}
+
+/* Most nodes carry a type of nothing but a kind. */
+static bool type_is_plain(const qr_type *t)
+{
+	return !t->length && !t->precision && !t->scale && !t->timezone &&
+	       !t->decorator && !t->name && !t->labels;
+}
+
+static uint64_t hash_type(uint64_t h, const qr_type *t)
+{
+	h = mix(h, (uint64_t)t->kind);
+	if (type_is_plain(t))
+		return h;
+	h = mix(h, (uint64_t)(int64_t)t->length);
+	h = mix(h, (uint64_t)(int64_t)t->precision);
+	h = mix(h, (uint64_t)(int64_t)t->scale);
+	h = mix(h, (uint64_t)t->timezone);
+	h = mix(h, (uint64_t)(uintptr_t)t->decorator);
+	h = hash_str(h, t->name);
+	for (size_t i = 0; t->labels && t->labels[i]; i++)
+		h = hash_str(h, t->labels[i]);
+	return h;
+}
+
+static bool never_cached(const qr_node *n)
+{
+	return n->kind == QR_NODE_DDL || n->kind == QR_NODE_CONSTRAINT ||
+	       n->kind == QR_NODE_INDEX;
+}
+
+/* The hash of a table or of a table's column (by serial number). */
+static uint64_t schema_hash(const qr_node *n)
+{
+	if (n->kind == QR_NODE_TABLE)
+		return mix(mix(HASH_SEED, 'T'), qr_table__def(n)->serial);
+	const qr_column_def *d = n->ext;
+	uint64_t h = mix(HASH_SEED, 'C');
+	h = mix(h, qr_table__def(d->table)->serial);
+	h = mix(h, d->index);
+	return mix(h, (uint64_t)n->type.kind);
+}
+
+static bool is_schema_ref(const qr_node *n)
+{
+	return n->kind == QR_NODE_TABLE ||
+	       (n->kind == QR_NODE_COLUMN && n->pinned);
+}
+
+static uint64_t node_hash(const qr_node *n);
+
+/* A child's hash: NULL, a table or column without a call. */
+static inline uint64_t kid_hash(const qr_node *n)
+{
+	if (!n)
+		return 0x6E756C6C;
+	if (is_schema_ref(n))
+		return schema_hash(n);
+	return node_hash(n);
+}
+
+/* The node's structural hash (never 0), or 0 when the tree holds a node
+ * that is never cached (DDL, constraints, indexes). */
+static uint64_t node_hash(const qr_node *n)
+{
+	if (is_schema_ref(n))
+		return schema_hash(n);
+	if (never_cached(n))
+		return 0;
+	qr_node *m = (qr_node *)n; /* the kept hash is a cache */
+	uint64_t h = atomic_load_explicit(&m->shash, memory_order_relaxed);
+	if (h)
+		return h;
+	h = mix(HASH_SEED, (uint64_t)n->kind);
+	if (n->kind == QR_NODE_TEXT) {
+		h = hash_str(h, n->u.text.sql);
+	} else {
+		h = mix(h,
+			(uint64_t)(uint32_t)n->op | (uint64_t)n->flags << 32);
+		if (n->kind != QR_NODE_BIND)
+			h = mix(h, (uint64_t)n->ival);
+		if (n->name)
+			h = hash_str(h, n->name);
+		if (n->str)
+			h = hash_str(mix(h, 1), n->str);
+		h = hash_type(h, &n->type);
+		h = mix(h, n->nkids);
+		for (size_t i = 0; i < n->nkids; i++) {
+			uint64_t kh = kid_hash(n->kids[i]);
+			if (!kh)
+				return 0;
+			h = mix(h, kh);
+		}
+	}
+	h += !h;
+	if (!n->pinned)
+		atomic_store_explicit(&m->shash, h, memory_order_relaxed);
+	return h;
+}
+
+/* ---- keys -----------------------------------------------------------------
+ *
+ * The key is a serialisation of the tree in 64-bit words: per node its
+ * kind, operator, flags, integer, strings and type, then its children;
+ * schema objects by serial number; a node met again by back-reference to
+ * its visit number (so sharing shows); bind values left out. The same
+ * walk writes a key (a miss) or compares the tree with an entry's key
+ * word by word (a lookup), and lists the statement's bind nodes in
+ * order either way.
+ *
+ * A node only one reference holds appears once in the tree (each
+ * appearance is a reference), so only nodes held more than once (and
+ * pinned ones) are remembered for back-references.
+ */
+
+enum {
+	KEY_NULL = 1,
+	KEY_TABLE,
+	KEY_COLUMN,
+	KEY_REF,
+	KEY_NODE,
+	KEY_TYPE,
+	KEY_FULLTYPE,
+	KEY_OPTS
+};
+#define KEY_TAG(t) ((uint64_t)(t) << 56)
+
+typedef struct seen_node {
+	const qr_node *node;
+	uint64_t visit; /* its visit number */
+} seen_node;
 
 typedef struct keyer {
-	keybuf b;
-	const qr_node **seen; /* every non-pinned node met, in order */
+	/* Writing: the key, in words (in the keyer's own space until it
+	 * outgrows it). Verifying: the entry's key, and len the position. */
+	uint64_t *w;
+	size_t len, cap;
+	const uint64_t *expect;
+	size_t nexpect;
+	bool verify;
+	bool stop;      /* a mismatch (verifying) or a failure (writing) */
+	bool cacheable; /* false: out of memory, or a node never cached */
+	uint64_t nvisit;
+	seen_node *seen; /* nodes held more than once, first met in order */
 	size_t nseen, seencap;
-	const qr_node *seen_small[32]; /* seen, until it outgrows it */
 	/* Past SEEN_LINEAR nodes, a hash index over seen (open addressing:
 	 * position + 1, 0 for empty), so a large statement (a multi-row
 	 * VALUES) is keyed in linear time. */
@@ -45,113 +212,155 @@ typedef struct keyer {
 	size_t indexcap; /* a power of two, or 0 */
 	const qr_node **binds;
 	size_t nbinds, bindcap;
-	const qr_node *binds_small[16]; /* binds, until it outgrows it */
-	bool cacheable;
+	seen_node seen_small[16];
+	const qr_node *binds_small[16];
+	uint64_t small[96];
 } keyer;
 
-static void kb_init(keybuf *b)
+static void keyer_init(keyer *k)
 {
-	b->s = b->small;
-	b->len = 0;
-	b->cap = sizeof(b->small);
-	b->error = 0;
+	k->w = k->small;
+	k->len = 0;
+	k->cap = sizeof(k->small) / sizeof(k->small[0]);
+	k->expect = NULL;
+	k->nexpect = 0;
+	k->verify = false;
+	k->stop = false;
+	k->cacheable = true;
+	k->nvisit = 0;
+	k->seen = k->seen_small;
+	k->nseen = 0;
+	k->seencap = sizeof(k->seen_small) / sizeof(k->seen_small[0]);
+	k->index = NULL;
+	k->indexcap = 0;
+	k->binds = k->binds_small;
+	k->nbinds = 0;
+	k->bindcap = sizeof(k->binds_small) / sizeof(k->binds_small[0]);
 }
 
-static void kb_free(keybuf *b)
+/* Starts a walk over: writing (expect NULL) or comparing with expect. */
+static void keyer_restart(keyer *k, const uint64_t *expect, size_t n)
 {
-	if (b->s != b->small)
-		free(b->s);
+	k->len = 0;
+	k->expect = expect;
+	k->nexpect = n;
+	k->verify = expect != NULL;
+	k->stop = false;
+	k->nvisit = 0;
+	k->nseen = 0;
+	k->nbinds = 0;
+	free(k->index);
+	k->index = NULL;
+	k->indexcap = 0;
 }
 
-static bool kb_grow(keybuf *b, size_t n)
+static void keyer_free(keyer *k)
 {
-	if (b->error)
-		return false;
-	size_t cap = b->cap * 2;
-	while (cap - b->len < n)
+	if (k->w != k->small)
+		free(k->w);
+	if (k->seen != k->seen_small)
+		free(k->seen);
+	if (k->binds != k->binds_small)
+		free((void *)k->binds);
+	free(k->index);
+}
+
+static void key_fail(keyer *k)
+{
+	k->cacheable = false;
+	k->stop = true;
+}
+
+/* Room for n more words (writing). */
+static bool key_room(keyer *k, size_t n)
+{
+	if (k->cap - k->len >= n)
+		return true;
+	size_t cap = k->cap * 2;
+	while (cap - k->len < n)
 		cap *= 2;
-	char *s = b->s == b->small ? malloc(cap) : realloc(b->s, cap);
-	if (!s) {
-		b->error = QR_ENOMEM;
+	uint64_t *w = k->w == k->small ? malloc(cap * sizeof(*w))
+				       : realloc(k->w, cap * sizeof(*w));
+	if (!w) {
+		key_fail(k);
 		return false;
 	}
-	if (b->s == b->small)
-		memcpy(s, b->small, b->len);
-	b->s = s;
-	b->cap = cap;
+	if (k->w == k->small)
+		memcpy(w, k->small, k->len * sizeof(*w));
+	k->w = w;
+	k->cap = cap;
 	return true;
 }
 
-static inline void kb_put(keybuf *b, const void *p, size_t n)
+static inline void emit(keyer *k, uint64_t v)
 {
-	if (b->cap - b->len < n && !kb_grow(b, n))
+	if (k->verify) {
+		if (k->len >= k->nexpect || k->expect[k->len] != v)
+			k->stop = true;
+		k->len++;
 		return;
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
+	}
+	if (k->len == k->cap && !key_room(k, 1))
+		return;
+	k->w[k->len++] = v;
 }
 
-static void put_u64(keyer *k, uint64_t v)
-{
-	kb_put(&k->b, &v, sizeof(v));
-}
-
-static void put_c(keyer *k, char c)
-{
-	kb_put(&k->b, &c, 1);
-}
-
-static void put_u32(keyer *k, uint32_t v)
-{
-	kb_put(&k->b, &v, sizeof(v));
-}
-
-static void put_str(keyer *k, const char *s)
+static void emit_str(keyer *k, const char *s)
 {
 	if (!s) {
-		put_u32(k, UINT32_MAX);
+		emit(k, 0);
 		return;
 	}
 	size_t n = strlen(s);
-	put_u32(k, (uint32_t)n);
-	kb_put(&k->b, s, n);
-}
-
-static void put_type(keyer *k, const qr_type *t)
-{
-	/* Most nodes carry a type of nothing but a kind. */
-	if (!t->length && !t->precision && !t->scale && !t->timezone &&
-	    !t->decorator && !t->name && !t->labels) {
-		put_c(k, 't');
-		put_u32(k, (uint32_t)t->kind);
+	size_t words = (n + 7) / 8;
+	emit(k, n + 1);
+	if (k->stop)
+		return;
+	if (k->verify) {
+		if (k->nexpect - k->len < words ||
+		    memcmp(k->expect + k->len, s, n) != 0)
+			k->stop = true;
+		k->len += words;
 		return;
 	}
-	put_c(k, 'y');
-	put_u64(k, (uint64_t)t->kind);
-	put_u64(k, (uint64_t)(int64_t)t->length);
-	put_u64(k, (uint64_t)(int64_t)t->precision);
-	put_u64(k, (uint64_t)(int64_t)t->scale);
-	put_u64(k, t->timezone);
-	put_u64(k, (uint64_t)(uintptr_t)t->decorator);
-	put_str(k, t->name);
-	for (size_t i = 0; t->labels && t->labels[i]; i++)
-		put_str(k, t->labels[i]);
-	put_u64(k, UINT64_MAX - 1);
+	if (!key_room(k, words))
+		return;
+	if (words)
+		k->w[k->len + words - 1] = 0;
+	memcpy(k->w + k->len, s, n);
+	k->len += words;
 }
 
-/* Makes room for one more node in an array that starts as small (a
- * keyer's inline array of 16 or 32) and moves to the heap when full. */
-static bool arr_room(const qr_node ***a, size_t *cap, size_t n,
-		     const qr_node **small)
+static void emit_type(keyer *k, const qr_type *t)
+{
+	if (type_is_plain(t)) {
+		emit(k, KEY_TAG(KEY_TYPE) | (uint32_t)t->kind);
+		return;
+	}
+	emit(k, KEY_TAG(KEY_FULLTYPE) | (uint32_t)t->kind);
+	emit(k, (uint64_t)(int64_t)t->length);
+	emit(k, (uint64_t)(int64_t)t->precision);
+	emit(k, (uint64_t)(int64_t)t->scale);
+	emit(k, (uint64_t)t->timezone);
+	emit(k, (uint64_t)(uintptr_t)t->decorator);
+	emit_str(k, t->name);
+	for (size_t i = 0; t->labels && t->labels[i]; i++)
+		emit_str(k, t->labels[i]);
+	emit(k, KEY_TAG(KEY_FULLTYPE));
+}
+
+/* Makes room for one more item in an array that starts as small (a
+ * keyer's inline array) and moves to the heap when full. */
+static bool arr_room(void **a, size_t *cap, size_t n, size_t size, void *small)
 {
 	if (n < *cap)
 		return true;
 	size_t nc = *cap * 2;
-	const qr_node **p = *a == small ? malloc(nc * sizeof(*p))
-					: realloc((void *)*a, nc * sizeof(*p));
+	void *p = *a == small ? malloc(nc * size) : realloc(*a, nc * size);
 	if (!p)
 		return false;
 	if (*a == small)
-		memcpy((void *)p, small, n * sizeof(*p));
+		memcpy(p, small, n * size);
 	*a = p;
 	*cap = nc;
 	return true;
@@ -172,7 +381,7 @@ static size_t seen_index(const keyer *k, const qr_node *n)
 {
 	if (!k->indexcap) {
 		for (size_t i = 0; i < k->nseen; i++) {
-			if (k->seen[i] == n)
+			if (k->seen[i].node == n)
 				return i;
 		}
 		return SIZE_MAX;
@@ -182,7 +391,7 @@ static size_t seen_index(const keyer *k, const qr_node *n)
 		size_t at = k->index[h];
 		if (!at)
 			return SIZE_MAX;
-		if (k->seen[at - 1] == n)
+		if (k->seen[at - 1].node == n)
 			return at - 1;
 	}
 }
@@ -190,7 +399,7 @@ static size_t seen_index(const keyer *k, const qr_node *n)
 static void index_put(keyer *k, size_t pos)
 {
 	size_t mask = k->indexcap - 1;
-	size_t h = hash_ptr(k->seen[pos]) & mask;
+	size_t h = hash_ptr(k->seen[pos].node) & mask;
 	while (k->index[h])
 		h = (h + 1) & mask;
 	k->index[h] = pos + 1;
@@ -219,79 +428,157 @@ static bool index_add(keyer *k, size_t pos)
 	return true;
 }
 
-static void key_node(keyer *k, const qr_node *n)
+/* True when n was met before (its back-reference is emitted); else
+ * remembers it when more than one reference holds it. */
+static bool key_shared(keyer *k, const qr_node *n)
 {
-	if (!n) {
-		put_c(k, 'N');
-		return;
-	}
-	if (n->kind == QR_NODE_TABLE) {
-		put_c(k, 'T');
-		put_u64(k, qr_table__def(n)->serial);
-		return;
-	}
-	if (n->kind == QR_NODE_COLUMN && n->pinned) {
-		const qr_column_def *d = n->ext;
-		put_c(k, 'C');
-		put_u64(k, qr_table__def(d->table)->serial);
-		put_u64(k, d->index);
-		put_u64(k, (uint64_t)n->type.kind);
-		return;
-	}
-	if (n->kind == QR_NODE_DDL || n->kind == QR_NODE_CONSTRAINT ||
-	    n->kind == QR_NODE_INDEX) {
-		k->cacheable = false;
-		return;
-	}
+	if (!n->pinned &&
+	    atomic_load_explicit(&n->refcount, memory_order_relaxed) == 1)
+		return false;
 	size_t at = seen_index(k, n);
 	if (at != SIZE_MAX) {
-		put_c(k, 'R');
-		put_u64(k, at);
+		emit(k, KEY_TAG(KEY_REF) | k->seen[at].visit);
+		return true;
+	}
+	if (!arr_room((void **)&k->seen, &k->seencap, k->nseen,
+		      sizeof(*k->seen), k->seen_small)) {
+		key_fail(k);
+		return true;
+	}
+	k->seen[k->nseen].node = n;
+	k->seen[k->nseen].visit = k->nvisit;
+	k->nseen++;
+	if (!index_add(k, k->nseen - 1))
+		key_fail(k);
+	return false;
+}
+
+/* Writes (match false) or compares n words. */
+static inline void emit_words(keyer *k, const uint64_t *w, size_t n, bool match)
+{
+	if (match) {
+		if (k->nexpect - k->len < n) {
+			k->stop = true;
+			return;
+		}
+		const uint64_t *e = k->expect + k->len;
+		uint64_t diff = 0;
+		for (size_t i = 0; i < n; i++)
+			diff |= e[i] ^ w[i];
+		k->stop = diff != 0;
+		k->len += n;
 		return;
 	}
-	if (!arr_room(&k->seen, &k->seencap, k->nseen, k->seen_small)) {
-		k->cacheable = false;
+	if (!key_room(k, n))
+		return;
+	memcpy(k->w + k->len, w, n * sizeof(*w));
+	k->len += n;
+}
+
+static void key_write(keyer *k, const qr_node *n);
+static void key_match(keyer *k, const qr_node *n);
+
+/* Keys a child: NULL, a table or a column without a call. */
+static inline void key_kid(keyer *k, const qr_node *n, bool match)
+{
+	if (!n) {
+		uint64_t w = KEY_TAG(KEY_NULL);
+		emit_words(k, &w, 1, match);
+	} else if (n->kind == QR_NODE_TABLE) {
+		uint64_t w[2] = {KEY_TAG(KEY_TABLE), qr_table__def(n)->serial};
+		emit_words(k, w, 2, match);
+	} else if (n->kind == QR_NODE_COLUMN && n->pinned) {
+		const qr_column_def *d = n->ext;
+		uint64_t w[3] = {KEY_TAG(KEY_COLUMN) | (uint32_t)n->type.kind,
+				 qr_table__def(d->table)->serial, d->index};
+		emit_words(k, w, 3, match);
+	} else if (match) {
+		key_match(k, n);
+	} else {
+		key_write(k, n);
+	}
+}
+
+/* The walk, specialised by the compiler for writing and for matching. */
+static inline void key_node(keyer *k, const qr_node *n, bool match)
+{
+	if (never_cached(n)) {
+		key_fail(k);
 		return;
 	}
-	k->seen[k->nseen++] = n;
-	if (!index_add(k, k->nseen - 1)) {
-		k->cacheable = false;
+	if (key_shared(k, n))
 		return;
-	}
-	put_c(k, 'K');
-	put_u32(k, (uint32_t)n->kind);
+	k->nvisit++;
 	if (n->kind == QR_NODE_TEXT) {
-		put_str(k, n->u.text.sql);
+		uint64_t w = KEY_TAG(KEY_NODE) | (uint32_t)n->kind;
+		emit_words(k, &w, 1, match);
+		emit_str(k, n->u.text.sql);
 		return;
 	}
 	if (n->kind == QR_NODE_BIND) {
-		if (!arr_room(&k->binds, &k->bindcap, k->nbinds,
-			      k->binds_small)) {
-			k->cacheable = false;
+		if (!arr_room((void **)&k->binds, &k->bindcap, k->nbinds,
+			      sizeof(*k->binds), (void *)k->binds_small)) {
+			key_fail(k);
 			return;
 		}
 		k->binds[k->nbinds++] = n;
-	} else {
-		put_u64(k, (uint64_t)n->ival);
 	}
-	put_u32(k, (uint32_t)n->op);
-	put_u32(k, n->flags);
-	put_str(k, n->name);
-	put_str(k, n->str);
-	put_type(k, &n->type);
-	put_u32(k, (uint32_t)n->nkids);
-	for (size_t i = 0; i < n->nkids; i++)
-		key_node(k, n->kids[i]);
+	uint64_t w[5] = {
+		KEY_TAG(KEY_NODE) | (uint32_t)n->kind |
+			(n->name ? 1u << 8 : 0) | (n->str ? 1u << 9 : 0),
+		(uint64_t)(uint32_t)n->op | (uint64_t)n->flags << 32,
+		n->kind == QR_NODE_BIND ? 0 : (uint64_t)n->ival,
+		n->nkids,
+		type_is_plain(&n->type) ? (uint64_t)n->type.kind : UINT64_MAX,
+	};
+	emit_words(k, w, 5, match);
+	if (n->name && !k->stop)
+		emit_str(k, n->name);
+	if (n->str && !k->stop)
+		emit_str(k, n->str);
+	if (w[4] == UINT64_MAX && !k->stop)
+		emit_type(k, &n->type);
+	for (size_t i = 0; i < n->nkids && !k->stop; i++)
+		key_kid(k, n->kids[i], match);
 }
 
-static void keyer_free(keyer *k)
+static void key_write(keyer *k, const qr_node *n)
 {
-	if (k->seen != k->seen_small)
-		free((void *)k->seen);
-	if (k->binds != k->binds_small)
-		free((void *)k->binds);
-	free(k->index);
-	kb_free(&k->b);
+	key_node(k, n, false);
+}
+
+static void key_match(keyer *k, const qr_node *n)
+{
+	key_node(k, n, true);
+}
+
+/* Keys the statement and its compile options (a walk over the tree). */
+static void key_stmt(keyer *k, const qr_node *node,
+		     const qr_sql_compile_opts *opts)
+{
+	key_kid(k, node, k->verify);
+	if (k->stop)
+		return;
+	emit(k, KEY_TAG(KEY_OPTS) | (opts && opts->exec ? 1 : 0));
+	for (size_t i = 0; opts && i < opts->nkeys; i++)
+		emit_str(k, opts->column_keys[i]);
+	if (k->verify && k->len != k->nexpect)
+		k->stop = true;
+}
+
+static uint64_t stmt_hash(const qr_node *node, const qr_sql_compile_opts *opts,
+			  const qr_dialect *d)
+{
+	uint64_t h = node_hash(node);
+	if (!h)
+		return 0;
+	h = mix(h, (uint64_t)(uintptr_t)d);
+	if (opts) {
+		h = mix(h, opts->exec ? 1 : 2);
+		for (size_t i = 0; i < opts->nkeys; i++)
+			h = hash_str(h, opts->column_keys[i]);
+	}
+	return h;
 }
 
 /* ---- the LRU --------------------------------------------------------------
@@ -300,7 +587,7 @@ static void keyer_free(keyer *k)
 typedef struct entry {
 	uint64_t hash;
 	const qr_dialect *dialect;
-	char *key;
+	uint64_t *key; /* keylen words */
 	size_t keylen;
 	qr_compiled *compiled;
 	struct entry *prev, *next; /* LRU: head is most recent */
@@ -315,24 +602,8 @@ static struct {
 	entry *head, *tail;
 	size_t size, capacity;
 	uint64_t hits, misses;
-} cache = {PTHREAD_MUTEX_INITIALIZER, {0}, NULL, NULL, 0, 500, 0, 0};
-
-/* A 64-bit hash of the key, eight bytes at a time. */
-static uint64_t key_hash(const char *p, size_t n, const void *salt)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)salt ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	uint64_t w = 0;
-	memcpy(&w, p + i, n - i);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
+	atomic_bool enabled; /* capacity > 0: read without the lock */
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER, .capacity = 500, .enabled = true};
 
 static void lru_unlink(entry *e)
 {
@@ -399,6 +670,7 @@ void qr_compile_cache_set_capacity(size_t n)
 {
 	pthread_mutex_lock(&cache.lock);
 	cache.capacity = n;
+	atomic_store_explicit(&cache.enabled, n > 0, memory_order_relaxed);
 	shrink_to(n);
 	pthread_mutex_unlock(&cache.lock);
 }
@@ -454,50 +726,116 @@ static qr_compiled *instantiate(qr_compiled *t, const qr_node *const *binds,
 
 /* ---- compile through the cache ------------------------------------------- */
 
+/* The entry of hash h and dialect d whose key the statement matches
+ * (the keyer then lists the statement's binds), or NULL. Under the
+ * lock. */
+static entry *lookup(keyer *k, uint64_t h, const qr_dialect *d,
+		     const qr_node *node, const qr_sql_compile_opts *opts)
+{
+	for (entry *e = cache.buckets[h % NBUCKETS]; e; e = e->chain) {
+		if (e->hash != h || e->dialect != d)
+			continue;
+		keyer_restart(k, e->key, e->keylen);
+		key_stmt(k, node, opts);
+		if (!k->stop)
+			return e;
+	}
+	return NULL;
+}
+
+/* A new entry for the compiled form c of the key k wrote; NULL on OOM. */
+static entry *entry_new(keyer *k, uint64_t h, const qr_dialect *d,
+			qr_compiled *c)
+{
+	entry *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->key = malloc(k->len * sizeof(*e->key));
+	if (!e->key) {
+		free(e);
+		return NULL;
+	}
+	memcpy(e->key, k->w, k->len * sizeof(*e->key));
+	e->hash = h;
+	e->dialect = d;
+	e->keylen = k->len;
+	e->compiled = qr_compiled__ref(c);
+	return e;
+}
+
+static void entry_free(entry *e)
+{
+	qr_compiled_free(e->compiled);
+	free(e->key);
+	free(e);
+}
+
+/* Adds e unless an equal entry was added meanwhile (then frees it). */
+static void insert(entry *e)
+{
+	pthread_mutex_lock(&cache.lock);
+	bool present = false;
+	for (entry *x = cache.buckets[e->hash % NBUCKETS]; x; x = x->chain) {
+		if (x->hash == e->hash && x->dialect == e->dialect &&
+		    x->keylen == e->keylen &&
+		    memcmp(x->key, e->key, e->keylen * sizeof(*e->key)) == 0)
+			present = true;
+	}
+	if (!present && cache.capacity) {
+		e->chain = cache.buckets[e->hash % NBUCKETS];
+		cache.buckets[e->hash % NBUCKETS] = e;
+		lru_push_front(e);
+		cache.size++;
+		shrink_to(cache.capacity);
+		e = NULL;
+	}
+	pthread_mutex_unlock(&cache.lock);
+	if (e)
+		entry_free(e);
+}
+
+/* The most recent entry, when the statement matches it: a program that
+ * runs one statement shape after another finds it without hashing the
+ * tree. Under the lock. */
+static entry *lookup_recent(keyer *k, const qr_dialect *d, const qr_node *node,
+			    const qr_sql_compile_opts *opts)
+{
+	entry *e = cache.head;
+	if (!e || e->dialect != d)
+		return NULL;
+	keyer_restart(k, e->key, e->keylen);
+	key_stmt(k, node, opts);
+	return k->stop ? NULL : e;
+}
+
 int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 		    const qr_sql_compile_opts *opts)
 {
-	keyer k = {.cacheable = true};
-	kb_init(&k.b);
-	k.seen = k.seen_small;
-	k.seencap = sizeof(k.seen_small) / sizeof(k.seen_small[0]);
-	k.binds = k.binds_small;
-	k.bindcap = sizeof(k.binds_small) / sizeof(k.binds_small[0]);
-	size_t capacity;
-
 	*out = NULL;
-	pthread_mutex_lock(&cache.lock);
-	capacity = cache.capacity;
-	pthread_mutex_unlock(&cache.lock);
-	if (capacity == 0 || node->kind == QR_NODE_DDL)
+	if (!atomic_load_explicit(&cache.enabled, memory_order_relaxed) ||
+	    never_cached(node))
 		return qr_sqlc__compile(out, node, d, opts, NULL, 0);
 
-	key_node(&k, node);
-	if (opts) {
-		put_u64(&k, opts->exec ? 1 : 0);
-		for (size_t i = 0; i < opts->nkeys; i++)
-			put_str(&k, opts->column_keys[i]);
-	}
-	if (!k.cacheable || k.b.error) {
-		keyer_free(&k);
-		return qr_sqlc__compile(out, node, d, opts, NULL, 0);
-	}
-	uint64_t h = key_hash(k.b.s, k.b.len, d);
+	keyer k;
+	keyer_init(&k);
 	qr_compiled *hit = NULL;
-
+	uint64_t h = 0;
 	pthread_mutex_lock(&cache.lock);
-	for (entry *e = cache.buckets[h % NBUCKETS]; e; e = e->chain) {
-		if (e->hash == h && e->dialect == d && e->keylen == k.b.len &&
-		    memcmp(e->key, k.b.s, k.b.len) == 0) {
-			hit = qr_compiled__ref(e->compiled);
-			lru_unlink(e);
-			lru_push_front(e);
-			cache.hits++;
-			break;
-		}
+	entry *e = lookup_recent(&k, d, node, opts);
+	if (!e && k.cacheable) {
+		pthread_mutex_unlock(&cache.lock);
+		h = stmt_hash(node, opts, d);
+		pthread_mutex_lock(&cache.lock);
+		e = h ? lookup(&k, h, d, node, opts) : NULL;
 	}
-	if (!hit)
+	if (e) {
+		hit = qr_compiled__ref(e->compiled);
+		lru_unlink(e);
+		lru_push_front(e);
+		cache.hits++;
+	} else {
 		cache.misses++;
+	}
 	pthread_mutex_unlock(&cache.lock);
 
 	int rc = 0;
@@ -506,48 +844,23 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 		qr_compiled_free(hit);
 		if (!*out)
 			rc = qr_error_oom("compiled statement");
-	} else {
-		rc = qr_sqlc__compile(out, node, d, opts, k.binds, k.nbinds);
-		entry *e = rc ? NULL : calloc(1, sizeof(*e));
-		if (e) {
-			e->hash = h;
-			e->dialect = d;
-			e->keylen = k.b.len;
-			e->key = malloc(k.b.len ? k.b.len : 1);
-			if (e->key)
-				memcpy(e->key, k.b.s, k.b.len);
-			e->compiled = qr_compiled__ref(*out);
-			if (!e->key) {
-				qr_compiled_free(e->compiled);
-				free(e);
-				e = NULL;
-			}
-		}
-		if (e) {
-			pthread_mutex_lock(&cache.lock);
-			bool present = false;
-			for (entry *x = cache.buckets[h % NBUCKETS]; x;
-			     x = x->chain) {
-				if (x->hash == h && x->dialect == d &&
-				    x->keylen == e->keylen &&
-				    memcmp(x->key, e->key, e->keylen) == 0)
-					present = true;
-			}
-			if (!present && cache.capacity) {
-				e->chain = cache.buckets[h % NBUCKETS];
-				cache.buckets[h % NBUCKETS] = e;
-				lru_push_front(e);
-				cache.size++;
-				shrink_to(cache.capacity);
-				e = NULL;
-			}
-			pthread_mutex_unlock(&cache.lock);
-			if (e) {
-				qr_compiled_free(e->compiled);
-				free(e->key);
-				free(e);
-			}
-		}
+		keyer_free(&k);
+		return rc;
+	}
+	if (h) {
+		keyer_restart(&k, NULL, 0);
+		key_stmt(&k, node, opts);
+	}
+	if (!h || !k.cacheable) {
+		/* A node never cached, or out of memory keying it. */
+		keyer_free(&k);
+		return qr_sqlc__compile(out, node, d, opts, NULL, 0);
+	}
+	rc = qr_sqlc__compile(out, node, d, opts, k.binds, k.nbinds);
+	if (rc == 0) {
+		entry *ne = entry_new(&k, h, d, *out);
+		if (ne)
+			insert(ne);
 	}
 	keyer_free(&k);
 	return rc;

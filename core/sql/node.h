@@ -176,6 +176,9 @@ struct qr_node {
 	 * compiles nothing; dropped when the node is changed in place
 	 * (qr_sql__own). Set once, never replaced. */
 	_Atomic(qr_compiled *) memo;
+	/* Its structural hash for the compiled cache (cache.c), computed
+	 * when first keyed; 0 until then, and again once changed in place. */
+	_Atomic uint64_t shash;
 };
 
 /* Allocates a zeroed node of kind with one reference; NULL on OOM. */

@@ -91,6 +91,7 @@ int qr_sql__push(qr_node *n, qr_node *kid)
 	}
 	n->kids = k;
 	n->kids[n->nkids++] = kid;
+	qr_sql__changed(n);
 	return 0;
 }
 
@@ -98,6 +99,7 @@ void qr_sql__set_kid(qr_node *n, size_t i, qr_node *kid)
 {
 	qr_node *old = n->kids[i];
 	n->kids[i] = kid;
+	qr_sql__changed(n);
 	qr_expr_free(old);
 }
 
@@ -113,11 +115,13 @@ static int set_string(char **dst, const char *s)
 
 int qr_sql__set_name(qr_node *n, const char *s)
 {
+	qr_sql__changed(n);
 	return set_string(&n->name, s);
 }
 
 int qr_sql__set_str(qr_node *n, const char *s)
 {
+	qr_sql__changed(n);
 	return set_string(&n->str, s);
 }
 
@@ -129,6 +133,7 @@ int qr_sql__set_type(qr_node *n, const qr_type *t)
 	if (rc)
 		return rc;
 	free(n->type_storage);
+	qr_sql__changed(n);
 	n->type = copy;
 	n->type_storage = storage;
 	return 0;
@@ -165,12 +170,18 @@ qr_node *qr_sql__copy(const qr_node *n)
 	return c;
 }
 
+void qr_sql__changed(qr_node *n)
+{
+	atomic_store_explicit(&n->shash, 0, memory_order_relaxed);
+}
+
 qr_node *qr_sql__own(qr_node *n)
 {
 	if (atomic_load_explicit(&n->refcount, memory_order_acquire) == 1) {
 		/* About to change: its compiled form no longer holds. */
 		qr_compiled_free(atomic_exchange_explicit(
 			&n->memo, NULL, memory_order_acq_rel));
+		qr_sql__changed(n);
 		return n;
 	}
 	qr_node *c = qr_sql__copy(n);

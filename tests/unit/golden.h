@@ -19,6 +19,7 @@
 #include <quarry/schema.h>
 #include <quarry/select.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,17 +230,80 @@ static inline void golden_run(void **state)
 	}
 }
 
+/* What one compile gives: the SQL and the parameter names, or the error
+ * code (malloc'd; NULL for a NULL statement). */
+static inline char *golden_outcome(const qr_golden *g, const char *dialect)
+{
+	qr_error_clear();
+	qr_stmt *s = g->build();
+	qr_compiled *c = NULL;
+	int rc = qr_compile(&c, s, dialect);
+	char buf[8192];
+	size_t k = 0;
+	if (rc) {
+		k = (size_t)snprintf(buf, sizeof(buf), "!%d", rc);
+	} else {
+		k = (size_t)snprintf(buf, sizeof(buf), "%s |",
+				     qr_compiled_sql(c));
+		for (size_t i = 0;
+		     i < qr_compiled_param_count(c) && k < sizeof(buf); i++)
+			k += (size_t)snprintf(buf + k, sizeof(buf) - k, " %s",
+					      qr_compiled_param_name(c, i));
+	}
+	qr_compiled_free(c);
+	qr_stmt_free(s);
+	return strdup(buf);
+}
+
+/* Every case of the program compiled through a warm compiled cache, in
+ * both orders, gives what it gives with the cache off: no two cases'
+ * statements (many differ only slightly) ever share an entry. */
+static inline void golden_cache_sweep(void **state)
+{
+	const qr_golden *cases = ((const qr_golden *const *)*state)[0];
+	size_t n = (size_t)(uintptr_t)((void *const *)*state)[1];
+	char **want = calloc(n * 3, sizeof(*want));
+	assert_non_null(want);
+	qr_compile_cache_set_capacity(0);
+	for (size_t i = 0; i < n * 3; i++)
+		want[i] = golden_outcome(&cases[i / 3], golden_dialects[i % 3]);
+	qr_compile_cache_set_capacity(n * 3 + 16);
+	qr_compile_cache_clear();
+	for (int round = 0; round < 3; round++) {
+		for (size_t j = 0; j < n * 3; j++) {
+			size_t i = round == 1 ? n * 3 - 1 - j : j;
+			char *got = golden_outcome(&cases[i / 3],
+						   golden_dialects[i % 3]);
+			if (strcmp(got, want[i]) != 0)
+				fail_msg("%s[%s] through the cache (round "
+					 "%d):\n got: %s\nwant: %s",
+					 cases[i / 3].name,
+					 golden_dialects[i % 3], round, got,
+					 want[i]);
+			free(got);
+		}
+	}
+	qr_compile_cache_set_capacity(500);
+	for (size_t i = 0; i < n * 3; i++)
+		free(want[i]);
+	free(want);
+}
+
 static inline int golden_main(int argc, char **argv, const char *group,
 			      const qr_golden *cases, size_t n)
 {
 	golden_fixtures();
-	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
+	struct CMUnitTest *tests = calloc(n + 1, sizeof(*tests));
 	for (size_t i = 0; i < n; i++) {
 		tests[i].name = cases[i].name;
 		tests[i].test_func = golden_run;
 		tests[i].initial_state = (void *)&cases[i];
 	}
-	int rc = qr_test_run(argc, argv, group, tests, n);
+	void *sweep[2] = {(void *)cases, (void *)(uintptr_t)n};
+	tests[n].name = "cache_sweep";
+	tests[n].test_func = golden_cache_sweep;
+	tests[n].initial_state = sweep;
+	int rc = qr_test_run(argc, argv, group, tests, n + 1);
 	free(tests);
 	qr_metadata_free(g_md);
 	return rc;
