@@ -72,18 +72,25 @@ struct qr_result {
 	const qr_driver *driver;
 	qr_driver_cursor *cursor; /* NULL once exhausted or closed */
 	size_t ncols;
-	char **names; /* owned copies */
+	/* Column names and types: NULL while the cursor's serve (copied
+	 * when asked for or before the cursor closes: own_shape). */
+	char **names;
 	char **types;
+	char *shape_mem;          /* holds names and types (packed results) */
 	qr_value *current_values; /* the streaming row */
 	qr_row current;
 	qr_rowset *buffer; /* rows buffered when detached/all */
 	size_t buffer_pos;
+	/* first()/scalar() left their row in the open cursor (kept points
+	 * at current_values): copied only when the connection is needed
+	 * before the result is freed (qr_result__detach). */
+	bool held;
 	qr_row kept;       /* the row first/one/scalar copied into ... */
 	char *kept_mem;    /* ... its own allocation (NULL: none), or ... */
 	char *kept_inline; /* ... this space in the result's, if it fits */
 	size_t kept_inline_cap;
-	/* names, types and current_values live in the result's own
-	 * allocation (qr_result__new); else each is malloc'd */
+	/* current_values lives in the result's own allocation and names
+	 * and types in shape_mem (qr_result__new); else each is malloc'd */
 	bool packed;
 	qr_value scalar; /* copy for qr_result_scalar */
 	int64_t rowcount;

@@ -26,49 +26,19 @@ int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur)
 {
 	const qr_driver *d = conn->engine->driver;
 	size_t ncols = d->column_count(cur);
-	const char *stack_src[32];
-	const char **src = stack_src;
-	size_t strbytes = 0;
 
-	/* One allocation holds the result, the streaming row's values and
-	 * copies of the column names and types (they outlive the cursor):
-	 * what a result costs matters for statements returning one row. */
-	if (ncols > SIZE_MAX / 4 / (sizeof(qr_value) + 2 * sizeof(char *))) {
+	/* One allocation holds the result and the streaming row's values,
+	 * with room for the row first/one/scalar keep when it is small: what
+	 * a result costs matters for statements returning one row. The
+	 * column names stay the cursor's until asked for (own_shape). */
+	if (ncols > SIZE_MAX / 4 / sizeof(qr_value)) {
 		d->cursor_free(cur);
 		return qr_error_oom("result columns");
 	}
-	if (2 * ncols > sizeof(stack_src) / sizeof(stack_src[0])) {
-		src = malloc(2 * ncols * sizeof(*src));
-		if (!src) {
-			d->cursor_free(cur);
-			return qr_error_oom("result columns");
-		}
-	}
-	for (size_t i = 0; i < ncols; i++) {
-		const char *n = d->column_name(cur, i);
-		const char *t = d->column_type ? d->column_type(cur, i) : "";
-		src[2 * i] = n ? n : "";
-		src[2 * i + 1] = t ? t : "";
-		for (size_t k = 2 * i; k <= 2 * i + 1; k++) {
-			size_t len = strlen(src[k]);
-			if (len > SIZE_MAX / 4 ||
-			    PADDED(len) > SIZE_MAX / 4 - strbytes) {
-				if (src != stack_src)
-					free(src);
-				d->cursor_free(cur);
-				return qr_error_oom("result columns");
-			}
-			strbytes += PADDED(len);
-		}
-	}
-	size_t head = sizeof(qr_result) + ncols * sizeof(qr_value) +
-		      2 * ncols * sizeof(char *);
-	/* Room for the one row first/one/scalar keep, when it is small. */
+	size_t head = sizeof(qr_result) + ncols * sizeof(qr_value);
 	size_t inline_cap = ncols ? KEPT_INLINE : 0;
-	char *mem = malloc(head + strbytes + inline_cap);
+	char *mem = malloc(head + inline_cap);
 	if (!mem) {
-		if (src != stack_src)
-			free(src);
 		d->cursor_free(cur);
 		return qr_error_oom("result");
 	}
@@ -85,19 +55,7 @@ int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur)
 	r->current.result = r;
 	if (ncols) {
 		r->current_values = (qr_value *)(mem + sizeof(qr_result));
-		r->names = (char **)(r->current_values + ncols);
-		r->types = r->names + ncols;
-		char *p = mem + head;
-		for (size_t i = 0; i < 2 * ncols; i++) {
-			size_t len = strlen(src[i]);
-			memcpy(p, src[i], len + 1);
-			if (i % 2)
-				r->types[i / 2] = p;
-			else
-				r->names[i / 2] = p;
-			p += PADDED(len);
-		}
-		r->kept_inline = p;
+		r->kept_inline = mem + head;
 		r->kept_inline_cap = inline_cap;
 		conn->active = r;
 	} else {
@@ -105,14 +63,61 @@ int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur)
 		d->cursor_free(cur);
 		r->cursor = NULL;
 	}
-	if (src != stack_src)
-		free(src);
 	*out = r;
 	return 0;
 }
 
-/* Closes the driver cursor, keeping the final counts. */
-static void close_cursor(qr_result *r)
+/* Column i / 2's name (i even) or type (i odd), from the cursor. */
+static const char *shape_str(const qr_result *r, size_t i)
+{
+	const qr_driver *d = r->driver;
+	const char *s = NULL;
+	if (i % 2 == 0)
+		s = d->column_name(r->cursor, i / 2);
+	else if (d->column_type)
+		s = d->column_type(r->cursor, i / 2);
+	return s ? s : "";
+}
+
+/* Copies the column names and types from the cursor into one allocation
+ * of the result, once, so that they outlive the cursor: when they are
+ * first asked for, or when the cursor closes before the result is freed.
+ * 0 or QR_ENOMEM. */
+static int own_shape(qr_result *r)
+{
+	if (r->names || !r->ncols || !r->cursor)
+		return 0;
+	size_t bytes = 2 * r->ncols * sizeof(char *);
+	for (size_t i = 0; i < 2 * r->ncols; i++) {
+		const char *s = shape_str(r, i);
+		size_t len = strlen(s);
+		if (len > SIZE_MAX / 4 || PADDED(len) > SIZE_MAX / 4 - bytes)
+			return qr_error_oom("result columns");
+		bytes += PADDED(len);
+	}
+	char *mem = qr_mem__alloc(bytes, "result columns");
+	if (!mem)
+		return QR_ENOMEM;
+	char **names = (char **)mem, **types = names + r->ncols;
+	char *p = (char *)(types + r->ncols);
+	for (size_t i = 0; i < 2 * r->ncols; i++) {
+		const char *s = shape_str(r, i);
+		size_t len = strlen(s);
+		memcpy(p, s, len + 1);
+		if (i % 2)
+			types[i / 2] = p;
+		else
+			names[i / 2] = p;
+		p += PADDED(len);
+	}
+	r->names = names;
+	r->types = types;
+	r->shape_mem = mem;
+	return 0;
+}
+
+/* Releases the driver cursor, keeping the final counts. */
+static void drop_cursor(qr_result *r)
 {
 	if (!r->cursor)
 		return;
@@ -123,8 +128,17 @@ static void close_cursor(qr_result *r)
 	}
 	r->driver->cursor_free(r->cursor);
 	r->cursor = NULL;
+	r->held = false;
 	if (r->conn && r->conn->active == r)
 		r->conn->active = NULL;
+}
+
+/* Closes the cursor of a result that lives on: its column names are
+ * copied first. A failed copy leaves the names unknown (NULL). */
+static void close_cursor(qr_result *r)
+{
+	(void)own_shape(r);
+	drop_cursor(r);
 }
 
 /* ---- rowsets: rows copied into an arena ----------------------------- */
@@ -244,8 +258,8 @@ static qr_result *shape_copy(const qr_result *r)
 	if (!s->names || !s->types)
 		goto oom;
 	for (size_t i = 0; i < r->ncols; i++) {
-		s->names[i] = qr_mem__strdup(r->names[i]);
-		s->types[i] = qr_mem__strdup(r->types[i]);
+		s->names[i] = qr_mem__strdup(r->names ? r->names[i] : "");
+		s->types[i] = qr_mem__strdup(r->types ? r->types[i] : "");
 		if (!s->names[i] || !s->types[i])
 			goto oom;
 	}
@@ -315,10 +329,15 @@ static int process_row(qr_result *r)
 	return 0;
 }
 
-static int fetch_raw(qr_result *r)
+/* Fetches the next row into current_values. Drivers may forget the
+ * column names once the rows end (SQLite releases its statement), so
+ * they are copied before any fetch but the one first() makes (lazy). */
+static int fetch_row(qr_result *r, bool lazy)
 {
 	if (!r->cursor)
 		return 0;
+	if (!lazy && !r->names && own_shape(r))
+		return QR_ENOMEM;
 	int rc = r->driver->fetch(r->cursor, r->current_values);
 	if (rc > 0 && r->nresult) {
 		int prc = process_row(r);
@@ -338,14 +357,41 @@ static int fetch_raw(qr_result *r)
 	return rc;
 }
 
+static const qr_row *keep_row(qr_result *r, const qr_row *row);
+
+/* The row first() or scalar() left in the cursor is copied into the
+ * result (its values rewritten in place, so the row and value pointers
+ * handed out stay valid) and the cursor closed. Out of memory, the
+ * row's values become NULLs and QR_ENOMEM is returned. */
+static int release_held(qr_result *r)
+{
+	r->current.values = r->current_values;
+	const qr_row *kept = keep_row(r, &r->current);
+	int rc = 0;
+	if (kept) {
+		memcpy(r->current_values, kept->values,
+		       r->ncols * sizeof(qr_value));
+	} else {
+		for (size_t i = 0; i < r->ncols; i++)
+			r->current_values[i] = qr_val_null();
+		rc = QR_ENOMEM;
+	}
+	r->kept = (qr_row){r, r->current_values};
+	close_cursor(r);
+	r->conn = NULL; /* the result no longer touches the connection */
+	return rc;
+}
+
 int qr_result__detach(qr_result *r)
 {
 	if (!r->cursor)
 		return 0;
+	if (r->held)
+		return release_held(r);
 	if (!r->buffer && !(r->buffer = rowset_new()))
 		return QR_ENOMEM;
 	int rc;
-	while ((rc = fetch_raw(r)) > 0) {
+	while ((rc = fetch_row(r, false)) > 0) {
 		if ((rc = qr_rowset__append(r->buffer, r, r->current_values)))
 			break;
 	}
@@ -364,7 +410,7 @@ int qr_result__absorb(qr_result *r, qr_driver_cursor *cur)
 	}
 	r->cursor = cur;
 	int rc;
-	while ((rc = fetch_raw(r)) > 0) {
+	while ((rc = fetch_row(r, false)) > 0) {
 		if ((rc = qr_rowset__append(r->buffer, r, r->current_values)))
 			break;
 	}
@@ -372,12 +418,13 @@ int qr_result__absorb(qr_result *r, qr_driver_cursor *cur)
 	return rc < 0 ? rc : 0;
 }
 
-int qr_result_next(qr_result *r, const qr_row **row)
+/* qr_result_next; lazy: first()'s fetch, which leaves the column names
+ * in the cursor. */
+static int next_row(qr_result *r, const qr_row **row, bool lazy)
 {
-	if (!r || !row)
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_result_next: NULL argument");
 	*row = NULL;
+	if (r->held)
+		return 0; /* first() read the one row wanted */
 	if (r->buffer) {
 		/* Rows buffered by a detach come first. */
 		if (r->buffer_pos < r->buffer->count) {
@@ -397,12 +444,20 @@ int qr_result_next(qr_result *r, const qr_row **row)
 		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
 				    "This result object does not return rows. "
 				    "It has been closed automatically.");
-	int rc = fetch_raw(r);
+	int rc = fetch_row(r, lazy);
 	if (rc > 0) {
 		r->current.values = r->current_values;
 		*row = &r->current;
 	}
 	return rc;
+}
+
+int qr_result_next(qr_result *r, const qr_row **row)
+{
+	if (!r || !row)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_next: NULL argument");
+	return next_row(r, row, false);
 }
 
 /* Copies the current streaming row into one allocation of the result
@@ -433,9 +488,21 @@ int qr_result_first(qr_result *r, const qr_row **row)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_result_first: row is NULL");
 	*row = NULL;
-	int rc = qr_result_next(r, &got);
+	if (!r)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_result_first: result is NULL");
+	int rc = next_row(r, &got, true);
 	if (rc <= 0)
 		return rc;
+	if (got == &r->current && r->cursor) {
+		/* The row stays in the cursor, copied only if the connection
+		 * runs something else before the result is freed
+		 * (release_held): a lookup read at once copies nothing. */
+		r->held = true;
+		r->kept = (qr_row){r, r->current_values};
+		*row = &r->kept;
+		return 1;
+	}
 	got = keep_row(r, got);
 	close_cursor(r);
 	if (!got)
@@ -514,6 +581,10 @@ int qr_result_all(qr_rowset **out, qr_result *r)
 	qr_rowset *set = rowset_new();
 	if (!set)
 		return QR_ENOMEM;
+	if (own_shape(r)) {
+		qr_rowset_free(set);
+		return QR_ENOMEM;
+	}
 	if (!r->returns_rows) {
 		rc = qr_result_next(r, &row); /* reports the misuse */
 		qr_rowset_free(set);
@@ -539,7 +610,7 @@ void qr_result_free(qr_result *r)
 {
 	if (!r)
 		return;
-	close_cursor(r);
+	drop_cursor(r);
 	if (!r->packed) {
 		/* Either array may be missing after a failed shape copy. */
 		for (size_t i = 0; i < r->ncols; i++) {
@@ -552,6 +623,7 @@ void qr_result_free(qr_result *r)
 		free(r->types);
 		free(r->current_values);
 	}
+	free(r->shape_mem);
 	free(r->result_types);
 	qr_scratch__free(r->scratch);
 	qr_rowset_free(r->buffer);
@@ -569,14 +641,20 @@ size_t qr_result_column_count(const qr_result *r)
 	return r ? r->ncols : 0;
 }
 
+/* The names and types are copied when first asked for; the result is
+ * logically const (the copy is a cache), hence the casts. */
 const char *qr_result_column_name(const qr_result *r, size_t i)
 {
-	return r && i < r->ncols ? r->names[i] : NULL;
+	if (!r || i >= r->ncols || own_shape((qr_result *)r) || !r->names)
+		return NULL;
+	return r->names[i];
 }
 
 const char *qr_result_column_type(const qr_result *r, size_t i)
 {
-	return r && i < r->ncols ? r->types[i] : NULL;
+	if (!r || i >= r->ncols || own_shape((qr_result *)r) || !r->types)
+		return NULL;
+	return r->types[i];
 }
 
 int qr_result_column_index(const qr_result *r, const char *name)
@@ -584,6 +662,14 @@ int qr_result_column_index(const qr_result *r, const char *name)
 	if (!r || !name)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_result_column_index: NULL argument");
+	int rc = own_shape((qr_result *)r);
+	if (rc)
+		return rc;
+	if (!r->names && r->ncols)
+		return qr_error_set(QR_ENOMEM, QR_ECLASS_INTERNAL,
+				    "the column names of this result were "
+				    "lost (out of memory when its cursor "
+				    "closed)");
 	for (size_t i = 0; i < r->ncols; i++) {
 		if (strcmp(r->names[i], name) == 0)
 			return (int)i;

@@ -52,10 +52,14 @@ typedef struct cached_stmt {
 struct qr_driver_cursor {
 	qr_driver_conn *conn;
 	sqlite3_stmt *stmt;
-	cached_stmt *cached;  /* NULL when the statement is not cached */
-	char *const *colinfo; /* the cached names and types, or NULL */
-	bool has_row;         /* a row is stepped and not yet fetched */
-	bool first;           /* the pending row is the first */
+	cached_stmt *cached; /* NULL when the statement is not cached */
+	/* The names and types (the cached statement's, or owned_colinfo
+	 * for a statement not cached), kept until the cursor is freed even
+	 * when the statement is released at the end of the rows. */
+	char *const *colinfo;
+	char **owned_colinfo;
+	bool has_row; /* a row is stepped and not yet fetched */
+	bool first;   /* the pending row is the first */
 	int64_t rowcount;
 	int64_t last_id;
 	int ncols;
@@ -405,7 +409,6 @@ static void release_stmt(qr_driver_cursor *cur)
 	}
 	cur->stmt = NULL;
 	cur->cached = NULL;
-	cur->colinfo = NULL;
 }
 
 /* Runs the rest of a script (statements after the first), no params. */
@@ -467,24 +470,19 @@ static qr_driver_cursor *cursor_new(qr_driver_conn *c)
 
 static void cursor_release(qr_driver_cursor *cur)
 {
+	free(cur->owned_colinfo);
+	cur->owned_colinfo = NULL;
+	cur->colinfo = NULL;
 	if (cur == &cur->conn->spare)
 		cur->conn->spare_out = false;
 	else
 		free(cur);
 }
 
-/* The cached copies of a statement's column names and types (ncols of
- * each), made now if missing or stale; NULL when out of memory (the
- * cursor then asks SQLite). */
-static char *const *colinfo(cached_stmt *e, sqlite3_stmt *stmt, int ncols)
+/* A copy of a statement's column names then declared types (ncols of
+ * each) in one block; NULL when out of memory. */
+static char **copy_colinfo(sqlite3_stmt *stmt, int ncols)
 {
-	int reprepared =
-		sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
-	if (e->colinfo && e->colinfo_ncols == ncols &&
-	    e->colinfo_reprepare == reprepared)
-		return e->colinfo;
-	free(e->colinfo);
-	e->colinfo = NULL;
 	size_t bytes = 2 * (size_t)ncols * sizeof(char *);
 	for (int i = 0; i < ncols; i++) {
 		const char *n = sqlite3_column_name(stmt, i);
@@ -506,6 +504,24 @@ static char *const *colinfo(cached_stmt *e, sqlite3_stmt *stmt, int ncols)
 		info[i] = p;
 		p += len + 1;
 	}
+	return info;
+}
+
+/* The cached copies of a statement's column names and types (ncols of
+ * each), made now if missing or stale; NULL when out of memory (the
+ * cursor then asks SQLite). */
+static char *const *colinfo(cached_stmt *e, sqlite3_stmt *stmt, int ncols)
+{
+	int reprepared =
+		sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+	if (e->colinfo && e->colinfo_ncols == ncols &&
+	    e->colinfo_reprepare == reprepared)
+		return e->colinfo;
+	free(e->colinfo);
+	e->colinfo = NULL;
+	char **info = copy_colinfo(stmt, ncols);
+	if (!info)
+		return NULL;
 	e->colinfo = info;
 	e->colinfo_ncols = ncols;
 	e->colinfo_reprepare = reprepared;
@@ -579,6 +595,9 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	cur->last_id = sqlite3_last_insert_rowid(c->db);
 	if (cur->ncols && cached)
 		cur->colinfo = colinfo(cached, stmt, cur->ncols);
+	else if (cur->ncols)
+		cur->colinfo = cur->owned_colinfo =
+			copy_colinfo(stmt, cur->ncols);
 	if (!cur->has_row && !cur->ncols)
 		release_stmt(cur);
 	*out = cur;

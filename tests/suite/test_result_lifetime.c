@@ -2,7 +2,12 @@
  * test_result_lifetime.c - what a result hands out lives as long as
  * include/quarry/result.h says: the rows of qr_result_all() until
  * qr_rowset_free(), even after the result itself is freed (found by
- * AddressSanitizer in the SQLite reflection code, which relies on it).
+ * AddressSanitizer in the SQLite reflection code, which relies on it);
+ * the row of qr_result_first() and the value of qr_result_scalar() until
+ * the result is freed, whatever runs on the connection meanwhile (the
+ * row stays in the driver's cursor until then, and is copied only when
+ * the connection is needed); the column names of a result whose rows
+ * have ended.
  */
 #include "test_support.h"
 
@@ -48,8 +53,78 @@ static void test_rowset_outlives_result(void **state)
 	qr_engine_free(engine);
 }
 
+#define TWO_ROWS "SELECT 1 AS num, 'one' AS word UNION ALL SELECT 2, 'two'"
+
+static void test_first_row_outlives_other_statements(void **state)
+{
+	qr_engine *engine = qr_test_engine();
+	qr_conn *conn = qr_test_connect(engine);
+	qr_result *res, *res2;
+	const qr_row *row, *again;
+	const qr_value *v;
+	const char *s;
+	int64_t n;
+
+	(void)state;
+	qr_assert_ok(qr_conn_execute_text(&res, conn, TWO_ROWS, NULL));
+	assert_int_equal(qr_result_first(res, &row), 1);
+	/* The rest of the rows are gone, as after SQLAlchemy's first(). */
+	assert_int_equal(qr_result_next(res, &again), 0);
+	/* Another statement, and a commit, on the connection meanwhile. */
+	qr_assert_ok(
+		qr_conn_execute_text(&res2, conn, "SELECT 'three' AS w", NULL));
+	assert_int_equal(qr_result_scalar(res2, &v), 1);
+	qr_assert_ok(qr_conn_commit(conn));
+	qr_test_exec(conn, "SELECT 4");
+	qr_assert_ok(qr_value_text(v, &s, NULL));
+	assert_string_equal(s, "three");
+	qr_assert_ok(qr_row_int64(row, 0, &n));
+	assert_int_equal(n, 1);
+	qr_assert_ok(qr_row_text(row, 1, &s));
+	assert_string_equal(s, "one");
+	assert_string_equal(qr_row_column_name(row, 1), "word");
+	assert_int_equal(qr_row_index(row, "num"), 0);
+	assert_string_equal(qr_result_column_name(res2, 0), "w");
+	assert_int_equal(qr_result_next(res, &again), 0);
+	qr_result_free(res2);
+	qr_result_free(res);
+	qr_conn_free(conn);
+	qr_engine_free(engine);
+}
+
+/* The names of a result are known after its rows ended: first() of no
+ * row, and a result read to its end before the names are asked for. */
+static void test_names_after_the_end(void **state)
+{
+	qr_engine *engine = qr_test_engine();
+	qr_conn *conn = qr_test_connect(engine);
+	qr_result *res;
+	const qr_row *row;
+
+	(void)state;
+	qr_assert_ok(qr_conn_execute_text(
+		&res, conn, "SELECT 1 AS num, 'one' AS word WHERE 1 = 0",
+		NULL));
+	assert_int_equal(qr_result_first(res, &row), 0);
+	assert_int_equal(qr_result_column_count(res), 2);
+	assert_string_equal(qr_result_column_name(res, 0), "num");
+	assert_int_equal(qr_result_column_index(res, "word"), 1);
+	qr_result_free(res);
+
+	qr_assert_ok(qr_conn_execute_text(&res, conn, TWO_ROWS, NULL));
+	while (qr_result_next(res, &row) > 0)
+		;
+	qr_test_exec(conn, "SELECT 3");
+	assert_string_equal(qr_result_column_name(res, 1), "word");
+	qr_result_free(res);
+	qr_conn_free(conn);
+	qr_engine_free(engine);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_rowset_outlives_result),
+	cmocka_unit_test(test_first_row_outlives_other_statements),
+	cmocka_unit_test(test_names_after_the_end),
 };
 
 QR_TEST_MAIN("result lifetime", tests)
