@@ -314,6 +314,14 @@ int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
 {
 	size_t i, mask;
 
+	if (map->count == map->dcap) {
+		size_t dcap = map->dcap ? map->dcap * 2 : 32;
+		qr_objhdr **d = realloc(map->dense, dcap * sizeof(*d));
+		if (!d)
+			return qr_error_oom("identity map");
+		map->dense = d;
+		map->dcap = dcap;
+	}
 	if ((map->count + map->tombs + 1) * 10 >= map->cap * 7) {
 		int rc = grow(map);
 		if (rc)
@@ -326,7 +334,8 @@ int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
 	if (map->slots[i] == TOMB)
 		map->tombs--;
 	map->slots[i] = h;
-	map->count++;
+	h->midx = map->count;
+	map->dense[map->count++] = h;
 	if (h->mapper->nrels)
 		map->nrel++;
 	h->flags |= QR_OF_IN_MAP;
@@ -346,6 +355,9 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
 			map->slots[i] = TOMB;
 			map->tombs++;
 			map->count--;
+			/* the last one takes its place */
+			map->dense[h->midx] = map->dense[map->count];
+			map->dense[h->midx]->midx = h->midx;
 			if (h->mapper->nrels)
 				map->nrel--;
 			break;
@@ -358,6 +370,7 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
 void qr_orm__idmap_free(qr_idmap *map)
 {
 	free(map->slots);
+	free(map->dense);
 	memset(map, 0, sizeof(*map));
 }
 
@@ -372,33 +385,31 @@ static inline void prefetch(const void *p)
 #endif
 }
 
-/* The slots ahead of a scan: the object of slot pos + 2 * AHEAD (its
- * header and struct), and the snapshot of slot pos + AHEAD (by then its
- * header is in the cache). */
+/* How far ahead of a scan: the object dense[pos + 2 * AHEAD] (its
+ * header and struct) is asked for, and the snapshot of dense[pos +
+ * AHEAD] (by then its header is in the cache). */
 #define AHEAD 8
 
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 {
-	while (*pos < map->cap) {
-		size_t i = (*pos)++;
-		qr_objhdr *h = map->slots[i], *x;
-		if (i + 2 * AHEAD < map->cap &&
-		    (x = map->slots[i + 2 * AHEAD]) != NULL && x != TOMB) {
-			prefetch(x);
-			prefetch((const char *)x + 64);
-			prefetch((const char *)x + 128);
-		}
-		if (i + AHEAD < map->cap &&
-		    (x = map->slots[i + AHEAD]) != NULL && x != TOMB &&
-		    x->snap) {
-			prefetch(x->snap);
-			prefetch((const char *)x->snap + 64);
-			prefetch((const char *)x->snap + 128);
-		}
-		if (h && h != TOMB)
-			return h;
+	size_t i = *pos;
+
+	if (i >= map->count)
+		return NULL;
+	if (i + 2 * AHEAD < map->count) {
+		const char *x = (const char *)map->dense[i + 2 * AHEAD];
+		prefetch(x);
+		prefetch(x + 64);
+		prefetch(x + 128);
 	}
-	return NULL;
+	if (i + AHEAD < map->count && map->dense[i + AHEAD]->snap) {
+		const char *x = (const char *)map->dense[i + AHEAD]->snap;
+		prefetch(x);
+		prefetch(x + 64);
+		prefetch(x + 128);
+	}
+	*pos = i + 1;
+	return map->dense[i];
 }
 
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos)

@@ -251,18 +251,14 @@ int qr_session_refresh(qr_session *s, void *obj)
 
 int qr_orm__expire(qr_objhdr *h)
 {
-	qr_snapshot *snap;
+	int rc;
 
 	if (h->state != QR_STATE_PERSISTENT)
 		return 0;
-	snap = qr_orm__snapshot_take(h);
-	if (snap) {
-		qr_orm__snapshot_free(h->snap);
-		h->snap = snap;
-	}
+	rc = qr_orm__snapshot_update(h);
 	h->flags |= QR_OF_EXPIRED;
 	qr_orm__rels_expire(h);
-	return snap ? 0 : QR_ENOMEM;
+	return rc;
 }
 
 int qr_session_expire(qr_session *s, void *obj)

@@ -238,6 +238,7 @@ typedef struct qr_objhdr {
 	struct qr_stx *jl; /* innermost transaction journaling it */
 	size_t jidx;       /* its entry in jl's journal */
 	uint64_t mark;     /* scratch: the last pass that saw it */
+	size_t midx;       /* its place in the identity map's dense array */
 } qr_objhdr;
 
 #define QR_ORM_ALIGN_UP(n, a) (((n) + (a)-1) / (a) * (a))
@@ -319,6 +320,9 @@ typedef struct qr_snapshot {
 
 /* The current values of every field, copied. NULL on OOM (recorded). */
 qr_snapshot *qr_orm__snapshot_take(const qr_objhdr *h);
+/* h's snapshot becomes its current values (kept when it is: one memcmp).
+ * Errors: QR_ENOMEM (the old snapshot kept). */
+int qr_orm__snapshot_update(qr_objhdr *h);
 /* A snapshot of h in which field i holds vals[i] (every field; text
  * copied). NULL on OOM or a value the field cannot hold (recorded). */
 qr_snapshot *qr_orm__snapshot_make(const qr_objhdr *h, const qr_value *vals);
@@ -370,6 +374,11 @@ typedef struct qr_idmap {
 	qr_objhdr **slots;
 	size_t cap, count, tombs;
 	size_t nrel; /* objects whose mapper has relationships */
+	/* the objects again, dense (count of them; qr_objhdr.midx), in
+	 * the order they came but for removals: what a pass over every
+	 * object reads, in the order of memory more or less */
+	qr_objhdr **dense;
+	size_t dcap;
 } qr_idmap;
 
 qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key);
@@ -380,7 +389,8 @@ void qr_orm__idmap_free(qr_idmap *map);
 /* Iteration: *pos starts at 0; returns NULL at the end. */
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos);
 /* The same for a pass that reads every object and its snapshot (dirty
- * detection): fetches them from memory a few objects ahead. */
+ * detection), which must not remove any: the objects in the order they
+ * came, each fetched from memory a few objects ahead. */
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos);
 
 /* ---- repr ------------------------------------------------------------------

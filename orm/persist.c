@@ -180,12 +180,9 @@ static int update_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 	rc = run(s, conn, m, stmt, p, "UPDATE", n);
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		qr_objhdr *h = objs[k];
-		qr_snapshot *snap = qr_orm__snapshot_take(h);
 		qr_ikey *key = NULL;
-		if (!snap)
-			return QR_ENOMEM;
-		qr_orm__snapshot_free(h->snap);
-		h->snap = snap;
+		if ((rc = qr_orm__snapshot_update(h)) != 0)
+			return rc;
 		rc = qr_orm__key_of(&key, h);
 		if (rc == 0 && key && !qr_orm__key_equal(key, h->key)) {
 			qr_orm__idmap_remove(&s->idmap, h);
@@ -489,8 +486,12 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 			rc = qr_row_int64(qr_rowset_row(rows, r), (int)col,
 					  &order[r].v);
 		}
-		if (rc == 0)
-			qsort(order, n, sizeof(*order), by_value);
+		/* the rows usually come in the order of the keys */
+		for (size_t r = 1; r < n && rc == 0; r++)
+			if (order[r - 1].v > order[r].v) {
+				qsort(order, n, sizeof(*order), by_value);
+				break;
+			}
 	}
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		const qr_row *row = NULL;

@@ -49,6 +49,37 @@ static const void *member_address(const qr_objhdr *h, const qr_field *f)
 	return p;
 }
 
+/* The content of string or blob member f of h (data NULL: NULL). */
+static qr_snaptext member_text(const qr_objhdr *h, const qr_field *f)
+{
+	qr_snaptext t = {NULL, 0};
+
+	if (f->ctype == QR_CTYPE_BLOB) {
+		qr_blob b;
+		memcpy(&b, object_bytes(h) + f->offset, sizeof(b));
+		if (b.data) {
+			t.data = b.data;
+			t.len = b.len;
+		}
+	} else {
+		memcpy(&t.data, object_bytes(h) + f->offset, sizeof(t.data));
+		t.len = t.data ? strlen(t.data) : 0;
+	}
+	return t;
+}
+
+/* The same from a value (text, numeric, blob or NULL). */
+static qr_snaptext value_text(const qr_value *v)
+{
+	qr_snaptext t = {NULL, 0};
+
+	if (v->kind != QR_VNULL) {
+		t.data = v->u.s.ptr;
+		t.len = v->u.s.len;
+	}
+	return t;
+}
+
 /*
  * The snapshot of h: its image, and the content of its string and blob
  * members, field i's from text[i] (every field's value; the current
@@ -58,20 +89,20 @@ static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
 {
 	const qr_mapper *m = h->mapper;
 	size_t head = head_size(m), img = image_size(m), bytes = 0;
+	qr_snaptext seen[8]; /* the first members' content, read once */
 	qr_snapshot *s;
 	char *p;
 
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
-		qr_value v;
+		qr_snaptext t;
 		if (f->ptr_slot < 0)
 			continue;
-		if (text)
-			v = text[i];
-		else if (qr_orm__field_get(h, f, &v) != 0)
-			return NULL;
-		if (v.kind != QR_VNULL)
-			bytes += v.u.s.len + 1;
+		t = text ? value_text(&text[i]) : member_text(h, f);
+		if ((size_t)f->ptr_slot < sizeof(seen) / sizeof(seen[0]))
+			seen[f->ptr_slot] = t;
+		if (t.data)
+			bytes += t.len + 1;
 		/* a pointer of the user's, not adopted yet: the image says
 		 * nothing of its content */
 		verify |= member_address(h, f) !=
@@ -90,24 +121,20 @@ static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		qr_snaptext *t;
-		qr_value v;
 		if (f->ptr_slot < 0)
 			continue;
 		t = &s->text[f->ptr_slot];
-		if (text)
-			v = text[i];
+		if ((size_t)f->ptr_slot < sizeof(seen) / sizeof(seen[0]))
+			*t = seen[f->ptr_slot];
 		else
-			qr_orm__field_get(h, f, &v); /* read above */
-		t->data = NULL;
-		t->len = 0;
-		if (v.kind == QR_VNULL)
+			*t = text ? value_text(&text[i]) : member_text(h, f);
+		if (!t->data)
 			continue;
-		if (v.u.s.len)
-			memcpy(p, v.u.s.ptr, v.u.s.len);
-		p[v.u.s.len] = '\0';
+		if (t->len)
+			memcpy(p, t->data, t->len);
+		p[t->len] = '\0';
 		t->data = p;
-		t->len = v.u.s.len;
-		p += v.u.s.len + 1;
+		p += t->len + 1;
 	}
 	return s;
 }
@@ -156,6 +183,19 @@ qr_snapshot *qr_orm__snapshot_copy(const qr_snapshot *s)
 	/* put back later, over an object that has moved on */
 	c->verify = true;
 	return c;
+}
+
+int qr_orm__snapshot_update(qr_objhdr *h)
+{
+	qr_snapshot *s;
+
+	if (qr_orm__snapshot_same(h))
+		return 0;
+	if (!(s = qr_orm__snapshot_take(h)))
+		return QR_ENOMEM;
+	qr_orm__snapshot_free(h->snap);
+	h->snap = s;
+	return 0;
 }
 
 void qr_orm__snapshot_free(qr_snapshot *s)

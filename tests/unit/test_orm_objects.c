@@ -192,6 +192,19 @@ static void test_identity_map(void **state)
 	while (qr_orm__idmap_next(&map, &pos))
 		seen++;
 	assert_int_equal(seen, N / 2);
+	/* the dense pass: every object left, once each */
+	pos = 0;
+	seen = 0;
+	for (qr_objhdr *h; (h = qr_orm__idmap_scan(&map, &pos)) != NULL;) {
+		int64_t i = ((Row *)qr_orm__obj(h))->id / 7919 - 1;
+		assert_true(i % 2 == 1 && hs[i] == h);
+		assert_int_equal(h->mark, 0);
+		h->mark = 1;
+		seen++;
+	}
+	assert_int_equal(seen, N / 2);
+	for (int i = 1; i < N; i += 2)
+		hs[i]->mark = 0;
 	/* put them back (tombstones reused or rehashed away) */
 	for (int i = 0; i < N; i += 2)
 		qr_assert_ok(qr_orm__idmap_put(&map, hs[i]));
