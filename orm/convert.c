@@ -141,7 +141,7 @@ int qr_orm__value_at(const qr_mapper *m, const qr_field *f, const void *base,
 		     const unsigned char *bits, qr_value *out)
 {
 	const void *p = (const char *)base + f->offset;
-	bool flagged = bit_at(bits, (size_t)(f - m->fields));
+	bool flagged = bit_at(bits, f->index);
 
 	*out = qr_val_null();
 	switch (f->ctype) {
@@ -266,7 +266,7 @@ int qr_orm__store_at(const qr_mapper *m, const qr_field *f, void *base,
 		     unsigned char *bits, const qr_value *v)
 {
 	void *p = (char *)base + f->offset;
-	size_t i = (size_t)(f - m->fields);
+	size_t i = f->index;
 	int rc = 0;
 
 	if (!v || v->kind == QR_VNULL) {

@@ -12,14 +12,21 @@
 
 qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk)
 {
-	qr_stmt *q = qr_select(qr_cols_new(m->table, m->poly_colnames));
+	qr_stmt *q = qr_orm__poly_add_columns(NULL, m, NULL, NULL);
+	bool needed = false;
+	qr_expr *crit;
 
+	if (q && m->from)
+		q = qr_stmt_add(q, qr_from(qr_expr_ref(m->from)));
 	for (size_t i = 0; i < m->npk; i++) {
 		const qr_field *f = &m->fields[m->pk[i]];
 		q = qr_stmt_add(q,
 				qr_where(qr_eq(f->column,
 					       qr_bind_typed(pk[i], f->type))));
 	}
+	crit = qr_orm__poly_criterion(m, NULL, &needed);
+	if (needed) /* a single-table subclass: only its rows */
+		q = qr_stmt_add(q, qr_where(crit));
 	return q;
 }
 
@@ -90,6 +97,15 @@ out:
 int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
 		     const qr_row *row, bool overwrite)
 {
+	bool filled;
+
+	return qr_orm__load_row_filled(out, &filled, s, lm, row, overwrite);
+}
+
+int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
+			    const qr_loadmap *lm, const qr_row *row,
+			    bool overwrite)
+{
 	qr_mapper *m = lm->mapper;
 	qr_value pk[16];
 	qr_ikey *key = NULL;
@@ -97,6 +113,7 @@ int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
 	int rc;
 
 	*out = NULL;
+	*filled = false;
 	if (m->npk > 16)
 		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
 				    "%s: more than 16 primary key columns",
@@ -130,6 +147,7 @@ int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
 			rc = populate(h, lm->columns, row, !overwrite);
 			if (rc)
 				return rc;
+			*filled = true;
 		}
 		*out = qr_orm__obj(h);
 		return 0;
@@ -153,6 +171,7 @@ int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
 		h->state = QR_STATE_DETACHED;
 		return rc;
 	}
+	*filled = true;
 	*out = qr_orm__obj(h);
 	return 0;
 }
@@ -341,6 +360,10 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 	if (!key)
 		return 0; /* a NULL key value: no such row */
 	h = qr_orm__idmap_get(&s->idmap, key);
+	if (h && !qr_orm__isa(h->mapper, m)) {
+		free(key); /* a row of another class of the hierarchy */
+		return 0;
+	}
 	if (h) {
 		free(key);
 		if (h->flags & QR_OF_EXPIRED) {
@@ -372,19 +395,24 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 		rc = qr_result_first(res, &row);
 		if (rc == 1 && m->nsubs && m->poly_field >= 0) {
 			/* the subclass the row names */
-			qr_mapper *sub = qr_orm__poly_pick(
-				m, qr_row_value(row, m->poly_field));
-			int *sc = sub != m ? malloc(sub->nfields * sizeof(int))
-					   : NULL;
-			if (sub != m && !sc) {
+			qr_mapper *sub;
+			int *sc = NULL;
+			rc = qr_orm__poly_pick(
+				&sub, m, qr_row_value(row, m->poly_field));
+			if (rc == 0 && sub != m &&
+			    !(sc = malloc((sub->nfields + m->npoly) *
+					  sizeof(int))))
 				rc = qr_error_oom("get");
-			} else if (sc) {
-				qr_orm__poly_columns(sc, sub, m, 0);
+			if (rc == 0 && sc) {
+				int *pos = sc + sub->nfields;
+				qr_orm__poly_positions(pos, m, false, NULL, 0);
+				qr_orm__poly_columns(sc, sub, m, pos);
 				free(cols);
 				cols = sc;
 				lm.mapper = sub;
 				lm.columns = cols;
 			}
+			rc = rc == 0 ? 1 : rc;
 		}
 		if (rc == 1) {
 			void *obj;
@@ -469,8 +497,9 @@ static int merge_rels(merge_ctx *c, qr_session *s, const qr_objhdr *h,
 				qr_objhdr *mh = qr_orm__hdr(m);
 				*(void **)((char *)m + r->back->offset) =
 					qr_orm__obj(d);
-				qr_orm__relstate(mh, (size_t)(r->back -
-							      mh->mapper->rels))
+				qr_orm__relstate(mh,
+						 (size_t)(r->back -
+							  r->back->owner->rels))
 					->flags |= QR_RS_LOADED;
 			}
 		}

@@ -136,7 +136,7 @@ void qr_orm__loadset_release(qr_loadset *set)
 
 void qr_orm__relstate_set_opts(qr_objhdr *h, const qr_rel *r, qr_loadset *set)
 {
-	qr_relstate *st = qr_orm__relstate(h, (size_t)(r - h->mapper->rels));
+	qr_relstate *st = qr_orm__relstate(h, (size_t)(r - r->owner->rels));
 
 	if (set)
 		set->refs++;

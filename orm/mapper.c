@@ -52,6 +52,34 @@ static int rel_item_index(const qr_mapping_item *items, size_t n,
 	return -1;
 }
 
+static bool inherits(const qr_mapping_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (items[i].kind == QR_MAPITEM_INHERITS)
+			return true;
+	return false;
+}
+
+/* The repr index of a member: a field's index, or nfields + the
+ * position of a relationship (a subclass's own follow its parent's);
+ * -1 when it is neither. */
+static long repr_index(const qr_mapper *m, const qr_mapping_item *items,
+		       size_t n, const char *name)
+{
+	const qr_mapper *p = m->parent;
+	int k = rel_item_index(items, n, name);
+
+	if (k >= 0)
+		return (long)(m->nfields + (p ? p->nrels : 0) + (size_t)k);
+	for (size_t i = 0; i < m->nfields; i++)
+		if (strcmp(m->fields[i].name, name) == 0)
+			return (long)i;
+	for (size_t i = 0; p && i < p->nrels; i++)
+		if (strcmp(p->rels[i].name, name) == 0)
+			return (long)(m->nfields + i);
+	return -1;
+}
+
 static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 		    size_t n)
 {
@@ -86,9 +114,12 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 					"%s.%s: mapped twice", who, it->name);
 			break;
 		case QR_MAPITEM_REPR:
+			/* (a subclass's may name inherited members: checked
+			 * when its mapper is built) */
 			for (const char *const *p = it->names; p && *p; p++)
 				if (!find_field_item(items, n, *p) &&
-				    rel_item_index(items, n, *p) < 0)
+				    rel_item_index(items, n, *p) < 0 &&
+				    !inherits(items, n))
 					return qr_error_set(
 						QR_EINVAL, QR_ECLASS_ARGUMENT,
 						"%s: QR_REPR names %s, which "
@@ -274,6 +305,8 @@ static int build_fields(qr_mapper *m, const qr_mapping_item *items, size_t n)
 		f->flags = column_flags(c);
 		f->pk_pos = -1;
 		f->ptr_slot = -1;
+		f->index = k;
+		f->tbl = p ? p->ntables - (qr_orm__joined(m) ? 0 : 1) : 0;
 		if (!qr_orm__ctype_accepts(f->ctype, &f->type)) {
 			if (qr_type_render(tname, sizeof(tname), &f->type,
 					   "sqlite") != 0)
@@ -297,7 +330,10 @@ static int build_fields(qr_mapper *m, const qr_mapping_item *items, size_t n)
 
 static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 {
-	size_t npk = qr_table_primary_key_count(m->table);
+	/* a joined subclass: its parent's key (its table's is checked to
+	 * reference it by qr_orm__inherit_build) */
+	size_t npk = qr_orm__joined(m) ? m->parent->npk
+				       : qr_table_primary_key_count(m->table);
 
 	if (!npk)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
@@ -307,7 +343,9 @@ static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 	if (!m->pk)
 		return qr_error_oom("mapper");
 	m->npk = npk;
-	for (size_t i = 0; i < npk; i++) {
+	if (qr_orm__joined(m))
+		memcpy(m->pk, m->parent->pk, npk * sizeof(*m->pk));
+	for (size_t i = 0; i < npk && !qr_orm__joined(m); i++) {
 		qr_column *c = qr_table_primary_key_at(m->table, i);
 		size_t j;
 		for (j = 0; j < m->nfields; j++)
@@ -338,16 +376,15 @@ static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 			if (!m->repr)
 				return qr_error_oom("mapper");
 			for (size_t r = 0; r < cnt; r++) {
-				/* a relationship: nfields + its position */
-				int k = rel_item_index(items, n,
-						       items[i].names[r]);
-				m->repr[r] =
-					k >= 0 ? m->nfields + (size_t)k
-					       : (size_t)(qr_orm__field_by_name(
-								  m,
-								  items[i].names
-									  [r]) -
-							  m->fields);
+				long k = repr_index(m, items, n,
+						    items[i].names[r]);
+				if (k < 0)
+					return qr_error_set(
+						QR_EINVAL, QR_ECLASS_ARGUMENT,
+						"%s: QR_REPR names %s, which "
+						"is not a mapped member",
+						m->name, items[i].names[r]);
+				m->repr[r] = (size_t)k;
 			}
 			m->nrepr = cnt;
 			m->repr_positional =
@@ -361,8 +398,14 @@ static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 			m->repr = calloc(m->parent->nrepr, sizeof(*m->repr));
 			if (!m->repr)
 				return qr_error_oom("mapper");
-			memcpy(m->repr, m->parent->repr,
-			       m->parent->nrepr * sizeof(*m->repr));
+			/* a relationship is nfields + its position */
+			for (size_t r = 0; r < m->parent->nrepr; r++)
+				m->repr[r] =
+					m->parent->repr[r] < m->parent->nfields
+						? m->parent->repr[r]
+						: m->parent->repr[r] -
+							  m->parent->nfields +
+							  m->nfields;
 			m->nrepr = m->parent->nrepr;
 			m->repr_positional = m->parent->repr_positional;
 		}
@@ -370,10 +413,13 @@ static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 	return 0;
 }
 
-/* Single-table inheritance: the discriminator, the identity, and m
- * registered with its ancestors (whose queries select its columns). */
+/* Inheritance: the discriminator, the identity, and m registered with
+ * its ancestors (whose queries select its columns, and join its table
+ * when it has its own). */
 static int build_poly(qr_mapper *m, const qr_mapping_item *items, size_t n)
 {
+	bool joined = qr_orm__joined(m);
+
 	m->poly_field = m->parent ? m->parent->poly_field : -1;
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].kind != QR_MAPITEM_POLYMORPHIC)
@@ -393,55 +439,47 @@ static int build_poly(qr_mapper *m, const qr_mapping_item *items, size_t n)
 				    "QR_POLYMORPHIC_ON",
 				    m->name);
 	m->poly_colnames = calloc(m->nfields + 1, sizeof(*m->poly_colnames));
-	if (!m->poly_colnames)
+	m->poly_cols = calloc(m->nfields + 1, sizeof(*m->poly_cols));
+	if (!m->poly_colnames || !m->poly_cols)
 		return qr_error_oom("mapper");
 	memcpy(m->poly_colnames, m->colnames,
 	       m->nfields * sizeof(*m->colnames));
+	for (size_t i = 0; i < m->nfields; i++)
+		m->poly_cols[i] = m->fields[i].column;
 	m->npoly = m->nfields;
 	for (qr_mapper *a = m->parent; a; a = a->parent) {
 		size_t extra = m->nfields - m->parent->nfields;
 		const char **pc = realloc(a->poly_colnames,
 					  (a->npoly + extra + 1) * sizeof(*pc));
+		qr_column **pk;
 		qr_mapper **subs;
 		if (!pc)
 			return qr_error_oom("mapper");
 		a->poly_colnames = pc;
-		for (size_t i = m->parent->nfields; i < m->nfields; i++)
+		pk = realloc(a->poly_cols,
+			     (a->npoly + extra + 1) * sizeof(*pk));
+		if (!pk)
+			return qr_error_oom("mapper");
+		a->poly_cols = pk;
+		for (size_t i = m->parent->nfields; i < m->nfields; i++) {
+			pk[a->npoly] = m->fields[i].column;
 			pc[a->npoly++] = m->colnames[i];
+		}
 		pc[a->npoly] = NULL;
+		pk[a->npoly] = NULL;
 		subs = realloc(a->subs, (a->nsubs + 1) * sizeof(*subs));
 		if (!subs)
 			return qr_error_oom("mapper");
 		a->subs = subs;
 		subs[a->nsubs++] = m;
+		if (joined) {
+			int rc;
+			a->njoined++;
+			if ((rc = qr_orm__inherit_from(a)) != 0)
+				return rc;
+		}
 	}
-	return 0;
-}
-
-qr_mapper *qr_orm__poly_pick(qr_mapper *m, const qr_value *v)
-{
-	const char *text;
-
-	if (!m->nsubs || !v || qr_value_text(v, &text, NULL) != 0)
-		return m;
-	for (size_t i = 0; i < m->nsubs; i++)
-		if (strcmp(m->subs[i]->poly_identity, text) == 0)
-			return m->subs[i];
-	return m;
-}
-
-void qr_orm__poly_columns(int *cols, const qr_mapper *sub, const qr_mapper *m,
-			  int base)
-{
-	for (size_t f = 0; f < sub->nfields; f++) {
-		cols[f] = -1;
-		for (size_t c = 0; c < m->npoly; c++)
-			if (strcmp(m->poly_colnames[c],
-				   sub->fields[f].colname) == 0) {
-				cols[f] = base + (int)c;
-				break;
-			}
-	}
+	return qr_orm__inherit_from(m);
 }
 
 static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
@@ -467,6 +505,8 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	if (rc == 0)
 		rc = build_keys(m, items, n);
 	if (rc == 0)
+		rc = qr_orm__inherit_build(m);
+	if (rc == 0)
 		rc = qr_orm__rels_build(m, items, n);
 	if (rc == 0)
 		rc = build_poly(m, items, n);
@@ -480,7 +520,13 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	m->rels_off = QR_ORM_ALIGN_UP(m->slots_off + m->nptr * sizeof(void *),
 				      alignof(qr_relstate));
 	m->alloc_size = m->rels_off + m->nrels * sizeof(qr_relstate);
-	m->entity = qr_cols_new(m->table, m->colnames);
+	/* a joined subclass: its parent's columns, then its table's */
+	m->entity =
+		qr_orm__joined(m)
+			? qr_list(qr_expr_ref(m->parent->entity),
+				  qr_cols_new(m->table,
+					      m->colnames + m->parent->nfields))
+			: qr_cols_new(m->table, m->colnames);
 	if (!m->entity) {
 		rc = qr_error_last()->code ? qr_error_last()->code : QR_ENOMEM;
 		qr_orm__mapper_free(m);
@@ -516,7 +562,8 @@ int qr_mapping_build(qr_mapping_builder *b, qr_mapping_item *items,
 		if (items[i].kind == QR_MAPITEM_INHERITS) {
 			rc = qr_orm__mapper_for(&b->parent, items[i].parent,
 						b->reg);
-			if (rc == 0)
+			/* no table of its own: single-table inheritance */
+			if (rc == 0 && !b->table && !b->mapping->table_name)
 				b->table = b->parent->table;
 		}
 	if (rc) {
@@ -540,7 +587,8 @@ int qr_mapping_build(qr_mapping_builder *b, qr_mapping_item *items,
 		for (size_t i = 0; i < count && rc == 0; i++) {
 			/* a subclass adds its columns to the parent's table */
 			if (items[i].kind == QR_MAPITEM_TABLE_ITEM ||
-			    (b->parent && items[i].kind == QR_MAPITEM_FIELD &&
+			    (b->parent && b->table == b->parent->table &&
+			     items[i].kind == QR_MAPITEM_FIELD &&
 			     items[i].item)) {
 				rc = qr_table_add(b->table, items[i].item);
 				items[i].item = NULL;
@@ -566,6 +614,11 @@ void qr_orm__mapper_free(qr_mapper *m)
 	qr_orm__rels_free(m);
 	free(m->poly_identity);
 	free(m->poly_colnames);
+	free(m->poly_cols);
+	free(m->tables);
+	free(m->tkeys);
+	free(m->tcols);
+	qr_expr_free(m->from);
 	free(m->subs);
 	free(m->pk);
 	free(m->repr);

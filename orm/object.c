@@ -256,7 +256,7 @@ int qr_field_set_not_null(void *obj, void *field)
 	if (!f)
 		return QR_EINVAL;
 	if (f->ptr_slot < 0)
-		qr_orm__set_nullbit(h, (size_t)(f - h->mapper->fields), false);
+		qr_orm__set_nullbit(h, f->index, false);
 	return 0;
 }
 

@@ -65,6 +65,9 @@ typedef struct qr_field {
 	unsigned flags;
 	int pk_pos;   /* position in the primary key, or -1 */
 	int ptr_slot; /* owned slot (strings, blobs), or -1 */
+	size_t tbl;   /* its table: an index in the mapper's tables */
+	size_t index; /* its position in the mapper's fields (the same in
+			 its subclasses, whose fields start with it) */
 } qr_field;
 
 /* A relationship of a mapper (relationship.c). */
@@ -140,11 +143,23 @@ struct qr_mapper {
 	qr_rel *rels;
 	size_t nrels;
 	size_t rels_off; /* the qr_relstate array, from the block start */
-	/* single-table inheritance */
+	/* inheritance */
 	struct qr_mapper *parent; /* NULL for a base */
-	char *poly_identity;      /* this mapper's discriminator value */
-	int poly_field;           /* the discriminator's field, or -1 */
-	struct qr_mapper **subs;  /* every descendant */
+	/* the tables holding m's rows, the root's first: one, except for
+	 * joined-table subclasses (inherit.c); tkeys[t * npk + i] is the
+	 * column of tables[t] holding key field pk[i]; tcols[t * nfields +
+	 * i] the column of tables[t] field i is written to, or NULL */
+	qr_table **tables;
+	size_t ntables;
+	qr_column **tkeys, **tcols;
+	size_t njoined; /* joined-table descendants */
+	/* the FROM of a query of m (a reference): its tables joined, those
+	 * of its joined-table descendants outer-joined; NULL: m->table */
+	qr_expr *from;
+	qr_column **poly_cols;   /* the columns of poly_colnames */
+	char *poly_identity;     /* this mapper's discriminator value */
+	int poly_field;          /* the discriminator's field, or -1 */
+	struct qr_mapper **subs; /* every descendant */
 	size_t nsubs;
 	/* the columns a query of this entity selects: its own, then those
 	 * its descendants add (NULL-ended) */
@@ -159,13 +174,67 @@ static inline qr_mapper *qr_orm__root(const qr_mapper *m)
 		m = m->parent;
 	return (qr_mapper *)m;
 }
-/* The mapper a row belongs to: the descendant of m whose identity is the
- * discriminator value v, or m. */
-qr_mapper *qr_orm__poly_pick(qr_mapper *m, const qr_value *v);
-/* Column positions of sub's fields in a row laid out as m's
- * poly_colnames from position base (sub is m or a descendant). */
+/* Whether a is b or one of b's descendants. */
+static inline bool qr_orm__isa(const qr_mapper *a, const qr_mapper *b)
+{
+	while (a && a != b)
+		a = a->parent;
+	return a != NULL;
+}
+/* m's own table is joined to its parent's (joined-table inheritance). */
+static inline bool qr_orm__joined(const qr_mapper *m)
+{
+	return m->parent && m->table != m->parent->table;
+}
+
+/* ---- inheritance (inherit.c) ------------------------------------------- */
+
+/* A query's with_polymorphic: the descendants whose joined tables it
+ * outer-joins (with their ancestors'). NULL stands for all of them. */
+typedef struct qr_wpoly {
+	qr_mapper **subs;
+	size_t n;
+} qr_wpoly;
+
+/* The mapper a row belongs to: m, or the descendant of m whose identity
+ * is the discriminator value v (NULL: m). Errors: QR_EINVAL, "No such
+ * polymorphic_identity", or the identity of a class that is not m's. */
+int qr_orm__poly_pick(qr_mapper **out, qr_mapper *m, const qr_value *v);
+/* Row positions of sub's fields (sub is m or a descendant) from the
+ * positions of m's poly columns (pos[c], -1: not in the row). */
 void qr_orm__poly_columns(int *cols, const qr_mapper *sub, const qr_mapper *m,
-			  int base);
+			  const int *pos);
+/* Builds m's tables, key columns and columns per table once its fields
+ * and key are known. Errors: QR_EINVAL (a joined subclass whose key is
+ * not a foreign key to its parent's), QR_ENOMEM. */
+int qr_orm__inherit_build(qr_mapper *m);
+/* (Re)builds m->from. Errors: those of Core's constructors. */
+int qr_orm__inherit_from(qr_mapper *m);
+/* Whether poly column c of m is selected by a query of m (of an alias
+ * of its table when alias, which covers that table only). */
+bool qr_orm__poly_selected(const qr_mapper *m, size_t c, bool alias,
+			   const qr_wpoly *wp);
+/* The FROM of a query of m with wp (a new expression), or NULL with *rc
+ * 0 when m's table alone serves. */
+qr_expr *qr_orm__poly_from(const qr_mapper *m, const qr_wpoly *wp, int *rc);
+/* Adds m's selected poly columns to stmt (NULL: a new SELECT), of alias
+ * when given. */
+qr_stmt *qr_orm__poly_add_columns(qr_stmt *stmt, const qr_mapper *m,
+				  const qr_expr *alias, const qr_wpoly *wp);
+/* Their positions in the row counting from base (pos may be NULL; -1
+ * for a column left out): returns how many are selected. */
+int qr_orm__poly_positions(int *pos, const qr_mapper *m, bool alias,
+			   const qr_wpoly *wp, int base);
+/* WHERE discriminator IN (m's identity and its descendants') for a
+ * single-table subclass (whose table holds other classes' rows), of
+ * alias when given; NULL and *needed false otherwise. */
+qr_expr *qr_orm__poly_criterion(const qr_mapper *m, const qr_expr *alias,
+				bool *needed);
+/* The field of m holding column c (its own, or a key column of one of
+ * its tables), or -1. */
+int qr_orm__field_of_column(const qr_mapper *m, const qr_column *c);
+/* Whether t is one of m's tables. */
+bool qr_orm__has_table(const qr_mapper *m, const qr_table *t);
 
 struct qr_registry {
 	qr_metadata *md;
@@ -217,7 +286,10 @@ enum {
 	QR_OF_DELETE = 1u << 1,  /* persistent, marked for deletion */
 	QR_OF_OWNED = 1u << 2,   /* the session owns the memory */
 	QR_OF_IN_MAP = 1u << 3,  /* in the session's identity map */
-	QR_OF_IN_LIST = 1u << 4  /* in the session's pending/deleted list */
+	QR_OF_IN_LIST = 1u << 4, /* in the session's pending/deleted list */
+	/* flush: the INSERT into an earlier table of its hierarchy left a
+	 * default unfetched (expired once the last table has its row) */
+	QR_OF_FETCH_LATER = 1u << 5
 };
 
 struct qr_snapshot;
@@ -596,11 +668,20 @@ typedef struct qr_loadmap {
  * Errors: conversion errors, QR_ENOMEM. */
 int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
 		     const qr_row *row, bool overwrite);
+/* The same, telling whether the row's values were stored (a new
+ * object, or one refreshed). */
+int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
+			    const qr_loadmap *lm, const qr_row *row,
+			    bool overwrite);
 /* Loads h's row by primary key, overwriting all (overwrite) or only the
  * fields not changed since it expired. Errors: QR_ESTALE (no row). */
 int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite);
 /* SELECT mapped columns FROM table WHERE pk = values (a new statement). */
 qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk);
+/* Completes objects loaded without some of their columns (a
+ * with_polymorphic leaving their table out, a textual statement): one
+ * SELECT of their class per 500 objects, by primary key (inherit.c). */
+int qr_orm__poly_complete(qr_session *s, qr_objhdr **objs, size_t n);
 
 /* ---- queries ------------------------------------------------------------- */
 
@@ -613,6 +694,8 @@ typedef struct qr_qitem {
 	qr_expr *expr;         /* COLUMN: the expression (a reference) */
 	char *name;            /* ENTITY: "User" or the alias's name */
 	const qr_field *field; /* COLUMN: the mapped field it is, or NULL */
+	qr_wpoly *wp;          /* ENTITY: with_polymorphic (owned), or NULL */
+	qr_expr *pfrom;        /* ENTITY: its FROM when a join (a reference) */
 } qr_qitem;
 
 typedef struct qr_exprvec {
@@ -716,6 +799,14 @@ struct qr_query {
 	qr_mapper *fb_mapper; /* filter_by's entity */
 	qr_expr *fb_from;     /* and its table or alias (borrowed) */
 };
+
+/* The alias an entity item selects from, or NULL for its table. */
+static inline const qr_expr *qr_orm__item_alias(const qr_qitem *it)
+{
+	return it->from != (qr_expr *)it->mapper->table ? it->from : NULL;
+}
+/* How many result columns an item has. */
+int qr_orm__item_width(const qr_qitem *it);
 
 /* The Core SELECT of a query (a new statement; NULL on error). */
 qr_stmt *qr_orm__query_select(const qr_query *q);

@@ -27,6 +27,44 @@ static bool masks_equal(const unsigned char *a, const unsigned char *b,
 	return true;
 }
 
+/* The column of table t of m's tables that field i is written to, or
+ * NULL (joined-table inheritance spreads a row over several tables). */
+static qr_column *tcol(const qr_mapper *m, size_t t, size_t i)
+{
+	return m->tcols[t * m->nfields + i];
+}
+
+static const char *tname(const qr_mapper *m, size_t t, size_t i)
+{
+	return qr_column_name(tcol(m, t, i));
+}
+
+/* Whether table t holds m's version counter. */
+static bool versioned(const qr_mapper *m, size_t t)
+{
+	return m->version >= 0 && m->fields[m->version].tbl == t;
+}
+
+/* mask restricted to the fields of table t (a new mask, or NULL when
+ * none is left; *rc on OOM). */
+static unsigned char *table_mask(const qr_mapper *m, size_t t,
+				 const unsigned char *mask, int *rc)
+{
+	unsigned char *out = NULL;
+
+	*rc = 0;
+	for (size_t i = 0; i < m->nfields; i++) {
+		if (!bit(mask, i) || !tcol(m, t, i))
+			continue;
+		if (!out && !(out = calloc((m->nfields + 7) / 8 + 1, 1))) {
+			*rc = qr_error_oom("flush");
+			return NULL;
+		}
+		out[i / 8] |= (unsigned char)(1u << (i % 8));
+	}
+	return out;
+}
+
 static void pk_param_name(char *buf, size_t cap, size_t i)
 {
 	snprintf(buf, cap, "qr__pk_%zu", i);
@@ -34,8 +72,8 @@ static void pk_param_name(char *buf, size_t cap, size_t i)
 
 #define VERSION_PARAM "qr__version"
 
-/* WHERE pk = :qr__pk_i [AND version = :qr__version]. */
-static qr_stmt *where_identity(qr_stmt *stmt, const qr_mapper *m)
+/* WHERE pk = :qr__pk_i [AND version = :qr__version], on table t. */
+static qr_stmt *where_identity(qr_stmt *stmt, const qr_mapper *m, size_t t)
 {
 	char name[32];
 
@@ -43,10 +81,10 @@ static qr_stmt *where_identity(qr_stmt *stmt, const qr_mapper *m)
 		const qr_field *f = &m->fields[m->pk[i]];
 		pk_param_name(name, sizeof(name), i);
 		stmt = qr_stmt_add(
-			stmt, qr_where(qr_eq(f->column,
+			stmt, qr_where(qr_eq(m->tkeys[t * m->npk + i],
 					     qr_param_typed(name, f->type))));
 	}
-	if (m->version >= 0) {
+	if (versioned(m, t)) {
 		const qr_field *vf = &m->fields[m->version];
 		stmt = qr_stmt_add(
 			stmt,
@@ -56,8 +94,9 @@ static qr_stmt *where_identity(qr_stmt *stmt, const qr_mapper *m)
 	return stmt;
 }
 
-/* The identity's values (and the loaded version) as parameters. */
-static int identity_params(qr_params *p, const qr_objhdr *h)
+/* The identity's values (and the loaded version, when table t holds
+ * it) as parameters. */
+static int identity_params(qr_params *p, const qr_objhdr *h, size_t t)
 {
 	const qr_mapper *m = h->mapper;
 	qr_value pk[16];
@@ -73,7 +112,7 @@ static int identity_params(qr_params *p, const qr_objhdr *h)
 		pk_param_name(name, sizeof(name), i);
 		rc = qr_params_set(p, name, pk[i]);
 	}
-	if (rc == 0 && m->version >= 0) {
+	if (rc == 0 && versioned(m, t)) {
 		qr_value old;
 		qr_orm__snapshot_value(h->snap, m, (size_t)m->version, &old);
 		rc = qr_params_set(p, VERSION_PARAM, old);
@@ -81,21 +120,21 @@ static int identity_params(qr_params *p, const qr_objhdr *h)
 	return rc;
 }
 
-static int stale(const qr_mapper *m, const char *verb, size_t expected,
+static int stale(const qr_table *table, const char *verb, size_t expected,
 		 int64_t matched)
 {
 	return qr_error_set(QR_ESTALE, QR_ECLASS_INVALID_REQUEST,
 			    "%s statement on table '%s' expected to %s %zu "
 			    "row(s); %lld were matched.",
-			    verb, qr_table_name(m->table),
+			    verb, qr_table_name(table),
 			    strcmp(verb, "UPDATE") == 0 ? "update" : "delete",
 			    expected, (long long)matched);
 }
 
-/* Executes stmt (taken) with params (taken); checks the rows matched
- * when expected is not 0. */
-static int run(qr_session *s, qr_conn *conn, const qr_mapper *m, qr_stmt *stmt,
-	       qr_params *p, const char *verb, size_t expected)
+/* Executes stmt (taken) on table t with params (taken); checks the
+ * rows matched when expected is not 0. */
+static int run(qr_session *s, qr_conn *conn, const qr_mapper *m, size_t t,
+	       qr_stmt *stmt, qr_params *p, const char *verb, size_t expected)
 {
 	qr_result *res = NULL;
 	int rc;
@@ -107,15 +146,16 @@ static int run(qr_session *s, qr_conn *conn, const qr_mapper *m, qr_stmt *stmt,
 	if (rc == 0 && expected) {
 		int64_t matched = qr_result_rowcount(res);
 		if (matched >= 0 && (size_t)matched != expected) {
-			if (strcmp(verb, "UPDATE") == 0 || m->version >= 0)
-				rc = stale(m, verb, expected, matched);
+			if (strcmp(verb, "UPDATE") == 0 || versioned(m, t))
+				rc = stale(m->tables[t], verb, expected,
+					   matched);
 			else
 				qr_engine_log(s->engine, QR_LOG_WARNING,
 					      "DELETE statement on table '%s' "
 					      "expected to delete %zu row(s); "
 					      "%lld were matched.",
-					      qr_table_name(m->table), expected,
-					      (long long)matched);
+					      qr_table_name(m->tables[t]),
+					      expected, (long long)matched);
 		}
 	}
 	qr_result_free(res);
@@ -127,27 +167,29 @@ static int run(qr_session *s, qr_conn *conn, const qr_mapper *m, qr_stmt *stmt,
 /* ---- UPDATE ----------------------------------------------------------------
  */
 
-static int update_group(qr_session *s, qr_conn *conn, qr_mapper *m,
+/* The UPDATE of table t for objs[0..n), whose changed fields there are
+ * mask (the same for all). */
+static int update_group(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 			qr_objhdr **objs, const unsigned char *mask, size_t n)
 {
-	const qr_field *vf = m->version >= 0 ? &m->fields[m->version] : NULL;
-	qr_stmt *stmt = qr_update_new(m->table, QR_END);
+	const qr_field *vf = versioned(m, t) ? &m->fields[m->version] : NULL;
+	qr_stmt *stmt = qr_update_new(m->tables[t], QR_END);
 	qr_params *p = qr_params_new();
 	int rc = 0;
 
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		if (bit(mask, i))
-			stmt = qr_stmt_add(
-				stmt,
-				qr_set(f->colname,
-				       qr_param_typed(f->colname, f->type)));
+			stmt = qr_stmt_add(stmt,
+					   qr_set(tname(m, t, i),
+						  qr_param_typed(tname(m, t, i),
+								 f->type)));
 	}
 	if (vf)
 		stmt = qr_stmt_add(
 			stmt, qr_set(vf->colname,
 				     qr_param_typed(vf->colname, vf->type)));
-	stmt = where_identity(stmt, m);
+	stmt = where_identity(stmt, m, t);
 	for (size_t k = 0; k < n && rc == 0 && p; k++) {
 		qr_objhdr *h = objs[k];
 		if (k)
@@ -167,51 +209,93 @@ static int update_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 				continue;
 			rc = qr_orm__field_get(h, &m->fields[i], &v);
 			if (rc == 0)
-				rc = qr_params_set(p, m->fields[i].colname, v);
+				rc = qr_params_set(p, tname(m, t, i), v);
 		}
 		if (rc == 0)
-			rc = identity_params(p, h);
+			rc = identity_params(p, h, t);
 	}
 	if (rc) {
 		qr_params_free(p);
 		qr_stmt_free(stmt);
 		return rc;
 	}
-	rc = run(s, conn, m, stmt, p, "UPDATE", n);
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		qr_objhdr *h = objs[k];
-		qr_ikey *key = NULL;
-		if ((rc = qr_orm__snapshot_update(h)) != 0)
-			return rc;
-		rc = qr_orm__key_of(&key, h);
-		if (rc == 0 && key && !qr_orm__key_equal(key, h->key)) {
-			qr_orm__idmap_remove(&s->idmap, h);
-			free(h->key);
-			h->key = key;
-			rc = qr_orm__idmap_put(&s->idmap, h);
-		} else {
-			free(key);
-		}
+	return run(s, conn, m, t, stmt, p, "UPDATE", n);
+}
+
+/* After its UPDATEs: the object's snapshot, and its identity when its
+ * key changed. */
+static int updated(qr_session *s, qr_objhdr *h)
+{
+	qr_ikey *key = NULL;
+	int rc;
+
+	if ((rc = qr_orm__snapshot_update(h)) != 0)
+		return rc;
+	rc = qr_orm__key_of(&key, h);
+	if (rc == 0 && key && !qr_orm__key_equal(key, h->key)) {
+		qr_orm__idmap_remove(&s->idmap, h);
+		free(h->key);
+		h->key = key;
+		rc = qr_orm__idmap_put(&s->idmap, h);
+	} else {
+		free(key);
 	}
+	return rc;
+}
+
+/* The UPDATEs of table t: the objects with changes there (all of them
+ * in the table of the version counter), grouped by changed columns. */
+static int update_table(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
+			qr_objhdr **objs, unsigned char **changed, size_t n)
+{
+	qr_objhdr **sel = malloc((n ? n : 1) * sizeof(*sel));
+	unsigned char **masks = calloc(n ? n : 1, sizeof(*masks));
+	size_t k = 0, i = 0;
+	int rc = 0;
+
+	if (!sel || !masks)
+		rc = qr_error_oom("flush");
+	for (size_t j = 0; j < n && rc == 0; j++) {
+		masks[k] = table_mask(m, t, changed[j], &rc);
+		if (rc == 0 && (masks[k] || versioned(m, t)))
+			sel[k++] = objs[j];
+	}
+	while (i < k && rc == 0) {
+		size_t j = i + 1;
+		while (j < k && masks_equal(masks[i], masks[j], m->nfields))
+			j++;
+		rc = update_group(s, conn, m, t, sel + i, masks[i], j - i);
+		i = j;
+	}
+	for (size_t j = 0; masks && j < n; j++)
+		free(masks[j]);
+	free(masks);
+	free(sel);
 	return rc;
 }
 
 int qr_orm__persist_updates(qr_session *s, qr_conn *conn, qr_mapper *m,
 			    qr_objhdr **objs, unsigned char **changed, size_t n)
 {
-	size_t i = 0;
+	int rc = 0;
 
-	while (i < n) {
-		size_t j = i + 1;
-		int rc;
-		while (j < n && masks_equal(changed[i], changed[j], m->nfields))
-			j++;
-		rc = update_group(s, conn, m, objs + i, changed[i], j - i);
-		if (rc)
-			return rc;
-		i = j;
+	if (m->ntables == 1) { /* one table: changed as is */
+		size_t i = 0;
+		while (i < n && rc == 0) {
+			size_t j = i + 1;
+			while (j < n &&
+			       masks_equal(changed[i], changed[j], m->nfields))
+				j++;
+			rc = update_group(s, conn, m, 0, objs + i, changed[i],
+					  j - i);
+			i = j;
+		}
 	}
-	return 0;
+	for (size_t t = 0; m->ntables > 1 && t < m->ntables && rc == 0; t++)
+		rc = update_table(s, conn, m, t, objs, changed, n);
+	for (size_t k = 0; k < n && rc == 0; k++)
+		rc = updated(s, objs[k]);
+	return rc;
 }
 
 /* ---- INSERT ----------------------------------------------------------------
@@ -248,9 +332,25 @@ static int finish_insert(qr_session *s, qr_objhdr *h, bool expire)
 	return rc;
 }
 
-/* Which fields an INSERT sets: non-NULL ones, and NULL ones that have
- * no default (an explicit NULL). */
-static unsigned char *present_mask(const qr_objhdr *h, int *rc)
+/* After the INSERT into table t: the object is persistent once its
+ * last table has its row (defaults an earlier table's INSERT could not
+ * fetch expire it then). */
+static int inserted(qr_session *s, const qr_mapper *m, size_t t, qr_objhdr *h,
+		    bool expire)
+{
+	if (t + 1 < m->ntables) {
+		if (expire)
+			h->flags |= QR_OF_FETCH_LATER;
+		return 0;
+	}
+	expire = expire || (h->flags & QR_OF_FETCH_LATER);
+	h->flags &= (uint8_t)~QR_OF_FETCH_LATER;
+	return finish_insert(s, h, expire);
+}
+
+/* Which fields the INSERT into table t sets: non-NULL ones, and NULL
+ * ones that have no default (an explicit NULL). */
+static unsigned char *present_mask(const qr_objhdr *h, size_t t, int *rc)
 {
 	const qr_mapper *m = h->mapper;
 	unsigned char *mask = calloc((m->nfields + 7) / 8 + 1, 1);
@@ -263,6 +363,8 @@ static unsigned char *present_mask(const qr_objhdr *h, int *rc)
 	for (size_t i = 0; i < m->nfields && *rc == 0; i++) {
 		const qr_field *f = &m->fields[i];
 		qr_value v;
+		if (!tcol(m, t, i))
+			continue;
 		*rc = qr_orm__field_get(h, f, &v);
 		if (v.kind != QR_VNULL ||
 		    !(f->flags &
@@ -284,31 +386,32 @@ static size_t count_bits(const unsigned char *mask, size_t nfields)
 	return n;
 }
 
-static int insert_params(qr_params *p, const qr_mapper *m, qr_objhdr **objs,
-			 size_t n, const unsigned char *present);
+static int insert_params(qr_params *p, const qr_mapper *m, size_t t,
+			 qr_objhdr **objs, size_t n,
+			 const unsigned char *present);
 
 /* Nothing to fetch back: one executemany. */
-static int insert_many(qr_session *s, qr_conn *conn, qr_mapper *m,
+static int insert_many(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 		       qr_objhdr **objs, const unsigned char *present, size_t n)
 {
-	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
+	qr_stmt *stmt = qr_insert_new(m->tables[t], QR_END);
 	qr_params *p = qr_params_new();
-	int rc = p ? insert_params(p, m, objs, n, present) : QR_ENOMEM;
+	int rc = p ? insert_params(p, m, t, objs, n, present) : QR_ENOMEM;
 
 	if (rc) {
 		qr_params_free(p);
 		qr_stmt_free(stmt);
 		return rc;
 	}
-	rc = run(s, conn, m, stmt, p, "INSERT", 0);
+	rc = run(s, conn, m, t, stmt, p, "INSERT", 0);
 	for (size_t k = 0; k < n && rc == 0; k++)
-		rc = finish_insert(s, objs[k], false);
+		rc = inserted(s, m, t, objs[k], false);
 	return rc;
 }
 
 /* The value sets of one object's INSERT row: a new array of n nodes. */
-static qr_expr **row_sets(const qr_objhdr *h, const unsigned char *present,
-			  size_t *n, int *rc)
+static qr_expr **row_sets(const qr_objhdr *h, size_t t,
+			  const unsigned char *present, size_t *n, int *rc)
 {
 	const qr_mapper *m = h->mapper;
 	qr_expr **sets = malloc(m->nfields * sizeof(*sets));
@@ -331,7 +434,7 @@ static qr_expr **row_sets(const qr_objhdr *h, const unsigned char *present,
 			free(sets);
 			return NULL;
 		}
-		sets[k++] = qr_set(f->colname, qr_bind_typed(v, f->type));
+		sets[k++] = qr_set(tname(m, t, i), qr_bind_typed(v, f->type));
 	}
 	*n = k;
 	return sets;
@@ -392,8 +495,9 @@ static bool row_has_key(const qr_objhdr *h, const qr_row *row,
 }
 
 /* Sets one row of parameters per object: its present columns. */
-static int insert_params(qr_params *p, const qr_mapper *m, qr_objhdr **objs,
-			 size_t n, const unsigned char *present)
+static int insert_params(qr_params *p, const qr_mapper *m, size_t t,
+			 qr_objhdr **objs, size_t n,
+			 const unsigned char *present)
 {
 	int rc = 0;
 	for (size_t k = 0; k < n && rc == 0; k++) {
@@ -405,14 +509,14 @@ static int insert_params(qr_params *p, const qr_mapper *m, qr_objhdr **objs,
 				continue;
 			rc = qr_orm__field_get(objs[k], &m->fields[i], &v);
 			if (rc == 0)
-				rc = qr_params_set(p, m->fields[i].colname, v);
+				rc = qr_params_set(p, tname(m, t, i), v);
 		}
 	}
 	return rc;
 }
 
 static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
-			    qr_objhdr **objs, size_t n,
+			    size_t t, qr_objhdr **objs, size_t n,
 			    const unsigned char *present, int autoinc);
 
 /*
@@ -425,10 +529,10 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
  * so returns no rows, the objects go one by one.
  */
 static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
-			    qr_objhdr **objs, size_t n,
+			    size_t t, qr_objhdr **objs, size_t n,
 			    const unsigned char *present, int autoinc)
 {
-	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
+	qr_stmt *stmt = qr_insert_new(m->tables[t], QR_END);
 	size_t *ret = malloc(m->nfields * sizeof(*ret)), nret = 0;
 	qr_params *p = count_bits(present, m->nfields) ? qr_params_new() : NULL;
 	rowkey *order = NULL;
@@ -445,12 +549,12 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 	}
 	/* no column at all: INSERT .. DEFAULT VALUES (one row) */
 	if (p)
-		rc = insert_params(p, m, objs, n, present);
+		rc = insert_params(p, m, t, objs, n, present);
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
-		if (!bit(present, i) || f->pk_pos >= 0) {
+		if (tcol(m, t, i) && (!bit(present, i) || f->pk_pos >= 0)) {
 			ret[nret++] = i;
-			stmt = qr_stmt_add(stmt, qr_returning(f->column));
+			stmt = qr_stmt_add(stmt, qr_returning(tcol(m, t, i)));
 		}
 	}
 	if (rc == 0)
@@ -462,8 +566,8 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 		qr_stmt_free(stmt);
 		free(ret);
 		for (size_t k = 0; k < n && rc == 0; k++)
-			rc = insert_returning(s, conn, m, objs + k, 1, present,
-					      autoinc);
+			rc = insert_returning(s, conn, m, t, objs + k, 1,
+					      present, autoinc);
 		return rc;
 	}
 	if (rc == 0)
@@ -472,7 +576,7 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 		rc = qr_error_set(QR_ERROR, QR_ECLASS_INTERNAL,
 				  "INSERT .. RETURNING on %s returned %zu "
 				  "row(s) for %zu",
-				  qr_table_name(m->table),
+				  qr_table_name(m->tables[t]),
 				  qr_rowset_count(rows), n);
 	if (rc == 0 && autoinc >= 0) {
 		size_t col = 0;
@@ -510,11 +614,11 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 			rc = qr_error_set(QR_ERROR, QR_ECLASS_INTERNAL,
 					  "INSERT .. RETURNING on %s: no row "
 					  "for a new %s object",
-					  qr_table_name(m->table), m->name);
+					  qr_table_name(m->tables[t]), m->name);
 		else
 			rc = store_fetched(objs[k], row, ret, nret, present);
 		if (rc == 0)
-			rc = finish_insert(s, objs[k], false);
+			rc = inserted(s, m, t, objs[k], false);
 	}
 	free(order);
 	qr_rowset_free(rows);
@@ -526,15 +630,15 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 }
 
 /* One INSERT for one object, its generated key from last-insert-id. */
-static int insert_one(qr_session *s, qr_conn *conn, qr_mapper *m, qr_objhdr *h,
-		      const unsigned char *present)
+static int insert_one(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
+		      qr_objhdr *h, const unsigned char *present)
 {
-	qr_stmt *stmt = qr_insert_new(m->table, QR_END);
+	qr_stmt *stmt = qr_insert_new(m->tables[t], QR_END);
 	qr_result *res = NULL;
 	bool expire = false;
 	size_t nsets = 0;
 	int rc = 0;
-	qr_expr **sets = row_sets(h, present, &nsets, &rc);
+	qr_expr **sets = row_sets(h, t, present, &nsets, &rc);
 
 	for (size_t i = 0; i < nsets; i++)
 		stmt = qr_stmt_add(stmt, sets[i]);
@@ -543,7 +647,7 @@ static int insert_one(qr_session *s, qr_conn *conn, qr_mapper *m, qr_objhdr *h,
 		rc = qr_orm__exec(s, &res, conn, stmt, NULL);
 	for (size_t i = 0; i < m->nfields && rc == 0; i++) {
 		const qr_field *f = &m->fields[i];
-		if (bit(present, i))
+		if (bit(present, i) || !tcol(m, t, i))
 			continue;
 		if ((f->flags & QR_FF_AUTOINC) &&
 		    (f->ctype == QR_CTYPE_INT || f->ctype == QR_CTYPE_UINT)) {
@@ -564,16 +668,16 @@ static int insert_one(qr_session *s, qr_conn *conn, qr_mapper *m, qr_objhdr *h,
 	qr_result_free(res);
 	qr_stmt_free(stmt);
 	if (rc == 0)
-		rc = finish_insert(s, h, expire);
+		rc = inserted(s, m, t, h, expire);
 	return rc;
 }
 
-static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m,
+static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 			qr_objhdr **objs, const unsigned char *present,
 			size_t n)
 {
 	unsigned features = s->dialect->features;
-	size_t nfetch = m->nfields - count_bits(present, m->nfields);
+	size_t nfetch = 0;
 	size_t ncols = count_bits(present, m->nfields);
 	/* Core splits an executemany into multi-row INSERT batches itself. */
 	size_t per = n;
@@ -581,17 +685,19 @@ static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 	bool pk_known = true;
 	int rc = 0;
 
+	for (size_t i = 0; i < m->nfields; i++)
+		nfetch += tcol(m, t, i) && !bit(present, i);
 	if (nfetch == 0)
-		return insert_many(s, conn, m, objs, present, n);
+		return insert_many(s, conn, m, t, objs, present, n);
 	if (!(features & QR_FEATURE_RETURNING) ||
 	    !(features & QR_FEATURE_MULTI_VALUES)) {
 		for (size_t k = 0; k < n && rc == 0; k++)
-			rc = insert_one(s, conn, m, objs[k], present);
+			rc = insert_one(s, conn, m, t, objs[k], present);
 		return rc;
 	}
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
-		if (f->pk_pos < 0 || bit(present, i))
+		if (f->pk_pos < 0 || bit(present, i) || !tcol(m, t, i))
 			continue;
 		pk_known = false;
 		if ((f->flags & QR_FF_AUTOINC) &&
@@ -602,40 +708,29 @@ static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m,
 		per = 1;
 	for (size_t off = 0; off < n && rc == 0; off += per) {
 		size_t cnt = n - off < per ? n - off : per;
-		rc = insert_returning(s, conn, m, objs + off, cnt, present,
+		rc = insert_returning(s, conn, m, t, objs + off, cnt, present,
 				      autoinc);
 	}
 	return rc;
 }
 
-int qr_orm__persist_inserts(qr_session *s, qr_conn *conn, qr_mapper *m,
-			    qr_objhdr **objs, size_t n)
+/* The INSERTs into table t, grouped by the columns each object sets. */
+static int insert_table(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
+			qr_objhdr **objs, size_t n)
 {
 	unsigned char **present = calloc(n, sizeof(*present));
-	const qr_field *vf = m->version >= 0 ? &m->fields[m->version] : NULL;
 	size_t i = 0;
 	int rc = 0;
 
 	if (!present)
 		return qr_error_oom("flush");
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		if (vf && qr_field_is_null(qr_orm__obj(objs[k]),
-					   (char *)qr_orm__obj(objs[k]) +
-						   vf->offset)) {
-			qr_value one = qr_val_int(1);
-			rc = qr_orm__field_set(objs[k], vf, &one);
-			if (rc == 0)
-				rc = qr_orm__journal_filled(objs[k],
-							    (size_t)m->version);
-		}
-		if (rc == 0)
-			present[k] = present_mask(objs[k], &rc);
-	}
+	for (size_t k = 0; k < n && rc == 0; k++)
+		present[k] = present_mask(objs[k], t, &rc);
 	while (i < n && rc == 0) {
 		size_t j = i + 1;
 		while (j < n && masks_equal(present[i], present[j], m->nfields))
 			j++;
-		rc = insert_group(s, conn, m, objs + i, present[i], j - i);
+		rc = insert_group(s, conn, m, t, objs + i, present[i], j - i);
 		i = j;
 	}
 	for (size_t k = 0; k < n; k++)
@@ -644,13 +739,38 @@ int qr_orm__persist_inserts(qr_session *s, qr_conn *conn, qr_mapper *m,
 	return rc;
 }
 
+int qr_orm__persist_inserts(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n)
+{
+	const qr_field *vf = m->version >= 0 ? &m->fields[m->version] : NULL;
+	int rc = 0;
+
+	for (size_t k = 0; vf && k < n && rc == 0; k++) {
+		if (qr_field_is_null(qr_orm__obj(objs[k]),
+				     (char *)qr_orm__obj(objs[k]) +
+					     vf->offset)) {
+			qr_value one = qr_val_int(1);
+			rc = qr_orm__field_set(objs[k], vf, &one);
+			if (rc == 0)
+				rc = qr_orm__journal_filled(objs[k],
+							    (size_t)m->version);
+		}
+	}
+	/* the base's table first: its row gives the key the others take */
+	for (size_t t = 0; t < m->ntables && rc == 0; t++)
+		rc = insert_table(s, conn, m, t, objs, n);
+	return rc;
+}
+
 /* ---- DELETE ----------------------------------------------------------------
  */
 
-int qr_orm__persist_deletes(qr_session *s, qr_conn *conn, qr_mapper *m,
-			    qr_objhdr **objs, size_t n)
+/* The DELETE from table t of objs[0..n). */
+static int delete_table(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
+			qr_objhdr **objs, size_t n)
 {
-	qr_stmt *stmt = where_identity(qr_delete_new(m->table, QR_END), m);
+	qr_stmt *stmt =
+		where_identity(qr_delete_new(m->tables[t], QR_END), m, t);
 	qr_params *p = qr_params_new();
 	int rc = 0;
 
@@ -658,14 +778,24 @@ int qr_orm__persist_deletes(qr_session *s, qr_conn *conn, qr_mapper *m,
 		if (k)
 			rc = qr_params_next_row(p);
 		if (rc == 0)
-			rc = identity_params(p, objs[k]);
+			rc = identity_params(p, objs[k], t);
 	}
 	if (rc) {
 		qr_params_free(p);
 		qr_stmt_free(stmt);
 		return rc;
 	}
-	rc = run(s, conn, m, stmt, p, "DELETE", n);
+	return run(s, conn, m, t, stmt, p, "DELETE", n);
+}
+
+int qr_orm__persist_deletes(qr_session *s, qr_conn *conn, qr_mapper *m,
+			    qr_objhdr **objs, size_t n)
+{
+	int rc = 0;
+
+	/* a subclass's own table first: it references its parent's */
+	for (size_t t = m->ntables; t-- > 0 && rc == 0;)
+		rc = delete_table(s, conn, m, t, objs, n);
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		qr_objhdr *h = objs[k];
 		qr_orm__idmap_remove(&s->idmap, h);

@@ -50,10 +50,19 @@ static int vec_copy(qr_exprvec *dst, const qr_exprvec *src)
 /* ---- life ------------------------------------------------------------------
  */
 
+static void wp_free(qr_wpoly *wp)
+{
+	if (wp)
+		free(wp->subs);
+	free(wp);
+}
+
 static void item_free(qr_qitem *it)
 {
 	qr_expr_free(it->from);
 	qr_expr_free(it->expr);
+	qr_expr_free(it->pfrom);
+	wp_free(it->wp);
 	free(it->name);
 }
 
@@ -115,9 +124,19 @@ static int item_copy(qr_qitem *dst, const qr_qitem *src)
 	*dst = *src;
 	dst->from = qr_expr_ref(src->from);
 	dst->expr = qr_expr_ref(src->expr);
+	dst->pfrom = qr_expr_ref(src->pfrom);
 	dst->name = NULL;
+	dst->wp = NULL;
 	if (src->name && !(dst->name = strdup(src->name)))
 		return qr_error_oom("query");
+	if (src->wp) {
+		size_t n = src->wp->n;
+		if (!(dst->wp = calloc(1, sizeof(*dst->wp))) ||
+		    !(dst->wp->subs = malloc((n ? n : 1) * sizeof(void *))))
+			return qr_error_oom("query");
+		memcpy(dst->wp->subs, src->wp->subs, n * sizeof(void *));
+		dst->wp->n = n;
+	}
 	return 0;
 }
 
@@ -221,6 +240,7 @@ static int add_item(qr_query *q, qr_expr *e)
 			it->from = e; /* keeps the reference given */
 		} else {
 			it->from = m->table;
+			it->pfrom = qr_expr_ref(m->from);
 			qr_expr_free(e);
 		}
 		it->name =
@@ -449,9 +469,9 @@ static qr_query *add_join(qr_query *q, qr_expr *target, qr_expr *on, bool outer)
 		return NULL;
 	}
 	m = qr_orm__token_find(target, &is_alias, &alias_name);
-	if (m && !is_alias) {
+	if (m && !is_alias) { /* its table, or its tables joined */
 		qr_expr_free(target);
-		target = m->table;
+		target = m->from ? qr_expr_ref(m->from) : m->table;
 	}
 	j = realloc(q->joins, (q->njoins + 1) * sizeof(*j));
 	if (!j) {
@@ -468,7 +488,9 @@ static qr_query *add_join(qr_query *q, qr_expr *target, qr_expr *on, bool outer)
 	q->njoins++;
 	if (m) {
 		q->fb_mapper = m;
-		q->fb_from = target;
+		/* its table, not its tables joined: filter_by uses the
+		 * mapped columns then */
+		q->fb_from = is_alias ? target : m->table;
 	}
 	return q;
 }
@@ -497,13 +519,13 @@ qr_query *qr_query_select_from(qr_query *q, qr_expr *from)
 	m = qr_orm__token_find(from, &is_alias, &alias_name);
 	if (m && !is_alias) {
 		qr_expr_free(from);
-		from = m->table;
+		from = m->from ? qr_expr_ref(m->from) : m->table;
 	}
 	qr_expr_free(q->select_from);
 	q->select_from = from;
 	if (m && !q->fb_mapper) {
 		q->fb_mapper = m;
-		q->fb_from = from;
+		q->fb_from = is_alias ? from : m->table;
 	}
 	return q;
 }
@@ -540,6 +562,80 @@ qr_query *qr_query_yield_per(qr_query *q, size_t n)
 	return q;
 }
 
+/* The descendants of m named by subs (NULL-terminated) as a
+ * with_polymorphic set; NULL with the error recorded. */
+static qr_wpoly *wp_new(qr_mapper *m, qr_mapping *const *subs)
+{
+	size_t n = 0;
+	qr_wpoly *wp;
+
+	while (subs[n])
+		n++;
+	wp = calloc(1, sizeof(*wp));
+	if (!wp || !(wp->subs = calloc(n ? n : 1, sizeof(*wp->subs)))) {
+		free(wp);
+		qr_error_oom("with_polymorphic");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		qr_mapper *d = subs[i]->mapper;
+		if (!d || d == m || !qr_orm__isa(d, m)) {
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "with_polymorphic: %s is not a mapped "
+				     "subclass of %s",
+				     subs[i]->name, m->name);
+			wp_free(wp);
+			return NULL;
+		}
+		wp->subs[wp->n++] = d;
+	}
+	return wp;
+}
+
+qr_query *qr_query_with_polymorphic(qr_query *q, qr_mapping *base,
+				    qr_mapping *const *subs)
+{
+	qr_mapper *m = base ? base->mapper : NULL;
+	bool found = false;
+	int rc = 0;
+
+	if (!q || !(q = writable(q)))
+		return NULL;
+	if (!m) {
+		qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+			     "with_polymorphic: %s is not mapped",
+			     base ? base->name : "(null)");
+		qr_query_free(q);
+		return NULL;
+	}
+	for (size_t i = 0; i < q->nitems && rc == 0; i++) {
+		qr_qitem *it = &q->items[i];
+		if (it->kind != QR_QI_ENTITY || it->mapper != m ||
+		    qr_orm__item_alias(it))
+			continue;
+		found = true;
+		wp_free(it->wp);
+		it->wp = NULL;
+		qr_expr_free(it->pfrom);
+		it->pfrom = NULL;
+		if (subs && !(it->wp = wp_new(m, subs)))
+			rc = qr_error_last()->code;
+		else
+			it->pfrom = subs ? qr_orm__poly_from(m, it->wp, &rc)
+					 : qr_expr_ref(m->from);
+	}
+	if (rc == 0 && !found)
+		rc = qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+				  "with_polymorphic: the query has no entity "
+				  "%s",
+				  m->name);
+	if (rc) {
+		qr_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
 /* ---- the Core SELECT --------------------------------------------------- */
 
 static qr_stmt *add(qr_stmt *stmt, qr_expr *clause)
@@ -547,37 +643,24 @@ static qr_stmt *add(qr_stmt *stmt, qr_expr *clause)
 	return stmt ? qr_stmt_add(stmt, clause) : qr_select(clause);
 }
 
-/* discriminator IN (the subclass's identity and its descendants') */
-static qr_expr *subclass_rows(const qr_qitem *it)
-{
-	const qr_mapper *m = it->mapper;
-	const char *stack[16], **ids = stack;
-	qr_expr *e;
-
-	if (m->nsubs + 1 > 16 &&
-	    !(ids = malloc((m->nsubs + 1) * sizeof(*ids)))) {
-		qr_error_oom("query");
-		return NULL;
-	}
-	ids[0] = m->poly_identity;
-	for (size_t i = 0; i < m->nsubs; i++)
-		ids[i + 1] = m->subs[i]->poly_identity;
-	e = qr_in_texts(qr_c(it->from, m->fields[m->poly_field].colname), ids,
-			m->nsubs + 1);
-	if (ids != stack)
-		free(ids);
-	return e;
-}
-
 qr_stmt *qr_orm__query_select(const qr_query *q)
 {
 	return qr_orm__query_select_eager(q, NULL, 0);
 }
 
-/* The query item's FROM when it is an alias (NULL for its table). */
-static const qr_expr *item_alias(const qr_qitem *it)
+int qr_orm__item_width(const qr_qitem *it)
 {
-	return it->from != (qr_expr *)it->mapper->table ? it->from : NULL;
+	if (it->kind != QR_QI_ENTITY)
+		return 1;
+	return qr_orm__poly_positions(
+		NULL, it->mapper, qr_orm__item_alias(it) != NULL, it->wp, 0);
+}
+
+/* The FROM of an entity item: its table or alias, or its tables joined
+ * (a new reference). */
+static qr_expr *item_from(const qr_qitem *it)
+{
+	return qr_expr_ref(it->pfrom ? it->pfrom : it->from);
 }
 
 qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
@@ -591,11 +674,14 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 		return qr_expr_ref(q->from_stmt);
 	for (size_t i = 0; i < q->nitems; i++) {
 		const qr_qitem *it = &q->items[i];
-		qr_expr *col = it->kind == QR_QI_ENTITY
-				       ? qr_cols_new(it->from,
-						     it->mapper->poly_colnames)
-				       : qr_expr_ref(it->expr);
-		stmt = add(stmt, col);
+		if (it->kind == QR_QI_ENTITY)
+			stmt = qr_orm__poly_add_columns(stmt, it->mapper,
+							qr_orm__item_alias(it),
+							it->wp);
+		else
+			stmt = add(stmt, qr_expr_ref(it->expr));
+		if (!stmt)
+			return NULL;
 	}
 	for (size_t i = 0; i < ne; i++) {
 		stmt = add(stmt, qr_cols_new(e[i].target,
@@ -609,7 +695,7 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 			left = qr_expr_ref(q->select_from);
 		for (size_t i = 0; !left && i < q->nitems; i++)
 			if (q->items[i].kind == QR_QI_ENTITY)
-				left = qr_expr_ref(q->items[i].from);
+				left = item_from(&q->items[i]);
 		for (size_t i = 0; !left && i < q->nitems; i++)
 			if (q->items[i].field)
 				left = q->items[i].mapper->table;
@@ -642,19 +728,31 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 						e[i].rel,
 						e[i].parent >= 0
 							? e[e[i].parent].target
-							: item_alias(
+							: qr_orm__item_alias(
 								  &q->items[e[i].item]),
 						e[i].target));
 		stmt = qr_stmt_add(stmt, qr_from(left));
 	}
+	/* entities whose rows span joined tables (hidden by Core when a
+	 * join above holds them) */
+	for (size_t i = 0; i < q->nitems; i++)
+		if (q->items[i].pfrom)
+			stmt = qr_stmt_add(
+				stmt, qr_from(qr_expr_ref(q->items[i].pfrom)));
 	for (size_t i = 0; i < q->where.n; i++)
 		stmt = qr_stmt_add(stmt,
 				   qr_where(qr_expr_ref(q->where.items[i])));
-	for (size_t i = 0; i < q->nitems; i++) /* a subclass: its rows */
-		if (q->items[i].kind == QR_QI_ENTITY &&
-		    q->items[i].mapper->parent)
-			stmt = qr_stmt_add(
-				stmt, qr_where(subclass_rows(&q->items[i])));
+	for (size_t i = 0; i < q->nitems; i++) { /* a subclass: its rows */
+		bool needed = false;
+		qr_expr *crit;
+		if (q->items[i].kind != QR_QI_ENTITY)
+			continue;
+		crit = qr_orm__poly_criterion(q->items[i].mapper,
+					      qr_orm__item_alias(&q->items[i]),
+					      &needed);
+		if (needed)
+			stmt = qr_stmt_add(stmt, qr_where(crit));
+	}
 	for (size_t i = 0; i < q->group.n; i++)
 		stmt = qr_stmt_add(stmt,
 				   qr_group_by(qr_expr_ref(q->group.items[i])));

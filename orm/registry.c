@@ -292,6 +292,13 @@ qr_expr *qr_mapper_aliased(qr_mapper *m, const char *name)
 				     "qr_aliased: NULL mapper");
 		return NULL;
 	}
+	if (m->ntables > 1) {
+		qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+			     "qr_aliased: %s is a joined-table subclass, "
+			     "whose rows span %zu tables",
+			     m->name, m->ntables);
+		return NULL;
+	}
 	reg = m->registry;
 	if (reg->naliases == reg->acap) {
 		size_t cap = reg->acap ? reg->acap * 2 : 8;
@@ -340,15 +347,17 @@ qr_expr *qr_alias_attr(const qr_expr *alias, const char *member)
 
 bool qr_orm__mapper_depends(const qr_mapper *a, const qr_mapper *b)
 {
-	size_t n = qr_table_foreign_key_count(a->table);
-
 	if (a == b)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		qr_foreign_key_info fk;
-		if (qr_table_foreign_key(&fk, a->table, i) == 0 &&
-		    fk.reftable == b->table)
-			return true;
+	for (size_t t = 0; t < a->ntables; t++) {
+		size_t n = qr_table_foreign_key_count(a->tables[t]);
+		for (size_t i = 0; i < n; i++) {
+			qr_foreign_key_info fk;
+			if (qr_table_foreign_key(&fk, a->tables[t], i) == 0 &&
+			    qr_orm__has_table(b, fk.reftable) &&
+			    !qr_orm__has_table(a, fk.reftable))
+				return true;
+		}
 	}
 	return false;
 }

@@ -23,16 +23,37 @@ static char *dup_or_null(const char *s, int *rc)
 
 int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n)
 {
+	const qr_mapper *p = m->parent;
 	size_t k = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (items[i].kind == QR_MAPITEM_RELATIONSHIP)
 			m->nrels++;
+	if (p)
+		m->nrels += p->nrels;
 	if (!m->nrels)
 		return 0;
 	if (!(m->rels = calloc(m->nrels, sizeof(*m->rels))))
 		return qr_error_oom("mapper");
+	/* a subclass has its parent's relationships first, at the same
+	 * positions (an object's relationship state is found by position) */
+	for (; p && k < p->nrels && rc == 0; k++) {
+		const qr_rel *pr = &p->rels[k];
+		qr_rel *r = &m->rels[k];
+		r->owner = m;
+		r->offset = pr->offset;
+		r->kind = pr->kind;
+		r->lazy = pr->lazy;
+		r->passive_deletes = pr->passive_deletes;
+		r->order_field = -1;
+		r->cascade = pr->cascade;
+		r->name = dup_or_null(pr->name, &rc);
+		r->target_name = dup_or_null(pr->target_name, &rc);
+		r->back_name = dup_or_null(pr->back_name, &rc);
+		r->order_by = dup_or_null(pr->order_by, &rc);
+		r->secondary_name = dup_or_null(pr->secondary_name, &rc);
+	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const qr_mapping_item *it = &items[i];
 		const qr_rel_options *o = it->rel;
@@ -89,23 +110,32 @@ void qr_orm__rels_free(qr_mapper *m)
 
 static int field_of_column(const qr_mapper *m, const qr_column *c)
 {
-	for (size_t i = 0; i < m->nfields; i++)
-		if (m->fields[i].column == c)
-			return (int)i;
-	return -1;
+	return qr_orm__field_of_column(m, c);
 }
 
-/* The foreign key of child's table to parent's table: fills the child
- * and parent field indexes. */
-static int find_fk(qr_rel *r, const qr_mapper *child, const qr_mapper *parent,
-		   size_t **childf, size_t **parentf)
+/* Whether fk is the key of a joined subclass's table referencing its
+ * parent's (inheritance, not a relationship). */
+static bool inherit_fk(const qr_mapper *m, const qr_foreign_key_info *fk)
 {
-	size_t n = qr_table_foreign_key_count(child->table);
+	for (size_t t = 1; t < m->ntables; t++)
+		if (fk->ncolumns && m->tkeys[t * m->npk] == fk->columns[0])
+			return true;
+	return false;
+}
+
+/* The foreign key of table (one of child's) to parent's tables: fills
+ * the child and parent field indexes. Returns 1 when there is none. */
+static int find_fk_in(qr_rel *r, const qr_mapper *child, qr_table *table,
+		      const qr_mapper *parent, size_t **childf,
+		      size_t **parentf)
+{
+	size_t n = qr_table_foreign_key_count(table);
 
 	for (size_t i = 0; i < n; i++) {
 		qr_foreign_key_info fk;
-		if (qr_table_foreign_key(&fk, child->table, i) != 0 ||
-		    fk.reftable != parent->table)
+		if (qr_table_foreign_key(&fk, table, i) != 0 ||
+		    !qr_orm__has_table(parent, fk.reftable) ||
+		    (child != parent && inherit_fk(child, &fk)))
 			continue;
 		*childf = calloc(fk.ncolumns, sizeof(**childf));
 		*parentf = calloc(fk.ncolumns, sizeof(**parentf));
@@ -120,12 +150,26 @@ static int find_fk(qr_rel *r, const qr_mapper *child, const qr_mapper *parent,
 					"relationship %s.%s: the foreign key "
 					"columns of %s are not all mapped",
 					r->owner->name, r->name,
-					qr_table_name(child->table));
+					qr_table_name(table));
 			(*childf)[j] = (size_t)a;
 			(*parentf)[j] = (size_t)b;
 		}
 		r->ncols = fk.ncolumns;
 		return 0;
+	}
+	return 1;
+}
+
+/* The foreign key of child's tables (its own first) to parent's
+ * tables: fills the child and parent field indexes. */
+static int find_fk(qr_rel *r, const qr_mapper *child, const qr_mapper *parent,
+		   size_t **childf, size_t **parentf)
+{
+	for (size_t t = child->ntables; t-- > 0;) {
+		int rc = find_fk_in(r, child, child->tables[t], parent, childf,
+				    parentf);
+		if (rc <= 0)
+			return rc;
 	}
 	return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 			    "relationship %s.%s: no foreign key from %s to %s",
@@ -145,7 +189,7 @@ static int secondary_fk(qr_rel *r, const qr_mapper *m, size_t nth,
 	for (size_t i = 0; i < n; i++) {
 		qr_foreign_key_info fk;
 		if (qr_table_foreign_key(&fk, r->secondary, i) != 0 ||
-		    fk.reftable != m->table || nth-- > 0)
+		    !qr_orm__has_table(m, fk.reftable) || nth-- > 0)
 			continue;
 		free(*cols);
 		free(*fields);
@@ -329,7 +373,7 @@ static int check_target(const qr_rel *r, const void *other, const char *what,
 	*out = o;
 	if (!o)
 		return QR_EINVAL;
-	if (o->mapper != r->target)
+	if (!qr_orm__isa(o->mapper, r->target))
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "%s: %s.%s holds %s objects, not %s", what,
 				    r->owner->name, r->name, r->target->name,

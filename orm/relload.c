@@ -23,7 +23,7 @@ static void **reference(const qr_objhdr *h, const qr_rel *r)
 
 static qr_relstate *state_of(const qr_objhdr *h, const qr_rel *r)
 {
-	return qr_orm__relstate(h, (size_t)(r - h->mapper->rels));
+	return qr_orm__relstate(h, (size_t)(r - r->owner->rels));
 }
 
 /* WHERE cols = values (one object) or cols IN (values...) (single
@@ -263,8 +263,7 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 		return rc;
 	for (size_t k = 0; k < n; k++) {
 		state_of(parents[k], r)->flags |= QR_RS_LOADED;
-		qr_orm__m2m_snap_set(parents[k],
-				     (size_t)(r - parents[k]->mapper->rels),
+		qr_orm__m2m_snap_set(parents[k], (size_t)(r - r->owner->rels),
 				     collection(parents[k], r));
 	}
 	return 0;

@@ -226,11 +226,11 @@ qr_expr *qr_rel_contains(qr_mapping *owner, const char *rel, const void *obj)
 		return NULL;
 	if (r->kind == QR_REL_MANY_TO_MANY && obj &&
 	    qr_orm__check(obj, "contains") &&
-	    qr_orm__hdr(obj)->mapper == r->target)
+	    qr_orm__isa(qr_orm__hdr(obj)->mapper, r->target))
 		return secondary_exists(r, obj, false);
 	if (r->kind != QR_REL_ONE_TO_MANY || !obj ||
 	    !qr_orm__check(obj, "contains") ||
-	    qr_orm__hdr(obj)->mapper != r->target) {
+	    !qr_orm__isa(qr_orm__hdr(obj)->mapper, r->target)) {
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 			     "contains: %s.%s is not a collection of the "
 			     "object's type",
@@ -249,7 +249,7 @@ qr_expr *qr_rel_eq(qr_mapping *owner, const char *rel, const void *obj)
 		return NULL;
 	if (r->kind != QR_REL_MANY_TO_ONE ||
 	    (obj && (!qr_orm__check(obj, "comparison") ||
-		     qr_orm__hdr(obj)->mapper != r->target))) {
+		     !qr_orm__isa(qr_orm__hdr(obj)->mapper, r->target)))) {
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 			     "comparison: %s.%s is not a many-to-one to the "
 			     "object's type",

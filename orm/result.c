@@ -22,9 +22,10 @@ typedef struct rcol {
 	char *name;
 	int core;      /* COLUMN: the result column */
 	qr_loadmap lm; /* ENTITY */
-	/* ENTITY of a base with subclasses: its first result column, and
-	 * the load maps of the subclasses (made on first use) */
-	int base;
+	/* ENTITY: the result column of each of its mapper's poly columns
+	 * (-1: not selected), and the load maps of the subclasses (made on
+	 * first use) */
+	int *pos;
 	qr_loadmap *subs;
 } rcol;
 
@@ -38,6 +39,9 @@ struct qr_orm_result {
 	size_t nbuf, pos;
 	qr_orm_row cur; /* streaming: the current row */
 	bool done;
+	/* objects loaded without some of their columns, to complete */
+	qr_objhdr **partial;
+	size_t npartial, cappartial;
 };
 
 static void result_free(qr_orm_result *r)
@@ -47,6 +51,7 @@ static void result_free(qr_orm_result *r)
 	for (size_t i = 0; i < r->ncols; i++) {
 		free(r->cols[i].name);
 		free(r->cols[i].lm.columns);
+		free(r->cols[i].pos);
 		for (size_t k = 0;
 		     r->cols[i].subs && k < r->cols[i].lm.mapper->nsubs; k++)
 			free(r->cols[i].subs[k].columns);
@@ -57,6 +62,7 @@ static void result_free(qr_orm_result *r)
 		free(r->buf[i].objs);
 	free(r->buf);
 	free(r->cur.objs);
+	free(r->partial);
 	qr_rowset_free(r->rows);
 	qr_result_free(r->res);
 	free(r);
@@ -98,40 +104,43 @@ static int map_columns(qr_orm_result *r, const qr_query *q)
 		c->lm.mapper = it->mapper;
 		c->lm.columns =
 			malloc(it->mapper->nfields * sizeof(*c->lm.columns));
-		if (!c->name || !c->lm.columns)
+		c->pos = malloc((it->mapper->npoly + 1) * sizeof(*c->pos));
+		if (!c->name || !c->lm.columns || !c->pos)
 			return qr_error_oom("query result");
-		c->base = pos;
-		for (size_t f = 0; f < it->mapper->nfields; f++) {
-			if (q->from_stmt) {
+		if (q->from_stmt) {
+			/* columns by name: a subclass's when present */
+			for (size_t k = 0; k < it->mapper->npoly; k++) {
 				int idx = qr_result_column_index(
-					r->res, it->mapper->fields[f].colname);
-				c->lm.columns[f] = idx >= 0 ? idx : -1;
-			} else {
-				c->lm.columns[f] = pos++;
+					r->res, it->mapper->poly_colnames[k]);
+				c->pos[k] = idx >= 0 ? idx : -1;
 			}
+		} else {
+			pos += qr_orm__poly_positions(c->pos, it->mapper,
+						      qr_orm__item_alias(it),
+						      it->wp, pos);
 		}
-		if (!q->from_stmt) {
-			/* the columns the subclasses add */
-			pos += (int)(it->mapper->npoly - it->mapper->nfields);
-			if (it->mapper->nsubs &&
-			    !(c->subs = calloc(it->mapper->nsubs,
-					       sizeof(*c->subs))))
-				return qr_error_oom("query result");
-		}
+		/* the entity's own fields are its first poly columns */
+		for (size_t f = 0; f < it->mapper->nfields; f++)
+			c->lm.columns[f] = c->pos[f] >= 0 ? c->pos[f] : -1;
+		if (it->mapper->nsubs &&
+		    !(c->subs = calloc(it->mapper->nsubs, sizeof(*c->subs))))
+			return qr_error_oom("query result");
 	}
 	return 0;
 }
 
-/* The load map of the row: the subclass its discriminator names. */
+/* The load map of the row: the subclass its discriminator names. NULL
+ * on error (recorded). */
 static const qr_loadmap *row_loadmap(rcol *c, const qr_row *core)
 {
 	qr_mapper *m = c->lm.mapper, *sub;
+	int dc = m->poly_field >= 0 ? c->lm.columns[m->poly_field] : -1;
 	size_t k;
 
-	if (!c->subs || m->poly_field < 0)
+	if (!c->subs || dc < 0)
 		return &c->lm;
-	sub = qr_orm__poly_pick(
-		m, qr_row_value(core, c->lm.columns[m->poly_field]));
+	if (qr_orm__poly_pick(&sub, m, qr_row_value(core, dc)) != 0)
+		return NULL;
 	if (sub == m)
 		return &c->lm;
 	for (k = 0; m->subs[k] != sub; k++)
@@ -143,9 +152,42 @@ static const qr_loadmap *row_loadmap(rcol *c, const qr_row *core)
 			return NULL;
 		}
 		c->subs[k].mapper = sub;
-		qr_orm__poly_columns(c->subs[k].columns, sub, m, c->base);
+		qr_orm__poly_columns(c->subs[k].columns, sub, m, c->pos);
 	}
 	return &c->subs[k];
+}
+
+/* Whether a subclass's load map leaves some of its fields out. */
+static bool partial_map(const qr_loadmap *lm)
+{
+	if (!lm->mapper->parent)
+		return false;
+	for (size_t f = 0; f < lm->mapper->nfields; f++)
+		if (lm->columns[f] < 0)
+			return true;
+	return false;
+}
+
+/* An object loaded without some of its columns: expired (so that
+ * qr_session_load completes it) and, for a buffered result, completed
+ * once every row is in. */
+static int note_partial(qr_orm_result *r, void *obj)
+{
+	qr_objhdr *h = qr_orm__hdr(obj);
+
+	h->flags |= QR_OF_EXPIRED;
+	if (!r->rows)
+		return 0;
+	if (r->npartial == r->cappartial) {
+		size_t cap = r->cappartial ? r->cappartial * 2 : 16;
+		qr_objhdr **p = realloc(r->partial, cap * sizeof(*p));
+		if (!p)
+			return qr_error_oom("query result");
+		r->partial = p;
+		r->cappartial = cap;
+	}
+	r->partial[r->npartial++] = h;
+	return 0;
 }
 
 /* Loads the objects of a Core row. */
@@ -159,16 +201,20 @@ static int load(qr_orm_result *r, qr_orm_row *row, const qr_row *core)
 			return qr_error_oom("query result");
 	}
 	for (size_t i = 0; i < r->ncols; i++) {
+		const qr_loadmap *lm;
+		bool filled = false;
+		int rc;
 		row->objs[i] = NULL;
-		if (r->cols[i].kind == QR_QI_ENTITY) {
-			const qr_loadmap *lm = row_loadmap(&r->cols[i], core);
-			int rc =
-				lm ? qr_orm__load_row(&row->objs[i], r->session,
-						      lm, core, false)
-				   : QR_ENOMEM;
-			if (rc)
-				return rc;
-		}
+		if (r->cols[i].kind != QR_QI_ENTITY)
+			continue;
+		lm = row_loadmap(&r->cols[i], core);
+		rc = lm ? qr_orm__load_row_filled(&row->objs[i], &filled,
+						  r->session, lm, core, false)
+			: qr_error_last()->code;
+		if (rc == 0 && filled && row->objs[i] && partial_map(lm))
+			rc = note_partial(r, row->objs[i]);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -217,6 +263,13 @@ static int plan_add(eager_plan *p, size_t item, int parent, qr_rel *r,
 	p->e[p->n].lm.mapper = r->target;
 	p->n++;
 	return 0;
+}
+
+/* A joined load done by selectin instead: a target whose rows span
+ * joined tables or that has subclasses (their columns and classes). */
+static bool by_selectin(const qr_rel *r)
+{
+	return r->target->ntables > 1 || r->target->nsubs;
 }
 
 /* Whether the query's SELECT may join r: not a many-to-many (loaded by
@@ -285,6 +338,8 @@ static int plan_node(eager_plan *p, const qr_query *q, size_t item, int parent,
 			continue;
 		if ((rc = qr_orm__rel_resolve(r)) != 0)
 			break;
+		if (by_selectin(r))
+			continue;
 		if (parent >= 0 && !explicit &&
 		    in_chain(p, q, item, parent, r->target))
 			continue;
@@ -325,9 +380,7 @@ static int map_eager(eager_plan *p, const qr_query *q)
 	int pos = 0;
 
 	for (size_t i = 0; i < q->nitems; i++)
-		pos += q->items[i].kind == QR_QI_ENTITY
-			       ? (int)q->items[i].mapper->npoly
-			       : 1;
+		pos += qr_orm__item_width(&q->items[i]);
 	for (size_t i = 0; i < p->n; i++) {
 		qr_mapper *t = p->e[i].rel->target;
 		p->e[i].lm.columns = malloc(t->nfields * sizeof(int));
@@ -341,7 +394,7 @@ static int map_eager(eager_plan *p, const qr_query *q)
 
 static qr_relstate *rstate(const qr_objhdr *h, const qr_rel *r)
 {
-	return qr_orm__relstate(h, (size_t)(r - h->mapper->rels));
+	return qr_orm__relstate(h, (size_t)(r - r->owner->rels));
 }
 
 /* Fills the relationship of eager load ei's parents from the buffered
@@ -478,6 +531,7 @@ static bool subquery_ok(const qr_query *q, size_t i, const qr_rel *r)
 {
 	return i == 0 && !q->params && !q->from_stmt &&
 	       q->items[0].from == (qr_expr *)q->items[0].mapper->table &&
+	       !q->items[0].pfrom &&
 	       (r->kind == QR_REL_ONE_TO_MANY || r->kind == QR_REL_ONE_TO_ONE);
 }
 
@@ -523,8 +577,13 @@ static int after_rows_rel(qr_orm_result *res, const qr_query *q,
 	if (lz == QR_LAZY_SUBQUERY &&
 	    !(nd->node < 0 && subquery_ok(q, nd->item, r)))
 		lz = QR_LAZY_SELECTIN;
+	/* joined but not in the SELECT: where the SELECT may not join it,
+	 * or its target's classes need their own tables, by selectin */
+	if (lz == QR_LAZY_JOINED && (rc = qr_orm__rel_resolve(r)) != 0)
+		return rc;
 	if (lz == QR_LAZY_JOINED)
-		lz = joinable(q, r) ? QR_LAZY_SELECT : QR_LAZY_SELECTIN;
+		lz = joinable(q, r) && !by_selectin(r) ? QR_LAZY_SELECT
+						       : QR_LAZY_SELECTIN;
 	for (size_t j = 0; j < nd->n; j++)
 		if (!(rstate(nd->objs[j], r)->flags & QR_RS_LOADED))
 			todo[n++] = nd->objs[j];
@@ -718,6 +777,8 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 				r->nbuf = i + 1;
 			}
 		}
+		if (rc == 0)
+			rc = qr_orm__poly_complete(s, r->partial, r->npartial);
 		if (rc == 0)
 			rc = load_eager(r, q, &plan);
 	}

@@ -348,10 +348,15 @@ int qr_sqlc__visit_join(qr_sqlc *c, const qr_node *n, unsigned ctx)
 		kw = " FULL OUTER JOIN ";
 	}
 	unsigned fctx = (ctx & QR_CTX_LITERAL) | QR_CTX_ASFROM;
+	/* a join on the right is parenthesized, as SQLAlchemy renders
+	 * it: "a JOIN (b JOIN c ON ..) ON .." (SQLite needs them) */
+	bool nested = n->kids[QR_JOIN_R]->kind == QR_NODE_JOIN;
 	qr_sqlc__visit(c, n->kids[QR_JOIN_L], fctx);
 	qr_sqlc__puts(c, kw);
+	if (nested)
+		qr_sqlc__puts(c, "(");
 	qr_sqlc__visit(c, n->kids[QR_JOIN_R], fctx);
-	qr_sqlc__puts(c, " ON ");
+	qr_sqlc__puts(c, nested ? ") ON " : " ON ");
 	return qr_sqlc__visit(c, n->kids[QR_JOIN_ON], ctx & QR_CTX_LITERAL);
 }
 

@@ -124,7 +124,7 @@ typedef enum qr_mapping_item_kind {
 	QR_MAPITEM_VERSION,   /* the version counter member */
 	QR_MAPITEM_TABLE_ITEM, /* a constraint, index or option of the table */
 	QR_MAPITEM_RELATIONSHIP, /* a relationship (quarry/orm_relationship.h) */
-	QR_MAPITEM_INHERITS,     /* single-table inheritance: the parent */
+	QR_MAPITEM_INHERITS,     /* inheritance: the parent */
 	QR_MAPITEM_POLYMORPHIC   /* the discriminator and/or this identity */
 } qr_mapping_item_kind;
 
@@ -255,8 +255,15 @@ QR_API int qr_mapping_build(qr_mapping_builder *builder, qr_mapping_item *items,
 	}
 
 /*
- * Single-table inheritance (SQLAlchemy's polymorphic_on /
- * polymorphic_identity). The base names its discriminator member and its
+ * Inheritance (SQLAlchemy's polymorphic_on / polymorphic_identity), in
+ * one table or a table per class. A subclass is a struct whose first
+ * member is its parent's struct, declared with QR_INHERITS(Parent), its
+ * own QR_FIELDs and its QR_POLYMORPHIC_IDENTITY; the base names its
+ * discriminator member and its own identity with QR_POLYMORPHIC_ON. Map
+ * the parent first (QR_INHERITS maps it when needed). A subclass
+ * inherits its parent's fields, relationships, repr and version counter.
+ *
+ * Single-table inheritance. The base names its discriminator member and its
  * own identity; a subclass is a struct whose first member is the parent
  * struct, declared with a NULL table, QR_INHERITS(Parent), its own
  * QR_FIELDs (columns added to the parent's table, nullable) and its
@@ -276,7 +283,27 @@ QR_API int qr_mapping_build(qr_mapping_builder *builder, qr_mapping_item *items,
  * base returns objects of the subclass each row names (with the
  * subclasses' columns selected too); a query of a subclass selects only
  * its rows (WHERE type IN (its identity and its subclasses')). Base and
- * subclasses share one identity map key space. Map the parent first.
+ * subclasses share one identity map key space.
+ *
+ * Joined-table inheritance: a subclass naming a table of its own, whose
+ * primary key is a foreign key to its parent's (QR_JOINED_KEY declares
+ * that column; it holds the key member the subclass inherits):
+ *
+ *   typedef struct Engineer { Employee employee; char *engineer_name; }
+ *           Engineer;
+ *   QR_MAPPING(Engineer, "engineer", QR_INHERITS(Employee),
+ *              QR_JOINED_KEY("id", QR_INTEGER,
+ *                            .foreign_key = "employee.id"),
+ *              QR_FIELD(Engineer, engineer_name, qr_string(30)),
+ *              QR_POLYMORPHIC_IDENTITY("engineer"));
+ *
+ * An Engineer's row is in both tables: a flush INSERTs into employee
+ * first (its generated key then goes into engineer.id), UPDATEs only
+ * the tables whose columns changed, DELETEs from engineer first. A query
+ * of Engineer selects FROM employee JOIN engineer; a query of Employee
+ * outer-joins the tables of every subclass (with_polymorphic "*": see
+ * qr_query_with_polymorphic in quarry/orm_query.h), so each row loads as
+ * the class its discriminator names, with all its columns.
  */
 #define QR_POLYMORPHIC_ON(member, identity)                     \
 	{                                                       \
@@ -287,6 +314,12 @@ QR_API int qr_mapping_build(qr_mapping_builder *builder, qr_mapping_item *items,
 	{                                                                   \
 		.kind = QR_MAPITEM_POLYMORPHIC, .column_name = (identity) \
 	}
+/* The primary key column of a joined subclass's table, referencing its
+ * parent's key: QR_JOINED_KEY("id", QR_INTEGER, .foreign_key =
+ * "employee.id"); the arguments after the name are qr_column()'s. One
+ * per column of a composite key. */
+#define QR_JOINED_KEY(column, ...) \
+	QR_TABLE_ARG(qr_column((column), __VA_ARGS__, .primary_key = true))
 #define QR_INHERITS(Parent)                                            \
 	{                                                              \
 		.kind = QR_MAPITEM_INHERITS, .parent = &qr_mapping_##Parent \

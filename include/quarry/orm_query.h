@@ -127,6 +127,27 @@ QR_API qr_query *qr_query_params(qr_query *q, qr_params *params);
 QR_API qr_query *qr_query_from_statement(qr_query *q, qr_stmt *stmt);
 
 /*
+ * with_polymorphic for the query's entities of base (not its aliases):
+ * which joined-table subclasses' tables the SELECT outer-joins, so that
+ * their rows load with their own columns in that one statement. subs is
+ * a NULL-terminated array of base's subclasses (their ancestors' tables
+ * come with them); subs NULL stands for "*", every subclass, which is
+ * also what a query does without this call. Rows of a subclass left out
+ * still load as that class: their objects are completed by one more
+ * SELECT of that class per 500 objects (SQLAlchemy's
+ * selectin_polymorphic); an empty list does only that:
+ *   qr_query_with_polymorphic(q, QR_MAPPING_OF(Employee),
+ *                             QR_MAPPINGS(QR_MAPPING_OF(Engineer), NULL));
+ *   qr_query_with_polymorphic(q, QR_MAPPING_OF(Employee), QR_MAPPINGS(NULL));
+ * Errors (at the terminal call): QR_ESTATE (base not mapped), QR_EINVAL
+ * (not a subclass of base, no entity of base in the query).
+ */
+QR_API qr_query *qr_query_with_polymorphic(qr_query *q, qr_mapping *base,
+					   qr_mapping *const *subs);
+/* An array of mappings (end it with NULL), for qr_query_with_polymorphic. */
+#define QR_MAPPINGS(...) ((qr_mapping *const[]){__VA_ARGS__})
+
+/*
  * Streams the rows in batches of n (query.yield_per(n)): the cursor is
  * read n rows at a time and rows of earlier batches are released, so a
  * large result is never held at once. Run no other SQL on the session

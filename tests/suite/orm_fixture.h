@@ -289,6 +289,31 @@ static inline void orm_assert_list(const qr_objlist *l, const char *expected)
 	qr_free(r);
 }
 
+/* The first column of the first row of a textual query (NULL: -1), in
+ * the session's transaction. */
+static inline int64_t orm_scalar(orm_fx *f, const char *sql)
+{
+	qr_result *r;
+	const qr_value *v;
+	int64_t n = -1;
+	qr_stmt *st = qr_text(sql);
+	qr_assert_ok(qr_session_execute(&r, f->s, st, NULL));
+	assert_int_equal(qr_result_scalar(r, &v), 1);
+	if (!qr_value_is_null(v))
+		qr_assert_ok(qr_value_int64(v, &n));
+	qr_result_free(r);
+	qr_stmt_free(st);
+	return n;
+}
+
+/* The statements the session sent since its stats were reset. */
+static inline uint64_t orm_statements(orm_fx *f)
+{
+	qr_session_stats st;
+	qr_session_get_stats(&st, f->s);
+	return st.statements;
+}
+
 static inline int orm_setup(void **state)
 {
 	*state = orm_fx_new();

@@ -181,24 +181,12 @@ static Address *address(qr_session *s, const char *email)
 
 static int64_t scalar(orm_fx *f, const char *sql)
 {
-	qr_result *r;
-	const qr_value *v;
-	int64_t n = -1;
-	qr_stmt *st = qr_text(sql);
-	qr_assert_ok(qr_session_execute(&r, f->s, st, NULL));
-	assert_int_equal(qr_result_scalar(r, &v), 1);
-	if (!qr_value_is_null(v))
-		qr_assert_ok(qr_value_int64(v, &n));
-	qr_result_free(r);
-	qr_stmt_free(st);
-	return n;
+	return orm_scalar(f, sql);
 }
 
 static uint64_t statements(orm_fx *f)
 {
-	qr_session_stats st;
-	qr_session_get_stats(&st, f->s);
-	return st.statements;
+	return orm_statements(f);
 }
 
 static void test_objlist(void **state)
