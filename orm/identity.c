@@ -20,6 +20,18 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
+/* FNV-1a's low bits, which index the map, are poorly mixed (its multiply
+ * carries only upward): a final mix (splitmix64's) spreads every bit
+ * over them, so that consecutive integer keys do not cluster. */
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
+
 /* Appends one encoded value: a kind byte, an 8-byte length, the bytes;
  * returns the size (or the size needed when out is NULL). */
 static size_t encode(unsigned char *out, const qr_value *v)
@@ -162,8 +174,8 @@ static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals)
 	k->len = len;
 	for (size_t i = 0; i < m->npk; i++)
 		pos += encode(k->bytes + pos, &vals[i]);
-	k->hash =
-		fnv(fnv(14695981039346656037ull, &m, sizeof(m)), k->bytes, len);
+	k->hash = mix(fnv(fnv(14695981039346656037ull, &m, sizeof(m)), k->bytes,
+			  len));
 	*out = k;
 	return 0;
 }
@@ -193,8 +205,9 @@ int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
 int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
 			    size_t npk)
 {
-	qr_value *v;
-	char *bufs;
+	/* keys of up to 4 columns are normalised on the stack */
+	qr_value v_stack[4], *v;
+	char bufs_stack[4 * 128], *bufs;
 	int rc = 0;
 
 	*out = NULL;
@@ -203,20 +216,27 @@ int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
 				    "%s has %zu primary key column(s); %zu "
 				    "value(s) given",
 				    m->name, m->npk, npk);
-	v = malloc(npk * sizeof(*v));
-	bufs = malloc(npk * 128);
-	if (!v || !bufs) {
-		free(v);
-		free(bufs);
-		return qr_error_oom("identity key");
+	if (npk <= 4) {
+		v = v_stack;
+		bufs = bufs_stack;
+	} else {
+		v = malloc(npk * sizeof(*v));
+		bufs = malloc(npk * 128);
+		if (!v || !bufs) {
+			free(v);
+			free(bufs);
+			return qr_error_oom("identity key");
+		}
 	}
 	for (size_t i = 0; i < npk && rc == 0; i++)
 		rc = qr_orm__field_normalize(&m->fields[m->pk[i]], &pk[i],
 					     &v[i], bufs + i * 128, 128);
 	if (rc == 0)
 		rc = make_key(out, m, v);
-	free(v);
-	free(bufs);
+	if (v != v_stack) {
+		free(v);
+		free(bufs);
+	}
 	return rc;
 }
 
@@ -262,10 +282,11 @@ static size_t probe_find(const qr_idmap *map, const qr_ikey *key)
 	size_t mask = map->cap - 1, i = (size_t)key->hash & mask;
 
 	for (;;) {
-		qr_objhdr *h = map->slots[i];
-		if (!h)
+		const qr_idslot *e = &map->slots[i];
+		if (!e->h)
 			return SIZE_MAX;
-		if (h != TOMB && qr_orm__key_equal(h->key, key))
+		if (e->hash == key->hash && e->h != TOMB &&
+		    qr_orm__key_equal(e->h->key, key))
 			return i;
 		i = (i + 1) & mask;
 	}
@@ -278,13 +299,13 @@ qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key)
 	if (!map->cap || !key)
 		return NULL;
 	i = probe_find(map, key);
-	return i == SIZE_MAX ? NULL : map->slots[i];
+	return i == SIZE_MAX ? NULL : map->slots[i].h;
 }
 
 static int grow(qr_idmap *map)
 {
 	size_t cap = map->cap ? map->cap : 32;
-	qr_objhdr **old = map->slots;
+	qr_idslot *old = map->slots;
 	size_t oldcap = map->cap;
 
 	while ((map->count + 1) * 10 >= cap * 5)
@@ -297,14 +318,13 @@ static int grow(qr_idmap *map)
 	map->cap = cap;
 	map->tombs = 0;
 	for (size_t i = 0; i < oldcap; i++) {
-		qr_objhdr *h = old[i];
 		size_t j;
-		if (!h || h == TOMB)
+		if (!old[i].h || old[i].h == TOMB)
 			continue;
-		j = (size_t)h->key->hash & (cap - 1);
-		while (map->slots[j])
+		j = (size_t)old[i].hash & (cap - 1);
+		while (map->slots[j].h)
 			j = (j + 1) & (cap - 1);
-		map->slots[j] = h;
+		map->slots[j] = old[i];
 	}
 	free(old);
 	return 0;
@@ -329,11 +349,12 @@ int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
 	}
 	mask = map->cap - 1;
 	i = (size_t)h->key->hash & mask;
-	while (map->slots[i] && map->slots[i] != TOMB)
+	while (map->slots[i].h && map->slots[i].h != TOMB)
 		i = (i + 1) & mask;
-	if (map->slots[i] == TOMB)
+	if (map->slots[i].h == TOMB)
 		map->tombs--;
-	map->slots[i] = h;
+	map->slots[i].hash = h->key->hash;
+	map->slots[i].h = h;
 	h->midx = map->count;
 	map->dense[map->count++] = h;
 	if (h->mapper->nrels)
@@ -350,9 +371,9 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
 		return;
 	mask = map->cap - 1;
 	i = (size_t)h->key->hash & mask;
-	while (map->slots[i]) {
-		if (map->slots[i] == h) {
-			map->slots[i] = TOMB;
+	while (map->slots[i].h) {
+		if (map->slots[i].h == h) {
+			map->slots[i].h = TOMB;
 			map->tombs++;
 			map->count--;
 			/* the last one takes its place */
@@ -415,7 +436,7 @@ qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos)
 {
 	while (*pos < map->cap) {
-		qr_objhdr *h = map->slots[(*pos)++];
+		qr_objhdr *h = map->slots[(*pos)++].h;
 		if (h && h != TOMB)
 			return h;
 	}

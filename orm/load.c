@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define NUMBUF 64
+#define STACK_FIELDS 16 /* fields loaded without a heap buffer */
 
 qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk)
 {
@@ -41,16 +42,25 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 {
 	const qr_mapper *m = h->mapper;
 	size_t n = m->nfields;
-	qr_value *db = malloc(n * sizeof(*db));
-	char *bufs = malloc(n * NUMBUF);
-	unsigned char *kept = calloc(n, 1);
+	/* most mappers fit the stack */
+	qr_value db_stack[STACK_FIELDS];
+	char bufs_stack[STACK_FIELDS * NUMBUF];
+	unsigned char kept_stack[STACK_FIELDS] = {0};
+	qr_value *db = db_stack;
+	char *bufs = bufs_stack;
+	unsigned char *kept = kept_stack;
 	qr_snapshot *snap;
 	bool any_kept = false;
 	int rc = 0;
 
-	if (!db || !bufs || !kept) {
-		rc = qr_error_oom("loading a row");
-		goto out;
+	if (n > STACK_FIELDS) {
+		db = malloc(n * sizeof(*db));
+		bufs = malloc(n * NUMBUF);
+		kept = calloc(n, 1);
+		if (!db || !bufs || !kept) {
+			rc = qr_error_oom("loading a row");
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const qr_field *f = &m->fields[i];
@@ -65,17 +75,17 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 		if (keep_changed && h->snap &&
 		    qr_orm__field_changed(h, h->snap, i)) {
 			kept[i] = 1;
+			any_kept = true;
 			rc = qr_orm__field_normalize(f, v, &db[i],
 						     bufs + i * NUMBUF, NUMBUF);
 			continue;
 		}
 		rc = qr_orm__field_set(h, f, v);
 	}
-	for (size_t i = 0; i < n && rc == 0; i++)
+	/* the snapshot is the object's state unless a member kept its own */
+	for (size_t i = 0; any_kept && i < n && rc == 0; i++)
 		if (!kept[i])
 			rc = qr_orm__field_get(h, &m->fields[i], &db[i]);
-		else
-			any_kept = true;
 	if (rc)
 		goto out;
 	snap = any_kept ? qr_orm__snapshot_make(h, db)
@@ -88,10 +98,30 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 	h->snap = snap;
 	h->flags &= (uint8_t)~QR_OF_EXPIRED;
 out:
-	free(db);
-	free(bufs);
-	free(kept);
+	if (db != db_stack) {
+		free(db);
+		free(bufs);
+		free(kept);
+	}
 	return rc;
+}
+
+/* The bytes the row's strings and blobs take in a new object's tail. */
+static size_t tail_size(const qr_loadmap *lm, const qr_row *row)
+{
+	const qr_mapper *m = lm->mapper;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_value *v;
+		if (m->fields[i].ptr_slot < 0 || lm->columns[i] < 0)
+			continue;
+		v = qr_row_value(row, lm->columns[i]);
+		if (v && (v->kind == QR_VTEXT || v->kind == QR_VBLOB ||
+			  v->kind == QR_VNUMERIC))
+			n += v->u.s.len + 1;
+	}
+	return n;
 }
 
 int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
@@ -152,7 +182,7 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 		*out = qr_orm__obj(h);
 		return 0;
 	}
-	h = qr_orm__object_alloc(m);
+	h = qr_orm__object_alloc_tail(m, tail_size(lm, row));
 	if (!h) {
 		free(key);
 		return QR_ENOMEM;

@@ -52,12 +52,21 @@ void **qr_orm__slot(const qr_objhdr *h, size_t slot)
 
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
 {
-	qr_objhdr *h = calloc(1, m->alloc_size);
+	return qr_orm__object_alloc_tail(m, 0);
+}
 
+qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
+{
+	qr_objhdr *h;
+
+	if (tail > UINT32_MAX)
+		tail = 0; /* such strings are malloc'd one by one */
+	h = calloc(1, m->alloc_size + tail);
 	if (!h) {
 		qr_error_oom("mapped object");
 		return NULL;
 	}
+	h->tail = (uint32_t)tail;
 	h->magic = QR_ORM_MAGIC;
 	h->state = QR_STATE_TRANSIENT;
 	h->mapper = m;
@@ -80,12 +89,32 @@ qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
 	return h;
 }
 
+void *qr_orm__owned_alloc(qr_objhdr *h, size_t n)
+{
+	char *p;
+
+	if (h->tail - h->tail_used < n)
+		return malloc(n);
+	p = (char *)h + h->mapper->alloc_size + h->tail_used;
+	h->tail_used += (uint32_t)n;
+	return p;
+}
+
+void qr_orm__owned_free(const qr_objhdr *h, void *p)
+{
+	const char *tail = (const char *)h + h->mapper->alloc_size;
+
+	if ((const char *)p >= tail && (const char *)p < tail + h->tail)
+		return; /* part of the object's block */
+	free(p);
+}
+
 void qr_orm__object_release(qr_objhdr *h)
 {
 	if (!h)
 		return;
 	for (size_t i = 0; i < h->mapper->nptr; i++)
-		free(*qr_orm__slot(h, i));
+		qr_orm__owned_free(h, *qr_orm__slot(h, i));
 	qr_orm__rels_release(h);
 	qr_orm__snapshot_free(h->snap);
 	free(h->key);

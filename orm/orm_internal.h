@@ -6,12 +6,14 @@
  *
  *   [qr_objhdr, padded to QR_ORM_HDR_SIZE][the user's struct]
  *   [NULL flags: one bit per field][owned pointer slots: one per
- *   string/blob field]
+ *   string/blob field][relationship states][tail: the bytes of strings
+ *   and blobs loaded with the object]
  *
  * The pointer users hold points at the struct; the header is found just
  * before it. An owned slot holds the pointer the ORM allocated for that
- * member (what it frees); the member itself may hold something else when
- * the user assigned a pointer of their own (adopted at the next flush).
+ * member (what it frees, unless it points into the tail); the member
+ * itself may hold something else when the user assigned a pointer of
+ * their own (adopted at the next flush).
  */
 #ifndef QUARRY_ORM_INTERNAL_H
 #define QUARRY_ORM_INTERNAL_H
@@ -300,6 +302,9 @@ typedef struct qr_objhdr {
 	uint32_t magic;
 	uint8_t state; /* qr_objstate */
 	uint8_t flags; /* QR_OF_* */
+	/* bytes after the mapper's block for the strings and blobs loaded
+	 * with the object (one allocation), and how many are used */
+	uint32_t tail, tail_used;
 	qr_mapper *mapper;
 	qr_session *session;             /* the owner / the session it is in */
 	struct qr_objhdr *prev, *next;   /* the owner's list of objects */
@@ -330,6 +335,13 @@ qr_objhdr *qr_orm__check(const void *obj, const char *what);
 /* Allocates a zeroed transient object with its NULL flags set as for a
  * new object; owned by nobody yet. NULL on OOM (recorded). */
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
+/* The same with tail bytes for the strings a load stores into it. */
+qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail);
+/* Memory for a string or blob member of h: from its tail while there is
+ * room, else malloc'd. NULL on OOM (not recorded). */
+void *qr_orm__owned_alloc(qr_objhdr *h, size_t n);
+/* Releases what qr_orm__owned_alloc gave (NULL accepted). */
+void qr_orm__owned_free(const qr_objhdr *h, void *p);
 /* Frees an object's block, strings, snapshot and key. */
 void qr_orm__object_release(qr_objhdr *h);
 
@@ -442,8 +454,15 @@ size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max);
 /* The key's values as a tuple repr "(1,)". */
 void qr_orm__key_repr(qr_obuf *b, const qr_objhdr *h);
 
+/* An open-addressing table; a slot keeps its key's hash so that a probe
+ * compares keys only when the hashes match. */
+typedef struct qr_idslot {
+	uint64_t hash;
+	qr_objhdr *h; /* NULL: empty */
+} qr_idslot;
+
 typedef struct qr_idmap {
-	qr_objhdr **slots;
+	qr_idslot *slots;
 	size_t cap, count, tombs;
 	size_t nrel; /* objects whose mapper has relationships */
 	/* the objects again, dense (count of them; qr_objhdr.midx), in

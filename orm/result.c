@@ -32,12 +32,16 @@ typedef struct rcol {
 struct qr_orm_result {
 	qr_session *session;
 	qr_result *res;
-	qr_rowset *rows; /* buffered rows, or NULL when streaming */
+	/* the Core rows, kept while value columns or joined eager loads
+	 * need them; NULL when rows were loaded as they streamed in */
+	qr_rowset *rows;
 	rcol *cols;
 	size_t ncols;
-	qr_orm_row *buf; /* buffered ORM rows */
-	size_t nbuf, pos;
-	qr_orm_row cur; /* streaming: the current row */
+	bool buffered; /* every row loaded at execution (no yield_per) */
+	void **objs;   /* buffered: nbuf rows of ncols objects */
+	size_t nbuf, objcap, pos;
+	qr_orm_row *buf; /* buffered row handles, made on first next */
+	qr_orm_row cur;  /* streaming: the current row */
 	bool done;
 	/* objects loaded without some of their columns, to complete */
 	qr_objhdr **partial;
@@ -58,8 +62,7 @@ static void result_free(qr_orm_result *r)
 		free(r->cols[i].subs);
 	}
 	free(r->cols);
-	for (size_t i = 0; i < r->nbuf; i++)
-		free(r->buf[i].objs);
+	free(r->objs);
 	free(r->buf);
 	free(r->cur.objs);
 	free(r->partial);
@@ -176,7 +179,7 @@ static int note_partial(qr_orm_result *r, void *obj)
 	qr_objhdr *h = qr_orm__hdr(obj);
 
 	h->flags |= QR_OF_EXPIRED;
-	if (!r->rows)
+	if (!r->buffered)
 		return 0;
 	if (r->npartial == r->cappartial) {
 		size_t cap = r->cappartial ? r->cappartial * 2 : 16;
@@ -190,33 +193,90 @@ static int note_partial(qr_orm_result *r, void *obj)
 	return 0;
 }
 
-/* Loads the objects of a Core row. */
-static int load(qr_orm_result *r, qr_orm_row *row, const qr_row *core)
+/* Loads the objects of a Core row into objs (one per column: the
+ * object, or NULL for a value column and an outer join's missing row). */
+static int load(qr_orm_result *r, void **objs, const qr_row *core)
 {
-	row->r = r;
-	row->core = core;
-	if (!row->objs) {
-		row->objs = calloc(r->ncols ? r->ncols : 1, sizeof(void *));
-		if (!row->objs)
-			return qr_error_oom("query result");
-	}
 	for (size_t i = 0; i < r->ncols; i++) {
 		const qr_loadmap *lm;
 		bool filled = false;
 		int rc;
-		row->objs[i] = NULL;
+		objs[i] = NULL;
 		if (r->cols[i].kind != QR_QI_ENTITY)
 			continue;
 		lm = row_loadmap(&r->cols[i], core);
-		rc = lm ? qr_orm__load_row_filled(&row->objs[i], &filled,
-						  r->session, lm, core, false)
+		rc = lm ? qr_orm__load_row_filled(&objs[i], &filled, r->session,
+						  lm, core, false)
 			: qr_error_last()->code;
-		if (rc == 0 && filled && row->objs[i] && partial_map(lm))
-			rc = note_partial(r, row->objs[i]);
+		if (rc == 0 && filled && objs[i] && partial_map(lm))
+			rc = note_partial(r, objs[i]);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+/* Room in r->objs for one more row. */
+static int reserve_row(qr_orm_result *r, size_t rows_hint)
+{
+	size_t need = (r->nbuf + 1) * r->ncols, cap;
+	void **objs;
+
+	if (need <= r->objcap)
+		return 0;
+	cap = r->objcap ? r->objcap * 2 : 64;
+	if (cap < rows_hint * r->ncols)
+		cap = rows_hint * r->ncols;
+	if (cap < need)
+		cap = need;
+	objs = realloc(r->objs, cap * sizeof(*objs));
+	if (!objs)
+		return qr_error_oom("query result");
+	r->objs = objs;
+	r->objcap = cap;
+	return 0;
+}
+
+/* Loads every row at execution. Rows are loaded as they stream from the
+ * Core result, unless keep_rows (value columns, joined eager loads need
+ * the Core rows afterwards: they are buffered first). An error stops
+ * the load: the objects of the rows before stay in the session, as they
+ * would in SQLAlchemy; the failing row's new object is not kept. */
+static int load_all(qr_orm_result *r, bool keep_rows)
+{
+	const qr_row *core;
+	int rc;
+
+	r->buffered = true;
+	if (keep_rows) {
+		size_t n;
+		rc = qr_result_all(&r->rows, r->res);
+		n = rc == 0 ? qr_rowset_count(r->rows) : 0;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			rc = reserve_row(r, n);
+			if (rc == 0)
+				rc = load(r, r->objs + r->nbuf * r->ncols,
+					  qr_rowset_row(r->rows, i));
+			if (rc == 0)
+				r->nbuf++;
+		}
+		return rc;
+	}
+	while ((rc = qr_result_next(r->res, &core)) == 1) {
+		rc = reserve_row(r, 0);
+		if (rc == 0)
+			rc = load(r, r->objs + r->nbuf * r->ncols, core);
+		if (rc)
+			return rc;
+		r->nbuf++;
+	}
+	return rc;
+}
+
+/* The object of column i in buffered row k. */
+static void *buffered_obj(const qr_orm_result *r, size_t k, size_t i)
+{
+	return r->objs[k * r->ncols + i];
 }
 
 /* ---- eager loading ------------------------------------------------------ */
@@ -413,7 +473,7 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 
 	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
 		void *parent = e->parent < 0
-				       ? res->buf[k].objs[e->item]
+				       ? buffered_obj(res, k, e->item)
 				       : eobj[k * p->n + (size_t)e->parent];
 		void *child = NULL;
 		qr_objhdr *h;
@@ -435,8 +495,8 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 						NULL;
 			}
 		}
-		rc = qr_orm__load_row(&child, s, &e->lm, res->buf[k].core,
-				      false);
+		rc = qr_orm__load_row(&child, s, &e->lm,
+				      qr_rowset_row(res->rows, k), false);
 		if (rc || !child)
 			continue;
 		eobj[k * p->n + ei] = child;
@@ -486,7 +546,7 @@ static int distinct_objects(qr_objlist *out, qr_orm_result *res, size_t i,
 	int rc = 0;
 
 	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
-		void *o = cols ? cols[k * stride + i] : res->buf[k].objs[i];
+		void *o = cols ? cols[k * stride + i] : buffered_obj(res, k, i);
 		if (!o || qr_orm__hdr(o)->mark == seen)
 			continue;
 		qr_orm__hdr(o)->mark = seen;
@@ -511,14 +571,12 @@ static void unique_rows(qr_orm_result *res, const qr_query *q,
 		return;
 	seen = ++res->session->next_mark;
 	for (size_t k = 0; k < res->nbuf; k++) {
-		void *o = res->buf[k].objs[0];
-		if (o && qr_orm__hdr(o)->mark == seen) {
-			free(res->buf[k].objs);
+		void *o = res->objs[k];
+		if (o && qr_orm__hdr(o)->mark == seen)
 			continue;
-		}
 		if (o)
 			qr_orm__hdr(o)->mark = seen;
-		res->buf[w++] = res->buf[k];
+		res->objs[w++] = o;
 	}
 	res->nbuf = w;
 }
@@ -729,6 +787,15 @@ static int load_eager(qr_orm_result *res, const qr_query *q,
 	return rc;
 }
 
+/* Whether some column of q is a value (not an entity). */
+static bool has_values(const qr_query *q)
+{
+	for (size_t i = 0; i < q->nitems; i++)
+		if (q->items[i].kind == QR_QI_COLUMN)
+			return true;
+	return false;
+}
+
 static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 {
 	eager_plan plan = {0};
@@ -765,23 +832,21 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 	if (rc == 0)
 		rc = map_columns(r, q);
 	if (rc == 0 && !q->yield_per) {
-		rc = qr_result_all(&r->rows, r->res);
-		if (rc == 0) {
-			size_t n = qr_rowset_count(r->rows);
-			r->buf = calloc(n ? n : 1, sizeof(*r->buf));
-			if (!r->buf)
-				rc = qr_error_oom("query result");
-			for (size_t i = 0; i < n && rc == 0; i++) {
-				rc = load(r, &r->buf[i],
-					  qr_rowset_row(r->rows, i));
-				r->nbuf = i + 1;
-			}
-		}
+		bool values = has_values(q);
+		rc = load_all(r, values || plan.n);
 		if (rc == 0)
 			rc = qr_orm__poly_complete(s, r->partial, r->npartial);
 		if (rc == 0)
 			rc = load_eager(r, q, &plan);
+		if (!values) {
+			/* the objects hold what the rows had */
+			qr_rowset_free(r->rows);
+			r->rows = NULL;
+		}
 	}
+	if (rc == 0 && q->yield_per &&
+	    !(r->cur.objs = calloc(r->ncols ? r->ncols : 1, sizeof(void *))))
+		rc = qr_error_oom("query result");
 	plan_free(&plan);
 	qr_stmt_free(stmt);
 	qr_query_free(q);
@@ -815,6 +880,20 @@ int qr_session_execute_query(qr_orm_result **out, qr_session *s, qr_query *q)
 	return execute(out, s, q);
 }
 
+/* The handles of the buffered rows (given out by next). */
+static int make_rows(qr_orm_result *r)
+{
+	r->buf = malloc(r->nbuf * sizeof(*r->buf));
+	if (!r->buf)
+		return qr_error_oom("query result");
+	for (size_t k = 0; k < r->nbuf; k++) {
+		r->buf[k].r = r;
+		r->buf[k].core = r->rows ? qr_rowset_row(r->rows, k) : NULL;
+		r->buf[k].objs = r->objs + k * r->ncols;
+	}
+	return 0;
+}
+
 int qr_orm_result_next(qr_orm_result *r, const qr_orm_row **row)
 {
 	const qr_row *core;
@@ -826,11 +905,13 @@ int qr_orm_result_next(qr_orm_result *r, const qr_orm_row **row)
 	*row = NULL;
 	if (r->done)
 		return 0;
-	if (r->rows) {
+	if (r->buffered) {
 		if (r->pos >= r->nbuf) {
 			r->done = true;
 			return 0;
 		}
+		if (!r->buf && make_rows(r))
+			return QR_ENOMEM;
 		*row = &r->buf[r->pos++];
 		return 1;
 	}
@@ -839,7 +920,9 @@ int qr_orm_result_next(qr_orm_result *r, const qr_orm_row **row)
 		r->done = true;
 		return rc;
 	}
-	rc = load(r, &r->cur, core);
+	r->cur.r = r;
+	r->cur.core = core;
+	rc = load(r, r->cur.objs, core);
 	if (rc)
 		return rc;
 	*row = &r->cur;
@@ -868,7 +951,7 @@ static int one(qr_orm_result *r, const qr_orm_row **row, bool none_ok)
 		return qr_error_set(QR_ENORESULT, QR_ECLASS_INVALID_REQUEST,
 				    "No row was found when one was required");
 	}
-	if (r->rows) {
+	if (r->buffered) {
 		/* keep *row valid: buffered rows stay */
 		rc = qr_orm_result_next(r, &extra);
 	} else {
@@ -1011,6 +1094,28 @@ static int all_objects(qr_objlist *out, qr_session *s, qr_query *q, bool unique)
 	if (rc)
 		return rc;
 	mark = ++s->next_mark;
+	if (r->buffered && r->ncols == 1) {
+		/* the result's array becomes the list */
+		size_t w = 0;
+		for (size_t k = 0; k < r->nbuf; k++) {
+			void *obj = r->objs[k];
+			if (unique && obj) {
+				qr_objhdr *h = qr_orm__hdr(obj);
+				if (h->mark == mark)
+					continue;
+				h->mark = mark;
+			}
+			r->objs[w++] = obj;
+		}
+		free(out->items);
+		out->items = r->objs;
+		out->count = w;
+		out->cap = r->objcap;
+		r->objs = NULL;
+		r->nbuf = r->objcap = 0;
+		qr_orm_result_free(r);
+		return 0;
+	}
 	while ((rc = qr_orm_result_next(r, &row)) == 1) {
 		void *obj = row->objs[0];
 		if (unique && obj) {
