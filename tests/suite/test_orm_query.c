@@ -550,6 +550,95 @@ static void test_yield_per(void **state)
 	qr_orm_result_free(r);
 }
 
+/* A value the struct cannot hold (300 in an int8_t) in the third of
+ * five rows. */
+typedef struct Gauge {
+	int64_t id;
+	int8_t level;
+	char *label;
+} Gauge;
+
+QR_MAPPING(Gauge, ORM_TABLE_PREFIX "gauges",
+	   QR_FIELD(Gauge, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Gauge, level, QR_SMALLINT),
+	   QR_FIELD(Gauge, label, qr_string(40)));
+
+/* SQL run in the session's transaction. */
+static void session_sql(orm_fx *f, const char *sql)
+{
+	qr_stmt *st = qr_text(sql);
+	qr_assert_ok(qr_session_execute(NULL, f->s, st, NULL));
+	qr_stmt_free(st);
+}
+
+/* Objects are built as rows stream in: an object already in the
+ * session keeps its state (refreshed only when expired), each identity
+ * is one object, and a conversion error part-way keeps the objects of
+ * the rows before it and nothing of the failing row. */
+static void test_streamed_load(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Gauge), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	qr_objlist l = QR_OBJLIST_INIT;
+	Gauge *g1 = NULL, *g2 = NULL, *g;
+
+	(void)state;
+	session_sql(f, "INSERT INTO qt_q_gauges (id, level, label) VALUES "
+		       "(1, 10, 'one'), (2, 20, 'two'), (3, 30, 'three'), "
+		       "(4, 40, 'four'), (5, 50, 'five')");
+	assert_int_equal(qr_get(&g1, f->s, Gauge, qr_val_int(1)), 1);
+	assert_int_equal(qr_get(&g2, f->s, Gauge, qr_val_int(2)), 1);
+	/* g1 changed in memory (not flushed), g2 expired and its row
+	 * changed since */
+	qr_session_set_autoflush(f->s, false);
+	qr_assert_ok(qr_set_text(g1, &g1->label, "mine"));
+	qr_assert_ok(qr_session_expire(f->s, g2));
+	session_sql(f, "UPDATE qt_q_gauges SET label = 'TWO' WHERE id = 2");
+	qr_assert_ok(qr_query_all(&l, qr_query_order_by(qr_query(f->s, Gauge),
+							qr_attr(Gauge, "id"))));
+	assert_int_equal(l.count, 5);
+	assert_ptr_equal(l.items[0], g1);
+	assert_string_equal(g1->label, "mine");
+	assert_ptr_equal(l.items[1], g2);
+	assert_string_equal(g2->label, "TWO");
+	assert_false(qr_object_expired(g2));
+	g = l.items[4];
+	assert_int_equal(g->level, 50);
+	assert_string_equal(g->label, "five");
+	/* a string loaded with the object, set again */
+	qr_assert_ok(qr_set_text(g, &g->label, "cinq"));
+	assert_true(qr_session_is_modified(f->s, g));
+	qr_session_set_autoflush(f->s, true);
+
+	/* row 3 cannot be loaded: the error stops the load */
+	session_sql(f, "UPDATE qt_q_gauges SET level = 300 WHERE id = 3");
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_close(f->s);
+	assert_int_equal(
+		qr_query_all(&l, qr_query_order_by(qr_query(f->s, Gauge),
+						   qr_attr(Gauge, "id"))),
+		QR_ERANGE);
+	assert_non_null(strstr(qr_error_last()->message, "Gauge.level"));
+	/* rows 1 and 2 are in the session, loaded; row 3 is not */
+	orm_log_clear(&f->log);
+	assert_int_equal(qr_get(&g1, f->s, Gauge, qr_val_int(2)), 1);
+	assert_string_equal(g1->label, "TWO");
+	assert_int_equal(orm_log_count(&f->log, "SELECT"), 0);
+	assert_int_equal(qr_get(&g1, f->s, Gauge, qr_val_int(3)), QR_ERANGE);
+	/* the session goes on */
+	qr_assert_ok(qr_query_all(
+		&l,
+		qr_query_order_by(qr_query_filter(qr_query(f->s, Gauge),
+						  qr_ne(qr_attr(Gauge, "id"),
+							qr_bind_int(3))),
+				  qr_attr(Gauge, "id"))));
+	assert_int_equal(l.count, 4);
+	g = l.items[3];
+	assert_string_equal(g->label, "cinq");
+	qr_objlist_clear(&l);
+	orm_fx_free(f);
+}
+
 static void test_builder_errors(void **state)
 {
 	orm_fx *f = *state;
@@ -590,6 +679,7 @@ int main(int argc, char **argv)
 						orm_setup, orm_teardown),
 		cmocka_unit_test_setup_teardown(test_yield_per, orm_setup,
 						orm_teardown),
+		cmocka_unit_test(test_streamed_load),
 		cmocka_unit_test_setup_teardown(test_builder_errors, orm_setup,
 						orm_teardown),
 	};
