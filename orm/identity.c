@@ -8,6 +8,9 @@
 #include <string.h>
 
 #define TOMB ((qr_objhdr *)(uintptr_t)1)
+/* Slots an emptied map keeps (a session emptied after each lookup
+ * reuses them); a larger array is freed. */
+#define IDMAP_KEEP 256
 
 static uint64_t fnv(uint64_t h, const void *data, size_t n)
 {
@@ -386,6 +389,17 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
 		i = (i + 1) & mask;
 	}
 	h->flags &= (uint8_t)~QR_OF_IN_MAP;
+}
+
+void qr_orm__idmap_clear(qr_idmap *map)
+{
+	if (map->cap > IDMAP_KEEP) {
+		qr_orm__idmap_free(map);
+		return;
+	}
+	if (map->cap)
+		memset(map->slots, 0, map->cap * sizeof(*map->slots));
+	map->count = map->tombs = 0;
 }
 
 void qr_orm__idmap_free(qr_idmap *map)

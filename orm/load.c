@@ -11,7 +11,18 @@
 #define NUMBUF 64
 #define STACK_FIELDS 16 /* fields loaded without a heap buffer */
 
-qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk)
+typedef struct qr_pkselect {
+	qr_mapper *mapper;
+	qr_stmt *stmt;
+} qr_pkselect;
+
+/* The parameters of the key columns (at most 16, as identity keys). */
+static const char *const pk_names[16] = {
+	"pk_1", "pk_2",  "pk_3",  "pk_4",  "pk_5",  "pk_6",  "pk_7",  "pk_8",
+	"pk_9", "pk_10", "pk_11", "pk_12", "pk_13", "pk_14", "pk_15", "pk_16"};
+
+/* SELECT m's columns FROM its table WHERE key column i = :pk_<i+1>. */
+static qr_stmt *build_pk_select(const qr_mapper *m)
 {
 	qr_stmt *q = qr_orm__poly_add_columns(NULL, m, NULL, NULL);
 	bool needed = false;
@@ -21,14 +32,75 @@ qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk)
 		q = qr_stmt_add(q, qr_from(qr_expr_ref(m->from)));
 	for (size_t i = 0; i < m->npk; i++) {
 		const qr_field *f = &m->fields[m->pk[i]];
-		q = qr_stmt_add(q,
-				qr_where(qr_eq(f->column,
-					       qr_bind_typed(pk[i], f->type))));
+		q = qr_stmt_add(
+			q, qr_where(qr_eq(f->column, qr_param_typed(pk_names[i],
+								    f->type))));
 	}
 	crit = qr_orm__poly_criterion(m, NULL, &needed);
 	if (needed) /* a single-table subclass: only its rows */
 		q = qr_stmt_add(q, qr_where(crit));
 	return q;
+}
+
+/* The session's statement for m, built on first use. */
+static qr_stmt *pk_select(qr_session *s, qr_mapper *m)
+{
+	qr_pkselect *a;
+	qr_stmt *q;
+
+	for (size_t i = 0; i < s->npk_selects; i++)
+		if (s->pk_selects[i].mapper == m)
+			return s->pk_selects[i].stmt;
+	q = build_pk_select(m);
+	if (!q)
+		return NULL;
+	a = realloc(s->pk_selects, (s->npk_selects + 1) * sizeof(*a));
+	if (!a) {
+		qr_stmt_free(q);
+		qr_error_oom("select by primary key");
+		return NULL;
+	}
+	s->pk_selects = a;
+	a[s->npk_selects].mapper = m;
+	a[s->npk_selects++].stmt = q;
+	return q;
+}
+
+int qr_orm__exec_by_pk(qr_result **out, qr_session *s, qr_mapper *m,
+		       const qr_value *pk)
+{
+	qr_stmt *q;
+	qr_conn *conn;
+	int rc;
+
+	*out = NULL;
+	if (m->npk > 16)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "%s: more than 16 primary key columns",
+				    m->name);
+	if (!(q = pk_select(s, m)))
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_ENOMEM;
+	if (!s->pk_params && !(s->pk_params = qr_params_new()))
+		return QR_ENOMEM;
+	for (size_t i = 0; i < m->npk; i++) {
+		rc = qr_params_set(s->pk_params, pk_names[i], pk[i]);
+		if (rc)
+			return rc;
+	}
+	rc = qr_orm__conn(s, &conn);
+	return rc ? rc : qr_orm__exec(s, out, conn, q, s->pk_params);
+}
+
+void qr_orm__pk_selects_free(qr_session *s)
+{
+	for (size_t i = 0; i < s->npk_selects; i++)
+		qr_stmt_free(s->pk_selects[i].stmt);
+	free(s->pk_selects);
+	s->pk_selects = NULL;
+	s->npk_selects = 0;
+	qr_params_free(s->pk_params);
+	s->pk_params = NULL;
 }
 
 /*
@@ -212,9 +284,7 @@ int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite)
 	qr_value pk[16];
 	const qr_row *row;
 	qr_result *res = NULL;
-	qr_conn *conn;
-	qr_stmt *q;
-	int *cols;
+	int cols_stack[STACK_FIELDS], *cols = cols_stack;
 	int rc;
 
 	if (!h->key)
@@ -222,15 +292,12 @@ int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite)
 				    "the %s object has no identity to load",
 				    m->name);
 	qr_orm__key_values(h->key, pk, 16);
-	cols = malloc(m->nfields * sizeof(*cols));
-	if (!cols)
+	if (m->nfields > STACK_FIELDS &&
+	    !(cols = malloc(m->nfields * sizeof(*cols))))
 		return qr_error_oom("loading an object");
 	for (size_t i = 0; i < m->nfields; i++)
 		cols[i] = (int)i;
-	q = qr_orm__select_by_pk(m, pk);
-	rc = qr_orm__conn(s, &conn);
-	if (rc == 0)
-		rc = qr_orm__exec(s, &res, conn, q, NULL);
+	rc = qr_orm__exec_by_pk(&res, s, m, pk);
 	if (rc == 0) {
 		rc = qr_result_first(res, &row);
 		if (rc == 1)
@@ -249,8 +316,8 @@ int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite)
 		}
 	}
 	qr_result_free(res);
-	qr_stmt_free(q);
-	free(cols);
+	if (cols != cols_stack)
+		free(cols);
 	return rc;
 }
 
@@ -370,10 +437,8 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 	qr_objhdr *h;
 	qr_result *res = NULL;
 	const qr_row *row;
-	qr_conn *conn;
-	qr_stmt *q;
 	qr_loadmap lm;
-	int *cols, rc;
+	int cols_stack[STACK_FIELDS], *cols = cols_stack, rc;
 
 	if (!out)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
@@ -410,17 +475,14 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 	rc = qr_orm__autoflush(s);
 	if (rc)
 		return rc;
-	cols = malloc(m->nfields * sizeof(*cols));
-	if (!cols)
+	if (m->nfields > STACK_FIELDS &&
+	    !(cols = malloc(m->nfields * sizeof(*cols))))
 		return qr_error_oom("get");
 	for (size_t i = 0; i < m->nfields; i++)
 		cols[i] = (int)i;
 	lm.mapper = m;
 	lm.columns = cols;
-	q = qr_orm__select_by_pk(m, pk);
-	rc = qr_orm__conn(s, &conn);
-	if (rc == 0)
-		rc = qr_orm__exec(s, &res, conn, q, NULL);
+	rc = qr_orm__exec_by_pk(&res, s, m, pk);
 	if (rc == 0) {
 		rc = qr_result_first(res, &row);
 		if (rc == 1 && m->nsubs && m->poly_field >= 0) {
@@ -437,7 +499,8 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 				int *pos = sc + sub->nfields;
 				qr_orm__poly_positions(pos, m, false, NULL, 0);
 				qr_orm__poly_columns(sc, sub, m, pos);
-				free(cols);
+				if (cols != cols_stack)
+					free(cols);
 				cols = sc;
 				lm.mapper = sub;
 				lm.columns = cols;
@@ -454,8 +517,8 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 		}
 	}
 	qr_result_free(res);
-	qr_stmt_free(q);
-	free(cols);
+	if (cols != cols_stack)
+		free(cols);
 	return rc;
 }
 

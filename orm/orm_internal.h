@@ -476,6 +476,8 @@ qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key);
 /* Inserts h (keyed by h->key). Errors: QR_ENOMEM. */
 int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h);
 void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h);
+/* Empties the map (keeping a small slot array for reuse). */
+void qr_orm__idmap_clear(qr_idmap *map);
 void qr_orm__idmap_free(qr_idmap *map);
 /* Iteration: *pos starts at 0; returns NULL at the end. */
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos);
@@ -544,6 +546,12 @@ struct qr_session {
 	qr_session_stats stats;
 	int rel_loading;     /* > 0 while loading a relationship */
 	uint64_t fk_changes; /* foreign key values set by qr_orm__sync_fks */
+	/* SELECTs by primary key (get, load, refresh), one per mapper met,
+	 * kept until the session closes so that their compiled forms are
+	 * reused; pk_params holds the key values of the latest */
+	struct qr_pkselect *pk_selects;
+	size_t npk_selects;
+	qr_params *pk_params;
 };
 
 /* Every statement the ORM sends goes through here (counted). */
@@ -695,8 +703,12 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 /* Loads h's row by primary key, overwriting all (overwrite) or only the
  * fields not changed since it expired. Errors: QR_ESTALE (no row). */
 int qr_orm__load_object(qr_session *s, qr_objhdr *h, bool overwrite);
-/* SELECT mapped columns FROM table WHERE pk = values (a new statement). */
-qr_stmt *qr_orm__select_by_pk(const qr_mapper *m, const qr_value *pk);
+/* Runs SELECT m's columns FROM its table WHERE pk = values in the
+ * session (the statement built once per session and mapper). */
+int qr_orm__exec_by_pk(qr_result **out, qr_session *s, qr_mapper *m,
+		       const qr_value *pk);
+/* Frees the statements qr_orm__exec_by_pk kept. */
+void qr_orm__pk_selects_free(qr_session *s);
 /* Completes objects loaded without some of their columns (a
  * with_polymorphic leaving their table out, a textual statement): one
  * SELECT of their class per 500 objects, by primary key (inherit.c). */

@@ -557,7 +557,7 @@ static void free_objects(qr_session *s)
 	s->pending_head = s->pending_tail = NULL;
 	s->deleted_head = s->deleted_tail = NULL;
 	s->npending = s->ndeleted = 0;
-	qr_orm__idmap_free(&s->idmap);
+	qr_orm__idmap_clear(&s->idmap);
 }
 
 void qr_session_expunge_all(qr_session *s)
@@ -592,6 +592,7 @@ void qr_session_close(qr_session *s)
 		s->conn = NULL;
 	}
 	free_objects(s);
+	qr_orm__pk_selects_free(s);
 	free(s->outer.entries);
 	s->outer.entries = NULL;
 	s->outer.n = s->outer.cap = 0;
@@ -602,6 +603,7 @@ void qr_session_free(qr_session *s)
 	if (!s)
 		return;
 	qr_session_close(s);
+	qr_orm__idmap_free(&s->idmap);
 	free(s);
 }
 
