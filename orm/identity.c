@@ -399,7 +399,7 @@ void qr_orm__idmap_clear(qr_idmap *map)
 	}
 	if (map->cap)
 		memset(map->slots, 0, map->cap * sizeof(*map->slots));
-	map->count = map->tombs = 0;
+	map->count = map->tombs = map->nrel = 0;
 }
 
 void qr_orm__idmap_free(qr_idmap *map)
