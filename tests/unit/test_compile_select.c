@@ -404,6 +404,18 @@ static qr_stmt *b_join_three(void)
 	return qr_select(C(users, "name"), C(orders, "id"),
 			 qr_from(qr_join(qr_join(users, addresses), orders)));
 }
+/* A join on the right of a join: parenthesized. */
+static qr_stmt *b_join_nested(void)
+{
+	return qr_select(
+		C(users, "name"), C(orders, "id"),
+		qr_from(qr_join_on(
+			users,
+			qr_join_on(addresses, orders,
+				   qr_eq(C(addresses, "user_id"),
+					 C(orders, "user_id"))),
+			qr_eq(C(users, "id"), C(addresses, "user_id")))));
+}
 static qr_stmt *b_join_alias(void)
 {
 	qr_expr *a = qr_alias(addresses, NULL);
@@ -923,6 +935,15 @@ static const qr_golden cases[] = {
 	 "SELECT users.name, `order`.id \nFROM users JOIN addresses ON "
 	 "users.id = addresses.user_id JOIN `order` ON users.id = "
 	 "`order`.user_id",
+	 NULL},
+	{"join_nested", b_join_nested,
+	 "SELECT users.name, \"order\".id \nFROM users JOIN (addresses JOIN "
+	 "\"order\" ON addresses.user_id = \"order\".user_id) ON users.id = "
+	 "addresses.user_id",
+	 NULL,
+	 "SELECT users.name, `order`.id \nFROM users JOIN (addresses JOIN "
+	 "`order` ON addresses.user_id = `order`.user_id) ON users.id = "
+	 "addresses.user_id",
 	 NULL},
 	{"join_alias", b_join_alias,
 	 "SELECT users.name, addresses_1.email_address \nFROM users JOIN "
