@@ -97,6 +97,10 @@ int qr_orm__inherit_build(qr_mapper *m)
 	m->tables[nt - 1] = m->table;
 	if (p && qr_orm__joined(m))
 		rc = joined_keys(m, m->tkeys + (nt - 1) * m->npk);
+	if (rc == 0 && nt > 1) { /* its tables, without its subclasses' */
+		qr_wpoly none = {NULL, 0};
+		m->join = qr_orm__poly_from(m, &none, &rc);
+	}
 	for (size_t i = 0; i < m->nfields && rc == 0; i++) {
 		const qr_field *f = &m->fields[i];
 		m->tcols[f->tbl * m->nfields + i] = f->column;

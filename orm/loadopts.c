@@ -58,7 +58,8 @@ qr_lazy qr_orm__loads_strategy(const qr_qload *l, size_t n, const qr_rel *r,
 			       bool *explicit)
 {
 	for (size_t i = n; i-- > 0;)
-		if (l[i].hops[0].rel == r && !l[i].contains_eager &&
+		if (qr_orm__rel_is(l[i].hops[0].rel, r) &&
+		    !l[i].contains_eager &&
 		    l[i].hops[0].lazy != QR_LAZY_DEFAULT) {
 			if (explicit)
 				*explicit = true;
@@ -79,14 +80,14 @@ int qr_orm__loads_through(qr_qload **out, size_t *nout, const qr_qload *l,
 	*out = NULL;
 	*nout = 0;
 	for (size_t i = 0; i < n; i++)
-		k += l[i].hops[0].rel == r && l[i].nhops > 1;
+		k += qr_orm__rel_is(l[i].hops[0].rel, r) && l[i].nhops > 1;
 	if (!k)
 		return 0;
 	if (!(c = calloc(k, sizeof(*c))))
 		return qr_error_oom("loader options");
 	k = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)
-		if (l[i].hops[0].rel == r && l[i].nhops > 1 &&
+		if (qr_orm__rel_is(l[i].hops[0].rel, r) && l[i].nhops > 1 &&
 		    (rc = load_copy(&c[k], &l[i], 1)) == 0)
 			k++;
 	if (rc) {

@@ -619,6 +619,7 @@ void qr_orm__mapper_free(qr_mapper *m)
 	free(m->tkeys);
 	free(m->tcols);
 	qr_expr_free(m->from);
+	qr_expr_free(m->join);
 	free(m->subs);
 	free(m->pk);
 	free(m->repr);

@@ -27,6 +27,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- string building --------------------------------------------------- */
 
@@ -158,6 +159,7 @@ struct qr_mapper {
 	/* the FROM of a query of m (a reference): its tables joined, those
 	 * of its joined-table descendants outer-joined; NULL: m->table */
 	qr_expr *from;
+	qr_expr *join;           /* its tables joined (a reference), or NULL */
 	qr_column **poly_cols;   /* the columns of poly_colnames */
 	char *poly_identity;     /* this mapper's discriminator value */
 	int poly_field;          /* the discriminator's field, or -1 */
@@ -182,6 +184,15 @@ static inline bool qr_orm__isa(const qr_mapper *a, const qr_mapper *b)
 	while (a && a != b)
 		a = a->parent;
 	return a != NULL;
+}
+/* Whether a and b are one relationship: the same, or the copies that a
+ * class and its subclass have of it (a loader option names either). */
+static inline bool qr_orm__rel_is(const qr_rel *a, const qr_rel *b)
+{
+	return a == b || (a->offset == b->offset && a->owner != b->owner &&
+			  (qr_orm__isa(a->owner, b->owner) ||
+			   qr_orm__isa(b->owner, a->owner)) &&
+			  strcmp(a->name, b->name) == 0);
 }
 /* m's own table is joined to its parent's (joined-table inheritance). */
 static inline bool qr_orm__joined(const qr_mapper *m)

@@ -656,6 +656,15 @@ int qr_orm__item_width(const qr_qitem *it)
 		NULL, it->mapper, qr_orm__item_alias(it) != NULL, it->wp, 0);
 }
 
+/* Whether an entity of q selects from joined tables. */
+static bool has_pfrom(const qr_query *q)
+{
+	for (size_t i = 0; i < q->nitems; i++)
+		if (q->items[i].pfrom)
+			return true;
+	return false;
+}
+
 /* The FROM of an entity item: its table or alias, or its tables joined
  * (a new reference). */
 static qr_expr *item_from(const qr_qitem *it)
@@ -739,6 +748,16 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 		if (q->items[i].pfrom)
 			stmt = qr_stmt_add(
 				stmt, qr_from(qr_expr_ref(q->items[i].pfrom)));
+	/* columns of a joined subclass's table alone: its tables joined,
+	 * not crossed (query(Engineer.name, Engineer.engineer_name)) */
+	for (size_t i = 0; !left && !has_pfrom(q) && i < q->nitems; i++)
+		if (q->items[i].kind == QR_QI_COLUMN && q->items[i].field &&
+		    q->items[i].mapper->join) {
+			stmt = qr_stmt_add(
+				stmt,
+				qr_from(qr_expr_ref(q->items[i].mapper->join)));
+			break;
+		}
 	for (size_t i = 0; i < q->where.n; i++)
 		stmt = qr_stmt_add(stmt,
 				   qr_where(qr_expr_ref(q->where.items[i])));

@@ -360,7 +360,8 @@ static const qr_qload *contains_option(const qr_query *q, const qr_rel *r)
 	const qr_qload *ce = NULL;
 
 	for (size_t l = 0; l < q->nloads; l++)
-		if (q->loads[l].hops[0].rel == r && q->loads[l].contains_eager)
+		if (qr_orm__rel_is(q->loads[l].hops[0].rel, r) &&
+		    q->loads[l].contains_eager)
 			ce = &q->loads[l];
 	return ce;
 }

@@ -374,6 +374,12 @@ static void test_subclass_query(void **state)
 						    "engineer_name",
 						    qr_val_text("pamela"))));
 	orm_assert_repr(e, "<Principal(name='pam', level=3)>");
+	/* columns of the subclass's table and the base's: joined, not
+	 * crossed */
+	qr_assert_ok(qr_query_count(
+		&n, qr_query_new(f->s, qr_attr(Employee, "name"),
+				 qr_attr(Engineer, "engineer_name"))));
+	assert_int_equal(n, 2);
 	/* the subclass's subclass: only its rows */
 	qr_assert_ok(qr_query_count(&n, qr_query(f->s, Principal)));
 	assert_int_equal(n, 1);
@@ -669,6 +675,17 @@ static void test_relationships(void **state)
 		assert_int_equal(e->machines.count,
 				 strcmp(e->employee.name, "pam") == 0 ? 1 : 0);
 	}
+	qr_objlist_clear(&l);
+
+	/* an option naming the base's relationship applies to the
+	 * subclass's (inherited) one */
+	restart(f);
+	qr_assert_ok(qr_query_all(&l, qr_selectinload(qr_query(f->s, Engineer),
+						      Employee, "company")));
+	assert_int_equal(orm_statements(f), 2);
+	assert_true(QR_LOADED((Engineer *)l.items[0], employee.company));
+	assert_string_equal(((Engineer *)l.items[0])->employee.company->name,
+			    "acme");
 	qr_objlist_clear(&l);
 
 	/* joined eager loading of the subclass's relationship */
