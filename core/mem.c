@@ -51,10 +51,58 @@ char *qr_mem__strndup(const char *s, size_t n)
 	return p;
 }
 
+static bool has_bytes(const qr_value *v)
+{
+	return v->kind == QR_VTEXT || v->kind == QR_VNUMERIC ||
+	       v->kind == QR_VBLOB;
+}
+
+/* A list's items and their bytes in one block: [items][bytes...]. */
+static int copy_list(qr_value *dst, const qr_value *src, char **storage)
+{
+	size_t n = src->u.list.n, size = n * sizeof(qr_value);
+	char *block, *at;
+
+	for (size_t i = 0; i < n; i++)
+		if (has_bytes(&src->u.list.items[i])) {
+			size_t len = src->u.list.items[i].u.s.len;
+			if (len >= SIZE_MAX - size)
+				return qr_error_oom("parameter value");
+			size += len + 1;
+		}
+	if (!(block = malloc(size ? size : 1)))
+		return qr_error_oom("parameter value");
+	at = block + n * sizeof(qr_value);
+	for (size_t i = 0; i < n; i++) {
+		qr_value *v = (qr_value *)block + i;
+		*v = src->u.list.items[i];
+		if (!has_bytes(v))
+			continue;
+		if (v->u.s.len)
+			memcpy(at, v->u.s.ptr, v->u.s.len);
+		at[v->u.s.len] = '\0';
+		v->u.s.ptr = at;
+		at += v->u.s.len + 1;
+	}
+	dst->u.list.items = (qr_value *)block;
+	*storage = block;
+	return 0;
+}
+
+void qr_value__free_copy(qr_value *v)
+{
+	if (has_bytes(v))
+		free((char *)v->u.s.ptr);
+	else if (v->kind == QR_VLIST)
+		free((void *)v->u.list.items);
+}
+
 int qr_value__copy(qr_value *dst, const qr_value *src, char **storage)
 {
 	*storage = NULL;
 	*dst = *src;
+	if (src->kind == QR_VLIST)
+		return copy_list(dst, src, storage);
 	if (src->kind == QR_VTEXT || src->kind == QR_VNUMERIC ||
 	    src->kind == QR_VBLOB) {
 		char *p = src->u.s.len < SIZE_MAX ? malloc(src->u.s.len + 1)

@@ -21,9 +21,14 @@ char *qr_mem__strndup(const char *s, size_t n);
 /*
  * Copies src into dst, duplicating the bytes a text/numeric/blob value
  * points at into one new malloc'd block stored in *storage (NULL for other
- * kinds). Text stays NUL-terminated. Returns 0 or QR_ENOMEM.
+ * kinds). Text stays NUL-terminated. A list (an expanding parameter's
+ * values) is copied with its items and their bytes into one block, the
+ * items array at its start. Returns 0 or QR_ENOMEM.
  */
 int qr_value__copy(qr_value *dst, const qr_value *src, char **storage);
+
+/* Frees what qr_value__copy allocated for v (its storage block). */
+void qr_value__free_copy(qr_value *v);
 
 /* Grows a dynamic array so it holds at least need elements. */
 int qr_mem__grow(void **items, size_t *cap, size_t need, size_t elem,

@@ -44,10 +44,8 @@ qr_compiled *qr_compiled__ref(qr_compiled *c)
 void qr_bindslot__clear(qr_bindslot *slot)
 {
 	free(slot->name);
-	if (slot->has_value &&
-	    (slot->value.kind == QR_VTEXT || slot->value.kind == QR_VNUMERIC ||
-	     slot->value.kind == QR_VBLOB))
-		free((char *)slot->value.u.s.ptr);
+	if (slot->has_value)
+		qr_value__free_copy(&slot->value);
 	slot->name = NULL;
 	slot->has_value = false;
 }
@@ -63,10 +61,8 @@ void qr_compiled_free(qr_compiled *c)
 		/* Instantiated from the cache: only the values are ours. */
 		for (size_t i = 0; i < c->nslots; i++) {
 			qr_bindslot *s = &c->slots[i];
-			if (s->has_value && (s->value.kind == QR_VTEXT ||
-					     s->value.kind == QR_VNUMERIC ||
-					     s->value.kind == QR_VBLOB))
-				free((char *)s->value.u.s.ptr);
+			if (s->has_value)
+				qr_value__free_copy(&s->value);
 		}
 		qr_compiled_free(c->tmpl);
 		free(c);

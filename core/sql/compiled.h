@@ -78,6 +78,10 @@ bool qr_compiled__has_expanding(const qr_compiled *compiled);
 int qr_compiled__expand(qr_compiled **out, const qr_compiled *compiled,
 			const qr_params *params);
 
+/* What replaces the placeholder of an expanding slot at offset in sql
+ * given an empty list: SQLAlchemy's empty IN (false) or NOT IN (true). */
+const char *qr_compiled__empty_in(const char *sql, size_t offset);
+
 /* Adds a reference; qr_compiled_free drops one. */
 qr_compiled *qr_compiled__ref(qr_compiled *c);
 

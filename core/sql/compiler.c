@@ -473,9 +473,8 @@ static int finish(qr_sqlc *c, qr_compiled **out)
 			qr_bindslot *o = &slots[nslots];
 			o->name = qr_mem__strdup(s->name);
 			o->type = s->type;
-			o->expanding =
-				s->bind &&
-				(s->bind->flags & QR_NF_BIND_EXPANDING);
+			o->expanding = s->bind &&
+				       (s->bind->flags & QR_NF_BIND_EXPANDING);
 			o->default_fn = s->default_fn;
 			o->default_arg = s->default_fn ? s->default_arg : NULL;
 			o->bind_index = SIZE_MAX;
@@ -508,7 +507,13 @@ static int finish(qr_sqlc *c, qr_compiled **out)
 			break;
 		}
 		size_t start = sql.len;
-		if (ps == QR_PARAMSTYLE_NUMERIC)
+		if (slots[target].expanding)
+			/* SQLAlchemy's string form of an expanding list,
+			 * replaced at execution by one placeholder per
+			 * value (expanding.c) */
+			qr_strbuf__printf(&sql, "__[POSTCOMPILE_%s]",
+					  slots[target].name);
+		else if (ps == QR_PARAMSTYLE_NUMERIC)
 			qr_strbuf__printf(&sql, "$%zu", target + 1);
 		else if (ps == QR_PARAMSTYLE_FORMAT)
 			qr_strbuf__puts(&sql, "%s");

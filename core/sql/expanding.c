@@ -40,6 +40,13 @@ static bool after_not_in(const char *sql, size_t offset)
 	return i >= 6 && strncmp(sql + i - 6, "NOT IN", 6) == 0;
 }
 
+const char *qr_compiled__empty_in(const char *sql, size_t offset)
+{
+	/* SQLAlchemy's empty IN: false; empty NOT IN: true. */
+	return after_not_in(sql, offset) ? "NULL) OR (1 = 1"
+					 : "NULL) AND (1 != 1";
+}
+
 /* The list an expanding slot is given: the execution's value, else the
  * slot's own. */
 static int list_of(const qr_bindslot *s, const qr_params *params,
@@ -138,10 +145,8 @@ int qr_compiled__expand(qr_compiled **out, const qr_compiled *c,
 		qr_strbuf__put(&sql, c->sql + at, pos->offset - at);
 		at = pos->offset + pos->len;
 		if (count[pos->slot] == 0) {
-			/* SQLAlchemy's empty IN: false; empty NOT IN: true. */
-			qr_strbuf__puts(&sql, after_not_in(c->sql, pos->offset)
-						      ? "NULL) OR (1 = 1"
-						      : "NULL) AND (1 != 1");
+			qr_strbuf__puts(&sql, qr_compiled__empty_in(
+						      c->sql, pos->offset));
 			continue;
 		}
 		for (size_t k = 0; k < count[pos->slot]; k++) {

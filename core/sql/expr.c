@@ -127,6 +127,30 @@ qr_expr *qr_param_expanding(const char *name)
 	return n;
 }
 
+qr_expr *qr_param_expanding_values(const char *name, const qr_value *values,
+				   size_t n)
+{
+	qr_value list = {QR_VLIST, {0}};
+
+	if (!name || (!values && n))
+		return qr_sql__null_arg("qr_param_expanding_values",
+					name ? "values" : "name");
+	for (size_t i = 0; i < n; i++)
+		if (values[i].kind == QR_VLIST) {
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "qr_param_expanding_values: value %zu of "
+				     "'%s' is a list",
+				     i, name);
+			return NULL;
+		}
+	list.u.list.items = (qr_value *)values;
+	list.u.list.n = n;
+	qr_node *node = bind(name, &list, NULL);
+	if (node)
+		node->flags |= QR_NF_BIND_EXPANDING;
+	return node;
+}
+
 qr_expr *qr_bind_value(qr_value value)
 {
 	return bind(NULL, &value, NULL);

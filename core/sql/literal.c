@@ -214,8 +214,22 @@ int qr_compiled_render_literal(char **out, const qr_compiled *c)
 					    "to render",
 					    s->name);
 		}
-		int rc = qr_sqlc__literal_to(c->dialect, &b, &s->value,
-					     &s->type);
+		int rc = 0;
+		if (s->value.kind != QR_VLIST)
+			rc = qr_sqlc__literal_to(c->dialect, &b, &s->value,
+						 &s->type);
+		else if (!s->value.u.list.n) /* an expanding list */
+			qr_strbuf__puts(
+				&b, qr_compiled__empty_in(c->sql, p->offset));
+		for (size_t k = 0; s->value.kind == QR_VLIST &&
+				   k < s->value.u.list.n && rc == 0;
+		     k++) {
+			if (k)
+				qr_strbuf__puts(&b, ", ");
+			rc = qr_sqlc__literal_to(c->dialect, &b,
+						 &s->value.u.list.items[k],
+						 &s->type);
+		}
 		if (rc) {
 			qr_strbuf__free(&b);
 			return rc;

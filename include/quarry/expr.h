@@ -94,8 +94,19 @@ QR_API qr_expr *qr_param_value(const char *name, qr_value value);
 
 /* bindparam("name", expanding=True): the right side of qr_in() /
  * qr_not_in() whose values come at execution as a list
- * (qr_params_list); one compiled form serves every list length. */
+ * (qr_params_list); one compiled form serves every list length. The
+ * compiled SQL shows it as SQLAlchemy's str() does, IN
+ * (__[POSTCOMPILE_name]); execution replaces that with one placeholder
+ * per value. */
 QR_API qr_expr *qr_param_expanding(const char *name);
+
+/* bindparam("name", [values], expanding=True): the same with a list of n
+ * values bound in the statement (copied; values may be NULL when n is
+ * 0), used when the execution's parameters give no list of that name;
+ * qr_compile_literal renders them (IN (1, 2, 3)). NULL on error
+ * (QR_EINVAL: a list among the values). */
+QR_API qr_expr *qr_param_expanding_values(const char *name,
+					  const qr_value *values, size_t n);
 
 /* NULL, true and false (rendered 1 / 0 where booleans are not native). */
 QR_API qr_expr *qr_null(void);

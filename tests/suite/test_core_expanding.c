@@ -144,6 +144,35 @@ static void test_not_in_and_types(void **state)
 	qr_stmt_free(sel);
 }
 
+/* A list bound in the statement serves when the execution gives none,
+ * and is overridden by one of the same name; the string form shows the
+ * parameter as SQLAlchemy's str() does. */
+static void test_bound_list(void **state)
+{
+	fixture *f = *state;
+	char got[64];
+	qr_value two[] = {qr_val_int(4), qr_val_int(2)};
+	qr_value one = qr_val_int(5);
+	qr_stmt *sel = qr_select(
+		qr_cols(f->t, "id"),
+		qr_where(qr_in(qr_c(f->t, "id"),
+			       qr_param_expanding_values("ids", two, 2))),
+		qr_order_by(qr_c(f->t, "id")));
+	qr_params *p = qr_params_new();
+	char *sql = NULL;
+
+	ids_of(f->conn, sel, NULL, got, sizeof(got));
+	assert_string_equal(got, "2,4");
+	qr_assert_ok(qr_params_list(p, "ids", &one, 1));
+	ids_of(f->conn, sel, p, got, sizeof(got));
+	assert_string_equal(got, "5");
+	qr_assert_ok(qr_compile_literal(&sql, sel, qr_test_backend()));
+	assert_non_null(strstr(sql, "IN (4, 2)"));
+	qr_free(sql);
+	qr_params_free(p);
+	qr_stmt_free(sel);
+}
+
 static void test_errors(void **state)
 {
 	fixture *f = *state;
@@ -179,6 +208,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_lists_of_any_length, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_not_in_and_types, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bound_list, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	};

@@ -185,6 +185,19 @@ static qr_stmt *b_in_tuple(void)
 		     qr_list(qr_tuple(TXT("a"), TXT("b")),
 			     qr_tuple(TXT("c"), TXT("d"))));
 }
+static qr_stmt *b_in_expanding(void)
+{
+	return qr_in(C(users, "id"), qr_param_expanding("ids"));
+}
+static qr_stmt *b_not_in_expanding(void)
+{
+	return qr_not_in(C(users, "name"), qr_param_expanding("names"));
+}
+static qr_stmt *b_param_then_expanding(void)
+{
+	return qr_and(qr_eq(C(users, "name"), qr_param("n")),
+		      qr_in(C(users, "id"), qr_param_expanding("ids")));
+}
 static qr_stmt *b_not_of_in(void)
 {
 	return qr_not(qr_in(C(users, "id"), qr_list(INT(1))));
@@ -564,6 +577,15 @@ static const qr_golden cases[] = {
 	 "param_1_1_1 param_1_1_2 param_1_2_1 param_1_2_2"},
 	{"not_of_in", b_not_of_in, "(users.id NOT IN (?))", NULL, NULL,
 	 "id_1_1"},
+	/* str() of bindparam(expanding=True): expanded at execution */
+	{"in_expanding", b_in_expanding, "users.id IN (__[POSTCOMPILE_ids])",
+	 NULL, NULL, "ids"},
+	{"not_in_expanding", b_not_in_expanding,
+	 "(users.name NOT IN (__[POSTCOMPILE_names]))", NULL, NULL, "names"},
+	{"param_then_expanding", b_param_then_expanding,
+	 "users.name = ? AND users.id IN (__[POSTCOMPILE_ids])",
+	 "users.name = $1 AND users.id IN (__[POSTCOMPILE_ids])", NULL,
+	 "n ids"},
 	{"between", b_between, "users.name BETWEEN ? AND ?", NULL, NULL,
 	 "name_1 name_2"},
 	{"not_between", b_not_between, "users.id NOT BETWEEN ? AND ?", NULL,

@@ -275,6 +275,62 @@ static void test_literal_missing_value(void **state)
 	qr_stmt_free(s);
 }
 
+/* An expanding parameter's list bound in the statement: its values
+ * (literal_binds, which implies render_postcompile); empty: SQLAlchemy's
+ * empty IN / NOT IN; without a list: an error naming it. */
+static void test_literal_expanding(void **state)
+{
+	(void)state;
+	qr_value ids[] = {qr_val_int(1), qr_val_int(2), qr_val_int(3)};
+	qr_value names[] = {qr_val_text("ed"), qr_val_text("o'neil")};
+	qr_stmt *s = qr_select(
+		C(users, "id"),
+		qr_where(qr_in(C(users, "id"),
+			       qr_param_expanding_values("ids", ids, 3)),
+			 qr_not_in(C(users, "name"),
+				   qr_param_expanding_values("names", names,
+							     2))));
+	qr_compiled *c;
+
+	check_literal(s, "sqlite",
+		      "SELECT users.id \nFROM users \nWHERE users.id IN (1, 2, "
+		      "3) AND (users.name NOT IN ('ed', 'o''neil'))");
+	/* the string form keeps the list for execution */
+	qr_assert_ok(qr_compile(&c, s, "postgresql"));
+	assert_string_equal(qr_compiled_sql(c),
+			    "SELECT users.id \nFROM users \nWHERE users.id IN "
+			    "(__[POSTCOMPILE_ids]) AND (users.name NOT IN "
+			    "(__[POSTCOMPILE_names]))");
+	assert_int_equal(qr_compiled_param_count(c), 2);
+	assert_int_equal(qr_compiled_param_value(c, 0)->kind, QR_VLIST);
+	qr_compiled_free(c);
+	qr_stmt_free(s);
+
+	s = qr_select(C(users, "id"),
+		      qr_where(qr_in(C(users, "id"),
+				     qr_param_expanding_values("ids", NULL, 0)),
+			       qr_not_in(C(users, "name"),
+					 qr_param_expanding_values("names",
+								   NULL, 0))));
+	check_literal(s, "mysql",
+		      "SELECT users.id \nFROM users \nWHERE users.id IN (NULL) "
+		      "AND (1 != 1) AND (users.name NOT IN (NULL) OR (1 = 1))");
+	qr_stmt_free(s);
+
+	s = qr_select(
+		C(users, "id"),
+		qr_where(qr_in(C(users, "id"), qr_param_expanding("ids"))));
+	char *out = NULL;
+	assert_int_equal(qr_compile_literal(&out, s, "sqlite"), QR_EPARAM);
+	assert_non_null(strstr(qr_error_last()->message, "'ids'"));
+	qr_stmt_free(s);
+
+	/* a list among the values */
+	qr_value nested = {.kind = QR_VLIST};
+	assert_null(qr_param_expanding_values("x", &nested, 1));
+	assert_int_equal(qr_error_last()->code, QR_EINVAL);
+}
+
 static void test_literal_numeric_placeholders(void **state)
 {
 	(void)state;
@@ -536,6 +592,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cache_threads),
 		cmocka_unit_test(test_literal_render),
 		cmocka_unit_test(test_literal_missing_value),
+		cmocka_unit_test(test_literal_expanding),
 		cmocka_unit_test(test_literal_numeric_placeholders),
 		cmocka_unit_test(test_null_everywhere),
 		cmocka_unit_test(test_errors),
