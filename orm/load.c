@@ -14,6 +14,9 @@
 typedef struct qr_pkselect {
 	qr_mapper *mapper;
 	qr_stmt *stmt;
+	/* m's columns and subclasses when built (a subclass mapped since
+	 * changes the columns and the FROM) */
+	size_t npoly, nsubs;
 } qr_pkselect;
 
 /* The parameters of the key columns (at most 16, as identity keys). */
@@ -48,9 +51,20 @@ static qr_stmt *pk_select(qr_session *s, qr_mapper *m)
 	qr_pkselect *a;
 	qr_stmt *q;
 
-	for (size_t i = 0; i < s->npk_selects; i++)
-		if (s->pk_selects[i].mapper == m)
-			return s->pk_selects[i].stmt;
+	for (size_t i = 0; i < s->npk_selects; i++) {
+		qr_pkselect *e = &s->pk_selects[i];
+		if (e->mapper != m)
+			continue;
+		if (e->npoly == m->npoly && e->nsubs == m->nsubs)
+			return e->stmt;
+		if (!(q = build_pk_select(m)))
+			return NULL;
+		qr_stmt_free(e->stmt);
+		e->stmt = q;
+		e->npoly = m->npoly;
+		e->nsubs = m->nsubs;
+		return q;
+	}
 	q = build_pk_select(m);
 	if (!q)
 		return NULL;
@@ -62,6 +76,8 @@ static qr_stmt *pk_select(qr_session *s, qr_mapper *m)
 	}
 	s->pk_selects = a;
 	a[s->npk_selects].mapper = m;
+	a[s->npk_selects].npoly = m->npoly;
+	a[s->npk_selects].nsubs = m->nsubs;
 	a[s->npk_selects++].stmt = q;
 	return q;
 }

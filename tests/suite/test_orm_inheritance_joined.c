@@ -465,6 +465,33 @@ static void test_with_polymorphic(void **state)
 	assert_int_equal(orm_statements(f), 2); /* + the Manager */
 	qr_objlist_clear(&l);
 
+	/* streamed: partly loaded objects are left expired, for
+	 * qr_session_load */
+	restart(f);
+	{
+		qr_orm_result *r = NULL;
+		const qr_orm_row *row = NULL;
+		Manager *mx;
+		qr_assert_ok(qr_query_execute(
+			&r, qr_query_yield_per(
+				    qr_query_with_polymorphic(
+					    qr_query_filter_by(
+						    qr_query(f->s, Employee),
+						    "name", qr_val_text("max")),
+					    QR_MAPPING_OF(Employee),
+					    QR_MAPPINGS(NULL)),
+				    10)));
+		assert_int_equal(qr_orm_result_next(r, &row), 1);
+		mx = qr_orm_row_object(row, 0);
+		assert_ptr_equal(qr_object_mapper(mx), QR_MAPPER(Manager));
+		assert_true(qr_object_expired(mx));
+		assert_int_equal(qr_orm_result_next(r, &row), 0);
+		qr_orm_result_free(r);
+		assert_int_equal(orm_statements(f), 1);
+		qr_assert_ok(qr_session_load(f->s, mx));
+		assert_string_equal(mx->manager_name, "maximilian");
+	}
+
 	/* not a subclass */
 	assert_null(qr_query_with_polymorphic(
 		qr_query(f->s, Engineer), QR_MAPPING_OF(Engineer),
@@ -501,6 +528,49 @@ static void test_get(void **state)
 	qr_session_expire_all(f->s);
 	qr_assert_ok(qr_session_load(f->s, e));
 	assert_int_equal(((Principal *)e)->level, 3);
+	orm_fx_free(f);
+}
+
+/* A subclass mapped after a session loaded its base: the base's loads
+ * see its table from then on. */
+static void test_map_later(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Company),
+				    QR_MAPPING_OF(Employee),
+				    QR_MAPPING_OF(Engineer), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Engineer *g = qr_new(f->s, Engineer);
+	Manager *m;
+	Employee *e = NULL;
+	qr_conn *conn;
+	int64_t gid, mid;
+	(void)state;
+
+	qr_assert_ok(qr_set_text(g, &g->employee.name, "gil"));
+	qr_assert_ok(qr_session_add(f->s, g));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, g));
+	gid = g->employee.id;
+	restart(f);
+	assert_int_equal(qr_get(&e, f->s, Employee, qr_val_int(gid)), 1);
+
+	qr_assert_ok(qr_registry_map(NULL, f->reg, QR_MAPPING_OF(Manager)));
+	qr_assert_ok(qr_session_connection(&conn, f->s));
+	qr_assert_ok(qr_table_create(qr_mapper_table(QR_MAPPER(Manager)), conn,
+				     true));
+	m = qr_new(f->s, Manager);
+	qr_assert_ok(qr_set_text(m, &m->employee.name, "max"));
+	qr_assert_ok(QR_SET_TEXT(m, manager_name, "maximilian"));
+	qr_assert_ok(qr_session_add(f->s, m));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, m));
+	mid = m->employee.id;
+	restart(f);
+	assert_int_equal(qr_get(&e, f->s, Employee, qr_val_int(mid)), 1);
+	assert_ptr_equal(qr_object_mapper(e), QR_MAPPER(Manager));
+	assert_string_equal(((Manager *)e)->manager_name, "maximilian");
+	assert_int_equal(qr_get(&e, f->s, Employee, qr_val_int(gid)), 1);
+	assert_ptr_equal(qr_object_mapper(e), QR_MAPPER(Engineer));
 	orm_fx_free(f);
 }
 
@@ -812,6 +882,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_with_polymorphic),
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_get_single_table),
+		cmocka_unit_test(test_map_later),
 		cmocka_unit_test(test_update_delete),
 		cmocka_unit_test(test_version_counter),
 		cmocka_unit_test(test_relationships),
