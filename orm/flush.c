@@ -162,8 +162,9 @@ static int collect_updates(qr_session *s, work *w, mwork *only)
 		if (h->state != QR_STATE_PERSISTENT ||
 		    (h->flags & QR_OF_DELETE) || (only && h->mapper != only->m))
 			continue;
-		/* unchanged, and every string and blob member adopted */
-		if (qr_orm__snapshot_same(h))
+		/* read-only, or unchanged with every string and blob member
+		 * adopted */
+		if ((h->flags & QR_OF_READONLY) || qr_orm__snapshot_same(h))
 			continue;
 		if ((rc = qr_orm__adopt(h)) != 0)
 			return rc;

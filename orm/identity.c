@@ -333,23 +333,61 @@ static int grow(qr_idmap *map)
 	return 0;
 }
 
+/* Room for one more in the dense array. */
+static int dense_reserve(qr_idmap *map)
+{
+	size_t dcap;
+	qr_objhdr **d;
+
+	if (map->ndense < map->dcap)
+		return 0;
+	dcap = map->dcap ? map->dcap * 2 : 32;
+	d = realloc(map->dense, dcap * sizeof(*d));
+	if (!d)
+		return qr_error_oom("identity map");
+	map->dense = d;
+	map->dcap = dcap;
+	return 0;
+}
+
+static void dense_remove(qr_idmap *map, qr_objhdr *h)
+{
+	qr_objhdr *last = map->dense[--map->ndense];
+
+	/* the last one takes its place */
+	map->dense[h->midx] = last;
+	last->midx = h->midx;
+	h->midx = SIZE_MAX;
+}
+
+int qr_orm__idmap_track(qr_idmap *map, qr_objhdr *h)
+{
+	bool want = !(h->flags & QR_OF_READONLY);
+	int rc;
+
+	if (!(h->flags & QR_OF_IN_MAP) || want == (h->midx != SIZE_MAX))
+		return 0;
+	if (!want) {
+		dense_remove(map, h);
+		return 0;
+	}
+	if ((rc = dense_reserve(map)) != 0)
+		return rc;
+	h->midx = map->ndense;
+	map->dense[map->ndense++] = h;
+	return 0;
+}
+
 int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
 {
 	size_t i, mask;
+	int rc;
 
-	if (map->count == map->dcap) {
-		size_t dcap = map->dcap ? map->dcap * 2 : 32;
-		qr_objhdr **d = realloc(map->dense, dcap * sizeof(*d));
-		if (!d)
-			return qr_error_oom("identity map");
-		map->dense = d;
-		map->dcap = dcap;
-	}
-	if ((map->count + map->tombs + 1) * 10 >= map->cap * 7) {
-		int rc = grow(map);
-		if (rc)
-			return rc;
-	}
+	if ((rc = dense_reserve(map)) != 0)
+		return rc;
+	if ((map->count + map->tombs + 1) * 10 >= map->cap * 7 &&
+	    (rc = grow(map)) != 0)
+		return rc;
 	mask = map->cap - 1;
 	i = (size_t)h->key->hash & mask;
 	while (map->slots[i].h && map->slots[i].h != TOMB)
@@ -358,8 +396,12 @@ int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
 		map->tombs--;
 	map->slots[i].hash = h->key->hash;
 	map->slots[i].h = h;
-	h->midx = map->count;
-	map->dense[map->count++] = h;
+	map->count++;
+	h->midx = SIZE_MAX;
+	if (!(h->flags & QR_OF_READONLY)) {
+		h->midx = map->ndense;
+		map->dense[map->ndense++] = h;
+	}
 	if (h->mapper->nrels)
 		map->nrel++;
 	h->flags |= QR_OF_IN_MAP;
@@ -379,9 +421,8 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
 			map->slots[i].h = TOMB;
 			map->tombs++;
 			map->count--;
-			/* the last one takes its place */
-			map->dense[h->midx] = map->dense[map->count];
-			map->dense[h->midx]->midx = h->midx;
+			if (h->midx != SIZE_MAX)
+				dense_remove(map, h);
 			if (h->mapper->nrels)
 				map->nrel--;
 			break;
@@ -399,7 +440,7 @@ void qr_orm__idmap_clear(qr_idmap *map)
 	}
 	if (map->cap)
 		memset(map->slots, 0, map->cap * sizeof(*map->slots));
-	map->count = map->tombs = map->nrel = 0;
+	map->count = map->tombs = map->nrel = map->ndense = 0;
 }
 
 void qr_orm__idmap_free(qr_idmap *map)
@@ -427,17 +468,17 @@ static inline void prefetch(const void *p)
 
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 {
-	size_t i = *pos;
+	size_t i = *pos, n = map->ndense;
 
-	if (i >= map->count)
+	if (i >= n)
 		return NULL;
-	if (i + 2 * AHEAD < map->count) {
+	if (i + 2 * AHEAD < n) {
 		const char *x = (const char *)map->dense[i + 2 * AHEAD];
 		prefetch(x);
 		prefetch(x + 64);
 		prefetch(x + 128);
 	}
-	if (i + AHEAD < map->count && map->dense[i + AHEAD]->snap) {
+	if (i + AHEAD < n && map->dense[i + AHEAD]->snap) {
 		const char *x = (const char *)map->dense[i + AHEAD]->snap;
 		prefetch(x);
 		prefetch(x + 64);

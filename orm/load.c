@@ -176,14 +176,17 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 			rc = qr_orm__field_get(h, &m->fields[i], &db[i]);
 	if (rc)
 		goto out;
-	snap = any_kept ? qr_orm__snapshot_make(h, db)
-			: qr_orm__snapshot_take(h);
-	if (!snap) {
+	if (!any_kept) {
+		rc = qr_orm__snapshot_update(h); /* none when read-only */
+		if (rc)
+			goto out;
+	} else if ((snap = qr_orm__snapshot_make(h, db)) != NULL) {
+		qr_orm__snapshot_free(h->snap);
+		h->snap = snap;
+	} else {
 		rc = QR_ENOMEM;
 		goto out;
 	}
-	qr_orm__snapshot_free(h->snap);
-	h->snap = snap;
 	h->flags &= (uint8_t)~QR_OF_EXPIRED;
 out:
 	if (db != db_stack) {
@@ -275,6 +278,8 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 		free(key);
 		return QR_ENOMEM;
 	}
+	if (s->read_only)
+		h->flags |= QR_OF_READONLY;
 	rc = populate(h, lm->columns, row, false);
 	if (rc) {
 		free(key);

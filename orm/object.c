@@ -173,6 +173,50 @@ bool qr_object_expired(const void *obj)
 	return h && (h->flags & QR_OF_EXPIRED);
 }
 
+int qr_object_set_read_only(void *obj, bool read_only)
+{
+	qr_objhdr *h = qr_orm__check(obj, "qr_object_set_read_only");
+	int rc;
+
+	if (!h)
+		return QR_EINVAL;
+	if (h->state != QR_STATE_PERSISTENT)
+		return qr_error_set(QR_ESTATE, QR_ECLASS_INVALID_REQUEST,
+				    "qr_object_set_read_only: the %s object "
+				    "is %s, not persistent",
+				    h->mapper->name,
+				    qr_objstate_name(h->state));
+	if (read_only == !!(h->flags & QR_OF_READONLY))
+		return 0;
+	if (read_only)
+		h->flags |= QR_OF_READONLY;
+	else
+		h->flags &= (uint8_t)~QR_OF_READONLY;
+	rc = qr_orm__snapshot_update(h);
+	if (rc == 0)
+		rc = qr_orm__idmap_track(&h->session->idmap, h);
+	if (rc) { /* still read-only, without a snapshot */
+		h->flags |= QR_OF_READONLY;
+		qr_orm__snapshot_update(h);
+		qr_orm__idmap_track(&h->session->idmap, h);
+	}
+	return rc;
+}
+
+bool qr_object_is_read_only(const void *obj)
+{
+	const qr_objhdr *h;
+
+	if (!obj)
+		return false;
+	h = qr_orm__hdr(obj);
+	/* (the flag of an object that left its session is stale: it is
+	 * cleared when the object comes back) */
+	return h->magic == QR_ORM_MAGIC && (h->flags & QR_OF_READONLY) &&
+	       (h->state == QR_STATE_PERSISTENT ||
+		h->state == QR_STATE_DELETED);
+}
+
 int qr_object_identity(char **out, const void *obj)
 {
 	qr_objhdr *h;

@@ -302,7 +302,8 @@ enum {
 	QR_OF_IN_LIST = 1u << 4, /* in the session's pending/deleted list */
 	/* flush: the INSERT into an earlier table of its hierarchy left a
 	 * default unfetched (expired once the last table has its row) */
-	QR_OF_FETCH_LATER = 1u << 5
+	QR_OF_FETCH_LATER = 1u << 5,
+	QR_OF_READONLY = 1u << 6 /* not dirty-checked: no snapshot */
 };
 
 struct qr_snapshot;
@@ -326,7 +327,8 @@ typedef struct qr_objhdr {
 	struct qr_stx *jl; /* innermost transaction journaling it */
 	size_t jidx;       /* its entry in jl's journal */
 	uint64_t mark;     /* scratch: the last pass that saw it */
-	size_t midx;       /* its place in the identity map's dense array */
+	size_t midx; /* its place in the identity map's dense array, or
+		      * SIZE_MAX (not in the map, or read-only) */
 } qr_objhdr;
 
 #define QR_ORM_ALIGN_UP(n, a) (((n) + (a)-1) / (a) * (a))
@@ -415,8 +417,9 @@ typedef struct qr_snapshot {
 
 /* The current values of every field, copied. NULL on OOM (recorded). */
 qr_snapshot *qr_orm__snapshot_take(const qr_objhdr *h);
-/* h's snapshot becomes its current values (kept when it is: one memcmp).
- * Errors: QR_ENOMEM (the old snapshot kept). */
+/* h's snapshot becomes its current values (kept when it is: one memcmp;
+ * none for a read-only object). Errors: QR_ENOMEM (the old snapshot
+ * kept). */
 int qr_orm__snapshot_update(qr_objhdr *h);
 /* A snapshot of h in which field i holds vals[i] (every field; text
  * copied). NULL on OOM or a value the field cannot hold (recorded). */
@@ -476,11 +479,11 @@ typedef struct qr_idmap {
 	qr_idslot *slots;
 	size_t cap, count, tombs;
 	size_t nrel; /* objects whose mapper has relationships */
-	/* the objects again, dense (count of them; qr_objhdr.midx), in
-	 * the order they came but for removals: what a pass over every
-	 * object reads, in the order of memory more or less */
+	/* the objects that are not read-only again, dense (qr_objhdr.midx),
+	 * in the order they came but for removals: what the dirty pass
+	 * reads, in the order of memory more or less */
 	qr_objhdr **dense;
-	size_t dcap;
+	size_t ndense, dcap;
 } qr_idmap;
 
 qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key);
@@ -492,10 +495,13 @@ void qr_orm__idmap_clear(qr_idmap *map);
 void qr_orm__idmap_free(qr_idmap *map);
 /* Iteration: *pos starts at 0; returns NULL at the end. */
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos);
-/* The same for a pass that reads every object and its snapshot (dirty
- * detection), which must not remove any: the objects in the order they
- * came, each fetched from memory a few objects ahead. */
+/* The same for the dirty pass, which must not remove any: the objects
+ * that are not read-only, in the order they came, each fetched from
+ * memory a few objects ahead. */
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos);
+/* After h (in the map) became read-only (off the dirty pass) or
+ * modifiable again. Errors: QR_ENOMEM. */
+int qr_orm__idmap_track(qr_idmap *map, qr_objhdr *h);
 
 /* ---- repr ------------------------------------------------------------------
  */
@@ -542,6 +548,7 @@ struct qr_session {
 	qr_engine *engine;
 	qr_registry *registry;
 	bool autoflush, expire_on_commit;
+	bool read_only; /* objects it loads are read-only */
 	bool flushing;
 	qr_conn *conn;
 	const qr_dialect *dialect;

@@ -113,9 +113,16 @@ static int identity_params(qr_params *p, const qr_objhdr *h, size_t t)
 		rc = qr_params_set(p, name, pk[i]);
 	}
 	if (rc == 0 && versioned(m, t)) {
+		/* as loaded; a read-only object has no snapshot but cannot
+		 * have been changed by a flush */
 		qr_value old;
-		qr_orm__snapshot_value(h->snap, m, (size_t)m->version, &old);
-		rc = qr_params_set(p, VERSION_PARAM, old);
+		if (h->snap)
+			qr_orm__snapshot_value(h->snap, m, (size_t)m->version,
+					       &old);
+		else
+			rc = qr_orm__field_get(h, &m->fields[m->version], &old);
+		if (rc == 0)
+			rc = qr_params_set(p, VERSION_PARAM, old);
 	}
 	return rc;
 }

@@ -146,6 +146,17 @@ bool qr_session_set_autoflush(qr_session *s, bool on)
 	return old;
 }
 
+bool qr_session_set_default_read_only(qr_session *s, bool on)
+{
+	bool old;
+
+	if (!s)
+		return false;
+	old = s->read_only;
+	s->read_only = on;
+	return old;
+}
+
 int qr_orm__autoflush(qr_session *s)
 {
 	if (!s->autoflush || s->flushing)
@@ -316,7 +327,9 @@ void qr_orm__unlink(qr_session *s, qr_objhdr *h)
 {
 	qr_orm__idmap_remove(&s->idmap, h);
 	qr_orm__list_remove(s, h);
-	h->flags &= (uint8_t)~QR_OF_DELETE;
+	/* out of the session, modifiable (a snapshot is taken when it
+	 * comes back) */
+	h->flags &= (uint8_t) ~(QR_OF_DELETE | QR_OF_READONLY);
 	unjournal(s, h);
 }
 
@@ -397,6 +410,11 @@ int qr_session_add(qr_session *s, void *obj)
 				"qr_session_add: another %s object with this "
 				"identity is already in the session",
 				h->mapper->name);
+		/* modifiable again; one that was read-only has no loaded
+		 * state: what it holds now is taken for it */
+		h->flags &= (uint8_t)~QR_OF_READONLY;
+		if (!h->snap && (rc = qr_orm__snapshot_update(h)) != 0)
+			return rc;
 		if (!h->session)
 			qr_orm__own(s, h);
 		h->seq = s->next_seq++;

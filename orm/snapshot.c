@@ -189,6 +189,11 @@ int qr_orm__snapshot_update(qr_objhdr *h)
 {
 	qr_snapshot *s;
 
+	if (h->flags & QR_OF_READONLY) {
+		qr_orm__snapshot_free(h->snap);
+		h->snap = NULL;
+		return 0;
+	}
 	if (qr_orm__snapshot_same(h))
 		return 0;
 	if (!(s = qr_orm__snapshot_take(h)))

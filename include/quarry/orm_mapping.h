@@ -512,6 +512,25 @@ QR_API bool qr_object_expired(const void *obj);
 QR_API int qr_object_identity(char **out, const void *obj);
 
 /*
+ * Read-only objects (Hibernate's Session.setReadOnly(entity, true)): a
+ * read-only persistent object is not compared with its loaded state at
+ * flush and autoflush, so its changes are never written, and it keeps no
+ * snapshot (less memory, and a session holding many objects flushes
+ * faster). It can still be deleted, refreshed and expired. Making an
+ * object read-only drops its unflushed changes from the unit of work
+ * (flush first to keep them); making it modifiable again takes what it
+ * holds then as its loaded state. Only a persistent object can change;
+ * an object leaving its session (detach, expunge, commit of a delete)
+ * becomes modifiable. See also qr_session_set_default_read_only().
+ * Errors: QR_EINVAL (not a mapped object), QR_ESTATE (not persistent),
+ * QR_ENOMEM.
+ */
+QR_API int qr_object_set_read_only(void *obj, bool read_only);
+/* Whether an object is read-only (false for NULL or a non-mapped
+ * object). */
+QR_API bool qr_object_is_read_only(const void *obj);
+
+/*
  * The repr of an object, in its mapping's QR_REPR form, with Python's
  * quoting: <User(name='ed', fullname='Ed Jones', password='edspassword')>.
  * *out is the caller's (qr_free). Errors: QR_EINVAL, QR_ENOMEM.

@@ -234,6 +234,16 @@ QR_API void qr_session_tx_free(qr_session_tx *tx);
 QR_API bool qr_session_set_autoflush(qr_session *s, bool on);
 
 /*
+ * Whether the objects the session loads from now on (queries, qr_get,
+ * relationships) are read-only (qr_object_set_read_only; Hibernate's
+ * Session.setDefaultReadOnly): they take no snapshot and flushes skip
+ * them. Objects already in the session keep their mode, and a row loaded
+ * again does not change it. Returns the previous setting (false for a
+ * NULL session).
+ */
+QR_API bool qr_session_set_default_read_only(qr_session *s, bool on);
+
+/*
  * The session's pending objects (session.new, in the order added), its
  * modified persistent objects (session.dirty, by snapshot comparison)
  * and those marked for deletion (session.deleted). The list is filled

@@ -221,6 +221,83 @@ static void test_in_place_edits(void **state)
 	qr_assert_ok(QR_FLAG_MODIFIED(x, name));
 }
 
+/* Read-only objects (Hibernate's setReadOnly / setDefaultReadOnly): not
+ * dirty-checked, never updated, still deleted and refreshed. */
+static void test_read_only(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = orm_seed(f), *wendy, *fred, *x;
+	qr_objlist all = QR_OBJLIST_INIT;
+
+	qr_session_expunge_all(f->s);
+	assert_false(qr_session_set_default_read_only(f->s, true));
+	qr_assert_ok(
+		qr_query_all(&all, qr_query_order_by(qr_query(f->s, User),
+						     qr_attr(User, "id"))));
+	assert_int_equal(all.count, 4);
+	for (size_t i = 0; i < all.count; i++)
+		assert_true(qr_object_is_read_only(all.items[i]));
+	ed = all.items[0];
+	wendy = all.items[1];
+	fred = all.items[3];
+	qr_objlist_clear(&all);
+	assert_true(qr_session_set_default_read_only(f->s, false));
+
+	/* changes are not seen, not written */
+	qr_assert_ok(qr_set_text(ed, &ed->fullname, "Not Written"));
+	wendy->password = "nor this";
+	assert_false(qr_session_is_modified(f->s, ed));
+	qr_assert_ok(qr_session_dirty_list(&all, f->s));
+	assert_int_equal(all.count, 0);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 0);
+
+	/* modifiable again: what it holds now is its loaded state */
+	qr_assert_ok(qr_object_set_read_only(ed, false));
+	assert_false(qr_object_is_read_only(ed));
+	assert_false(qr_session_is_modified(f->s, ed));
+	qr_assert_ok(qr_set_text(ed, &ed->name, "edward"));
+	assert_true(qr_session_is_modified(f->s, ed));
+	/* a row loaded again keeps each object's mode */
+	qr_assert_ok(
+		qr_query_all(&all, qr_query_order_by(qr_query(f->s, User),
+						     qr_attr(User, "id"))));
+	assert_false(qr_object_is_read_only(all.items[0]));
+	assert_true(qr_object_is_read_only(all.items[1]));
+	qr_objlist_clear(&all);
+	/* that query's autoflush wrote ed's change, the name only: the
+	 * fullname set while read-only is never written */
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 1);
+	assert_null(strstr(orm_log_stmt(&f->log, 0), "fullname"));
+
+	/* read-only objects can be deleted and refreshed */
+	qr_assert_ok(qr_session_delete(f->s, fred));
+	qr_assert_ok(qr_session_refresh(f->s, wendy));
+	assert_string_equal(wendy->password, "foobar");
+	assert_true(qr_object_is_read_only(wendy));
+	wendy->password = "still not";
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 0);
+	assert_int_equal(orm_log_count(&f->log, "DELETE"), 1);
+	assert_int_equal(count_rows(f, ORM_TABLE_PREFIX "users"), 3);
+
+	qr_session_expunge_all(f->s);
+	assert_int_equal(qr_get(&ed, f->s, User, qr_val_int(1)), 1);
+	assert_string_equal(ed->name, "edward");
+	assert_string_equal(ed->fullname, "Ed Jones");
+	assert_int_equal(qr_get(&wendy, f->s, User, qr_val_int(2)), 1);
+	assert_string_equal(wendy->password, "foobar");
+
+	/* only persistent objects */
+	x = orm_user(f->s, "x", "y", "z");
+	assert_int_equal(qr_object_set_read_only(x, true), QR_ESTATE);
+	assert_int_equal(qr_object_set_read_only(NULL, true), QR_EINVAL);
+	assert_false(qr_object_is_read_only(x));
+	assert_false(qr_object_is_read_only(NULL));
+}
+
 static void test_primary_key_change(void **state)
 {
 	orm_fx *f = *state;
@@ -301,6 +378,32 @@ static void test_version_counter(void **state)
 	assert_int_equal(qr_session_commit(f->s), QR_ESTALE);
 	qr_assert_ok(qr_session_rollback(f->s));
 	assert_int_equal(count_rows(f, "qt_docs"), 1);
+	orm_fx_free(f);
+}
+
+/* A read-only Doc is deleted with the version it was loaded with. */
+static void test_read_only_version(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Doc), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Doc *d = qr_new(f->s, Doc);
+
+	(void)state;
+	qr_assert_ok(qr_set_text(d, &d->body, "v1"));
+	qr_assert_ok(qr_session_add(f->s, d));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, d));
+	qr_assert_ok(qr_object_set_read_only(d, true));
+	qr_assert_ok(qr_set_text(d, &d->body, "ignored"));
+	qr_assert_ok(qr_session_delete(f->s, d));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 0);
+	assert_int_equal(orm_log_count(&f->log, "DELETE"), 1);
+	assert_int_equal(count_rows(f, "qt_docs"), 0);
+	/* out of the session (deleted, then detached at commit) it is
+	 * modifiable */
+	assert_false(qr_object_is_read_only(d));
 	orm_fx_free(f);
 }
 
@@ -620,9 +723,12 @@ int main(int argc, char **argv)
 						orm_setup, orm_teardown),
 		cmocka_unit_test_setup_teardown(test_in_place_edits, orm_setup,
 						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_read_only, orm_setup,
+						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_primary_key_change,
 						orm_setup, orm_teardown),
 		cmocka_unit_test(test_version_counter),
+		cmocka_unit_test(test_read_only_version),
 		cmocka_unit_test(test_failed_flush_is_retryable),
 		cmocka_unit_test(test_failed_update_restores),
 		cmocka_unit_test_setup_teardown(test_flush_after_disconnect,
