@@ -382,6 +382,9 @@ static int plan_node(eager_plan *p, const qr_query *q, size_t item, int parent,
 		int idx;
 
 		if (ce) {
+			/* the query's join fills it; paths through it go on
+			 * from its objects (contains_eager(A.bs) with
+			 * defaultload(A.bs).joinedload(B.cs)) */
 			rc = qr_orm__rel_resolve(r);
 			if (rc == 0)
 				rc = plan_add(
@@ -391,6 +394,14 @@ static int plan_node(eager_plan *p, const qr_query *q, size_t item, int parent,
 							  : (qr_expr *)r->target
 								    ->table),
 					false);
+			idx = (int)p->n - 1;
+			if (rc == 0)
+				rc = qr_orm__loads_through(&p->e[idx].sub,
+							   &p->e[idx].nsub,
+							   loads, nloads, r);
+			if (rc == 0)
+				rc = plan_node(p, q, item, idx, r->target,
+					       p->e[idx].sub, p->e[idx].nsub);
 			continue;
 		}
 		if (qr_orm__loads_strategy(loads, nloads, r, &explicit) !=

@@ -393,7 +393,9 @@ QR_API qr_query *qr_query_load_path(qr_query *q, qr_mapping *owner,
  * the query's own join supplies the related rows; their columns are
  * added to the SELECT and fill the relationship. alias: the aliased
  * target the query joined (taken: pass qr_expr_ref()), or NULL for its
- * table. Takes q.
+ * table. Paths through the relationship go on from the objects it fills
+ * (contains_eager(User.addresses).joinedload(...): add
+ * qr_query_load_path with {"addresses", QR_LAZY_DEFAULT} first). Takes q.
  */
 QR_API qr_query *qr_query_contains_eager(qr_query *q, qr_mapping *owner,
 					 const char *rel, qr_expr *alias);

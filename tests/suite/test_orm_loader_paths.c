@@ -458,6 +458,41 @@ static void test_limit(void **state)
 	orm_fx_free(f);
 }
 
+/* contains_eager(Customer.orders).joinedload(Order.items): the query's
+ * own join fills the orders (only those it selects), a path through
+ * them (defaultload) goes on from its objects. */
+static void test_contains_eager_then(void **state)
+{
+	orm_fx *f = fixture();
+	qr_objlist l = QR_OBJLIST_INIT;
+	qr_lazy s[] = {QR_LAZY_JOINED, QR_LAZY_SELECTIN};
+	(void)state;
+
+	for (int i = 0; i < 2; i++) {
+		Customer *ann;
+		Order *o1;
+		qr_query *q = qr_query_filter(
+			qr_query_join_along(qr_query(f->s, Customer), Customer,
+					    "orders"),
+			qr_eq(qr_attr(Order, "descr"), qr_bind_text("o1")));
+		q = qr_query_contains_eager(q, C(), "orders", NULL);
+		q = qr_query_load_path(q, C(),
+				       QR_LOAD_PATH({"orders", QR_LAZY_DEFAULT},
+						    {"items", s[i]}));
+		assert_int_equal(run(f, &l, q), (uint64_t)i + 1);
+		assert_int_equal(l.count, 1);
+		ann = l.items[0];
+		orm_assert_list(&ann->orders, "[<Order(descr='o1')>]");
+		o1 = ann->orders.items[0];
+		assert_true(QR_LOADED(o1, items));
+		orm_assert_list(&o1->items,
+				"[<Item(name='a')>, <Item(name='b')>]");
+		assert_int_equal(statements(f), (uint64_t)i + 1);
+	}
+	qr_objlist_clear(&l);
+	orm_fx_free(f);
+}
+
 /* A query of two entities, a path for each; objects whose relationship
  * is loaded already are left alone. */
 static void test_two_entities(void **state)
@@ -589,6 +624,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_raise_noload_nested),
 		cmocka_unit_test(test_many_to_one_path),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_contains_eager_then),
 		cmocka_unit_test(test_two_entities),
 		cmocka_unit_test(test_chunks_per_level),
 		cmocka_unit_test(test_errors),
