@@ -120,6 +120,32 @@ QR_MAPPING(Circle, NULL, QR_INHERITS(Shape),
 QR_MAPPING(Square, NULL, QR_INHERITS(Shape), QR_FIELD(Square, side, QR_INTEGER),
 	   QR_POLYMORPHIC_IDENTITY("square"));
 
+/* A composite key, referenced by one foreign key of two columns. */
+typedef struct Part {
+	int64_t maker;
+	int64_t serial;
+	char *kind;
+	char *label;
+} Part;
+typedef struct Gear {
+	Part part;
+	int64_t teeth;
+} Gear;
+QR_MAPPING(Part, "qt_j_part",
+	   QR_FIELD(Part, maker, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Part, serial, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Part, kind, qr_string(20)),
+	   QR_FIELD(Part, label, qr_string(20)),
+	   QR_POLYMORPHIC_ON("kind", "part"), QR_REPR("label"));
+QR_MAPPING(Gear, "qt_j_gear", QR_INHERITS(Part),
+	   QR_JOINED_KEY("maker", QR_INTEGER),
+	   QR_JOINED_KEY("serial", QR_INTEGER),
+	   QR_TABLE_ARG(qr_foreign_key(QR_NAMES("maker", "serial"),
+				       QR_NAMES("qt_j_part.maker",
+						"qt_j_part.serial"),
+				       NULL, NULL)),
+	   QR_FIELD(Gear, teeth, QR_INTEGER), QR_POLYMORPHIC_IDENTITY("gear"));
+
 /* A version counter in the base's table. */
 typedef struct Doc {
 	int64_t id;
@@ -700,6 +726,56 @@ static void test_version_counter(void **state)
 	orm_fx_free(f);
 }
 
+/* A composite key: both columns reach the subclass's table, and the
+ * completing SELECT matches both. */
+static void test_composite_key(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Part), QR_MAPPING_OF(Gear),
+				    NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Gear *g = qr_new(f->s, Gear);
+	Part *p = qr_new(f->s, Part);
+	qr_objlist l = QR_OBJLIST_INIT;
+	Part *got = NULL;
+	(void)state;
+
+	QR_SET(g, part.maker, 1);
+	QR_SET(g, part.serial, 7);
+	qr_assert_ok(qr_set_text(g, &g->part.label, "cog"));
+	g->teeth = 20;
+	QR_SET(p, maker, 1);
+	QR_SET(p, serial, 8);
+	qr_assert_ok(QR_SET_TEXT(p, label, "bolt"));
+	qr_assert_ok(QR_ADD_ALL(f->s, g, p));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_scalar(f, "SELECT teeth FROM qt_j_gear WHERE "
+				       "maker = 1 AND serial = 7"),
+			 20);
+
+	restart(f);
+	qr_assert_ok(qr_query_all(
+		&l, qr_query_with_polymorphic(
+			    qr_query_order_by(qr_query(f->s, Part),
+					      qr_attr(Part, "serial")),
+			    QR_MAPPING_OF(Part), QR_MAPPINGS(NULL))));
+	assert_int_equal(orm_statements(f), 2);
+	orm_assert_list(&l, "[<Gear(label='cog')>, <Part(label='bolt')>]");
+	assert_int_equal(((Gear *)l.items[0])->teeth, 20);
+	qr_objlist_clear(&l);
+	assert_int_equal(qr_get(&got, f->s, Gear, qr_val_int(1), qr_val_int(8)),
+			 0);
+	assert_int_equal(qr_get(&got, f->s, Part, qr_val_int(1), qr_val_int(7)),
+			 1);
+	((Gear *)got)->teeth = 21;
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_scalar(f, "SELECT teeth FROM qt_j_gear"), 21);
+	qr_assert_ok(qr_session_delete(f->s, got));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_scalar(f, "SELECT count(*) FROM qt_j_gear"), 0);
+	assert_int_equal(orm_scalar(f, "SELECT count(*) FROM qt_j_part"), 1);
+	orm_fx_free(f);
+}
+
 /* Relationships: a collection of the base loads each class; a subclass
  * inherits its parent's relationships and has its own, whose foreign
  * key references its table. */
@@ -885,6 +961,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_map_later),
 		cmocka_unit_test(test_update_delete),
 		cmocka_unit_test(test_version_counter),
+		cmocka_unit_test(test_composite_key),
 		cmocka_unit_test(test_relationships),
 		cmocka_unit_test(test_from_statement),
 		cmocka_unit_test(test_errors),
