@@ -357,8 +357,10 @@ QR_API qr_metadata *qr_registry_metadata(const qr_registry *reg);
  * registry. Mapping one already mapped by reg gives its mapper again.
  * Errors: QR_EINVAL (a member of unsupported C type, a C type that cannot
  * hold the column's SQL type, no primary key, an unknown member in
- * QR_REPR or QR_VERSION_ID, a NULL table name), QR_ESTATE (mapped by
- * another registry), those of qr_table(), QR_ENOMEM.
+ * QR_REPR or QR_VERSION_ID, a NULL table name, a subclass without
+ * QR_POLYMORPHIC_IDENTITY, a joined subclass whose table's primary key is
+ * not a foreign key to its parent's), QR_ESTATE (mapped by another
+ * registry), those of qr_table(), QR_ENOMEM.
  */
 QR_API int qr_registry_map(qr_mapper **out, qr_registry *reg,
 			   qr_mapping *mapping);
@@ -422,7 +424,10 @@ QR_API qr_expr *qr_mapping_entity(const qr_mapping *mapping);
  * returned reference is the caller's (qr_expr_free; pass qr_expr_ref()
  * of it to constructors that take it); the registry keeps its own until
  * it is freed. name NULL: an anonymous name. Reach its columns with
- * qr_alias_attr(). NULL on error (recorded).
+ * qr_alias_attr(). An alias of a base covers its table: the rows of
+ * joined-table subclasses are completed by one more SELECT per class.
+ * NULL on error (recorded; QR_ENOTSUP for a joined-table subclass, whose
+ * rows span several tables).
  */
 QR_API qr_expr *qr_mapper_aliased(qr_mapper *m, const char *name);
 QR_API qr_expr *qr_mapping_aliased(qr_mapping *mapping, const char *name);

@@ -122,7 +122,10 @@ QR_API qr_query *qr_query_params(qr_query *q, qr_params *params);
 /*
  * Runs a whole textual statement (taken) instead of the built SELECT and
  * loads its rows onto the query's entities and columns, matching them by
- * column name (query.from_statement(text(...))).
+ * column name (query.from_statement(text(...))). An entity with
+ * subclasses loads each row as the class its discriminator column names;
+ * a subclass's columns the statement lacks are loaded by one more SELECT
+ * per class (see qr_query_with_polymorphic).
  */
 QR_API qr_query *qr_query_from_statement(qr_query *q, qr_stmt *stmt);
 

@@ -184,8 +184,12 @@ QR_API int qr_session_get_value(qr_value *out, qr_session *s, void *obj,
  * The object of mapping with primary key pk (npk values in key order):
  * from the identity map without SQL when it is there (and not expired),
  * else with a SELECT. Returns 1 and sets *out, or 0 and *out NULL when
- * there is no such row. Errors: QR_EINVAL (wrong number of values),
- * QR_ECONVERT, database errors.
+ * there is no such row. In an inheritance hierarchy *out is of the class
+ * the row's discriminator names (a subclass of mapping's, with all its
+ * columns), and a key whose row is of another class than mapping's or
+ * its subclasses' is no such row (0). Errors: QR_EINVAL (wrong number of
+ * values, a discriminator naming no mapped class), QR_ECONVERT, database
+ * errors.
  */
 QR_API int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 			  const qr_value *pk, size_t npk);
