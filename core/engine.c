@@ -3,6 +3,7 @@
  */
 #include "engine_internal.h"
 #include "mem.h"
+#include "sql/compiler.h"
 
 #include <quarry/sys/error.h>
 
@@ -99,9 +100,35 @@ static int share_sqlite_connection(qr_engine *e)
 	return 0;
 }
 
+/* The flavour the server calls for, as SQLAlchemy's dialect.initialize()
+ * sets what depends on the server: MariaDB 10.5+ behind a mysql:// URL
+ * gets the mariadb flavour (its RETURNING), a mariadb:// URL on a server
+ * without RETURNING the mysql one. Every new connection gives the same
+ * answer, so connections made at once in several threads store the same
+ * pointer. */
+static int pick_server_dialect(qr_engine *e, qr_driver_conn *dconn)
+{
+	const qr_dialect *cur = __atomic_load_n(&e->dialect, __ATOMIC_ACQUIRE);
+	const qr_compiler_overrides *ov = cur->compiler;
+	if (!ov || !ov->server_dialect || !e->driver->server_version)
+		return 0;
+	const char *want = ov->server_dialect(e->driver->server_version(dconn));
+	if (!want || strcmp(want, cur->name) == 0)
+		return 0;
+	const qr_dialect *d;
+	int rc = qr_dialect_find(&d, want);
+	if (rc)
+		return rc;
+	__atomic_store_n(&e->dialect, d, __ATOMIC_RELEASE);
+	return 0;
+}
+
 static int on_connect(void *userdata, qr_driver_conn *dconn)
 {
 	qr_engine *e = userdata;
+	int rc = pick_server_dialect(e, dconn);
+	if (rc)
+		return rc;
 	if (e->opts.isolation_level == QR_ISOLATION_DEFAULT)
 		return 0;
 	if (!e->driver->set_isolation)
@@ -243,7 +270,7 @@ const qr_url *qr_engine_url(const qr_engine *e)
 
 const char *qr_engine_dialect_name(const qr_engine *e)
 {
-	return e ? e->dialect->name : NULL;
+	return e ? __atomic_load_n(&e->dialect, __ATOMIC_ACQUIRE)->name : NULL;
 }
 
 const char *qr_engine_driver_name(const qr_engine *e)

@@ -696,7 +696,8 @@ static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 		nfetch += tcol(m, t, i) && !bit(present, i);
 	if (nfetch == 0)
 		return insert_many(s, conn, m, t, objs, present, n);
-	if (!(features & QR_FEATURE_RETURNING) ||
+	if (!(features &
+	      (QR_FEATURE_RETURNING | QR_FEATURE_INSERT_RETURNING)) ||
 	    !(features & QR_FEATURE_MULTI_VALUES)) {
 		for (size_t k = 0; k < n && rc == 0; k++)
 			rc = insert_one(s, conn, m, t, objs[k], present);

@@ -95,7 +95,15 @@ int qr_orm__conn(qr_session *s, qr_conn **out)
 {
 	if (!s->conn) {
 		int rc = qr_engine_connect(&s->conn, s->engine);
+		if (!rc) {
+			/* The engine's first connection may have picked the
+			 * flavour its server calls for (MariaDB's RETURNING).
+			 */
+			rc = qr_dialect_find(&s->dialect,
+					     qr_engine_dialect_name(s->engine));
+		}
 		if (rc) {
+			qr_conn_free(s->conn);
 			s->conn = NULL;
 			*out = NULL;
 			return rc;

@@ -282,7 +282,8 @@ int qr_sqlc__visit_insert(qr_sqlc *c, const qr_node *ins, unsigned ctx)
 			c->ov->upsert(c, ins, up);
 	}
 	if (ins->kids[QR_INS_RETURNING])
-		qr_sqlc__returning(c, ins->kids[QR_INS_RETURNING], 0);
+		qr_sqlc__returning(c, QR_NODE_INSERT,
+				   ins->kids[QR_INS_RETURNING], 0);
 	qr_sqlc__pop_frame(c);
 	return c->rc;
 }
@@ -392,7 +393,8 @@ int qr_sqlc__visit_update(qr_sqlc *c, const qr_node *up, unsigned ctx)
 		qr_sqlc__visit(c, where, 0);
 	}
 	if (up->kids[QR_UPD_RETURNING])
-		qr_sqlc__returning(c, up->kids[QR_UPD_RETURNING], 0);
+		qr_sqlc__returning(c, QR_NODE_UPDATE,
+				   up->kids[QR_UPD_RETURNING], 0);
 	qr_sqlc__pop_frame(c);
 	return c->rc;
 }
@@ -437,7 +439,8 @@ int qr_sqlc__visit_delete(qr_sqlc *c, const qr_node *del, unsigned ctx)
 		qr_sqlc__visit(c, where, 0);
 	}
 	if (del->kids[QR_DEL_RETURNING])
-		qr_sqlc__returning(c, del->kids[QR_DEL_RETURNING], 0);
+		qr_sqlc__returning(c, QR_NODE_DELETE,
+				   del->kids[QR_DEL_RETURNING], 0);
 	qr_sqlc__pop_frame(c);
 	return c->rc;
 }

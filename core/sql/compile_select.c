@@ -630,10 +630,17 @@ static int columns_clause(qr_sqlc *c, const qr_node *cols, bool asfrom,
 	return c->rc;
 }
 
-int qr_sqlc__returning(qr_sqlc *c, const qr_node *list, unsigned ctx)
+int qr_sqlc__returning(qr_sqlc *c, qr_node_kind stmt, const qr_node *list,
+		       unsigned ctx)
 {
-	if (c->d && !(c->d->features & QR_FEATURE_RETURNING))
-		return qr_sqlc__unsupported(c, "RETURNING");
+	unsigned own = stmt == QR_NODE_INSERT   ? QR_FEATURE_INSERT_RETURNING
+		       : stmt == QR_NODE_DELETE ? QR_FEATURE_DELETE_RETURNING
+						: 0;
+	if (c->d && !(c->d->features & (QR_FEATURE_RETURNING | own)))
+		return qr_sqlc__unsupported(
+			c, stmt == QR_NODE_INSERT   ? "INSERT .. RETURNING"
+			   : stmt == QR_NODE_DELETE ? "DELETE .. RETURNING"
+						    : "UPDATE .. RETURNING");
 	qr_sqlc__puts(c, " RETURNING ");
 	if (c->ov->returning_no_table)
 		ctx |= QR_CTX_NO_TABLE;

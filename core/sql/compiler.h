@@ -107,6 +107,10 @@ typedef struct qr_compiler_overrides {
 	/* An index on an expression: each expression in its own parentheses,
 	 * "((lower(email)))" (MySQL 8.0.13+ functional key parts). */
 	bool index_expr_parens;
+	/* The flavour (a dialect name) a server calls for, given its version
+	 * text, read by an engine at each new connection (SQLAlchemy's
+	 * dialect.initialize(): MariaDB's RETURNING); NULL: the engine's. */
+	const char *(*server_dialect)(const char *server_version);
 } qr_compiler_overrides;
 
 /* A compiled slot while compiling. */
@@ -278,7 +282,11 @@ int qr_sqlc__limit_default(qr_sqlc *c, const qr_node *limit,
 			   const qr_node *offset, unsigned ctx);
 
 /* RETURNING cols (records result columns). */
-int qr_sqlc__returning(qr_sqlc *c, const qr_node *list, unsigned ctx);
+/* The RETURNING clause of an INSERT, UPDATE or DELETE (stmt: its kind);
+ * unsupported unless the dialect has QR_FEATURE_RETURNING, or the
+ * statement's own flag (QR_FEATURE_INSERT_RETURNING ...). */
+int qr_sqlc__returning(qr_sqlc *c, qr_node_kind stmt, const qr_node *list,
+		       unsigned ctx);
 
 /* Records a result column type. */
 int qr_sqlc__result_type(qr_sqlc *c, const qr_type *t);

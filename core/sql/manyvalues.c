@@ -155,7 +155,9 @@ bool qr_manyvalues__plan(qr_manyvalues *plan, const qr_compiled *cp)
 	if (open == SIZE_MAX ||
 	    !placeholders_only(sql, len, open, cp->dialect->paramstyle,
 			       cp->nslots, &close) ||
-	    !tail_ok(sql, len, close, features & QR_FEATURE_RETURNING,
+	    !tail_ok(sql, len, close,
+		     features & (QR_FEATURE_RETURNING |
+				 QR_FEATURE_INSERT_RETURNING),
 		     &tail_len))
 		return false;
 	const char *name = cp->dialect->name;

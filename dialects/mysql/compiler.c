@@ -9,6 +9,7 @@
  * MySQL has no NULLS FIRST/LAST, FULL OUTER JOIN or RETURNING (refused).
  */
 #include "sql/compiler.h"
+#include "mysql.h"
 
 #include <ctype.h>
 
@@ -334,6 +335,7 @@ const qr_compiler_overrides qr_mysql__compiler = {
 	.column_ddl = mysql_column,
 	.post_create_table = mysql_post_create,
 	.drop_index = mysql_drop_index,
+	.server_dialect = qr_mysql__server_dialect,
 	.has_table_sql = "SELECT table_name FROM information_schema.tables "
 			 "WHERE table_schema = DATABASE() "
 			 "AND table_name = :name",

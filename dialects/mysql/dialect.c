@@ -3,12 +3,21 @@
  * quoting, feature flags and reserved words. Pure C: no client library, so
  * it is always built.
  *
- * "mariadb" is the same flavour under SQLAlchemy's other name. RETURNING
- * (MariaDB 10.5+) is a property of the server, not of the dialect: the
- * flag stays off and the driver's server_version tells them apart.
+ * "mariadb" is the same flavour under SQLAlchemy's other name, plus
+ * INSERT .. RETURNING and DELETE .. RETURNING (MariaDB 10.5+; there is no
+ * UPDATE .. RETURNING), as SQLAlchemy's mariadb dialect: compiling for
+ * "mariadb" renders them, for "mysql" they are unsupported. An engine
+ * picks the flavour its server calls for at its first connection
+ * (qr_mysql__server_dialect, SQLAlchemy's dialect.initialize()): a
+ * mysql:// URL on MariaDB 10.5+ gets the mariadb flavour, a mariadb://
+ * URL on MySQL or an older MariaDB the mysql one.
  * ANSI_QUOTES is not assumed: identifiers are quoted with backticks.
  */
 #include "mysql.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* The compiler overrides (compiler.c; built into libquarry only). */
 extern const struct qr_compiler_overrides qr_mysql__compiler;
@@ -303,7 +312,7 @@ static const char *const mysql_reserved_words[] = {
 /* What MySQL 8 and MariaDB 10.3+ share: window functions and CTEs (MySQL
  * 8.0 / MariaDB 10.2), INTERSECT/EXCEPT (8.0.31 / 10.3), FOR UPDATE,
  * multi-table UPDATE. RETURNING is MariaDB's only (10.5+, INSERT and
- * DELETE), a server property: not a dialect flag. */
+ * DELETE): the mariadb flavour's. */
 #define MYSQL_FEATURES                                                        \
 	(QR_FEATURE_SAVEPOINT | QR_FEATURE_MULTI_VALUES | QR_FEATURE_WINDOW | \
 	 QR_FEATURE_CTE | QR_FEATURE_INTERSECT_EXCEPT |                       \
@@ -331,7 +340,8 @@ const qr_dialect qr_mariadb__dialect = {
 	.default_driver = "mysqlclient",
 	.paramstyle = QR_PARAMSTYLE_QMARK,
 	.identifier_quote = '`',
-	.features = MYSQL_FEATURES,
+	.features = MYSQL_FEATURES | QR_FEATURE_INSERT_RETURNING |
+		    QR_FEATURE_DELETE_RETURNING,
 	.reserved_words = mysql_reserved_words,
 	.reserved_word_count =
 		sizeof(mysql_reserved_words) / sizeof(mysql_reserved_words[0]),
@@ -340,6 +350,24 @@ const qr_dialect qr_mariadb__dialect = {
 	.compiler = &qr_mysql__compiler,
 #endif
 };
+
+const char *qr_mysql__server_dialect(const char *server_version)
+{
+	if (!server_version || !*server_version)
+		return NULL;
+	/* MariaDB 10+ may announce itself as "5.5.5-10.11.6-MariaDB-..."
+	 * to old clients. */
+	const char *v = server_version;
+	if (strncmp(v, "5.5.5-", 6) == 0)
+		v += 6;
+	char *end;
+	long major = strtol(v, &end, 10);
+	long minor = *end == '.' ? strtol(end + 1, NULL, 10) : 0;
+	bool mariadb = strstr(server_version, "MariaDB") != NULL;
+	return mariadb && (major > 10 || (major == 10 && minor >= 5))
+		       ? "mariadb"
+		       : "mysql";
+}
 
 static const qr_module mysql_module = {
 	.api_version = QR_PLUGIN_API_VERSION,

@@ -18,6 +18,11 @@
 extern const qr_dialect qr_mysql__dialect;
 extern const qr_dialect qr_mariadb__dialect;
 
+/* The flavour a server calls for, from its version text (dialect.c):
+ * "mariadb" for MariaDB 10.5+ (INSERT/DELETE .. RETURNING), else "mysql";
+ * NULL when the version is unknown (empty). */
+const char *qr_mysql__server_dialect(const char *server_version);
+
 /* Catalog queries for schema reflection (reflect.c). */
 extern const qr_reflector qr_mysql__reflector;
 

@@ -133,6 +133,12 @@ static void check_flavour(const char *name)
 	assert_true(d->features & QR_FEATURE_SAVEPOINT);
 	assert_true(d->features & QR_FEATURE_MULTI_VALUES);
 	assert_false(d->features & QR_FEATURE_RETURNING);
+	/* MariaDB 10.5+: INSERT and DELETE .. RETURNING (not UPDATE) */
+	bool mariadb = strcmp(name, "mariadb") == 0;
+	assert_int_equal(!!(d->features & QR_FEATURE_INSERT_RETURNING),
+			 mariadb);
+	assert_int_equal(!!(d->features & QR_FEATURE_DELETE_RETURNING),
+			 mariadb);
 	assert_false(d->features & QR_FEATURE_TRANSACTIONAL_DDL);
 	for (size_t i = 1; i < d->reserved_word_count; i++)
 		assert_true(strcmp(d->reserved_words[i - 1],
@@ -169,6 +175,73 @@ static void test_mariadb_url(void **state)
 	assert_int_equal(scalar_int(c, "SELECT 40 + 2", NULL), 42);
 	qr_conn_free(c);
 	qr_engine_free(e);
+}
+
+/* The flavour a server calls for (dialects/mysql/dialect.c). */
+const char *qr_mysql__server_dialect(const char *server_version);
+
+static void test_server_flavour_from_version(void **state)
+{
+	(void)state;
+	assert_string_equal(
+		qr_mysql__server_dialect("10.11.6-MariaDB-0+deb12u1"),
+		"mariadb");
+	assert_string_equal(qr_mysql__server_dialect("5.5.5-10.5.1-MariaDB"),
+			    "mariadb");
+	assert_string_equal(qr_mysql__server_dialect("11.4.2-MariaDB"),
+			    "mariadb");
+	assert_string_equal(qr_mysql__server_dialect("10.4.32-MariaDB"),
+			    "mysql");
+	assert_string_equal(qr_mysql__server_dialect("5.5.5-10.3.39-MariaDB"),
+			    "mysql");
+	assert_string_equal(qr_mysql__server_dialect("8.0.36"), "mysql");
+	assert_string_equal(qr_mysql__server_dialect("8.4.0-log"), "mysql");
+	assert_null(qr_mysql__server_dialect(""));
+}
+
+/* An engine takes the flavour its server calls for at its first
+ * connection, whatever the URL said: RETURNING on MariaDB 10.5+ behind a
+ * mysql:// URL, none on MySQL behind a mariadb:// one. */
+static void test_engine_picks_server_flavour(void **state)
+{
+	const qr_driver *d = mysqlclient();
+	char url[512];
+	(void)state;
+
+	qr_driver_conn *dc = raw_connect(d, qr_test_url());
+	const char *want = qr_mysql__server_dialect(d->server_version(dc));
+	assert_non_null(want);
+	for (int i = 0; i < 2; i++) {
+		snprintf(url, sizeof(url), "%s%s", i ? "mariadb" : "mysql",
+			 strstr(qr_test_url(), "://"));
+		qr_engine *e = engine_at(url, NULL);
+		assert_string_equal(qr_engine_dialect_name(e),
+				    i ? "mariadb" : "mysql");
+		qr_conn *c = qr_test_connect(e);
+		assert_string_equal(qr_engine_dialect_name(e), want);
+		if (strcmp(want, "mariadb") == 0) {
+			qr_test_exec(c, "CREATE TEMPORARY TABLE qt_my_ret (id "
+					"INTEGER AUTO_INCREMENT PRIMARY KEY, "
+					"name VARCHAR(20))");
+			qr_result *r;
+			const qr_row *row;
+			int64_t id = 0;
+			qr_assert_ok(qr_conn_execute_text(
+				&r, c,
+				"INSERT INTO qt_my_ret (name) VALUES ('a'), "
+				"('b') RETURNING id, name",
+				NULL));
+			assert_int_equal(qr_result_next(r, &row), 1);
+			qr_assert_ok(qr_row_int64(row, 0, &id));
+			assert_true(id > 0);
+			assert_int_equal(qr_result_next(r, &row), 1);
+			assert_int_equal(qr_result_next(r, &row), 0);
+			qr_result_free(r);
+		}
+		qr_conn_free(c);
+		qr_engine_free(e);
+	}
+	d->close(dc);
 }
 
 static void test_server_version_and_ping(void **state)
@@ -1116,6 +1189,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dialect_flavour),
 		cmocka_unit_test(test_mariadb_url),
 		cmocka_unit_test(test_server_version_and_ping),
+		cmocka_unit_test(test_server_flavour_from_version),
+		cmocka_unit_test(test_engine_picks_server_flavour),
 		cmocka_unit_test(test_connect_bad_password),
 		cmocka_unit_test(test_connect_options),
 		cmocka_unit_test(test_result_kinds),

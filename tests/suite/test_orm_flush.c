@@ -15,7 +15,7 @@ static bool has_returning(qr_engine *e)
 {
 	const qr_dialect *d;
 	qr_assert_ok(qr_dialect_find(&d, qr_engine_dialect_name(e)));
-	return (d->features & QR_FEATURE_RETURNING) &&
+	return qr_test_insert_returning(e) &&
 	       (d->features & QR_FEATURE_MULTI_VALUES);
 }
 

@@ -3,6 +3,8 @@
  */
 #include "test_support.h"
 
+#include <quarry/sys/dialect.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -76,4 +78,12 @@ void qr_test_drop(qr_conn *conn, const char *sql)
 		qr_conn_commit(conn);
 	else
 		qr_conn_rollback(conn);
+}
+
+bool qr_test_insert_returning(qr_engine *engine)
+{
+	const qr_dialect *d;
+	qr_assert_ok(qr_dialect_find(&d, qr_engine_dialect_name(engine)));
+	return d->features &
+	       (QR_FEATURE_RETURNING | QR_FEATURE_INSERT_RETURNING);
 }

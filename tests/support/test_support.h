@@ -16,7 +16,6 @@
 
 #include <cmocka.h>
 
-
 #include <quarry.h>
 
 /* The URL this run tests against. Static; never NULL. */
@@ -41,6 +40,11 @@ qr_engine *qr_test_engine(void);
 
 /* A connection from engine (fails the test on error). */
 qr_conn *qr_test_connect(qr_engine *engine);
+
+/* Whether the engine's flavour (the one its server calls for, once it
+ * has connected) has INSERT .. RETURNING: SQLite, PostgreSQL, MariaDB
+ * 10.5+, not MySQL. */
+bool qr_test_insert_returning(qr_engine *engine);
 
 /* Executes sql with no parameters, discarding the result; fails the test
  * with qr_error_last()'s message on error. */

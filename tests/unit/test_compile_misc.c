@@ -580,6 +580,49 @@ static void test_build_drop_loops(void **state)
 	}
 }
 
+/* Compiling for "mariadb" renders INSERT and DELETE .. RETURNING (MariaDB
+ * 10.5+), not UPDATE's; "mysql" renders none: a clear error naming the
+ * construct and the dialect. */
+static void test_mariadb_returning(void **state)
+{
+	(void)state;
+	struct {
+		qr_stmt *stmt;
+		const char *mariadb, *error;
+	} cases[] = {
+		{qr_insert(users, qr_set("name", TXT("ed")),
+			   qr_returning(C(users, "id"))),
+		 "INSERT INTO users (name) VALUES (?) RETURNING users.id",
+		 "INSERT .. RETURNING is not supported by the mysql dialect"},
+		{qr_delete(users, qr_where(qr_eq(C(users, "id"), INT(1))),
+			   qr_returning(C(users, "name"))),
+		 "DELETE FROM users WHERE users.id = ? RETURNING users.name",
+		 "DELETE .. RETURNING is not supported by the mysql dialect"},
+		{qr_update(users, qr_set("name", TXT("x")),
+			   qr_returning(C(users, "id"))),
+		 NULL,
+		 "UPDATE .. RETURNING is not supported by the mysql dialect"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		qr_compiled *c = NULL;
+		int rc = qr_compile(&c, cases[i].stmt, "mariadb");
+		if (cases[i].mariadb) {
+			qr_assert_ok(rc);
+			assert_string_equal(qr_compiled_sql(c),
+					    cases[i].mariadb);
+		} else {
+			assert_int_equal(rc, QR_ENOTSUP);
+			assert_non_null(strstr(qr_error_last()->message,
+					       "by the mariadb dialect"));
+		}
+		qr_compiled_free(c);
+		assert_int_equal(qr_compile(&c, cases[i].stmt, "mysql"),
+				 QR_ENOTSUP);
+		assert_string_equal(qr_error_last()->message, cases[i].error);
+		qr_stmt_free(cases[i].stmt);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +642,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_type_render),
 		cmocka_unit_test(test_compiled_flags),
 		cmocka_unit_test(test_build_drop_loops),
+		cmocka_unit_test(test_mariadb_returning),
 	};
 	golden_fixtures();
 	int rc = qr_test_run(argc, argv, "compile_misc", tests,

@@ -46,7 +46,11 @@ enum {
 	QR_FEATURE_FOR_UPDATE = 1u << 11,
 	QR_FEATURE_DISTINCT_ON = 1u << 12,
 	QR_FEATURE_UPDATE_FROM = 1u << 13, /* multi-table UPDATE */
-	QR_FEATURE_TRANSACTIONAL_DDL = 1u << 14
+	QR_FEATURE_TRANSACTIONAL_DDL = 1u << 14,
+	/* RETURNING on INSERT / on DELETE only (MariaDB 10.5+, which has no
+	 * UPDATE .. RETURNING); QR_FEATURE_RETURNING implies both. */
+	QR_FEATURE_INSERT_RETURNING = 1u << 15,
+	QR_FEATURE_DELETE_RETURNING = 1u << 16
 };
 
 typedef struct qr_dialect qr_dialect;
