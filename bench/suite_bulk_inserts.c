@@ -14,14 +14,16 @@
  *   core_insert        the same with the table's insert() construct
  *                      (SQLAlchemy's test_core_insert)
  *   core_returning     the text() INSERT with RETURNING id executed with
- *                      every row, reading every key back (SQLite and
- *                      PostgreSQL: the mysql dialect has no RETURNING)
+ *                      every row, reading every key back (SQLite,
+ *                      PostgreSQL, MariaDB 10.5+: MySQL has no RETURNING)
  *   orm_flush_no_pk    ORM objects added and flushed 1,000 at a time, the
  *                      keys fetched (SQLAlchemy's test_flush_no_pk)
  *   orm_flush_pk_given the same with the ids set (test_flush_pk_given)
  */
 #include "bench_model.h"
 #include "raw.h"
+
+#include <quarry/sys/dialect.h>
 
 #include <stdlib.h>
 
@@ -121,8 +123,13 @@ static int core_insert(bench_ctx *ctx)
 
 static int core_returning_setup(bench_ctx *ctx)
 {
-	if (ctx->backend == BENCH_MYSQL)
-		return BENCH_SKIP; /* the mysql dialect has no RETURNING */
+	/* MySQL has no RETURNING; MariaDB 10.5+ has (the engine took the
+	 * mariadb flavour at its first connection). */
+	const qr_dialect *d;
+	if (qr_dialect_find(&d, qr_engine_dialect_name(ctx->engine)) == 0 &&
+	    !(d->features &
+	      (QR_FEATURE_RETURNING | QR_FEATURE_INSERT_RETURNING)))
+		return BENCH_SKIP;
 	return bench_table_reset(ctx);
 }
 

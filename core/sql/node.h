@@ -7,7 +7,7 @@
  * compiler's dispatch (a default visitor per kind, sparse per-dialect
  * overrides) and the destructors.
  *
- * TEXT nodes (text.c) keep their own fields in u.text. Every other kind
+ * TEXT nodes (text.c) keep their own fields in u.text; every other kind
  * uses the generic fields below: an operator or sub-kind, flags, an
  * integer, two owned strings, a type, a bound value and an array of owned
  * child references whose meaning per index is given by the kind's enum
@@ -144,9 +144,32 @@ typedef struct qr_text_part {
 } qr_text_part;
 
 struct qr_node {
+	/* The fields the compiled cache reads of every node come first, in
+	 * one cache line (a cache hit walks a statement it has not seen). */
 	qr_node_kind kind;
 	atomic_int refcount;
 	bool pinned; /* owned by a metadata: ref/free do nothing */
+	/* Generic fields (every kind but TEXT). */
+	int op;         /* qr_opcode, or the kind's sub-kind */
+	unsigned flags; /* kind-specific QR_NF_* bits */
+	int64_t ival;   /* kind-specific integer */
+	qr_node **kids; /* owned references; entries may be NULL */
+	size_t nkids;
+	char *name;   /* owned; label, alias, function, bind... */
+	char *str;    /* owned; a second string */
+	qr_type type; /* the expression's type; strings owned */
+	/* Its structural hash for the compiled cache (cache.c), computed
+	 * when first keyed; 0 until then, and again once changed in place. */
+	_Atomic uint64_t shash;
+	char *type_storage; /* owns type.name / type.labels copies */
+	qr_value value;     /* BIND: the value (bytes in value_storage) */
+	char *value_storage;
+	void *ext; /* schema kinds: their definition */
+	/* A statement's first compiled form (compile.c), kept for the
+	 * node's life so that executing the same statement object again
+	 * compiles nothing; dropped when the node is changed in place
+	 * (qr_sql__own). Set once, never replaced. */
+	_Atomic(qr_compiled *) memo;
 	union {
 		struct {
 			char *sql; /* as given */
@@ -158,27 +181,6 @@ struct qr_node {
 			_Atomic(qr_compiled *) compiled;
 		} text;
 	} u;
-	/* Generic fields (every kind but TEXT). */
-	int op;             /* qr_opcode, or the kind's sub-kind */
-	unsigned flags;     /* kind-specific QR_NF_* bits */
-	int64_t ival;       /* kind-specific integer */
-	char *name;         /* owned; label, alias, function, bind... */
-	char *str;          /* owned; a second string */
-	qr_type type;       /* the expression's type; strings owned */
-	char *type_storage; /* owns type.name / type.labels copies */
-	qr_value value;     /* BIND: the value (bytes in value_storage) */
-	char *value_storage;
-	qr_node **kids; /* owned references; entries may be NULL */
-	size_t nkids;
-	void *ext; /* schema kinds: their definition */
-	/* A statement's first compiled form (compile.c), kept for the
-	 * node's life so that executing the same statement object again
-	 * compiles nothing; dropped when the node is changed in place
-	 * (qr_sql__own). Set once, never replaced. */
-	_Atomic(qr_compiled *) memo;
-	/* Its structural hash for the compiled cache (cache.c), computed
-	 * when first keyed; 0 until then, and again once changed in place. */
-	_Atomic uint64_t shash;
 };
 
 /* Allocates a zeroed node of kind with one reference; NULL on OOM. */
