@@ -376,7 +376,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		}
 		if (rc)
 			return conv_error(rc, m, f);
-		copy = qr_orm__owned_alloc(h, len + 1);
+		copy = qr_orm__owned_alloc(h, len + 1, 1);
 		if (!copy)
 			return qr_error_oom("string member");
 		memcpy(copy, s, len);
@@ -392,7 +392,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 			rc = qr_value_text(v, (const char **)&data, &len);
 		if (rc)
 			return conv_error(rc, m, f);
-		b.data = qr_orm__owned_alloc(h, len ? len : 1);
+		b.data = qr_orm__owned_alloc(h, len ? len : 1, 1);
 		if (!b.data)
 			return qr_error_oom("blob member");
 		if (len)

@@ -158,7 +158,9 @@ size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max)
 	return n;
 }
 
-static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals)
+/* The key of vals, in buf when it fits cap bytes, else malloc'd. */
+static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals,
+		    void *buf, size_t cap)
 {
 	size_t len = 0, pos = 0;
 	qr_ikey *k;
@@ -169,7 +171,7 @@ static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals)
 			return 0;
 		len += encode(NULL, &vals[i]);
 	}
-	k = malloc(sizeof(*k) + len);
+	k = buf && sizeof(*k) + len <= cap ? buf : malloc(sizeof(*k) + len);
 	if (!k)
 		return qr_error_oom("identity key");
 	m = qr_orm__root(m); /* a hierarchy shares one key space */
@@ -197,7 +199,7 @@ int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
 	for (size_t i = 0; i < m->npk && rc == 0; i++)
 		rc = qr_orm__field_get(h, &m->fields[m->pk[i]], &v[i]);
 	if (rc == 0)
-		rc = make_key(out, m, v);
+		rc = make_key(out, m, v, NULL, 0);
 	else
 		*out = NULL;
 	if (v != vals)
@@ -207,6 +209,12 @@ int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
 
 int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
 			    size_t npk)
+{
+	return qr_orm__key_from_values_in(out, NULL, 0, m, pk, npk);
+}
+
+int qr_orm__key_from_values_in(qr_ikey **out, void *buf, size_t cap,
+			       qr_mapper *m, const qr_value *pk, size_t npk)
 {
 	/* keys of up to 4 columns are normalised on the stack */
 	qr_value v_stack[4], *v;
@@ -235,7 +243,7 @@ int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
 		rc = qr_orm__field_normalize(&m->fields[m->pk[i]], &pk[i],
 					     &v[i], bufs + i * 128, 128);
 	if (rc == 0)
-		rc = make_key(out, m, v);
+		rc = make_key(out, m, v, buf, cap);
 	if (v != v_stack) {
 		free(v);
 		free(bufs);

@@ -10,6 +10,7 @@
 
 #define NUMBUF 64
 #define STACK_FIELDS 16 /* fields loaded without a heap buffer */
+#define KEYBUF 256      /* identity keys built without a heap buffer */
 
 typedef struct qr_pkselect {
 	qr_mapper *mapper;
@@ -229,8 +230,11 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 {
 	qr_mapper *m = lm->mapper;
 	qr_value pk[16];
+	/* the key is built here, and copied into a new object's block */
+	alignas(qr_ikey) unsigned char kbuf[KEYBUF];
 	qr_ikey *key = NULL;
 	qr_objhdr *h;
+	size_t ksize;
 	int rc;
 
 	*out = NULL;
@@ -255,12 +259,14 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 			return 0; /* no row (an outer join) */
 		pk[i] = *v;
 	}
-	rc = qr_orm__key_from_values(&key, m, pk, m->npk);
+	rc = qr_orm__key_from_values_in(&key, kbuf, sizeof(kbuf), m, pk,
+					m->npk);
 	if (rc)
 		return rc;
 	h = qr_orm__idmap_get(&s->idmap, key);
 	if (h) {
-		free(key);
+		if (key != (qr_ikey *)kbuf)
+			free(key);
 		/* (an object of another class of the hierarchy, the row's
 		 * discriminator changed since: its columns do not fit) */
 		if (((h->flags & QR_OF_EXPIRED) || overwrite) &&
@@ -273,20 +279,32 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 		*out = qr_orm__obj(h);
 		return 0;
 	}
-	h = qr_orm__object_alloc_tail(m, tail_size(lm, row));
+	/* one block: the object, its key, then its strings */
+	ksize = key == (qr_ikey *)kbuf ? sizeof(*key) + key->len : 0;
+	h = qr_orm__object_alloc_tail(
+		m, (ksize ? ksize + alignof(qr_ikey) - 1 : 0) +
+			   tail_size(lm, row));
 	if (!h) {
-		free(key);
+		if (key != (qr_ikey *)kbuf)
+			free(key);
 		return QR_ENOMEM;
 	}
 	if (s->read_only)
 		h->flags |= QR_OF_READONLY;
+	if (!ksize) {
+		h->key = key;
+	} else if ((h->key = qr_orm__owned_alloc(h, ksize, alignof(qr_ikey))) !=
+		   NULL) {
+		memcpy(h->key, key, sizeof(*key) + key->len);
+	} else {
+		qr_orm__object_release(h);
+		return qr_error_oom("identity key");
+	}
 	rc = populate(h, lm->columns, row, false);
 	if (rc) {
-		free(key);
 		qr_orm__object_release(h);
 		return rc;
 	}
-	h->key = key;
 	qr_orm__own(s, h);
 	h->seq = s->next_seq++;
 	rc = qr_orm__make_persistent(s, h);
@@ -454,6 +472,7 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 		   const qr_value *pk, size_t npk)
 {
 	qr_mapper *m;
+	alignas(qr_ikey) unsigned char kbuf[KEYBUF];
 	qr_ikey *key = NULL;
 	qr_objhdr *h;
 	qr_result *res = NULL;
@@ -470,18 +489,21 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 				    "qr_session_get: NULL session");
 	rc = qr_orm__mapper_for(&m, mapping, s->registry);
 	if (rc == 0)
-		rc = qr_orm__key_from_values(&key, m, pk, npk);
+		rc = qr_orm__key_from_values_in(&key, kbuf, sizeof(kbuf), m, pk,
+						npk);
 	if (rc)
 		return rc;
 	if (!key)
 		return 0; /* a NULL key value: no such row */
 	h = qr_orm__idmap_get(&s->idmap, key);
 	if (h && !qr_orm__isa(h->mapper, m)) {
-		free(key); /* a row of another class of the hierarchy */
+		if (key != (qr_ikey *)kbuf)
+			free(key); /* a row of another class of the hierarchy */
 		return 0;
 	}
 	if (h) {
-		free(key);
+		if (key != (qr_ikey *)kbuf)
+			free(key);
 		if (h->flags & QR_OF_EXPIRED) {
 			rc = qr_orm__load_object(s, h, false);
 			if (rc == QR_ESTALE)
@@ -492,7 +514,8 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 		*(void **)out = qr_orm__obj(h);
 		return 1;
 	}
-	free(key);
+	if (key != (qr_ikey *)kbuf)
+		free(key);
 	rc = qr_orm__autoflush(s);
 	if (rc)
 		return rc;

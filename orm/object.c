@@ -89,15 +89,15 @@ qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
 	return h;
 }
 
-void *qr_orm__owned_alloc(qr_objhdr *h, size_t n)
+void *qr_orm__owned_alloc(qr_objhdr *h, size_t n, size_t align)
 {
-	char *p;
+	char *p = (char *)h + h->mapper->alloc_size + h->tail_used;
+	size_t pad = (align - (uintptr_t)p % align) % align;
 
-	if (h->tail - h->tail_used < n)
+	if (h->tail - h->tail_used < pad + n)
 		return malloc(n);
-	p = (char *)h + h->mapper->alloc_size + h->tail_used;
-	h->tail_used += (uint32_t)n;
-	return p;
+	h->tail_used += (uint32_t)(pad + n);
+	return p + pad;
 }
 
 void qr_orm__owned_free(const qr_objhdr *h, void *p)
@@ -117,7 +117,7 @@ void qr_orm__object_release(qr_objhdr *h)
 		qr_orm__owned_free(h, *qr_orm__slot(h, i));
 	qr_orm__rels_release(h);
 	qr_orm__snapshot_free(h->snap);
-	free(h->key);
+	qr_orm__owned_free(h, h->key);
 	h->magic = QR_ORM_FREED;
 	free(h);
 }

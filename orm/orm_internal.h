@@ -323,7 +323,9 @@ typedef struct qr_objhdr {
 	struct qr_objhdr *lprev, *lnext; /* pending or deleted list */
 	uint64_t seq;                    /* order added */
 	struct qr_snapshot *snap;        /* as loaded; NULL when none */
-	struct qr_ikey *key;             /* identity; NULL when none */
+	/* identity; NULL when none. Malloc'd, or in the tail of an object
+	 * loaded from a row: released with qr_orm__owned_free */
+	struct qr_ikey *key;
 	struct qr_stx *jl; /* innermost transaction journaling it */
 	size_t jidx;       /* its entry in jl's journal */
 	uint64_t mark;     /* scratch: the last pass that saw it */
@@ -350,9 +352,9 @@ qr_objhdr *qr_orm__check(const void *obj, const char *what);
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
 /* The same with tail bytes for the strings a load stores into it. */
 qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail);
-/* Memory for a string or blob member of h: from its tail while there is
- * room, else malloc'd. NULL on OOM (not recorded). */
-void *qr_orm__owned_alloc(qr_objhdr *h, size_t n);
+/* Memory for a string or blob member (align 1) or the key of h: from its
+ * tail while there is room, else malloc'd. NULL on OOM (not recorded). */
+void *qr_orm__owned_alloc(qr_objhdr *h, size_t n, size_t align);
 /* Releases what qr_orm__owned_alloc gave (NULL accepted). */
 void qr_orm__owned_free(const qr_objhdr *h, void *p);
 /* Frees an object's block, strings, snapshot and key. */
@@ -460,6 +462,10 @@ int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h);
 /* The identity from primary key values (normalized per field). */
 int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
 			    size_t npk);
+/* The same built in buf (aligned for a qr_ikey) when it fits cap bytes:
+ * *out == buf then, else *out is malloc'd. */
+int qr_orm__key_from_values_in(qr_ikey **out, void *buf, size_t cap,
+			       qr_mapper *m, const qr_value *pk, size_t npk);
 qr_ikey *qr_orm__key_copy(const qr_ikey *k);
 bool qr_orm__key_equal(const qr_ikey *a, const qr_ikey *b);
 /* The key's values (text borrowed from the key), at most max; returns

@@ -241,7 +241,7 @@ static int updated(qr_session *s, qr_objhdr *h)
 	rc = qr_orm__key_of(&key, h);
 	if (rc == 0 && key && !qr_orm__key_equal(key, h->key)) {
 		qr_orm__idmap_remove(&s->idmap, h);
-		free(h->key);
+		qr_orm__owned_free(h, h->key);
 		h->key = key;
 		rc = qr_orm__idmap_put(&s->idmap, h);
 	} else {
@@ -328,7 +328,7 @@ static int finish_insert(qr_session *s, qr_objhdr *h, bool expire)
 		free(key);
 		return QR_ENOMEM;
 	}
-	free(h->key);
+	qr_orm__owned_free(h, h->key);
 	h->key = key;
 	qr_orm__snapshot_free(h->snap);
 	h->snap = snap;

@@ -132,7 +132,7 @@ static void to_transient(qr_session *s, qr_objhdr *h)
 	qr_orm__idmap_remove(&s->idmap, h);
 	qr_orm__list_remove(s, h);
 	h->flags &= (uint8_t) ~(QR_OF_DELETE | QR_OF_EXPIRED);
-	free(h->key);
+	qr_orm__owned_free(h, h->key);
 	h->key = NULL;
 	qr_orm__snapshot_free(h->snap);
 	h->snap = NULL;
@@ -144,7 +144,7 @@ static void rekey(qr_session *s, qr_objhdr *h, qr_jentry *e)
 {
 	qr_orm__idmap_remove(&s->idmap, h);
 	if (e->key) {
-		free(h->key);
+		qr_orm__owned_free(h, h->key);
 		h->key = e->key;
 		e->key = NULL;
 	}
