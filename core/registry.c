@@ -221,6 +221,15 @@ static void load_module_locked(const char *dialect, char *tried,
 	(void)try_load(QUARRY_PLUGIN_DIR, dialect, tried, tried_cap);
 }
 
+/* The name this thread found last and its dialect: qr_compile() by name
+ * looks the same one up at every call. Registrations are never undone
+ * and the first one of a name wins, so a name once found keeps its
+ * dialect. */
+static _Thread_local struct {
+	char name[64];
+	const qr_dialect *dialect;
+} last_found;
+
 int qr_dialect_find(const qr_dialect **out, const char *name)
 {
 	char dname[64], tried[1024];
@@ -230,6 +239,10 @@ int qr_dialect_find(const qr_dialect **out, const char *name)
 	if (!out || !name)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_dialect_find: NULL argument");
+	if (last_found.dialect && strcmp(name, last_found.name) == 0) {
+		*out = last_found.dialect;
+		return 0;
+	}
 	*out = NULL;
 	pthread_once(&builtins_once, load_builtins);
 	dialect_part(dname, sizeof(dname), name);
@@ -245,6 +258,10 @@ int qr_dialect_find(const qr_dialect **out, const char *name)
 				    "can't load plugin: no dialect '%s' is "
 				    "built in or registered (looked for %s)",
 				    dname, tried[0] ? tried : "no module");
+	if (strlen(name) < sizeof(last_found.name)) {
+		strcpy(last_found.name, name);
+		last_found.dialect = d;
+	}
 	*out = d;
 	return 0;
 }
