@@ -790,8 +790,13 @@ static int load_eager(qr_orm_result *res, const qr_query *q,
 	}
 	if (rc == 0)
 		unique_rows(res, q, p);
-	if (rc == 0)
+	if (rc == 0) {
+		/* the query autoflushed before its SELECT and nothing has
+		 * changed since: its loads do not flush again */
+		res->session->rel_loading++;
 		rc = load_after_rows(res, q, p, sets);
+		res->session->rel_loading--;
+	}
 	for (size_t i = 0; sets && i < p->n; i++)
 		qr_objlist_clear(&sets[i]);
 	free(sets);

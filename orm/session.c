@@ -167,7 +167,9 @@ bool qr_session_set_default_read_only(qr_session *s, bool on)
 
 int qr_orm__autoflush(qr_session *s)
 {
-	if (!s->autoflush || s->flushing)
+	/* nor while loading relationships: the load that began autoflushed,
+	 * and loading changes nothing to flush */
+	if (!s->autoflush || s->flushing || s->rel_loading)
 		return 0;
 	return qr_orm__flush(s);
 }
