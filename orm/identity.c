@@ -6,6 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define TOMB ((qr_objhdr *)(uintptr_t)1)
 /* Slots an emptied map keeps (a session emptied after each lookup
@@ -313,6 +316,30 @@ qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key)
 	return i == SIZE_MAX ? NULL : map->slots[i].h;
 }
 
+/* Slot arrays of 2 MiB and more: a lookup of a large load touches one
+ * random slot per row, and with 4 KiB pages every one of them also
+ * misses the TLB. On Linux such an array is allocated on 2 MiB
+ * boundaries and marked for transparent huge pages (a hint: without
+ * them it is an ordinary allocation). */
+#define HUGE_SLOTS ((size_t)2 << 20)
+
+static qr_idslot *slots_alloc(size_t cap)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	size_t bytes = cap * sizeof(qr_idslot);
+	void *p;
+
+	if (bytes >= HUGE_SLOTS) {
+		if (posix_memalign(&p, HUGE_SLOTS, bytes) != 0)
+			return NULL;
+		madvise(p, bytes, MADV_HUGEPAGE);
+		memset(p, 0, bytes);
+		return p;
+	}
+#endif
+	return calloc(cap, sizeof(qr_idslot));
+}
+
 static int grow(qr_idmap *map)
 {
 	size_t cap = map->cap ? map->cap : 32;
@@ -321,7 +348,7 @@ static int grow(qr_idmap *map)
 
 	while ((map->count + 1) * 10 >= cap * 5)
 		cap *= 2;
-	map->slots = calloc(cap, sizeof(*map->slots));
+	map->slots = slots_alloc(cap);
 	if (!map->slots) {
 		map->slots = old;
 		return qr_error_oom("identity map");
