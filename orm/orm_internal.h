@@ -329,8 +329,8 @@ typedef struct qr_objhdr {
 	struct qr_stx *jl; /* innermost transaction journaling it */
 	size_t jidx;       /* its entry in jl's journal */
 	uint64_t mark;     /* scratch: the last pass that saw it */
-	size_t midx; /* its place in the identity map's dense array, or
-		      * SIZE_MAX (not in the map, or read-only) */
+	size_t midx;       /* its place in the identity map's dense array, or
+			    * SIZE_MAX (not in the map, or read-only) */
 } qr_objhdr;
 
 #define QR_ORM_ALIGN_UP(n, a) (((n) + (a)-1) / (a) * (a))
@@ -403,18 +403,20 @@ typedef struct qr_snaptext {
 
 /*
  * What an object held when loaded or last flushed (snapshot.c): one
- * block holding text[] (string and blob members, by owned slot), then
- * at max_align_t an image of the object's bytes (its struct, then its
- * NULL flags), then the text bytes. verify: the image may not describe
- * the snapshot's values (set when quarry replaced a string or blob, by
+ * block holding an image of the object's bytes (its struct, then its NULL
+ * flags) right after this header, so that the check reads one stretch of
+ * memory; then the text table (string and blob members, by owned slot);
+ * then the text bytes. verify: the image may not describe the snapshot's
+ * values (set when quarry replaced a string or blob, by
  * qr_flag_modified, after a pointer of the user's was seen, in copies);
  * the next check then compares member by member.
  */
 typedef struct qr_snapshot {
-	size_t size; /* of the whole block */
-	uint32_t ntext;
+	size_t size;     /* of the whole block */
+	uint32_t nimage; /* bytes in image */
+	uint16_t ntext;  /* entries in the text table */
 	bool verify;
-	qr_snaptext text[];
+	unsigned char image[];
 } qr_snapshot;
 
 /* The current values of every field, copied. NULL on OOM (recorded). */

@@ -2,9 +2,9 @@
  * snapshot.c - the state of an object as loaded (or as last flushed),
  * and dirty detection by comparing the object with it.
  *
- * A snapshot is one block: a copy of every string and blob member's
- * content (what the member-by-member comparison and the old values use)
- * and an image of the object's bytes, its struct then its NULL flags.
+ * A snapshot is one block: an image of the object's bytes, its struct
+ * then its NULL flags, and a copy of every string and blob member's
+ * content (what the member-by-member comparison and the old values use).
  * While the image is exact (verify clear), an object whose bytes equal
  * the image is unchanged: one memcmp. A string or blob changed in place
  * keeps its address, so it is not seen unless qr_flag_modified() says
@@ -23,16 +23,16 @@ static size_t image_size(const qr_mapper *m)
 	return m->struct_size + (m->nfields + 7) / 8;
 }
 
-static size_t head_size(const qr_mapper *m)
+/* Where the text table of a snapshot with an image of n bytes starts. */
+static size_t texts_at(size_t n)
 {
-	return QR_ORM_ALIGN_UP(sizeof(qr_snapshot) +
-				       m->nptr * sizeof(qr_snaptext),
-			       alignof(max_align_t));
+	return QR_ORM_ALIGN_UP(offsetof(qr_snapshot, image) + n,
+			       alignof(qr_snaptext));
 }
 
-static unsigned char *image_of(const qr_snapshot *s, const qr_mapper *m)
+static qr_snaptext *texts(const qr_snapshot *s)
 {
-	return (unsigned char *)s + head_size(m);
+	return (qr_snaptext *)((char *)s + texts_at(s->nimage));
 }
 
 static const unsigned char *object_bytes(const qr_objhdr *h)
@@ -88,7 +88,8 @@ static qr_snaptext value_text(const qr_value *v)
 static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
 {
 	const qr_mapper *m = h->mapper;
-	size_t head = head_size(m), img = image_size(m), bytes = 0;
+	size_t img = image_size(m),
+	       head = texts_at(img) + m->nptr * sizeof(qr_snaptext), bytes = 0;
 	qr_snaptext seen[8]; /* the first members' content, read once */
 	qr_snapshot *s;
 	char *p;
@@ -108,22 +109,28 @@ static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
 		verify |= member_address(h, f) !=
 			  *qr_orm__slot(h, (size_t)f->ptr_slot);
 	}
-	s = malloc(head + img + bytes);
+	if (img > UINT32_MAX || m->nptr > UINT16_MAX) {
+		qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+			     "%s: too large a struct for a snapshot", m->name);
+		return NULL;
+	}
+	s = malloc(head + bytes);
 	if (!s) {
 		qr_error_oom("snapshot");
 		return NULL;
 	}
-	s->size = head + img + bytes;
-	s->ntext = m->nptr;
+	s->size = head + bytes;
+	s->nimage = (uint32_t)img;
+	s->ntext = (uint16_t)m->nptr;
 	s->verify = verify;
-	memcpy(image_of(s, m), object_bytes(h), img);
-	p = (char *)s + head + img;
+	memcpy(s->image, object_bytes(h), img);
+	p = (char *)s + head;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		qr_snaptext *t;
 		if (f->ptr_slot < 0)
 			continue;
-		t = &s->text[f->ptr_slot];
+		t = &texts(s)[f->ptr_slot];
 		if ((size_t)f->ptr_slot < sizeof(seen) / sizeof(seen[0]))
 			*t = seen[f->ptr_slot];
 		else
@@ -153,7 +160,7 @@ qr_snapshot *qr_orm__snapshot_make(const qr_objhdr *h, const qr_value *vals)
 	 * describes the object: verify is set) */
 	for (size_t i = 0; s && i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
-		unsigned char *img = image_of(s, m);
+		unsigned char *img = s->image;
 		if (f->ptr_slot < 0 &&
 		    qr_orm__store_at(m, f, img, img + m->struct_size,
 				     &vals[i]) != 0) {
@@ -177,9 +184,9 @@ qr_snapshot *qr_orm__snapshot_copy(const qr_snapshot *s)
 	}
 	memcpy(c, s, s->size);
 	for (size_t i = 0; i < c->ntext; i++)
-		if (c->text[i].data)
-			c->text[i].data = (const char *)c +
-					  (s->text[i].data - (const char *)s);
+		if (texts(c)[i].data)
+			texts(c)[i].data = (const char *)c +
+					   (texts(s)[i].data - (const char *)s);
 	/* put back later, over an object that has moved on */
 	c->verify = true;
 	return c;
@@ -212,10 +219,10 @@ void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 			    qr_value *out)
 {
 	const qr_field *f = &m->fields[i];
-	const unsigned char *img = image_of(s, m);
+	const unsigned char *img = s->image;
 
 	if (f->ptr_slot >= 0) {
-		const qr_snaptext *t = &s->text[f->ptr_slot];
+		const qr_snaptext *t = &texts(s)[f->ptr_slot];
 		if (!t->data)
 			*out = qr_val_null();
 		else if (f->ctype == QR_CTYPE_BLOB)
@@ -238,8 +245,7 @@ bool qr_orm__snapshot_same(const qr_objhdr *h)
 	const qr_snapshot *s = h->snap;
 
 	return s && !s->verify &&
-	       memcmp(object_bytes(h), image_of(s, h->mapper),
-		      image_size(h->mapper)) == 0;
+	       memcmp(object_bytes(h), s->image, s->nimage) == 0;
 }
 
 void qr_orm__snapshot_refresh(qr_objhdr *h)
@@ -255,7 +261,7 @@ void qr_orm__snapshot_refresh(qr_objhdr *h)
 			    *qr_orm__slot(h, (size_t)f->ptr_slot))
 			return; /* not adopted: keep comparing */
 	}
-	memcpy(image_of(h->snap, m), object_bytes(h), image_size(m));
+	memcpy(h->snap->image, object_bytes(h), image_size(m));
 	h->snap->verify = false;
 }
 
