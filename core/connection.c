@@ -255,19 +255,15 @@ static int gather_init(gatherer *g, const qr_compiled *cp,
 			return QR_ENOMEM;
 		}
 	}
-	size_t count = params ? qr_params_count(params, 0) : 0;
 	for (size_t i = 0; i < cp->nslots; i++) {
 		g->idx[i] = params ? qr_params__name_index(params,
 							   cp->slots[i].name)
 				   : -1;
-		g->hint[i] = 0;
-		for (size_t j = 0; g->idx[i] >= 0 && j < count; j++) {
-			if (strcmp(qr_params_name_at(params, 0, j),
-				   cp->slots[i].name) == 0) {
-				g->hint[i] = j;
-				break;
-			}
-		}
+		/* Where row 0 sets it, by interned index (the parameters
+		 * usually come in the statement's order). */
+		g->hint[i] = g->idx[i] >= 0 ? qr_params__position(params, 0,
+								  g->idx[i], i)
+					    : 0;
 	}
 	return 0;
 }

@@ -174,6 +174,22 @@ static int intern(qr_params *p, const char *name)
 	return (int)p->nnames++;
 }
 
+size_t qr_params__position(const qr_params *p, size_t row, int name,
+			   size_t position)
+{
+	if (name < 0 || row >= p->nrows)
+		return 0;
+	const param_row *r = &p->rows[row];
+	const param_entry *e = p->entries + r->start;
+	if (position < r->count && e[position].name == (uint32_t)name)
+		return position;
+	for (size_t i = 0; i < r->count; i++) {
+		if (e[i].name == (uint32_t)name)
+			return i;
+	}
+	return 0;
+}
+
 const qr_value *qr_params__get_index(const qr_params *p, size_t row, int name,
 				     size_t hint)
 {
