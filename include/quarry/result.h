@@ -33,8 +33,11 @@ typedef struct qr_rowset qr_rowset;
  */
 QR_API int qr_result_next(qr_result *result, const qr_row **row);
 
-/* The first row and closes the cursor: 1 with *row, 0 when there was
- * none (*row NULL), negative on error. */
+/* The first row, discarding the rest: 1 with *row, 0 when there was
+ * none (*row NULL), negative on error. The row (valid until the result
+ * is freed) stays in the driver's cursor until the result is freed or
+ * the connection runs something else, which copies it first: free the
+ * result soon (on SQLite the statement keeps its read lock until then). */
 QR_API int qr_result_first(qr_result *result, const qr_row **row);
 
 /* Exactly one row: 0 with *row; QR_ENORESULT or QR_EMULTIPLE otherwise. */
@@ -44,7 +47,7 @@ QR_API int qr_result_one(qr_result *result, const qr_row **row);
 QR_API int qr_result_one_or_none(qr_result *result, const qr_row **row);
 
 /* The first column of the first row (borrowed, valid until the result is
- * freed): 1 with *value, 0 when there was no row; closes the cursor. */
+ * freed): 1 with *value, 0 when there was no row; as qr_result_first. */
 QR_API int qr_result_scalar(qr_result *result, const qr_value **value);
 
 /* Every remaining row, buffered. *out is the caller's (qr_rowset_free). */
