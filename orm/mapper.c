@@ -520,6 +520,10 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	m->rels_off = QR_ORM_ALIGN_UP(m->slots_off + m->nptr * sizeof(void *),
 				      alignof(qr_relstate));
 	m->alloc_size = m->rels_off + m->nrels * sizeof(qr_relstate);
+	if (!(m->cmpmask = qr_orm__compare_mask(m))) {
+		qr_orm__mapper_free(m);
+		return QR_ENOMEM;
+	}
 	/* a joined subclass: its parent's columns, then its table's */
 	m->entity =
 		qr_orm__joined(m)
@@ -610,6 +614,7 @@ void qr_orm__mapper_free(qr_mapper *m)
 	for (size_t i = 0; i < m->nfields; i++)
 		free(m->fields[i].name);
 	free(m->fields);
+	free(m->cmpmask);
 	free(m->colnames);
 	qr_orm__rels_free(m);
 	free(m->poly_identity);

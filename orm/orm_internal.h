@@ -141,6 +141,10 @@ struct qr_mapper {
 	size_t nptr;        /* owned pointer slots */
 	size_t struct_size; /* sizeof the user's struct */
 	size_t nullbits_off, slots_off, alloc_size; /* from the block start */
+	/* which bytes of an object's image (struct then NULL flags) hold
+	 * mapped values: 0xff each, 0 for padding and unmapped members,
+	 * rounded up to 8 bytes (qr_orm__compare_mask) */
+	unsigned char *cmpmask;
 	qr_expr *entity;       /* the entity token (a reference held) */
 	const char **colnames; /* column names in field order, NULL-ended */
 	qr_rel *rels;
@@ -442,6 +446,9 @@ bool qr_orm__snapshot_same(const qr_objhdr *h);
  * becomes h's bytes, so that the next check is one memcmp again (not
  * while a member holds a pointer of the user's). */
 void qr_orm__snapshot_refresh(qr_objhdr *h);
+/* The image bytes that matter for mapper m (qr_mapper.cmpmask), or NULL
+ * on OOM (recorded). */
+unsigned char *qr_orm__compare_mask(const qr_mapper *m);
 /* Whether field i differs from the snapshot. */
 bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i);
 /* Whether any field differs from the object's snapshot (false when it

@@ -240,12 +240,98 @@ void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 		*out = qr_val_null();
 }
 
+/* Marks bytes [at, at + n) of a mask as significant. */
+static void mask_range(unsigned char *mask, size_t at, size_t n)
+{
+	memset(mask + at, 0xff, n);
+}
+
+/* The members of the date and time structs, not their padding (which an
+ * assignment may leave undefined). */
+static void mask_date(unsigned char *mask, size_t at)
+{
+	mask_range(mask, at + offsetof(qr_date, year), sizeof(int32_t));
+	mask_range(mask, at + offsetof(qr_date, month), 1);
+	mask_range(mask, at + offsetof(qr_date, day), 1);
+}
+
+static void mask_time(unsigned char *mask, size_t at)
+{
+	mask_range(mask, at + offsetof(qr_time, hour), 1);
+	mask_range(mask, at + offsetof(qr_time, minute), 1);
+	mask_range(mask, at + offsetof(qr_time, second), 1);
+	mask_range(mask, at + offsetof(qr_time, microsecond), sizeof(uint32_t));
+}
+
+unsigned char *qr_orm__compare_mask(const qr_mapper *m)
+{
+	size_t n = image_size(m);
+	unsigned char *mask = calloc(QR_ORM_ALIGN_UP(n, 8), 1);
+
+	if (!mask) {
+		qr_error_oom("mapper");
+		return NULL;
+	}
+	for (size_t i = 0; i < m->nfields; i++) {
+		const qr_field *f = &m->fields[i];
+		size_t at = f->offset;
+		switch (f->ctype) {
+		case QR_CTYPE_DATE:
+			mask_date(mask, at);
+			break;
+		case QR_CTYPE_TIME:
+			mask_time(mask, at);
+			break;
+		case QR_CTYPE_DATETIME:
+			mask_date(mask, at + offsetof(qr_datetime, date));
+			mask_time(mask, at + offsetof(qr_datetime, time));
+			mask_range(mask, at + offsetof(qr_datetime, has_offset),
+				   sizeof(bool));
+			mask_range(mask,
+				   at + offsetof(qr_datetime, offset_seconds),
+				   sizeof(int32_t));
+			break;
+		case QR_CTYPE_BLOB:
+			mask_range(mask, at + offsetof(qr_blob, data),
+				   sizeof(void *));
+			mask_range(mask, at + offsetof(qr_blob, len),
+				   sizeof(size_t));
+			break;
+		default:
+			mask_range(mask, at, f->size);
+		}
+	}
+	mask_range(mask, m->struct_size, n - m->struct_size);
+	return mask;
+}
+
+/* Whether the significant bytes of a and b (n of them) are equal: 8 at
+ * a time, masked, so that padding (maybe undefined) never decides. */
+static bool masked_equal(const unsigned char *a, const unsigned char *b,
+			 const unsigned char *mask, size_t n)
+{
+	uint64_t diff = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y, k;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		memcpy(&k, mask + i, 8);
+		diff |= (x ^ y) & k;
+	}
+	for (; i < n; i++)
+		diff |= (uint64_t)((a[i] ^ b[i]) & mask[i]);
+	return diff == 0;
+}
+
 bool qr_orm__snapshot_same(const qr_objhdr *h)
 {
 	const qr_snapshot *s = h->snap;
 
 	return s && !s->verify &&
-	       memcmp(object_bytes(h), s->image, s->nimage) == 0;
+	       masked_equal(object_bytes(h), s->image, h->mapper->cmpmask,
+			    s->nimage);
 }
 
 void qr_orm__snapshot_refresh(qr_objhdr *h)
