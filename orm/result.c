@@ -844,8 +844,15 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 		r->session = s;
 		rc = qr_orm__conn(s, &conn);
 	}
-	if (rc == 0)
+	/* yield_per streams from the server too, as SQLAlchemy's implies
+	 * stream_results: the flag is read at execute, and unset after. */
+	if (rc == 0 && q->yield_per)
+		rc = qr_conn_set_stream_results(conn, true);
+	if (rc == 0) {
 		rc = qr_orm__exec(s, &r->res, conn, stmt, q->params);
+		if (q->yield_per)
+			(void)qr_conn_set_stream_results(conn, false);
+	}
 	if (rc == 0)
 		rc = map_columns(r, q);
 	if (rc == 0 && !q->yield_per) {

@@ -153,8 +153,11 @@ QR_API qr_query *qr_query_with_polymorphic(qr_query *q, qr_mapping *base,
 /*
  * Streams the rows in batches of n (query.yield_per(n)): the cursor is
  * read n rows at a time and rows of earlier batches are released, so a
- * large result is never held at once. Run no other SQL on the session
- * while such a result is open.
+ * large result is never held at once. Like SQLAlchemy's, it implies
+ * stream_results (qr_conn_set_stream_results): the driver reads rows
+ * from the server as they are iterated (libpq single-row mode, MySQL
+ * unbuffered). Run no other SQL on the session while such a result is
+ * open.
  */
 QR_API qr_query *qr_query_yield_per(qr_query *q, size_t n);
 
