@@ -838,9 +838,12 @@ typedef struct qr_eager {
 	int parent;      /* the parent eager load, or -1: the item's */
 	qr_rel *rel;     /* a relationship of the parent's entity */
 	qr_expr *target; /* the table or alias loaded (a reference) */
-	bool join;       /* add LEFT OUTER JOIN target ON ... */
-	qr_loadmap lm;   /* the target's columns in the result */
-	qr_qload *sub;   /* the options reaching the target (owned) */
+	/* many-to-many: the alias of the secondary table joined to the
+	 * target (a reference), else NULL */
+	qr_expr *secondary;
+	bool join;     /* add LEFT OUTER JOIN target ON ... */
+	qr_loadmap lm; /* the target's columns in the result */
+	qr_qload *sub; /* the options reaching the target (owned) */
 	size_t nsub;
 } qr_eager;
 
@@ -886,6 +889,15 @@ qr_rel *qr_orm__rel_named(qr_mapping *mapping, const char *name,
  * subquery) when given, else on its table (relquery.c). */
 qr_expr *qr_orm__rel_condition(const qr_rel *r, const qr_expr *owner_alias,
 			       const qr_expr *target_alias);
+/* left LEFT OUTER JOIN (sec_alias JOIN target_alias ON target.remote =
+ * secondary.sec_remote) ON owner.local = secondary.sec_local: a
+ * many-to-many's joined eager load, as SQLAlchemy renders it (left
+ * taken, the aliases borrowed; the owner on owner_alias when given, else
+ * on its table; NULL on error, recorded). */
+qr_expr *qr_orm__rel_secondary_outerjoin(qr_expr *left, const qr_rel *r,
+					 const qr_expr *owner_alias,
+					 qr_expr *sec_alias,
+					 qr_expr *target_alias);
 /* The strategy of relationship r of query q's entities. */
 qr_lazy qr_orm__query_strategy(const qr_query *q, const qr_rel *r);
 

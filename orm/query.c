@@ -729,17 +729,24 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 				left = j->outer ? qr_outerjoin(left, t)
 						: qr_join(left, t);
 		}
-		for (size_t i = 0; i < ne; i++)
-			if (e[i].join)
+		for (size_t i = 0; i < ne; i++) {
+			const qr_expr *owner =
+				e[i].parent >= 0
+					? e[e[i].parent].target
+					: qr_orm__item_alias(
+						  &q->items[e[i].item]);
+			if (!e[i].join)
+				continue;
+			if (e[i].secondary)
+				left = qr_orm__rel_secondary_outerjoin(
+					left, e[i].rel, owner, e[i].secondary,
+					e[i].target);
+			else
 				left = qr_outerjoin_on(
 					left, qr_expr_ref(e[i].target),
-					qr_orm__rel_condition(
-						e[i].rel,
-						e[i].parent >= 0
-							? e[e[i].parent].target
-							: qr_orm__item_alias(
-								  &q->items[e[i].item]),
-						e[i].target));
+					qr_orm__rel_condition(e[i].rel, owner,
+							      e[i].target));
+		}
 		stmt = qr_stmt_add(stmt, qr_from(left));
 	}
 	/* entities whose rows span joined tables (hidden by Core when a

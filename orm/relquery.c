@@ -84,26 +84,52 @@ static qr_expr *match_values(const qr_mapper *cm, const size_t *cols,
 	return cond;
 }
 
+/* A column of the secondary table, or of an alias of it. */
+static qr_expr *sec_column(const qr_column *c, const qr_expr *alias)
+{
+	return alias ? qr_c(alias, qr_column_name(c)) : (qr_expr *)c;
+}
+
 /* owner.local = secondary.sec_local (owner side) AND secondary.sec_remote
- * = target.remote (target side), ANDed. */
-static qr_expr *secondary_condition(const qr_rel *r, bool owner, bool target)
+ * = target.remote (target side), ANDed; each table on its alias when
+ * given. */
+static qr_expr *secondary_condition(const qr_rel *r, bool owner, bool target,
+				    const qr_expr *owner_alias,
+				    const qr_expr *sec_alias,
+				    const qr_expr *target_alias)
 {
 	qr_expr *cond = NULL;
 
 	for (size_t i = 0; i < r->ncols; i++) {
 		qr_expr *eq;
 		if (owner) {
-			eq = qr_eq(column(r->owner, r->local[i], NULL),
-				   (qr_expr *)r->sec_local[i]);
+			eq = qr_eq(column(r->owner, r->local[i], owner_alias),
+				   sec_column(r->sec_local[i], sec_alias));
 			cond = cond ? qr_and_new(cond, eq, QR_END) : eq;
 		}
 		if (target) {
-			eq = qr_eq((qr_expr *)r->sec_remote[i],
-				   column(r->target, r->remote[i], NULL));
+			eq = qr_eq(
+				column(r->target, r->remote[i], target_alias),
+				sec_column(r->sec_remote[i], sec_alias));
 			cond = cond ? qr_and_new(cond, eq, QR_END) : eq;
 		}
 	}
 	return cond;
+}
+
+qr_expr *qr_orm__rel_secondary_outerjoin(qr_expr *left, const qr_rel *r,
+					 const qr_expr *owner_alias,
+					 qr_expr *sec_alias,
+					 qr_expr *target_alias)
+{
+	qr_expr *inner =
+		qr_join_on(qr_expr_ref(sec_alias), qr_expr_ref(target_alias),
+			   secondary_condition(r, false, true, NULL, sec_alias,
+					       target_alias));
+
+	return qr_outerjoin_on(left, inner,
+			       secondary_condition(r, true, false, owner_alias,
+						   sec_alias, NULL));
 }
 
 /* EXISTS (SELECT 1 FROM secondary WHERE <one side's columns> = <the
@@ -113,7 +139,8 @@ static qr_expr *secondary_exists(const qr_rel *r, const void *obj,
 				 bool obj_is_owner)
 {
 	const qr_objhdr *h = qr_orm__hdr(obj);
-	qr_expr *cond = secondary_condition(r, !obj_is_owner, obj_is_owner);
+	qr_expr *cond = secondary_condition(r, !obj_is_owner, obj_is_owner,
+					    NULL, NULL, NULL);
 
 	for (size_t i = 0; i < r->ncols; i++) {
 		qr_column *c =
@@ -202,7 +229,7 @@ qr_expr *qr_rel_any(qr_mapping *owner, const char *rel, qr_expr *criterion)
 		return NULL;
 	}
 	if (r->kind == QR_REL_MANY_TO_MANY) {
-		where = secondary_condition(r, true, true);
+		where = secondary_condition(r, true, true, NULL, NULL, NULL);
 		if (criterion)
 			where = qr_and_new(where, criterion, QR_END);
 		return qr_exists(qr_select(qr_literal_column("1", QR_INTEGER),

@@ -292,6 +292,7 @@ static void plan_free(eager_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		qr_expr_free(p->e[i].target);
+		qr_expr_free(p->e[i].secondary);
 		free(p->e[i].lm.columns);
 		qr_orm__loads_free(p->e[i].sub, p->e[i].nsub);
 	}
@@ -332,14 +333,17 @@ static bool by_selectin(const qr_rel *r)
 	return r->target->ntables > 1 || r->target->nsubs;
 }
 
-/* Whether the query's SELECT may join r: not a many-to-many (loaded by
- * selectin), not a collection under LIMIT/OFFSET (which counts
- * parents). */
+/* Whether r loads a collection (one-to-many, many-to-many). */
+static bool is_collection(const qr_rel *r)
+{
+	return r->kind == QR_REL_ONE_TO_MANY || r->kind == QR_REL_MANY_TO_MANY;
+}
+
+/* Whether the query's SELECT may join r: not a collection under
+ * LIMIT/OFFSET (which counts parents). */
 static bool joinable(const qr_query *q, const qr_rel *r)
 {
-	return r->kind != QR_REL_MANY_TO_MANY &&
-	       !((q->limit >= 0 || q->offset >= 0) &&
-		 r->kind == QR_REL_ONE_TO_MANY);
+	return !((q->limit >= 0 || q->offset >= 0) && is_collection(r));
 }
 
 /* Whether m is the target of an eager load above parent (a nested
@@ -422,6 +426,19 @@ static int plan_node(eager_plan *p, const qr_query *q, size_t item, int parent,
 		if (rc)
 			break;
 		idx = (int)p->n - 1;
+		if (r->kind == QR_REL_MANY_TO_MANY) {
+			/* secondary_N JOIN target_N: the same N */
+			snprintf(name, sizeof(name), "%s_%zu",
+				 qr_table_name(r->secondary), p->n);
+			p->e[idx].secondary =
+				qr_alias((qr_expr *)r->secondary, name);
+			if (!p->e[idx].secondary) {
+				rc = qr_error_last()->code
+					     ? qr_error_last()->code
+					     : QR_ENOMEM;
+				break;
+			}
+		}
 		rc = qr_orm__loads_through(&p->e[idx].sub, &p->e[idx].nsub,
 					   loads, nloads, r);
 		if (rc == 0)
@@ -469,6 +486,15 @@ static qr_relstate *rstate(const qr_objhdr *h, const qr_rel *r)
 	return qr_orm__relstate(h, (size_t)(r - r->owner->rels));
 }
 
+/* The parent object of eager load e in buffered row k (eobj: as for
+ * populate), or NULL. */
+static void *eager_parent(const qr_orm_result *res, const eager_plan *p,
+			  const qr_eager *e, void **eobj, size_t k)
+{
+	return e->parent < 0 ? buffered_obj(res, k, e->item)
+			     : eobj[k * p->n + (size_t)e->parent];
+}
+
 /* Fills the relationship of eager load ei's parents from the buffered
  * rows: collections de-duplicated, in row order. eobj[k * p->n + i]
  * is the object eager load i read from row k (the parents of nested
@@ -484,9 +510,7 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 	int rc = 0;
 
 	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
-		void *parent = e->parent < 0
-				       ? buffered_obj(res, k, e->item)
-				       : eobj[k * p->n + (size_t)e->parent];
+		void *parent = eager_parent(res, p, e, eobj, k);
 		void *child = NULL;
 		qr_objhdr *h;
 		if (!parent)
@@ -498,7 +522,7 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 			} else {
 				h->mark = fill;
 				rstate(h, r)->flags |= QR_RS_LOADED;
-				if (r->kind == QR_REL_ONE_TO_MANY)
+				if (is_collection(r))
 					qr_objlist_clear(
 						(qr_objlist *)((char *)parent +
 							       r->offset));
@@ -537,7 +561,10 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 			qr_objhdr *c = qr_orm__hdr(child);
 			if (qr_objlist_index(l, child) < 0)
 				rc = qr_objlist_append(l, child);
+			/* a many-to-many's other side is left to its own
+			 * load, as selectin leaves it */
 			if (rc == 0 && r->back &&
+			    r->kind == QR_REL_ONE_TO_MANY &&
 			    !(rstate(c, r->back)->flags & QR_RS_LOADED)) {
 				*(void **)((char *)child + r->back->offset) =
 					parent;
@@ -545,6 +572,19 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 				rstate(c, r->back)->flags |= QR_RS_LOADED;
 			}
 		}
+	}
+	/* a many-to-many filled is also its flush snapshot (once per
+	 * parent) */
+	for (size_t k = 0;
+	     k < res->nbuf && rc == 0 && r->kind == QR_REL_MANY_TO_MANY; k++) {
+		void *parent = eager_parent(res, p, e, eobj, k);
+		qr_objhdr *h = parent ? qr_orm__hdr(parent) : NULL;
+		if (!h || h->mark != fill)
+			continue;
+		h->mark = skip;
+		qr_orm__m2m_snap_set(
+			h, (size_t)(r - r->owner->rels),
+			(qr_objlist *)((char *)parent + r->offset));
 	}
 	return rc;
 }
@@ -577,8 +617,7 @@ static void unique_rows(qr_orm_result *res, const qr_query *q,
 	size_t w = 0;
 
 	for (size_t i = 0; i < p->n; i++)
-		collection =
-			collection || p->e[i].rel->kind == QR_REL_ONE_TO_MANY;
+		collection = collection || is_collection(p->e[i].rel);
 	if (!collection || q->nitems != 1)
 		return;
 	seen = ++res->session->next_mark;

@@ -65,6 +65,29 @@ QR_MAPPING(Keyword, "qt_lp_keywords",
 	   QR_FIELD(Keyword, id, QR_INTEGER, .primary_key = true),
 	   QR_FIELD(Keyword, word, qr_string(30)), QR_REPR("word"));
 
+/* A many-to-many configured joined (lazy="joined"), ordered by title:
+ * students and their courses through qt_lp_enrollments. */
+typedef struct Student {
+	int64_t id;
+	char *name;
+	qr_objlist courses;
+} Student;
+typedef struct Course {
+	int64_t id;
+	char *title;
+} Course;
+
+QR_MAPPING(Student, "qt_lp_students",
+	   QR_FIELD(Student, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Student, name, qr_string(30)),
+	   QR_MANY_TO_MANY(Student, courses, "Course",
+			   .secondary = "qt_lp_enrollments",
+			   .order_by = "title", .lazy = QR_LAZY_JOINED),
+	   QR_REPR("name"));
+QR_MAPPING(Course, "qt_lp_courses",
+	   QR_FIELD(Course, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Course, title, qr_string(30)), QR_REPR("title"));
+
 #define C() QR_MAPPING_OF(Customer)
 
 /* The tables, and: ann (orders o1: items a [red, big], b [red]; o2:
@@ -264,37 +287,37 @@ static void test_joined_sql(void **state)
 	orm_fx_free(f);
 }
 
+/* Runs the path (orders: s1, items: s2, keywords: s3) and returns the
+ * statements it took; the tree is checked, keywords included. */
+static uint64_t run_three(orm_fx *f, qr_lazy s1, qr_lazy s2, qr_lazy s3)
+{
+	qr_objlist l = QR_OBJLIST_INIT;
+	uint64_t n = run(f, &l,
+			 path(f, QR_LOAD_PATH({"orders", s1}, {"items", s2},
+					      {"keywords", s3})));
+
+	check_tree(f, &l, true);
+	qr_objlist_clear(&l);
+	return n;
+}
+
 /* Three hops, the last many-to-many: one SELECT per selectin level, none
  * for a joined one. */
 static void test_three_hops(void **state)
 {
 	orm_fx *f = fixture();
-	qr_objlist l = QR_OBJLIST_INIT;
 	(void)state;
 
+	assert_int_equal(run_three(f, QR_LAZY_SELECTIN, QR_LAZY_SELECTIN,
+				   QR_LAZY_SELECTIN),
+			 4);
 	assert_int_equal(
-		run(f, &l,
-		    path(f, QR_LOAD_PATH({"orders", QR_LAZY_SELECTIN},
-					 {"items", QR_LAZY_SELECTIN},
-					 {"keywords", QR_LAZY_SELECTIN}))),
-		4);
-	check_tree(f, &l, true);
-	assert_int_equal(
-		run(f, &l,
-		    path(f, QR_LOAD_PATH({"orders", QR_LAZY_JOINED},
-					 {"items", QR_LAZY_JOINED},
-					 {"keywords", QR_LAZY_SELECTIN}))),
+		run_three(f, QR_LAZY_JOINED, QR_LAZY_JOINED, QR_LAZY_SELECTIN),
 		2);
-	check_tree(f, &l, true);
 	/* the keywords' IN after the orders' SELECT that joined the items */
-	assert_int_equal(
-		run(f, &l,
-		    path(f, QR_LOAD_PATH({"orders", QR_LAZY_SELECTIN},
-					 {"items", QR_LAZY_JOINED},
-					 {"keywords", QR_LAZY_SELECTIN}))),
-		3);
-	check_tree(f, &l, true);
-	qr_objlist_clear(&l);
+	assert_int_equal(run_three(f, QR_LAZY_SELECTIN, QR_LAZY_JOINED,
+				   QR_LAZY_SELECTIN),
+			 3);
 	orm_fx_free(f);
 }
 
@@ -583,6 +606,200 @@ static void test_chunks_per_level(void **state)
 	orm_fx_free(f);
 }
 
+/* The items by id with their keywords joined: ann's items a [red, big],
+ * b [red] (the same red), c [] (no row of the secondary table). */
+static void check_item_keywords(orm_fx *f, const qr_objlist *l)
+{
+	uint64_t before = statements(f);
+	Item *a, *b, *c;
+
+	assert_int_equal(l->count, 3); /* a's two rows folded */
+	a = l->items[0];
+	b = l->items[1];
+	c = l->items[2];
+	assert_true(QR_LOADED(a, keywords) && QR_LOADED(b, keywords) &&
+		    QR_LOADED(c, keywords));
+	orm_assert_list(&a->keywords,
+			"[<Keyword(word='red')>, <Keyword(word='big')>]");
+	orm_assert_list(&b->keywords, "[<Keyword(word='red')>]");
+	assert_ptr_equal(a->keywords.items[0], b->keywords.items[0]);
+	assert_int_equal(qr_objlist_len(&c->keywords), 0);
+	assert_int_equal(statements(f), before);
+}
+
+/* joinedload(Item.keywords), a many-to-many: one SELECT, SQLAlchemy's
+ * LEFT OUTER JOIN (secondary AS secondary_1 JOIN target AS target_1 ON
+ * ..) ON .., rows folded into the collections, the relationship's
+ * order_by after the query's; the collections loaded so are what the
+ * flush compares with (no write when unchanged, one DELETE of the
+ * association row removed). */
+static void test_m2m_joined(void **state)
+{
+	orm_fx *f = fixture();
+	qr_objlist l = QR_OBJLIST_INIT;
+	Item *a;
+	(void)state;
+
+	assert_int_equal(
+		run(f, &l,
+		    qr_joinedload(qr_query_order_by(qr_query(f->s, Item),
+						    qr_attr(Item, "id")),
+				  Item, "keywords")),
+		1);
+	assert_true(logged(
+		f, "FROM qt_lp_items LEFT OUTER JOIN (qt_lp_item_keywords AS "
+		   "qt_lp_item_keywords_1 JOIN qt_lp_keywords AS "
+		   "qt_lp_keywords_1 ON qt_lp_keywords_1.id = "
+		   "qt_lp_item_keywords_1.keyword_id) ON qt_lp_items.id = "
+		   "qt_lp_item_keywords_1.item_id ORDER BY qt_lp_items.id, "
+		   "qt_lp_keywords_1.id"));
+	check_item_keywords(f, &l);
+	a = l.items[0];
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(orm_log_count(&f->log, "INSERT"), 0);
+	assert_int_equal(orm_log_count(&f->log, "DELETE"), 0);
+	/* a's objects expired at commit: loaded again, keywords joined */
+	assert_int_equal(
+		run(f, &l,
+		    qr_joinedload(qr_query_order_by(qr_query(f->s, Item),
+						    qr_attr(Item, "id")),
+				  Item, "keywords")),
+		1);
+	a = l.items[0];
+	assert_int_equal(QR_REMOVE(a, keywords, a->keywords.items[1]), 1);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(
+		orm_log_count(&f->log, "DELETE FROM qt_lp_item_keywords"), 1);
+	assert_int_equal(orm_log_count(&f->log, "INSERT"), 0);
+	assert_int_equal(orm_scalar(f, "SELECT count(*) FROM "
+				       "qt_lp_item_keywords"),
+			 2);
+	/* a selectin query of the items with the keywords joined: 2 */
+	assert_int_equal(
+		run(f, &l,
+		    qr_query_load_path(
+			    qr_query(f->s, Order), QR_MAPPING_OF(Order),
+			    QR_LOAD_PATH({"items", QR_LAZY_SELECTIN},
+					 {"keywords", QR_LAZY_JOINED}))),
+		2);
+	assert_true(logged(f, "FROM qt_lp_items LEFT OUTER JOIN "
+			      "(qt_lp_item_keywords AS qt_lp_item_keywords_1 "
+			      "JOIN qt_lp_keywords AS qt_lp_keywords_1 ON "));
+	qr_objlist_clear(&l);
+	orm_fx_free(f);
+}
+
+/* The many-to-many as a later hop: joinedload(C.orders)
+ * .joinedload(O.items).joinedload(I.keywords) is one SELECT, the
+ * secondary joined to the items' alias; under LIMIT the collections
+ * come by selectin (one per level), joined keywords in the items'. */
+static void test_m2m_joined_path(void **state)
+{
+	orm_fx *f = fixture();
+	qr_objlist l = QR_OBJLIST_INIT;
+	(void)state;
+
+	assert_int_equal(
+		run_three(f, QR_LAZY_JOINED, QR_LAZY_JOINED, QR_LAZY_JOINED),
+		1);
+	assert_true(logged(f, "LEFT OUTER JOIN (qt_lp_item_keywords AS "
+			      "qt_lp_item_keywords_3 JOIN qt_lp_keywords AS "
+			      "qt_lp_keywords_3 ON qt_lp_keywords_3.id = "
+			      "qt_lp_item_keywords_3.keyword_id) ON "
+			      "qt_lp_items_2.id = "
+			      "qt_lp_item_keywords_3.item_id"));
+	assert_true(logged(f, "ORDER BY qt_lp_customers.id, qt_lp_orders_1.id, "
+			      "qt_lp_items_2.id, qt_lp_keywords_3.id"));
+	assert_int_equal(run_three(f, QR_LAZY_SELECTIN, QR_LAZY_SELECTIN,
+				   QR_LAZY_JOINED),
+			 3);
+	assert_int_equal(
+		run(f, &l,
+		    qr_query_load_path(
+			    qr_query_limit(customers(f), 3), C(),
+			    QR_LOAD_PATH({"orders", QR_LAZY_JOINED},
+					 {"items", QR_LAZY_JOINED},
+					 {"keywords", QR_LAZY_JOINED}))),
+		2);
+	check_tree(f, &l, true);
+	qr_objlist_clear(&l);
+	orm_fx_free(f);
+}
+
+/* A many-to-many configured lazy="joined": every query of students
+ * joins the courses (ordered by title, parents without any loaded
+ * empty); lazyload() turns it off for a query. */
+static void test_m2m_configured_joined(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Student),
+				    QR_MAPPING_OF(Course), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	qr_objlist l = QR_OBJLIST_INIT;
+	const char *names[] = {"ann", "bob", "cy"};
+	const char *titles[] = {"math", "art", "zoology"};
+	Student *st[3];
+	Course *co[3];
+	(void)state;
+
+	assert_non_null(qr_table(
+		qr_registry_metadata(f->reg), "qt_lp_enrollments",
+		qr_column("student_id", QR_INTEGER, .primary_key = true,
+			  .foreign_key = "qt_lp_students.id"),
+		qr_column("course_id", QR_INTEGER, .primary_key = true,
+			  .foreign_key = "qt_lp_courses.id")));
+	orm_recreate(f->engine, f->reg);
+	for (int i = 0; i < 3; i++) {
+		st[i] = qr_new(f->s, Student);
+		co[i] = qr_new(f->s, Course);
+		st[i]->id = co[i]->id = i + 1;
+		qr_assert_ok(QR_SET_TEXT(st[i], name, names[i]));
+		qr_assert_ok(QR_SET_TEXT(co[i], title, titles[i]));
+		qr_assert_ok(qr_session_add(f->s, st[i]));
+		qr_assert_ok(qr_session_add(f->s, co[i]));
+	}
+	qr_assert_ok(QR_APPEND(st[0], courses, co[0]));
+	qr_assert_ok(QR_APPEND(st[0], courses, co[2]));
+	qr_assert_ok(QR_APPEND(st[0], courses, co[1]));
+	qr_assert_ok(QR_APPEND(st[1], courses, co[1]));
+	qr_assert_ok(qr_session_commit(f->s));
+
+	assert_int_equal(run(f, &l,
+			     qr_query_order_by(qr_query(f->s, Student),
+					       qr_attr(Student, "id"))),
+			 1);
+	assert_true(logged(
+		f, "FROM qt_lp_students LEFT OUTER JOIN (qt_lp_enrollments "
+		   "AS qt_lp_enrollments_1 JOIN qt_lp_courses AS "
+		   "qt_lp_courses_1 ON qt_lp_courses_1.id = "
+		   "qt_lp_enrollments_1.course_id) ON qt_lp_students.id = "
+		   "qt_lp_enrollments_1.student_id ORDER BY qt_lp_students.id, "
+		   "qt_lp_courses_1.title"));
+	assert_int_equal(l.count, 3);
+	st[0] = l.items[0];
+	st[1] = l.items[1];
+	st[2] = l.items[2];
+	assert_true(QR_LOADED(st[0], courses) && QR_LOADED(st[2], courses));
+	orm_assert_list(&st[0]->courses,
+			"[<Course(title='art')>, <Course(title='math')>, "
+			"<Course(title='zoology')>]");
+	orm_assert_list(&st[1]->courses, "[<Course(title='art')>]");
+	assert_ptr_equal(st[0]->courses.items[0], st[1]->courses.items[0]);
+	assert_int_equal(qr_objlist_len(&st[2]->courses), 0);
+	assert_int_equal(statements(f), 1);
+	/* lazyload(Student.courses): the students alone */
+	assert_int_equal(
+		run(f, &l,
+		    qr_lazyload(qr_query(f->s, Student), Student, "courses")),
+		1);
+	assert_int_equal(l.count, 3);
+	assert_false(logged(f, "JOIN"));
+	assert_false(QR_LOADED((Student *)l.items[0], courses));
+	qr_objlist_clear(&l);
+	orm_fx_free(f);
+}
+
 /* Errors name the path; the query is released. */
 static void test_errors(void **state)
 {
@@ -627,6 +844,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_contains_eager_then),
 		cmocka_unit_test(test_two_entities),
 		cmocka_unit_test(test_chunks_per_level),
+		cmocka_unit_test(test_m2m_joined),
+		cmocka_unit_test(test_m2m_joined_path),
+		cmocka_unit_test(test_m2m_configured_joined),
 		cmocka_unit_test(test_errors),
 	};
 	return qr_test_run(argc, argv, "orm_loader_paths", tests,
