@@ -323,8 +323,11 @@ QR_API qr_query *qr_query_with_parent(qr_query *q, const void *parent,
  * relationship of the query's entities for this query, overriding the
  * relationship's .lazy. Eager strategies load when the query runs
  * (qr_query_all, first, one, execute): joined adds LEFT OUTER JOIN
- * <target> AS <table>_1 to the SELECT (a query with LIMIT/OFFSET loads
- * collections with selectin instead, so that the limit counts parents),
+ * <target> AS <table>_1 to the SELECT (a many-to-many: LEFT OUTER JOIN
+ * (<secondary> AS <secondary>_1 JOIN <target> AS <target>_1 ON ..) ON
+ * ..; a target with subclasses loads by selectin; a query with
+ * LIMIT/OFFSET loads collections with selectin instead, so that the
+ * limit counts parents),
  * selectin runs one SELECT .. IN per 500 parents after the rows are
  * read. Relationships already loaded are left alone. raise and noload
  * mark the objects the query loads: their qr_rel_load() fails, or
