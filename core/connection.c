@@ -269,6 +269,32 @@ static int gather_init(gatherer *g, const qr_compiled *cp,
 }
 
 /*
+ * Writes slot i's value into *dst given what the params hold for it (v,
+ * or NULL): v, else the slot's own value, else a column default computed
+ * per row (its bytes in scratch); a slot with none of them fails, naming
+ * the parameter. dst NULL only checks (a default is not computed then).
+ */
+static int resolve_slot(const qr_compiled *cp, size_t i, const qr_value *v,
+			qr_value *dst, qr_scratch *scratch, bool many)
+{
+	const qr_bindslot *s = &cp->slots[i];
+	if (!v && s->has_value)
+		v = &s->value;
+	if (v) {
+		if (dst)
+			*dst = *v;
+		return 0;
+	}
+	if (s->default_fn)
+		return dst ? s->default_fn(dst, scratch, s->default_arg) : 0;
+	qr_error_set(QR_EPARAM, QR_ECLASS_INVALID_REQUEST,
+		     "A value is required for bind parameter '%s'%s", s->name,
+		     many ? " in a parameter set" : "");
+	qr_error_set_statement(cp->sql);
+	return QR_EPARAM;
+}
+
+/*
  * Fills values[count * nslots] from rows first .. first + count - 1 (a
  * column default computed per row writes into scratch), or only checks
  * that every slot has a value when values is NULL.
@@ -279,38 +305,17 @@ static int gather_rows(const gatherer *g, size_t first, size_t count,
 	const qr_compiled *cp = g->cp;
 	for (size_t r = 0; r < count; r++) {
 		for (size_t i = 0; i < cp->nslots; i++) {
-			const qr_bindslot *s = &cp->slots[i];
 			const qr_value *v =
 				g->idx[i] >= 0 ? qr_params__get_index(
 							 g->params, first + r,
 							 g->idx[i], g->hint[i])
 					       : NULL;
-			if (!v && s->has_value)
-				v = &s->value;
-			if (!v && s->default_fn) {
-				/* A column default computed per row. */
-				if (!values)
-					continue;
-				int rc = s->default_fn(
-					&values[r * cp->nslots + i], scratch,
-					s->default_arg);
-				if (rc)
-					return rc;
-				continue;
-			}
-			if (!v) {
-				qr_error_set(
-					QR_EPARAM, QR_ECLASS_INVALID_REQUEST,
-					"A value is required for bind "
-					"parameter '%s'%s",
-					s->name,
-					g->nrows > 1 ? " in a parameter set"
-						     : "");
-				qr_error_set_statement(cp->sql);
-				return QR_EPARAM;
-			}
-			if (values)
-				values[r * cp->nslots + i] = *v;
+			int rc = resolve_slot(
+				cp, i, v,
+				values ? &values[r * cp->nslots + i] : NULL,
+				scratch, g->nrows > 1);
+			if (rc)
+				return rc;
 		}
 	}
 	return 0;
@@ -368,6 +373,65 @@ static size_t batch_count(size_t nrows, const qr_manyvalues *plan)
 	return (nrows - 1 + per - 1) / per + 1;
 }
 
+/*
+ * Runs a compiled statement with one parameter set (or none): what most
+ * executions are, and what a short lookup pays for on top of the
+ * driver, so none of the executemany set-up (chunks, batches, the
+ * gatherer's arrays) is done. Same checks, order and errors as run().
+ */
+static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
+		   const qr_params *params, double compile_secs)
+{
+	qr_value stackvals[16];
+	qr_value *values = stackvals;
+	if (cp->nslots > sizeof(stackvals) / sizeof(stackvals[0]) &&
+	    !(values = qr_mem__alloc(cp->nslots * sizeof(*values),
+				     "parameters")))
+		return QR_ENOMEM;
+	int rc = ensure_begun(c);
+	if (rc == 0)
+		qr_scratch__reset(c->scratch);
+	for (size_t i = 0; rc == 0 && i < cp->nslots; i++) {
+		int idx = params ? qr_params__name_index(params,
+							 cp->slots[i].name)
+				 : -1;
+		/* The parameters usually come in the statement's order. */
+		const qr_value *v =
+			idx >= 0 ? qr_params__get_index(params, 0, idx, i)
+				 : NULL;
+		rc = resolve_slot(cp, i, v, &values[i], c->scratch, false);
+	}
+	if (rc == 0)
+		rc = bind_types(cp, values, 1, c->scratch);
+	qr_driver_cursor *cur = NULL;
+	if (rc == 0) {
+		echo_statement(c, cp, values, 1, 1, compile_secs);
+		qr_driver_exec ex = {.sql = cp->sql,
+				     .sql_len = cp->sql_len,
+				     .params = values,
+				     .nparams = cp->nslots,
+				     .nrows = 1,
+				     .stream_results = c->stream_results};
+		rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
+		if (rc)
+			rc = qr_conn__failed(c, rc, cp->sql);
+	}
+	if (values != stackvals)
+		free(values);
+	if (rc)
+		return rc;
+	qr_result *res = NULL;
+	c->tx_work = c->in_tx;
+	rc = qr_result__new(&res, c, cur); /* frees cur when it fails */
+	if (rc == 0 && cp->nresult)
+		rc = qr_result__set_types(res, cp);
+	if (rc == 0 && out)
+		*out = res;
+	else
+		qr_result_free(res);
+	return rc;
+}
+
 /* Runs a compiled statement; *out gets a result or NULL. */
 static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	       const qr_params *params, double compile_secs)
@@ -385,8 +449,8 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	gatherer g;
 	int rc;
 
-	if (nrows == 0)
-		nrows = 1;
+	if (nrows <= 1)
+		return run_one(out, c, cp, params, compile_secs);
 	if ((rc = gather_init(&g, cp, params, nrows)))
 		return rc;
 	/* A missing value fails before anything runs. */
