@@ -405,7 +405,8 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		rc = bind_types(cp, values, 1, c->scratch);
 	qr_driver_cursor *cur = NULL;
 	if (rc == 0) {
-		echo_statement(c, cp, values, 1, 1, compile_secs);
+		if (c->engine->opts.echo)
+			echo_statement(c, cp, values, 1, 1, compile_secs);
 		qr_driver_exec ex = {.sql = cp->sql,
 				     .sql_len = cp->sql_len,
 				     .params = values,
@@ -913,6 +914,7 @@ void qr_conn_free(qr_conn *conn)
 		conn->pooled = NULL;
 	}
 	qr_scratch__free(conn->scratch);
+	free(conn->spare_result);
 	free(conn);
 	qr_error__restore(&saved);
 }

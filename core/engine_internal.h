@@ -38,6 +38,10 @@ struct qr_conn {
 	bool stream_results;        /* qr_conn_set_stream_results */
 	bool tx_lost; /* a disconnect ended a tx that had done work: until
 			 rollback, nothing runs and commit fails */
+	/* The allocation of the last result freed while it was this
+	 * connection's active one (a lookup's), reused by the next result
+	 * (result.c); freed with the connection. */
+	struct qr_result *spare_result;
 };
 
 struct qr_tx {
@@ -92,6 +96,7 @@ struct qr_result {
 	/* current_values lives in the result's own allocation and names
 	 * and types in shape_mem (qr_result__new); else each is malloc'd */
 	bool packed;
+	size_t mem_size; /* bytes of that allocation (packed only) */
 	qr_value scalar; /* copy for qr_result_scalar */
 	int64_t rowcount;
 	int64_t last_insert_id;

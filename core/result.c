@@ -37,14 +37,25 @@ int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur)
 	}
 	size_t head = sizeof(qr_result) + ncols * sizeof(qr_value);
 	size_t inline_cap = ncols ? KEPT_INLINE : 0;
-	char *mem = malloc(head + inline_cap);
-	if (!mem) {
-		d->cursor_free(cur);
-		return qr_error_oom("result");
+	size_t size = head + inline_cap;
+	qr_result *spare = conn->spare_result;
+	char *mem;
+	conn->spare_result = NULL;
+	if (spare && spare->mem_size >= size) {
+		/* The block of the lookup before: no malloc. */
+		mem = (char *)spare;
+		size = spare->mem_size;
+	} else {
+		free(spare); /* too small: the new block takes its place */
+		if (!(mem = malloc(size))) {
+			d->cursor_free(cur);
+			return qr_error_oom("result");
+		}
 	}
 	qr_result *r = (qr_result *)mem;
 	*r = (qr_result){0};
 	r->packed = true;
+	r->mem_size = size;
 	r->conn = conn;
 	r->driver = d;
 	r->cursor = cur;
@@ -610,6 +621,11 @@ void qr_result_free(qr_result *r)
 {
 	if (!r)
 		return;
+	/* A result still active on its connection has a live connection
+	 * (qr_conn_free detaches it first): its block may wait there for
+	 * the next result. */
+	qr_conn *owner =
+		r->packed && r->conn && r->conn->active == r ? r->conn : NULL;
 	drop_cursor(r);
 	if (!r->packed) {
 		/* Either array may be missing after a failed shape copy. */
@@ -623,11 +639,21 @@ void qr_result_free(qr_result *r)
 		free(r->types);
 		free(r->current_values);
 	}
-	free(r->shape_mem);
-	free(r->result_types);
-	qr_scratch__free(r->scratch);
-	qr_rowset_free(r->buffer);
-	free(r->kept_mem);
+	/* A lookup's result usually has none of these: no calls then. */
+	if (r->shape_mem)
+		free(r->shape_mem);
+	if (r->result_types || r->scratch) {
+		free(r->result_types);
+		qr_scratch__free(r->scratch);
+	}
+	if (r->buffer)
+		qr_rowset_free(r->buffer);
+	if (r->kept_mem)
+		free(r->kept_mem);
+	if (owner && !owner->spare_result) {
+		owner->spare_result = r;
+		return;
+	}
 	free(r);
 }
 

@@ -7,7 +7,8 @@
  * the result is freed, whatever runs on the connection meanwhile (the
  * row stays in the driver's cursor until then, and is copied only when
  * the connection is needed); the column names of a result whose rows
- * have ended.
+ * have ended; results one after another on a connection, which hands
+ * the block of a freed lookup to the next.
  */
 #include "test_support.h"
 
@@ -121,10 +122,62 @@ static void test_names_after_the_end(void **state)
 	qr_engine_free(engine);
 }
 
+/* A lookup's result freed while still the connection's active one
+ * leaves its allocation to the next result (no malloc per lookup): the
+ * next results, wider or narrower, read their own values and names, and
+ * a result that outlives its connection stays whole. */
+static void test_results_one_after_another(void **state)
+{
+	qr_engine *engine = qr_test_engine();
+	qr_conn *conn = qr_test_connect(engine);
+	qr_result *res;
+	const qr_row *row;
+	const char *s;
+	int64_t n;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		qr_assert_ok(qr_conn_execute_text(&res, conn, TWO_ROWS, NULL));
+		assert_int_equal(qr_result_first(res, &row), 1);
+		qr_assert_ok(qr_row_text(row, 1, &s));
+		assert_string_equal(s, "one");
+		qr_result_free(res);
+	}
+	/* Wider than the block left: a new one. */
+	qr_assert_ok(qr_conn_execute_text(
+		&res, conn,
+		"SELECT 1 AS a, 2 AS b, 3 AS c, 4 AS d, 5 AS e, 6 AS f, "
+		"7 AS g, 8 AS h, 9 AS i, 10 AS j, 11 AS k, 12 AS l",
+		NULL));
+	assert_int_equal(qr_result_first(res, &row), 1);
+	qr_assert_ok(qr_row_int64(row, 11, &n));
+	assert_int_equal(n, 12);
+	assert_string_equal(qr_result_column_name(res, 11), "l");
+	qr_result_free(res);
+	/* Narrower: the wide block serves. */
+	qr_assert_ok(qr_conn_execute_text(&res, conn, "SELECT 7 AS x", NULL));
+	assert_int_equal(qr_result_first(res, &row), 1);
+	qr_assert_ok(qr_row_int64(row, 0, &n));
+	assert_int_equal(n, 7);
+	assert_int_equal(qr_result_column_count(res), 1);
+	assert_string_equal(qr_result_column_name(res, 0), "x");
+	qr_result_free(res);
+	/* A held row outlives the connection (its block is the result's). */
+	qr_assert_ok(qr_conn_execute_text(&res, conn, TWO_ROWS, NULL));
+	assert_int_equal(qr_result_first(res, &row), 1);
+	qr_conn_free(conn);
+	qr_assert_ok(qr_row_text(row, 1, &s));
+	assert_string_equal(s, "one");
+	assert_string_equal(qr_result_column_name(res, 0), "num");
+	qr_result_free(res);
+	qr_engine_free(engine);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_rowset_outlives_result),
 	cmocka_unit_test(test_first_row_outlives_other_statements),
 	cmocka_unit_test(test_names_after_the_end),
+	cmocka_unit_test(test_results_one_after_another),
 };
 
 QR_TEST_MAIN("result lifetime", tests)
