@@ -54,8 +54,10 @@ struct qr_driver_cursor {
 	sqlite3_stmt *stmt;
 	cached_stmt *cached; /* NULL when the statement is not cached */
 	/* The names and types (the cached statement's, or owned_colinfo
-	 * for a statement not cached), kept until the cursor is freed even
-	 * when the statement is released at the end of the rows. */
+	 * for a statement not cached): found when first asked for, or
+	 * before the statement is released at the end of the rows, and
+	 * kept until the cursor is freed (a lookup freed with its row
+	 * unread costs no look at them). */
 	char *const *colinfo;
 	char **owned_colinfo;
 	bool has_row; /* a row is stepped and not yet fetched */
@@ -470,8 +472,10 @@ static qr_driver_cursor *cursor_new(qr_driver_conn *c)
 
 static void cursor_release(qr_driver_cursor *cur)
 {
-	free(cur->owned_colinfo);
-	cur->owned_colinfo = NULL;
+	if (cur->owned_colinfo) {
+		free(cur->owned_colinfo);
+		cur->owned_colinfo = NULL;
+	}
 	cur->colinfo = NULL;
 	if (cur == &cur->conn->spare)
 		cur->conn->spare_out = false;
@@ -526,6 +530,20 @@ static char *const *colinfo(cached_stmt *e, sqlite3_stmt *stmt, int ncols)
 	e->colinfo_ncols = ncols;
 	e->colinfo_reprepare = reprepared;
 	return info;
+}
+
+/* Finds the cursor's column names and types while its statement is
+ * still held (the names SQLite gives last until it is reset); out of
+ * memory they stay unknown and are asked of SQLite while it can say. */
+static void load_colinfo(qr_driver_cursor *cur)
+{
+	if (cur->colinfo || !cur->ncols || !cur->stmt)
+		return;
+	if (cur->cached)
+		cur->colinfo = colinfo(cur->cached, cur->stmt, cur->ncols);
+	else
+		cur->colinfo = cur->owned_colinfo =
+			copy_colinfo(cur->stmt, cur->ncols);
 }
 
 static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
@@ -593,11 +611,6 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	else if (!cur->has_row && sqlite3_stmt_readonly(stmt) == 0)
 		cur->rowcount = sqlite3_changes64(c->db); /* RETURNING */
 	cur->last_id = sqlite3_last_insert_rowid(c->db);
-	if (cur->ncols && cached)
-		cur->colinfo = colinfo(cached, stmt, cur->ncols);
-	else if (cur->ncols)
-		cur->colinfo = cur->owned_colinfo =
-			copy_colinfo(stmt, cur->ncols);
 	if (!cur->has_row && !cur->ncols)
 		release_stmt(cur);
 	*out = cur;
@@ -629,8 +642,11 @@ static size_t sqlite_column_count(const qr_driver_cursor *cur)
 	return (size_t)cur->ncols;
 }
 
+/* The names are looked up when first asked for: the cursor is
+ * logically const (a cache), hence the cast. */
 static const char *sqlite_column_name(const qr_driver_cursor *cur, size_t i)
 {
+	load_colinfo((qr_driver_cursor *)cur);
 	if (cur->colinfo)
 		return cur->colinfo[i];
 	if (!cur->stmt)
@@ -641,6 +657,7 @@ static const char *sqlite_column_name(const qr_driver_cursor *cur, size_t i)
 
 static const char *sqlite_column_type(const qr_driver_cursor *cur, size_t i)
 {
+	load_colinfo((qr_driver_cursor *)cur);
 	if (cur->colinfo)
 		return cur->colinfo[(size_t)cur->ncols + i];
 	if (!cur->stmt)
@@ -660,11 +677,13 @@ static int sqlite_fetch(qr_driver_cursor *cur, qr_value *vals)
 				cur->rowcount =
 					sqlite3_changes64(cur->conn->db);
 			cur->last_id = sqlite3_last_insert_rowid(cur->conn->db);
+			load_colinfo(cur); /* the names outlive the rows */
 			release_stmt(cur);
 			return 0;
 		}
 		if (step != SQLITE_ROW) {
 			int rc = fail(cur->conn->db, step, NULL);
+			load_colinfo(cur);
 			release_stmt(cur);
 			return rc;
 		}
