@@ -154,12 +154,12 @@ int qr_compile__exec(qr_compiled **out, const qr_node *node,
 {
 	const char *stack_keys[32];
 	const char **keys = stack_keys;
-	size_t n = params ? qr_params_count(params, 0) : 0;
 
 	/* INSERT and UPDATE name the columns the parameters give
 	 * (SQLAlchemy's column_keys); other statements ignore them. */
 	if (node->kind != QR_NODE_INSERT && node->kind != QR_NODE_UPDATE)
 		return qr_compile__node(out, node, dialect);
+	size_t n = params ? qr_params_count(params, 0) : 0;
 	if (n > sizeof(stack_keys) / sizeof(stack_keys[0])) {
 		keys = qr_mem__alloc(n * sizeof(*keys), "column keys");
 		if (!keys)
