@@ -843,9 +843,23 @@ typedef struct qr_eager {
 	qr_expr *secondary;
 	bool join;     /* add LEFT OUTER JOIN target ON ... */
 	qr_loadmap lm; /* the target's columns in the result */
+	/* the result column of each of the target's poly columns (its
+	 * single-table subclasses' too), and the load maps of the
+	 * subclasses (made on first use; NULL without subclasses) */
+	int *pos;
+	qr_loadmap *subs;
 	qr_qload *sub; /* the options reaching the target (owned) */
 	size_t nsub;
 } qr_eager;
+
+/* Whether an eager load's target has all its rows' columns in its one
+ * table (no joined-table inheritance above or below it): its columns
+ * and its single-table subclasses' are selected, the discriminator
+ * picking each row's class. */
+static inline bool qr_orm__eager_poly(const qr_mapper *t)
+{
+	return t->ntables == 1 && !t->njoined;
+}
 
 struct qr_query {
 	qr_qload *loads;
@@ -893,11 +907,12 @@ qr_expr *qr_orm__rel_condition(const qr_rel *r, const qr_expr *owner_alias,
  * secondary.sec_remote) ON owner.local = secondary.sec_local: a
  * many-to-many's joined eager load, as SQLAlchemy renders it (left
  * taken, the aliases borrowed; the owner on owner_alias when given, else
- * on its table; NULL on error, recorded). */
+ * on its table; extra, taken, ANDed to the inner ON when not NULL; NULL
+ * on error, recorded). */
 qr_expr *qr_orm__rel_secondary_outerjoin(qr_expr *left, const qr_rel *r,
 					 const qr_expr *owner_alias,
 					 qr_expr *sec_alias,
-					 qr_expr *target_alias);
+					 qr_expr *target_alias, qr_expr *extra);
 /* The strategy of relationship r of query q's entities. */
 qr_lazy qr_orm__query_strategy(const qr_query *q, const qr_rel *r);
 

@@ -693,8 +693,13 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 			return NULL;
 	}
 	for (size_t i = 0; i < ne; i++) {
-		stmt = add(stmt, qr_cols_new(e[i].target,
-					     e[i].rel->target->colnames));
+		const qr_mapper *t = e[i].rel->target;
+		/* the target's columns and its single-table subclasses' */
+		stmt = qr_orm__eager_poly(t)
+			       ? qr_orm__poly_add_columns(stmt, t, e[i].target,
+							  NULL)
+			       : add(stmt,
+				     qr_cols_new(e[i].target, t->colnames));
 		eager_join = eager_join || e[i].join;
 	}
 	if (q->distinct)
@@ -735,17 +740,25 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 					? e[e[i].parent].target
 					: qr_orm__item_alias(
 						  &q->items[e[i].item]);
+			bool needed = false;
+			qr_expr *on, *crit;
 			if (!e[i].join)
 				continue;
-			if (e[i].secondary)
+			/* a single-table subclass: its rows */
+			crit = qr_orm__poly_criterion(e[i].rel->target,
+						      e[i].target, &needed);
+			if (e[i].secondary) {
 				left = qr_orm__rel_secondary_outerjoin(
 					left, e[i].rel, owner, e[i].secondary,
-					e[i].target);
-			else
-				left = qr_outerjoin_on(
-					left, qr_expr_ref(e[i].target),
-					qr_orm__rel_condition(e[i].rel, owner,
-							      e[i].target));
+					e[i].target, needed ? crit : NULL);
+				continue;
+			}
+			on = qr_orm__rel_condition(e[i].rel, owner,
+						   e[i].target);
+			if (needed)
+				on = qr_and_new(on, crit, QR_END);
+			left = qr_outerjoin_on(left, qr_expr_ref(e[i].target),
+					       on);
 		}
 		stmt = qr_stmt_add(stmt, qr_from(left));
 	}

@@ -120,12 +120,16 @@ static qr_expr *secondary_condition(const qr_rel *r, bool owner, bool target,
 qr_expr *qr_orm__rel_secondary_outerjoin(qr_expr *left, const qr_rel *r,
 					 const qr_expr *owner_alias,
 					 qr_expr *sec_alias,
-					 qr_expr *target_alias)
+					 qr_expr *target_alias, qr_expr *extra)
 {
-	qr_expr *inner =
-		qr_join_on(qr_expr_ref(sec_alias), qr_expr_ref(target_alias),
-			   secondary_condition(r, false, true, NULL, sec_alias,
-					       target_alias));
+	qr_expr *on = secondary_condition(r, false, true, NULL, sec_alias,
+					  target_alias);
+	qr_expr *inner;
+
+	if (extra)
+		on = qr_and_new(on, extra, QR_END);
+	inner = qr_join_on(qr_expr_ref(sec_alias), qr_expr_ref(target_alias),
+			   on);
 
 	return qr_outerjoin_on(left, inner,
 			       secondary_condition(r, true, false, owner_alias,

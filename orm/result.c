@@ -48,6 +48,14 @@ struct qr_orm_result {
 	size_t npartial, cappartial;
 };
 
+/* Subclass load maps (row_loadmap) of m's subclasses, NULL: none. */
+static void loadmaps_free(qr_loadmap *subs, const qr_mapper *m)
+{
+	for (size_t k = 0; subs && k < m->nsubs; k++)
+		free(subs[k].columns);
+	free(subs);
+}
+
 static void result_free(qr_orm_result *r)
 {
 	if (!r)
@@ -56,10 +64,7 @@ static void result_free(qr_orm_result *r)
 		free(r->cols[i].name);
 		free(r->cols[i].lm.columns);
 		free(r->cols[i].pos);
-		for (size_t k = 0;
-		     r->cols[i].subs && k < r->cols[i].lm.mapper->nsubs; k++)
-			free(r->cols[i].subs[k].columns);
-		free(r->cols[i].subs);
+		loadmaps_free(r->cols[i].subs, r->cols[i].lm.mapper);
 	}
 	free(r->cols);
 	free(r->objs);
@@ -132,32 +137,35 @@ static int map_columns(qr_orm_result *r, const qr_query *q)
 	return 0;
 }
 
-/* The load map of the row: the subclass its discriminator names. NULL
- * on error (recorded). */
-static const qr_loadmap *row_loadmap(rcol *c, const qr_row *core)
+/* The load map of the row: lm's, or that of the subclass its
+ * discriminator names (subs: per subclass of lm's mapper, made on first
+ * use from pos, the result column of each poly column; NULL: none).
+ * NULL on error (recorded). */
+static const qr_loadmap *row_loadmap(const qr_loadmap *lm, const int *pos,
+				     qr_loadmap *subs, const qr_row *core)
 {
-	qr_mapper *m = c->lm.mapper, *sub;
-	int dc = m->poly_field >= 0 ? c->lm.columns[m->poly_field] : -1;
+	qr_mapper *m = lm->mapper, *sub;
+	int dc = m->poly_field >= 0 ? lm->columns[m->poly_field] : -1;
 	size_t k;
 
-	if (!c->subs || dc < 0)
-		return &c->lm;
+	if (!subs || dc < 0)
+		return lm;
 	if (qr_orm__poly_pick(&sub, m, qr_row_value(core, dc)) != 0)
 		return NULL;
 	if (sub == m)
-		return &c->lm;
+		return lm;
 	for (k = 0; m->subs[k] != sub; k++)
 		;
-	if (!c->subs[k].columns) {
-		c->subs[k].columns = malloc(sub->nfields * sizeof(int));
-		if (!c->subs[k].columns) {
+	if (!subs[k].columns) {
+		subs[k].columns = malloc(sub->nfields * sizeof(int));
+		if (!subs[k].columns) {
 			qr_error_oom("query result");
 			return NULL;
 		}
-		c->subs[k].mapper = sub;
-		qr_orm__poly_columns(c->subs[k].columns, sub, m, c->pos);
+		subs[k].mapper = sub;
+		qr_orm__poly_columns(subs[k].columns, sub, m, pos);
 	}
-	return &c->subs[k];
+	return &subs[k];
 }
 
 /* Whether a subclass's load map leaves some of its fields out. */
@@ -204,7 +212,8 @@ static int load(qr_orm_result *r, void **objs, const qr_row *core)
 		objs[i] = NULL;
 		if (r->cols[i].kind != QR_QI_ENTITY)
 			continue;
-		lm = row_loadmap(&r->cols[i], core);
+		lm = row_loadmap(&r->cols[i].lm, r->cols[i].pos,
+				 r->cols[i].subs, core);
 		rc = lm ? qr_orm__load_row_filled(&objs[i], &filled, r->session,
 						  lm, core, false)
 			: qr_error_last()->code;
@@ -294,6 +303,8 @@ static void plan_free(eager_plan *p)
 		qr_expr_free(p->e[i].target);
 		qr_expr_free(p->e[i].secondary);
 		free(p->e[i].lm.columns);
+		free(p->e[i].pos);
+		loadmaps_free(p->e[i].subs, p->e[i].lm.mapper);
 		qr_orm__loads_free(p->e[i].sub, p->e[i].nsub);
 	}
 	free(p->e);
@@ -327,10 +338,10 @@ static int plan_add(eager_plan *p, size_t item, int parent, qr_rel *r,
 }
 
 /* A joined load done by selectin instead: a target whose rows span
- * joined tables or that has subclasses (their columns and classes). */
+ * joined tables, its own or its subclasses'. */
 static bool by_selectin(const qr_rel *r)
 {
-	return r->target->ntables > 1 || r->target->nsubs;
+	return !qr_orm__eager_poly(r->target);
 }
 
 /* Whether r loads a collection (one-to-many, many-to-many). */
@@ -471,12 +482,23 @@ static int map_eager(eager_plan *p, const qr_query *q)
 	for (size_t i = 0; i < q->nitems; i++)
 		pos += qr_orm__item_width(&q->items[i]);
 	for (size_t i = 0; i < p->n; i++) {
-		qr_mapper *t = p->e[i].rel->target;
-		p->e[i].lm.columns = malloc(t->nfields * sizeof(int));
-		if (!p->e[i].lm.columns)
+		qr_eager *e = &p->e[i];
+		qr_mapper *t = e->rel->target;
+		e->lm.columns = malloc(t->nfields * sizeof(int));
+		e->pos = malloc((t->npoly + 1) * sizeof(int));
+		if (!e->lm.columns || !e->pos)
 			return qr_error_oom("eager loading");
+		if (!qr_orm__eager_poly(t)) { /* contains_eager: its table */
+			for (size_t f = 0; f < t->nfields; f++)
+				e->lm.columns[f] = pos++;
+			continue;
+		}
+		/* the target's fields are its first poly columns */
+		pos += qr_orm__poly_positions(e->pos, t, true, NULL, pos);
 		for (size_t f = 0; f < t->nfields; f++)
-			p->e[i].lm.columns[f] = pos++;
+			e->lm.columns[f] = e->pos[f];
+		if (t->nsubs && !(e->subs = calloc(t->nsubs, sizeof(*e->subs))))
+			return qr_error_oom("eager loading");
 	}
 	return 0;
 }
@@ -512,6 +534,7 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
 		void *parent = eager_parent(res, p, e, eobj, k);
 		void *child = NULL;
+		const qr_loadmap *lm;
 		qr_objhdr *h;
 		if (!parent)
 			continue;
@@ -531,8 +554,11 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 						NULL;
 			}
 		}
-		rc = qr_orm__load_row(&child, s, &e->lm,
-				      qr_rowset_row(res->rows, k), false);
+		lm = row_loadmap(&e->lm, e->pos, e->subs,
+				 qr_rowset_row(res->rows, k));
+		rc = lm ? qr_orm__load_row(&child, s, lm,
+					   qr_rowset_row(res->rows, k), false)
+			: qr_error_last()->code;
 		if (rc || !child)
 			continue;
 		eobj[k * p->n + ei] = child;

@@ -325,7 +325,8 @@ QR_API qr_query *qr_query_with_parent(qr_query *q, const void *parent,
  * (qr_query_all, first, one, execute): joined adds LEFT OUTER JOIN
  * <target> AS <table>_1 to the SELECT (a many-to-many: LEFT OUTER JOIN
  * (<secondary> AS <secondary>_1 JOIN <target> AS <target>_1 ON ..) ON
- * ..; a target with subclasses loads by selectin; a query with
+ * ..; a target in joined-table inheritance loads by selectin, one in
+ * single-table inheritance with its subclasses' columns; a query with
  * LIMIT/OFFSET loads collections with selectin instead, so that the
  * limit counts parents),
  * selectin runs one SELECT .. IN per 500 parents after the rows are

@@ -130,6 +130,15 @@ static inline size_t orm_log_stmt_count(const orm_log *log)
 	return n;
 }
 
+/* Whether a logged line contains needle. */
+static inline bool orm_logged(const orm_log *log, const char *needle)
+{
+	for (size_t i = 0; i < log->n; i++)
+		if (strstr(log->lines[i], needle))
+			return true;
+	return false;
+}
+
 /* ---- fixture ---------------------------------------------------------- */
 
 typedef struct orm_fx {

@@ -158,10 +158,7 @@ static uint64_t statements(orm_fx *f)
 /* Whether a logged statement contains needle. */
 static bool logged(orm_fx *f, const char *needle)
 {
-	for (size_t i = 0; i < f->log.n; i++)
-		if (strstr(f->log.lines[i], needle))
-			return true;
-	return false;
+	return orm_logged(&f->log, needle);
 }
 
 static qr_query *customers(orm_fx *f)
