@@ -70,29 +70,44 @@ static qr_expr *key_criterion(qr_mapper *colmap, const size_t *cols,
 	return crit;
 }
 
+/* Whether r's local columns are its owner's primary key, in order (a
+ * parent is then found by key in the identity map). */
+static bool local_is_pk(const qr_rel *r)
+{
+	bool by_pk = r->ncols == r->owner->npk && r->ncols <= 16;
+
+	for (size_t i = 0; i < r->ncols && by_pk; i++)
+		by_pk = r->owner->fields[r->local[i]].pk_pos == (int)i;
+	return by_pk;
+}
+
+/* The owner of r in s's identity map whose key is vals (r->ncols of
+ * them; local_is_pk(r)), or NULL. */
+static qr_objhdr *owner_by_key(const qr_rel *r, const qr_value *vals,
+			       qr_session *s)
+{
+	qr_ikey *key = NULL;
+	qr_objhdr *p;
+
+	if (qr_orm__key_from_values(&key, r->owner, vals, r->ncols) != 0 ||
+	    !key)
+		return NULL;
+	p = qr_orm__idmap_get(&s->idmap, key);
+	free(key);
+	return p;
+}
+
 /* The parent among parents whose fields local equal c's remote ones. */
 static qr_objhdr *parent_of(const qr_rel *r, qr_objhdr *c, qr_objhdr **parents,
 			    size_t n, qr_session *s)
 {
-	bool by_pk = r->ncols == r->owner->npk;
 	qr_value vals[16];
 
-	for (size_t i = 0; i < r->ncols && by_pk; i++)
-		by_pk = r->ncols <= 16 &&
-			r->owner->fields[r->local[i]].pk_pos == (int)i;
-	if (by_pk) {
-		qr_ikey *key = NULL;
-		qr_objhdr *p;
+	if (local_is_pk(r)) {
 		for (size_t i = 0; i < r->ncols; i++)
 			qr_orm__field_get(c, &c->mapper->fields[r->remote[i]],
 					  &vals[i]);
-		if (qr_orm__key_from_values(&key, r->owner, vals, r->ncols) !=
-			    0 ||
-		    !key)
-			return NULL;
-		p = qr_orm__idmap_get(&s->idmap, key);
-		free(key);
-		return p;
+		return owner_by_key(r, vals, s);
 	}
 	for (size_t k = 0; k < n; k++) {
 		bool same = true;
@@ -189,6 +204,8 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 	qr_query *q;
 	qr_orm_result *res = NULL;
 	const qr_orm_row *row;
+	bool by_key = local_is_pk(r);
+	uint64_t mark;
 	int rc;
 
 	for (size_t k = 0; k < n; k++)
@@ -240,9 +257,25 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 			q, qr_mapper_attr(t, t->fields[r->order_field].name),
 			QR_END);
 	rc = qr_query_execute(&res, q);
+	/* the parents of this chunk, marked once the query's own loading
+	 * (which marks objects too) is done: a row's parent is found by
+	 * key when the secondary table references the owner's key */
+	mark = ++s->next_mark;
+	for (size_t k = 0; k < n; k++)
+		parents[k]->mark = mark;
 	while (rc == 0 && (rc = qr_orm_result_next(res, &row)) == 1) {
 		void *child = qr_orm_row_object(row, 0);
 		rc = 0;
+		if (child && by_key) {
+			qr_value vals[16];
+			qr_objhdr *p;
+			for (size_t i = 0; i < r->ncols; i++)
+				vals[i] = *qr_orm_row_value(row, 1 + i);
+			p = owner_by_key(r, vals, s);
+			if (p && p->mark == mark)
+				rc = qr_objlist_append(collection(p, r), child);
+			continue;
+		}
 		for (size_t k = 0; k < n && child && rc == 0; k++) {
 			bool same = true;
 			for (size_t i = 0; i < r->ncols && same; i++) {
