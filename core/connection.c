@@ -617,6 +617,12 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 	if (conn->active && (rc = qr_result__detach(conn->active)))
 		return rc;
 
+	/* A statement executed again runs the compiled form it keeps,
+	 * borrowed for the call (no reference counted up and down). */
+	const qr_compiled *memo = qr_compile__memo(stmt, conn->engine->dialect);
+	if (memo && !qr_compiled__has_expanding(memo))
+		return run(out, conn, memo, params, 0);
+
 	/* The compile time is only shown by echo: no clock otherwise. */
 	bool echo = conn->engine->opts.echo;
 	double t0 = echo ? qr_pool__now() : 0;

@@ -205,6 +205,12 @@ int qr_compile__node(qr_compiled **out, const qr_node *node,
 int qr_compile__exec(qr_compiled **out, const qr_node *node,
 		     const qr_dialect *dialect, const qr_params *params);
 
+/* The compiled form a statement keeps for dialect (SELECT, set
+ * operation, DELETE, text()), borrowed: valid while the caller holds the
+ * statement unchanged. NULL when it has none yet (compile it then). */
+const qr_compiled *qr_compile__memo(const qr_node *node,
+				    const qr_dialect *dialect);
+
 /* Compiles a TEXT node for dialect into a new qr_compiled. */
 int qr_text__compile(qr_compiled **out, const qr_node *node,
 		     const qr_dialect *dialect);
