@@ -158,18 +158,38 @@ static int ensure_begun(qr_conn *c)
 	return 0;
 }
 
+/*
+ * What echo shows of where the SQL came from, as SQLAlchemy's engine log
+ * does: "generated in 0.00012s" (compiled by this execution, which began
+ * at t0), "cached since 2.5s ago" (compiled earlier: a compiled-cache hit
+ * or a statement executed again), "no key 0.00012s" (DDL, never cached).
+ */
+static const char *echo_stats(char *buf, size_t cap, const qr_compiled *cp,
+			      double t0)
+{
+	double now = qr_pool__now();
+	if (cp->is_ddl)
+		snprintf(buf, cap, "no key %.5fs", t0 > 0 ? now - t0 : 0.0);
+	else if (t0 > 0 && cp->gen_time >= t0)
+		snprintf(buf, cap, "generated in %.5fs", now - t0);
+	else
+		snprintf(buf, cap, "cached since %.4gs ago",
+			 now - cp->gen_time);
+	return buf;
+}
+
 /* Logs the statement and its parameter sets when echo is on: values
  * holds the first nshown of nrows sets. */
 static void echo_statement(qr_conn *c, const qr_compiled *cp,
 			   const qr_value *values, size_t nshown, size_t nrows,
-			   double secs)
+			   const char *stats)
 {
 	const qr_engine *e = c->engine;
 	if (!e->opts.echo)
 		return;
 	qr_engine__echo(e, "%s", cp->sql);
 	qr_strbuf b = {0};
-	qr_strbuf__printf(&b, "[generated in %.5fs] ", secs);
+	qr_strbuf__printf(&b, "[%s] ", stats ? stats : "unknown");
 	if (nrows > 1)
 		qr_strbuf__putc(&b, '[');
 	for (size_t r = 0; r < nshown && r < ECHO_MAX_ROWS; r++) {
@@ -194,7 +214,7 @@ static void echo_statement(qr_conn *c, const qr_compiled *cp,
  * as SQLAlchemy echoes insertmanyvalues batches. */
 static void echo_batch(qr_conn *c, const qr_compiled *cp, const char *sql,
 		       const qr_value *values, size_t nrows, size_t batch,
-		       size_t nbatches, double secs)
+		       size_t nbatches, const char *stats)
 {
 	const qr_engine *e = c->engine;
 	if (!e->opts.echo)
@@ -202,9 +222,8 @@ static void echo_batch(qr_conn *c, const qr_compiled *cp, const char *sql,
 	qr_engine__echo(e, "%s", sql);
 	qr_strbuf b = {0};
 	size_t shown = nrows < ECHO_MAX_ROWS ? nrows : ECHO_MAX_ROWS;
-	qr_strbuf__printf(&b,
-			  "[generated in %.5fs (insertmanyvalues) %zu/%zu] ",
-			  secs, batch, nbatches);
+	qr_strbuf__printf(&b, "[%s (insertmanyvalues) %zu/%zu] ",
+			  stats ? stats : "unknown", batch, nbatches);
 	qr_repr__tuple(&b, values, shown * cp->nslots);
 	if (shown < nrows)
 		qr_strbuf__printf(&b,
@@ -380,7 +399,7 @@ static size_t batch_count(size_t nrows, const qr_manyvalues *plan)
  * gatherer's arrays) is done. Same checks, order and errors as run().
  */
 static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
-		   const qr_params *params, double compile_secs)
+		   const qr_params *params, const char *stats)
 {
 	qr_value stackvals[16];
 	qr_value *values = stackvals;
@@ -406,7 +425,7 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	qr_driver_cursor *cur = NULL;
 	if (rc == 0) {
 		if (c->engine->opts.echo)
-			echo_statement(c, cp, values, 1, 1, compile_secs);
+			echo_statement(c, cp, values, 1, 1, stats);
 		qr_driver_exec ex = {.sql = cp->sql,
 				     .sql_len = cp->sql_len,
 				     .params = values,
@@ -435,7 +454,7 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 
 /* Runs a compiled statement; *out gets a result or NULL. */
 static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
-	       const qr_params *params, double compile_secs)
+	       const qr_params *params, const char *stats)
 {
 	const qr_driver *d = c->engine->driver;
 	size_t nrows = params ? qr_params_row_count(params) : 1;
@@ -451,7 +470,7 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	int rc;
 
 	if (nrows <= 1)
-		return run_one(out, c, cp, params, compile_secs);
+		return run_one(out, c, cp, params, stats);
 	if ((rc = gather_init(&g, cp, params, nrows)))
 		return rc;
 	/* A missing value fails before anything runs. */
@@ -494,7 +513,7 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		    (rc = bind_types(cp, values, n, c->scratch)))
 			break;
 		if (first == 0 && !batched)
-			echo_statement(c, cp, values, n, nrows, compile_secs);
+			echo_statement(c, cp, values, n, nrows, stats);
 		if (cur) {
 			/* An earlier chunk: count its rows. */
 			int64_t k = d->rowcount ? d->rowcount(cur) : -1;
@@ -531,7 +550,7 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		}
 		if (batched)
 			echo_batch(c, cp, ex.sql, values, n, executions + 1,
-				   batch_count(nrows, &plan), compile_secs);
+				   batch_count(nrows, &plan), stats);
 		rc = d->execute(&cur, c->pooled->dconn, &ex);
 		executions++;
 		free(tail_sql);
@@ -619,12 +638,15 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 
 	/* A statement executed again runs the compiled form it keeps,
 	 * borrowed for the call (no reference counted up and down). */
+	bool echo = conn->engine->opts.echo;
+	char stats[64];
 	const qr_compiled *memo = qr_compile__memo(stmt, conn->engine->dialect);
 	if (memo && !qr_compiled__has_expanding(memo))
-		return run(out, conn, memo, params, 0);
+		return run(out, conn, memo, params,
+			   echo ? echo_stats(stats, sizeof(stats), memo, 0)
+				: NULL);
 
 	/* The compile time is only shown by echo: no clock otherwise. */
-	bool echo = conn->engine->opts.echo;
 	double t0 = echo ? qr_pool__now() : 0;
 	qr_compiled *cp = NULL;
 	rc = qr_compile__exec(&cp, stmt, conn->engine->dialect, params);
@@ -644,7 +666,8 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 			return rc;
 		cp = expanded;
 	}
-	rc = run(out, conn, cp, params, echo ? qr_pool__now() - t0 : 0);
+	rc = run(out, conn, cp, params,
+		 echo ? echo_stats(stats, sizeof(stats), cp, t0) : NULL);
 	qr_compiled_free(cp);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
 			      size_t sql_len, qr_bindslot *slots, size_t nslots)
@@ -25,6 +26,9 @@ qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
 		return NULL;
 	}
 	atomic_init(&c->refcount, 1);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c->gen_time = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	c->dialect = dialect;
 	c->sql = sql;
 	c->sql_len = sql_len;

@@ -49,6 +49,10 @@ struct qr_compiled {
 	bool returns_rows; /* SELECT, RETURNING, ... */
 	bool is_ddl;
 	bool is_dml; /* INSERT, UPDATE, DELETE */
+	/* Monotonic seconds (CLOCK_MONOTONIC) when the SQL was generated;
+	 * forms made from it (cache hits, expanded lists) keep it. Echo's
+	 * "[cached since 1.2s ago]". */
+	double gen_time;
 	/* Added by the expression compiler (NULL/0 for text() statements):
 	 * the SQL type of each result column (SELECT or RETURNING), for
 	 * qr_type__result(); nresult may be less than the driver's column

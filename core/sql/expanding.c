@@ -179,6 +179,7 @@ int qr_compiled__expand(qr_compiled **out, const qr_compiled *c,
 					  len, slots, total);
 	if (!e)
 		return QR_ENOMEM;
+	e->gen_time = c->gen_time;
 	e->returns_rows = c->returns_rows;
 	e->is_ddl = c->is_ddl;
 	e->is_dml = c->is_dml;

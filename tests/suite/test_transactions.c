@@ -213,18 +213,25 @@ static void test_echo(void **state)
 	qr_params *p = qr_params_new();
 	qr_params_text(p, "name", "ed");
 	qr_params_int(p, "n", 5);
-	qr_assert_ok(qr_conn_execute_text(NULL, c, "SELECT :name, :n", p));
+	qr_stmt *st = qr_text("SELECT :name, :n");
+	qr_assert_ok(qr_conn_execute(NULL, c, st, p));
+	/* The statement again: it keeps its compiled form. */
+	qr_assert_ok(qr_conn_execute(NULL, c, st, p));
+	qr_stmt_free(st);
 	qr_params_free(p);
 	qr_assert_ok(qr_conn_commit(c));
 	qr_conn_free(c);
 	qr_engine_free(e);
 
-	assert_true(cap.count >= 4);
+	assert_true(cap.count >= 6);
 	assert_string_equal(cap.lines[0], "BEGIN (implicit)");
 	assert_non_null(strstr(cap.lines[1], "SELECT "));
 	assert_non_null(strstr(cap.lines[2], "[generated in "));
 	assert_non_null(strstr(cap.lines[2], "('ed', 5)"));
-	assert_string_equal(cap.lines[3], "COMMIT");
+	assert_non_null(strstr(cap.lines[3], "SELECT "));
+	assert_non_null(strstr(cap.lines[4], "[cached since "));
+	assert_non_null(strstr(cap.lines[4], "s ago] ('ed', 5)"));
+	assert_string_equal(cap.lines[5], "COMMIT");
 	/* The password never appears in a log line. */
 	const char *pw = qr_url_password(url);
 	for (int i = 0; pw && *pw && i < cap.count; i++)
