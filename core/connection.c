@@ -170,8 +170,11 @@ static const char *echo_stats(char *buf, size_t cap, const qr_compiled *cp,
 	double now = qr_pool__now();
 	if (cp->is_ddl)
 		snprintf(buf, cap, "no key %.5fs", t0 > 0 ? now - t0 : 0.0);
-	else if (t0 > 0 && cp->gen_time >= t0)
+	else if (t0 > 0 && (cp->gen_time >= t0 || cp->gen_time == 0))
+		/* (0: compiled before any engine had echo on) */
 		snprintf(buf, cap, "generated in %.5fs", now - t0);
+	else if (cp->gen_time == 0)
+		snprintf(buf, cap, "cached");
 	else
 		snprintf(buf, cap, "cached since %.4gs ago",
 			 now - cp->gen_time);

@@ -3,6 +3,7 @@
  */
 #include "engine_internal.h"
 #include "mem.h"
+#include "sql/compiled.h"
 #include "sql/compiler.h"
 
 #include <quarry/sys/error.h>
@@ -192,6 +193,8 @@ int qr_engine_create_url(qr_engine **out, const qr_url *url,
 		return QR_ENOMEM;
 	if (opts)
 		e->opts = *opts;
+	if (e->opts.echo)
+		qr_compiled__stamp_times();
 	int rc = qr_url_copy(&e->url, url);
 	if (!rc)
 		rc = qr_url_render(&e->url_display, e->url, true);

@@ -13,6 +13,13 @@
 #include <stdlib.h>
 #include <time.h>
 
+static atomic_bool stamp_times;
+
+void qr_compiled__stamp_times(void)
+{
+	atomic_store_explicit(&stamp_times, true, memory_order_relaxed);
+}
+
 qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
 			      size_t sql_len, qr_bindslot *slots, size_t nslots)
 {
@@ -26,9 +33,11 @@ qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
 		return NULL;
 	}
 	atomic_init(&c->refcount, 1);
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	c->gen_time = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (atomic_load_explicit(&stamp_times, memory_order_relaxed)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		c->gen_time = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	}
 	c->dialect = dialect;
 	c->sql = sql;
 	c->sql_len = sql_len;

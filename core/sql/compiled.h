@@ -49,8 +49,9 @@ struct qr_compiled {
 	bool returns_rows; /* SELECT, RETURNING, ... */
 	bool is_ddl;
 	bool is_dml; /* INSERT, UPDATE, DELETE */
-	/* Monotonic seconds (CLOCK_MONOTONIC) when the SQL was generated;
-	 * forms made from it (cache hits, expanded lists) keep it. Echo's
+	/* Monotonic seconds (CLOCK_MONOTONIC) when the SQL was generated,
+	 * once an engine with echo exists (qr_compiled__stamp_times), else
+	 * 0; forms made from it (cache hits, expanded lists) keep it. Echo's
 	 * "[cached since 1.2s ago]". */
 	double gen_time;
 	/* Added by the expression compiler (NULL/0 for text() statements):
@@ -94,6 +95,11 @@ qr_compiled *qr_compiled__ref(qr_compiled *c);
  * and of slots (malloc'd array of nslots, each owning name/value).
  * Returns NULL on out-of-memory, releasing what it was given.
  */
+/* From now on, compiled forms record when they were generated (only
+ * echo shows it: a clock read per compile is not paid before an engine
+ * with echo exists). */
+void qr_compiled__stamp_times(void);
+
 qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
 			      size_t sql_len, qr_bindslot *slots,
 			      size_t nslots);
