@@ -411,22 +411,40 @@ static int load_before_change(qr_objhdr *h, const qr_rel *r, void *field)
 	return qr_rel_load(qr_orm__obj(h), field);
 }
 
+/* The collection relationship field of obj for qr_rel_append/remove
+ * (what), with child checked as its target and a many-to-many loaded
+ * before it changes: *hp and *cp get their headers. NULL on error, *rc
+ * set. */
+static qr_rel *collection_change(qr_objhdr **hp, qr_objhdr **cp, void *obj,
+				 qr_objlist *field, void *child,
+				 const char *what, int *rc)
+{
+	qr_rel *r = rel_at(hp, obj, field, what);
+
+	if (!r) {
+		*rc = qr_error_last()->code ? qr_error_last()->code : QR_EINVAL;
+		return NULL;
+	}
+	if (qr_orm__rel_is_ref(r)) {
+		*rc = qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				   "%s: %s.%s is not a collection", what,
+				   (*hp)->mapper->name, r->name);
+		return NULL;
+	}
+	if ((*rc = check_target(r, child, what, cp)) != 0 ||
+	    (*rc = load_before_change(*hp, r, field)) != 0)
+		return NULL;
+	return r;
+}
+
 int qr_rel_append(void *obj, qr_objlist *field, void *child)
 {
 	qr_objhdr *h, *c;
-	qr_rel *r = rel_at(&h, obj, field, "qr_rel_append");
 	int rc;
+	qr_rel *r = collection_change(&h, &c, obj, field, child,
+				      "qr_rel_append", &rc);
 
 	if (!r)
-		return qr_error_last()->code ? qr_error_last()->code
-					     : QR_EINVAL;
-	if (qr_orm__rel_is_ref(r))
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_rel_append: %s.%s is not a collection",
-				    h->mapper->name, r->name);
-	if ((rc = check_target(r, child, "qr_rel_append", &c)) != 0)
-		return rc;
-	if ((rc = load_before_change(h, r, field)) != 0)
 		return rc;
 	if (qr_objlist_index(field, child) >= 0)
 		return 0;
@@ -477,19 +495,11 @@ static int orphan(const qr_rel *r, qr_objhdr *c)
 int qr_rel_remove(void *obj, qr_objlist *field, void *child)
 {
 	qr_objhdr *h, *c;
-	qr_rel *r = rel_at(&h, obj, field, "qr_rel_remove");
 	int rc;
+	qr_rel *r = collection_change(&h, &c, obj, field, child,
+				      "qr_rel_remove", &rc);
 
 	if (!r)
-		return qr_error_last()->code ? qr_error_last()->code
-					     : QR_EINVAL;
-	if (qr_orm__rel_is_ref(r))
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_rel_remove: %s.%s is not a collection",
-				    h->mapper->name, r->name);
-	if ((rc = check_target(r, child, "qr_rel_remove", &c)) != 0)
-		return rc;
-	if ((rc = load_before_change(h, r, field)) != 0)
 		return rc;
 	if (!qr_objlist_remove(field, child))
 		return 0;
