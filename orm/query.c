@@ -7,6 +7,7 @@
 #include "orm_internal.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -672,9 +673,72 @@ static qr_expr *item_from(const qr_qitem *it)
 	return qr_expr_ref(it->pfrom ? it->pfrom : it->from);
 }
 
+/* Writes "Mapper[User(users)]", SQLAlchemy's str(mapper), into b. */
+static void mapper_repr(char *b, size_t n, const qr_mapper *m)
+{
+	snprintf(b, n, "Mapper[%s(%s)]", m->name, qr_table_name(m->table));
+}
+
+/* Whether the mapper of an option's first hop is one of the query's
+ * entities, or shares an inheritance hierarchy with one (SQLAlchemy's
+ * common_parent: selectinload(Employee.x) applies to a query of
+ * Manager and the other way round). */
+static bool load_applies(const qr_query *q, const qr_mapper *owner)
+{
+	for (size_t i = 0; i < q->nitems; i++)
+		if (q->items[i].kind == QR_QI_ENTITY &&
+		    (qr_orm__isa(q->items[i].mapper, owner) ||
+		     qr_orm__isa(owner, q->items[i].mapper)))
+			return true;
+	return false;
+}
+
+/* Every loader option must start at one of the query's entities; an
+ * option that does not is an error when the query is compiled, as in
+ * SQLAlchemy (ArgumentError), not silently ignored. */
+static int check_loads(const qr_query *q)
+{
+	char owner[192], ents[384];
+	size_t used = 0;
+
+	for (size_t k = 0; k < q->nloads; k++) {
+		const qr_mapper *m = q->loads[k].hops[0].rel->owner;
+		if (load_applies(q, m))
+			continue;
+		mapper_repr(owner, sizeof(owner), m);
+		ents[0] = '\0';
+		for (size_t i = 0; i < q->nitems && used < sizeof(ents); i++) {
+			if (q->items[i].kind != QR_QI_ENTITY)
+				continue;
+			char one[192];
+			mapper_repr(one, sizeof(one), q->items[i].mapper);
+			int w = snprintf(ents + used, sizeof(ents) - used,
+					 "%s%s", used ? ", " : "", one);
+			used += w > 0 ? (size_t)w : 0;
+		}
+		if (!ents[0])
+			return qr_error_set(
+				QR_EINVAL, QR_ECLASS_ARGUMENT,
+				"Query has only expression-based entities; "
+				"attribute loader options for %s can't be "
+				"applied here.",
+				owner);
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "Mapped class %s does not apply to any of "
+				    "the root entities in this query, e.g. %s. "
+				    "Please specify the full path from one of "
+				    "the root entities to the target "
+				    "attribute.",
+				    owner, ents);
+	}
+	return 0;
+}
+
 qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 				    size_t ne)
 {
+	if (check_loads(q))
+		return NULL;
 	qr_stmt *stmt = NULL;
 	qr_expr *left = NULL;
 	bool eager_join = false;

@@ -333,7 +333,11 @@ QR_API qr_query *qr_query_with_parent(qr_query *q, const void *parent,
  * read. Relationships already loaded are left alone. raise and noload
  * mark the objects the query loads: their qr_rel_load() fails, or
  * leaves the relationship empty, until they are expired. A query streamed
- * with yield_per does no eager loading. Takes q.
+ * with yield_per does no eager loading. owner must be one of the query's
+ * entities or share their inheritance hierarchy: otherwise running or
+ * compiling the query fails with QR_EINVAL ("Mapped class
+ * Mapper[User(users)] does not apply to any of the root entities in this
+ * query, ..."), as SQLAlchemy's ArgumentError. Takes q.
  */
 QR_API qr_query *qr_query_load(qr_query *q, qr_mapping *owner, const char *rel,
 			       qr_lazy strategy);

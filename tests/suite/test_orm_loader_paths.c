@@ -827,6 +827,62 @@ static void test_errors(void **state)
 	orm_fx_free(f);
 }
 
+/* An option must start at one of the query's entities (or a class of
+ * its hierarchy): SQLAlchemy raises ArgumentError when the query is
+ * compiled instead of ignoring it; nothing is sent. */
+static void test_option_not_on_entities(void **state)
+{
+	orm_fx *f = fixture();
+	qr_objlist l = QR_OBJLIST_INIT;
+	qr_query *q;
+	(void)state;
+
+	/* select(Order).options(selectinload(Customer.orders)) */
+	q = qr_query_load(qr_query(f->s, Order), C(), "orders",
+			  QR_LAZY_SELECTIN);
+	assert_non_null(q);
+	assert_int_equal(qr_query_all(&l, q), QR_EINVAL);
+	assert_string_equal(
+		qr_error_last()->message,
+		"Mapped class Mapper[Customer(qt_lp_customers)] does not "
+		"apply to any of the root entities in this query, e.g. "
+		"Mapper[Order(qt_lp_orders)]. Please specify the full path "
+		"from one of the root entities to the target attribute.");
+	assert_int_equal(l.count, 0);
+	/* the same when compiled to a statement */
+	q = qr_query_load(qr_query(f->s, Order), C(), "orders",
+			  QR_LAZY_JOINED);
+	assert_null(qr_query_statement(q));
+	assert_int_equal(qr_error_last()->code, QR_EINVAL);
+	qr_query_free(q);
+	/* a query of columns only */
+	q = qr_query_load(qr_query_new(f->s, qr_attr(Order, "descr")), C(),
+			  "orders", QR_LAZY_SELECTIN);
+	qr_orm_result *res = NULL;
+	assert_int_equal(qr_query_execute(&res, q), QR_EINVAL);
+	assert_null(res);
+	assert_string_equal(qr_error_last()->message,
+			    "Query has only expression-based entities; "
+			    "attribute loader options for "
+			    "Mapper[Customer(qt_lp_customers)] can't be "
+			    "applied here.");
+	/* contains_eager too */
+	q = qr_query_contains_eager(qr_query(f->s, Item), C(), "orders", NULL);
+	assert_int_equal(qr_query_all(&l, q), QR_EINVAL);
+	assert_non_null(strstr(qr_error_last()->message,
+			       "e.g. Mapper[Item(qt_lp_items)]"));
+	assert_int_equal(statements(f), 0);
+	/* one of two entities is enough */
+	q = qr_query_load(qr_query_new(f->s, qr_entity(Order),
+				       qr_entity(Customer)),
+			  C(), "orders", QR_LAZY_SELECTIN);
+	qr_stmt *st = qr_query_statement(q);
+	assert_non_null(st);
+	qr_stmt_free(st);
+	qr_query_free(q);
+	orm_fx_free(f);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -845,6 +901,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_m2m_joined_path),
 		cmocka_unit_test(test_m2m_configured_joined),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_option_not_on_entities),
 	};
 	return qr_test_run(argc, argv, "orm_loader_paths", tests,
 			   sizeof(tests) / sizeof(tests[0]));
