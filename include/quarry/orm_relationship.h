@@ -392,9 +392,10 @@ QR_API qr_query *qr_query_load_path(qr_query *q, qr_mapping *owner,
 				    const qr_load_hop *path, size_t n);
 /* The hops as a compound literal and their count:
  * QR_LOAD_PATH({"orders", QR_LAZY_SELECTIN}, {"items", QR_LAZY_JOINED}) */
-#define QR_LOAD_PATH(...)                       \
-	(const qr_load_hop[]){__VA_ARGS__},     \
-		sizeof((const qr_load_hop[]){__VA_ARGS__}) / sizeof(qr_load_hop)
+#define QR_LOAD_PATH(...)                                    \
+	(const qr_load_hop[]){__VA_ARGS__},                  \
+		sizeof((const qr_load_hop[]){__VA_ARGS__}) / \
+			sizeof(qr_load_hop)
 
 /*
  * query.join(User.addresses).options(contains_eager(User.addresses)):

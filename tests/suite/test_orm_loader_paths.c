@@ -850,8 +850,7 @@ static void test_option_not_on_entities(void **state)
 		"from one of the root entities to the target attribute.");
 	assert_int_equal(l.count, 0);
 	/* the same when compiled to a statement */
-	q = qr_query_load(qr_query(f->s, Order), C(), "orders",
-			  QR_LAZY_JOINED);
+	q = qr_query_load(qr_query(f->s, Order), C(), "orders", QR_LAZY_JOINED);
 	assert_null(qr_query_statement(q));
 	assert_int_equal(qr_error_last()->code, QR_EINVAL);
 	qr_query_free(q);
@@ -873,9 +872,9 @@ static void test_option_not_on_entities(void **state)
 			       "e.g. Mapper[Item(qt_lp_items)]"));
 	assert_int_equal(statements(f), 0);
 	/* one of two entities is enough */
-	q = qr_query_load(qr_query_new(f->s, qr_entity(Order),
-				       qr_entity(Customer)),
-			  C(), "orders", QR_LAZY_SELECTIN);
+	q = qr_query_load(
+		qr_query_new(f->s, qr_entity(Order), qr_entity(Customer)), C(),
+		"orders", QR_LAZY_SELECTIN);
 	qr_stmt *st = qr_query_statement(q);
 	assert_non_null(st);
 	qr_stmt_free(st);
