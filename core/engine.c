@@ -103,8 +103,8 @@ static int share_sqlite_connection(qr_engine *e)
 
 /* The flavour the server calls for, as SQLAlchemy's dialect.initialize()
  * sets what depends on the server: MariaDB 10.5+ behind a mysql:// URL
- * gets the mariadb flavour (its RETURNING), a mariadb:// URL on a server
- * without RETURNING the mysql one. Every new connection gives the same
+ * gets the mariadb flavour (its RETURNING), a mariadb:// URL on an older
+ * MariaDB the mysql one. Every new connection gives the same
  * answer, so connections made at once in several threads store the same
  * pointer. */
 static int pick_server_dialect(qr_engine *e, qr_driver_conn *dconn)

@@ -10,10 +10,13 @@
  * picks the flavour its server calls for at its first connection
  * (qr_mysql__server_dialect, SQLAlchemy's dialect.initialize()): a
  * mysql:// URL on MariaDB 10.5+ gets the mariadb flavour, a mariadb://
- * URL on MySQL or an older MariaDB the mysql one.
+ * URL on an older MariaDB the mysql one; a mariadb:// URL on MySQL fails
+ * to connect (qr_mysql__require_mariadb).
  * ANSI_QUOTES is not assumed: identifiers are quoted with backticks.
  */
 #include "mysql.h"
+
+#include <quarry/sys/error.h>
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -367,6 +370,21 @@ const char *qr_mysql__server_dialect(const char *server_version)
 	return mariadb && (major > 10 || (major == 10 && minor >= 5))
 		       ? "mariadb"
 		       : "mysql";
+}
+
+int qr_mysql__require_mariadb(const char *server_version)
+{
+	const char *v = server_version ? server_version : "";
+	if (strstr(v, "MariaDB"))
+		return 0;
+	/* "8.0.36-log": the version numbers, as SQLAlchemy prints the
+	 * server_version_info tuple */
+	size_t n = strspn(v, "0123456789.");
+	while (n && v[n - 1] == '.')
+		n--;
+	return qr_error_set(QR_EINVAL, QR_ECLASS_INVALID_REQUEST,
+			    "MySQL version %.*s is not a MariaDB variant.",
+			    (int)n, v);
 }
 
 static const qr_module mysql_module = {

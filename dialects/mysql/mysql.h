@@ -22,6 +22,10 @@ extern const qr_dialect qr_mariadb__dialect;
  * "mariadb" for MariaDB 10.5+ (INSERT/DELETE .. RETURNING), else "mysql";
  * NULL when the version is unknown (empty). */
 const char *qr_mysql__server_dialect(const char *server_version);
+/* 0 when server_version is MariaDB's; otherwise QR_EINVAL recorded, as
+ * SQLAlchemy's mariadb:// dialect on a MySQL server: "MySQL version
+ * 8.0.36 is not a MariaDB variant." */
+int qr_mysql__require_mariadb(const char *server_version);
 
 /* Catalog queries for schema reflection (reflect.c). */
 extern const qr_reflector qr_mysql__reflector;

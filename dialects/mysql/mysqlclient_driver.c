@@ -435,6 +435,19 @@ fail:
 	return rc;
 }
 
+/* mariadb+mysqlclient:// connects to MariaDB only (SQLAlchemy's mariadb
+ * dialect refuses a MySQL server at its first connection). */
+static int my_connect_mariadb(qr_driver_conn **out, const qr_connect_args *args)
+{
+	int rc = my_connect(out, args);
+	if (rc == 0 && (rc = qr_mysql__require_mariadb(
+				mysql_get_server_info((*out)->my)))) {
+		my_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 static void my_close(qr_driver_conn *conn)
 {
 	if (!conn)
@@ -554,10 +567,10 @@ static const char *my_server_version(qr_driver_conn *conn)
 
 /* ----------------------------------------------------------------- module */
 
-#define MYSQLCLIENT_DRIVER(dialect_name)                                       \
+#define MYSQLCLIENT_DRIVER(dialect_name, connect_fn)                           \
 	{                                                                      \
 		.api_version = QR_PLUGIN_API_VERSION, .dialect = dialect_name, \
-		.name = "mysqlclient", .connect = my_connect,                  \
+		.name = "mysqlclient", .connect = connect_fn,                  \
 		.close = my_close, .execute = qr_mysql__execute,               \
 		.column_count = qr_mysql__column_count,                        \
 		.column_name = qr_mysql__column_name,                          \
@@ -570,8 +583,9 @@ static const char *my_server_version(qr_driver_conn *conn)
 		.server_version = my_server_version,                           \
 	}
 
-static const qr_driver mysql_driver = MYSQLCLIENT_DRIVER("mysql");
-static const qr_driver mariadb_driver = MYSQLCLIENT_DRIVER("mariadb");
+static const qr_driver mysql_driver = MYSQLCLIENT_DRIVER("mysql", my_connect);
+static const qr_driver mariadb_driver =
+	MYSQLCLIENT_DRIVER("mariadb", my_connect_mariadb);
 
 static const qr_driver *const mysqlclient_drivers[] = {&mysql_driver,
 						       &mariadb_driver, NULL};

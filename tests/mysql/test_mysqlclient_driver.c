@@ -199,9 +199,35 @@ static void test_server_flavour_from_version(void **state)
 	assert_null(qr_mysql__server_dialect(""));
 }
 
+/* mariadb:// refuses a MySQL server, as SQLAlchemy's mariadb dialect. */
+int qr_mysql__require_mariadb(const char *server_version);
+
+static void test_mariadb_url_requires_mariadb(void **state)
+{
+	(void)state;
+	assert_int_equal(qr_mysql__require_mariadb("10.11.6-MariaDB-0+deb12u1"),
+			 0);
+	assert_int_equal(qr_mysql__require_mariadb("5.5.5-10.3.39-MariaDB"), 0);
+	assert_int_equal(qr_mysql__require_mariadb("8.0.36-log"), QR_EINVAL);
+	assert_string_equal(qr_error_last()->message,
+			    "MySQL version 8.0.36 is not a MariaDB variant.");
+	assert_int_equal(qr_mysql__require_mariadb("8.4.0"), QR_EINVAL);
+	assert_string_equal(qr_error_last()->message,
+			    "MySQL version 8.4.0 is not a MariaDB variant.");
+	/* the server here is MariaDB: mariadb:// connects */
+	char url[512];
+	const char *base = qr_test_url();
+	snprintf(url, sizeof(url), "mariadb%s", strstr(base, "://"));
+	qr_engine *e = engine_at(url, NULL);
+	qr_conn *c = qr_test_connect(e);
+	assert_non_null(c);
+	qr_conn_free(c);
+	qr_engine_free(e);
+}
+
 /* An engine takes the flavour its server calls for at its first
  * connection, whatever the URL said: RETURNING on MariaDB 10.5+ behind a
- * mysql:// URL, none on MySQL behind a mariadb:// one. */
+ * mysql:// URL, none on an older MariaDB behind a mariadb:// one. */
 static void test_engine_picks_server_flavour(void **state)
 {
 	const qr_driver *d = mysqlclient();
@@ -1190,6 +1216,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_mariadb_url),
 		cmocka_unit_test(test_server_version_and_ping),
 		cmocka_unit_test(test_server_flavour_from_version),
+		cmocka_unit_test(test_mariadb_url_requires_mariadb),
 		cmocka_unit_test(test_engine_picks_server_flavour),
 		cmocka_unit_test(test_connect_bad_password),
 		cmocka_unit_test(test_connect_options),
