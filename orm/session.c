@@ -487,8 +487,7 @@ bool qr_session_contains(const qr_session *s, const void *obj)
 	h = qr_orm__hdr(obj);
 	if (h->magic != QR_ORM_MAGIC || h->session != s)
 		return false;
-	return h->state == QR_STATE_PENDING ||
-	       h->state == QR_STATE_PERSISTENT || h->state == QR_STATE_DELETED;
+	return h->state == QR_STATE_PENDING || h->state == QR_STATE_PERSISTENT;
 }
 
 static qr_objhdr *owned_object(qr_session *s, void *obj, const char *what)

@@ -114,6 +114,21 @@ static qr_node *bind(const char *name, const qr_value *v, const qr_type *t)
 	return n;
 }
 
+bool qr_expr_bound_value(const qr_expr *e, qr_value *out)
+{
+	if (!e || !out)
+		return false;
+	if (e->kind == QR_NODE_LITERAL && e->op == QR_LIT_NULL) {
+		*out = qr_val_null();
+		return true;
+	}
+	if (e->kind != QR_NODE_BIND || !(e->flags & QR_NF_BIND_VALUE) ||
+	    (e->flags & QR_NF_BIND_EXPANDING))
+		return false;
+	*out = e->value;
+	return true;
+}
+
 qr_expr *qr_param_expanding(const char *name)
 {
 	if (!name) {

@@ -84,6 +84,13 @@ QR_API qr_expr *qr_bind_bool(bool v);
 /* NULL text binds SQL NULL. */
 QR_API qr_expr *qr_bind_text(const char *v);
 
+/* Whether e is a value: a bound parameter carrying one (qr_bind_*(),
+ * qr_param_value(); not an expanding one), *out being it (text and
+ * blobs borrowed from e), or qr_null() (*out a NULL value). false for
+ * anything else, *out untouched (SQLAlchemy's BindParameter.value).
+ * NULL e: false. */
+QR_API bool qr_expr_bound_value(const qr_expr *e, qr_value *out);
+
 /* SQLAlchemy's bindparam("name"): a named parameter whose value comes
  * from the execution's qr_params (the same name may be used several
  * times). _typed gives it a type for value conversion; _value a value

@@ -169,6 +169,69 @@ QR_API qr_stmt *qr_query_statement(const qr_query *q);
 /* The SELECT as a named subquery (query.subquery()); q is taken. */
 QR_API qr_expr *qr_query_subquery(qr_query *q, const char *name);
 
+/* ---- ORM-enabled UPDATE and DELETE ----------------------------------- */
+
+/* How the session's objects follow an UPDATE or DELETE run through a
+ * query (SQLAlchemy's synchronize_session). */
+typedef enum qr_sync {
+	/* 'auto' (the default): as QR_SYNC_FETCH. SQLAlchemy tries
+	 * 'evaluate' first, matching the criteria against the objects in
+	 * Python; C cannot evaluate an arbitrary criterion against a
+	 * struct, so the rows are identified by the database, which after
+	 * the autoflush holds what the objects hold. */
+	QR_SYNC_AUTO = 0,
+	/* 'fetch': the primary keys of the rows matched, by RETURNING
+	 * where the dialect has it for the statement, else by a SELECT of
+	 * them with the same criteria first */
+	QR_SYNC_FETCH,
+	/* False: the objects are left as they are (stale until expired) */
+	QR_SYNC_NONE
+} qr_sync;
+
+/* One member set by qr_query_update: its name and value (taken). */
+typedef struct qr_query_set {
+	const char *member;
+	qr_expr *value;
+} qr_query_set;
+
+/* The sets as a compound literal and their count:
+ * QR_QUERY_SETS({"fullname", qr_bind_text("Ed")},
+ *               {"visits", qr_add(qr_attr(User, "visits"), qr_bind_int(1))}) */
+#define QR_QUERY_SETS(...)                       \
+	(qr_query_set[]){__VA_ARGS__},           \
+		sizeof((qr_query_set[]){__VA_ARGS__}) / sizeof(qr_query_set)
+
+/*
+ * query.update({...}, synchronize_session=sync): one UPDATE of the
+ * query's entity's table SET the given members WHERE the query's
+ * criteria (filter, filter_by; a single-table subclass adds its
+ * discriminator), after the autoflush; *rowcount (may be NULL) is the
+ * number of rows matched. The other parts of the query (columns,
+ * ordering, limits, joins, loader options) are not used. Objects of the
+ * entity in the session whose rows matched are synchronized: members set
+ * to values (qr_bind_*(), qr_null()) take them, both in the struct and
+ * as loaded state, so they are not dirty; an object set by an expression
+ * (visits + 1) is expired, and its next load reads the database's
+ * values. Expired objects are left to their next load. Takes q and the
+ * values, also on error. Errors: QR_EINVAL (no entity, an unknown
+ * member, n == 0), QR_ENOTSUP (a joined-table subclass, whose rows span
+ * tables), database errors (the session's transaction stays, as after a
+ * failed qr_session_execute).
+ */
+QR_API int qr_query_update(int64_t *rowcount, qr_query *q, qr_sync sync,
+			   qr_query_set *sets, size_t n);
+
+/*
+ * query.delete(synchronize_session=sync): one DELETE FROM the entity's
+ * table WHERE the query's criteria, after the autoflush; *rowcount
+ * (may be NULL) is the number of rows deleted. Objects of the entity in
+ * the session whose rows were deleted become deleted, as by a flush:
+ * out of the identity map, detached at commit, back as persistent
+ * (expired) after a rollback. Relationships are not cascaded (the
+ * database's ON DELETE rules apply). Takes q. Errors as qr_query_update.
+ */
+QR_API int qr_query_delete(int64_t *rowcount, qr_query *q, qr_sync sync);
+
 /* ---- running -------------------------------------------------------- */
 
 /*

@@ -152,7 +152,9 @@ QR_API void qr_session_expunge_all(qr_session *s);
  * detached (or transient) and is freed with qr_object_free(). */
 QR_API int qr_session_detach(qr_session *s, void *obj);
 
-/* Whether obj is in the session (pending, persistent or deleted). */
+/* Whether obj is in the session (`obj in session`): pending, or
+ * persistent (also when marked for deletion and not yet flushed); an
+ * object whose row a flush deleted is not, as in SQLAlchemy. */
 QR_API bool qr_session_contains(const qr_session *s, const void *obj);
 
 /*
