@@ -2,6 +2,7 @@
  * connection.c - connections: execution, autobegin, transactions and
  * savepoints (SQLAlchemy 2.0 semantics; see include/quarry/connection.h).
  */
+#include "attrs.h"
 #include "engine_internal.h"
 #include "error_internal.h"
 #include "mem.h"
@@ -123,6 +124,19 @@ void qr_conn_invalidate(qr_conn *conn)
 	end_transaction(conn);
 }
 
+/* Replaces an invalidated connection with a fresh one (usable). */
+static QR_NOINLINE int reconnect(qr_conn *c)
+{
+	qr_pooled *fresh;
+	qr_pool_site site = {c->pooled->file, c->pooled->line, c->pooled->func};
+	int rc = qr_pool__checkout(c->engine->pool, &fresh, &site);
+	if (rc)
+		return rc;
+	qr_pool__checkin(c->engine->pool, c->pooled, false);
+	c->pooled = fresh;
+	return 0;
+}
+
 /* Makes sure the connection can run a statement: open and valid. When a
  * previous statement found it disconnected (and no transaction is left to
  * roll back), a fresh connection replaces it, as SQLAlchemy reconnects an
@@ -134,16 +148,7 @@ static int usable(qr_conn *c)
 				    "This connection is closed");
 	if (c->tx_lost)
 		return lost_tx_error();
-	if (!c->pooled->invalidated)
-		return 0;
-	qr_pooled *fresh;
-	qr_pool_site site = {c->pooled->file, c->pooled->line, c->pooled->func};
-	int rc = qr_pool__checkout(c->engine->pool, &fresh, &site);
-	if (rc)
-		return rc;
-	qr_pool__checkin(c->engine->pool, c->pooled, false);
-	c->pooled = fresh;
-	return 0;
+	return c->pooled->invalidated ? reconnect(c) : 0;
 }
 
 static int ensure_begun(qr_conn *c)
@@ -396,6 +401,29 @@ static size_t batch_count(size_t nrows, const qr_manyvalues *plan)
 }
 
 /*
+ * The interned index in params of each of cp's slot names (-1: not
+ * set), remembered on the connection for cp's id and the params' names
+ * id: a statement executed again with the same params, reset and set
+ * again, finds them without comparing names. NULL for a statement of
+ * more slots than the connection remembers (each is looked up then).
+ */
+static const int *slot_indexes(qr_conn *c, const qr_compiled *cp,
+			       const qr_params *params)
+{
+	uint64_t names = qr_params__names_id(params);
+	if (c->slots_form == cp->id && c->slots_names == names)
+		return c->slots_index;
+	if (cp->nslots > QR_CONN_SLOT_MEMO)
+		return NULL;
+	for (size_t i = 0; i < cp->nslots; i++)
+		c->slots_index[i] =
+			qr_params__name_index(params, cp->slots[i].name);
+	c->slots_form = cp->id;
+	c->slots_names = names;
+	return c->slots_index;
+}
+
+/*
  * Runs a compiled statement with one parameter set (or none): what most
  * executions are, and what a short lookup pays for on top of the
  * driver, so none of the executemany set-up (chunks, batches, the
@@ -413,17 +441,19 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	int rc = ensure_begun(c);
 	if (rc == 0)
 		qr_scratch__reset(c->scratch);
+	const int *known = params ? slot_indexes(c, cp, params) : NULL;
 	for (size_t i = 0; rc == 0 && i < cp->nslots; i++) {
-		int idx = params ? qr_params__name_index(params,
-							 cp->slots[i].name)
-				 : -1;
+		int idx = known    ? known[i]
+			  : params ? qr_params__name_index(params,
+							   cp->slots[i].name)
+				   : -1;
 		/* The parameters usually come in the statement's order. */
 		const qr_value *v =
 			idx >= 0 ? qr_params__get_index(params, 0, idx, i)
 				 : NULL;
 		rc = resolve_slot(cp, i, v, &values[i], c->scratch, false);
 	}
-	if (rc == 0)
+	if (rc == 0 && cp->converts)
 		rc = bind_types(cp, values, 1, c->scratch);
 	qr_driver_cursor *cur = NULL;
 	if (rc == 0) {
@@ -434,7 +464,8 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 				     .params = values,
 				     .nparams = cp->nslots,
 				     .nrows = 1,
-				     .stream_results = c->stream_results};
+				     .stream_results = c->stream_results,
+				     .sql_id = cp->id};
 		rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
 		if (rc)
 			rc = qr_conn__failed(c, rc, cp->sql);
@@ -446,8 +477,13 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	qr_result *res = NULL;
 	c->tx_work = c->in_tx;
 	rc = qr_result__new(&res, c, cur); /* frees cur when it fails */
-	if (rc == 0 && cp->nresult)
-		rc = qr_result__set_types(res, cp);
+	if (rc == 0 && cp->nresult && c->plain_results_form != cp->id) {
+		/* (Forms of one id have the same result types.) */
+		if (qr_result__types_convert(cp))
+			rc = qr_result__set_types(res, cp);
+		else
+			c->plain_results_form = cp->id;
+	}
 	if (rc == 0 && out)
 		*out = res;
 	else
@@ -455,9 +491,12 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	return rc;
 }
 
-/* Runs a compiled statement; *out gets a result or NULL. */
-static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
-	       const qr_params *params, const char *stats)
+/* Runs a compiled statement with several parameter sets (executemany);
+ * *out gets a result or NULL. Kept out of line: its frame (the
+ * gatherer, the chunk's values) is not a single-row execution's. */
+static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
+				const qr_compiled *cp, const qr_params *params,
+				const char *stats)
 {
 	const qr_driver *d = c->engine->driver;
 	size_t nrows = params ? qr_params_row_count(params) : 1;
@@ -472,8 +511,6 @@ static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	gatherer g;
 	int rc;
 
-	if (nrows <= 1)
-		return run_one(out, c, cp, params, stats);
 	if ((rc = gather_init(&g, cp, params, nrows)))
 		return rc;
 	/* A missing value fails before anything runs. */
@@ -619,6 +656,56 @@ done:
 	return rc;
 }
 
+/* Runs a compiled statement; *out gets a result or NULL. */
+static int run(qr_result **out, qr_conn *c, const qr_compiled *cp,
+	       const qr_params *params, const char *stats)
+{
+	if (params && qr_params__rows(params) > 1)
+		return run_many(out, c, cp, params, stats);
+	return run_one(out, c, cp, params, stats);
+}
+
+/* qr_conn_execute past its common case (a statement executed again,
+ * without echo): compiles stmt, or runs the compiled form it keeps
+ * (memo, or NULL) with echo. Out of line: its frame is not a lookup's. */
+static QR_NOINLINE int execute_compiled(qr_result **out, qr_conn *conn,
+					const qr_stmt *stmt,
+					const qr_params *params,
+					const qr_compiled *memo)
+{
+	bool echo = conn->engine->opts.echo;
+	char stats[64];
+	if (memo)
+		return run(out, conn, memo, params,
+			   echo ? echo_stats(stats, sizeof(stats), memo, 0)
+				: NULL);
+
+	/* The compile time is only shown by echo: no clock otherwise. */
+	double t0 = echo ? qr_pool__now() : 0;
+	qr_compiled *cp = NULL;
+	int rc = qr_compile__exec(&cp, stmt, conn->engine->dialect, params);
+	if (rc)
+		return rc;
+	if (qr_compiled__has_expanding(cp)) {
+		/* One placeholder per value of each expanding list. */
+		qr_compiled *expanded = NULL;
+		if (params && qr_params_row_count(params) > 1)
+			rc = qr_error_set(QR_EPARAM, QR_ECLASS_INVALID_REQUEST,
+					  "'expanding' parameters can't be "
+					  "used with executemany()");
+		else
+			rc = qr_compiled__expand(&expanded, cp, params);
+		qr_compiled_free(cp);
+		if (rc)
+			return rc;
+		cp = expanded;
+	}
+	rc = run(out, conn, cp, params,
+		 echo ? echo_stats(stats, sizeof(stats), cp, t0) : NULL);
+	qr_compiled_free(cp);
+	return rc;
+}
+
 int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 		    const qr_params *params)
 {
@@ -641,38 +728,12 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 
 	/* A statement executed again runs the compiled form it keeps,
 	 * borrowed for the call (no reference counted up and down). */
-	bool echo = conn->engine->opts.echo;
-	char stats[64];
 	const qr_compiled *memo = qr_compile__memo(stmt, conn->engine->dialect);
-	if (memo && !qr_compiled__has_expanding(memo))
-		return run(out, conn, memo, params,
-			   echo ? echo_stats(stats, sizeof(stats), memo, 0)
-				: NULL);
-
-	/* The compile time is only shown by echo: no clock otherwise. */
-	double t0 = echo ? qr_pool__now() : 0;
-	qr_compiled *cp = NULL;
-	rc = qr_compile__exec(&cp, stmt, conn->engine->dialect, params);
-	if (rc)
-		return rc;
-	if (qr_compiled__has_expanding(cp)) {
-		/* One placeholder per value of each expanding list. */
-		qr_compiled *expanded = NULL;
-		if (params && qr_params_row_count(params) > 1)
-			rc = qr_error_set(QR_EPARAM, QR_ECLASS_INVALID_REQUEST,
-					  "'expanding' parameters can't be "
-					  "used with executemany()");
-		else
-			rc = qr_compiled__expand(&expanded, cp, params);
-		qr_compiled_free(cp);
-		if (rc)
-			return rc;
-		cp = expanded;
-	}
-	rc = run(out, conn, cp, params,
-		 echo ? echo_stats(stats, sizeof(stats), cp, t0) : NULL);
-	qr_compiled_free(cp);
-	return rc;
+	if (memo && qr_compiled__has_expanding(memo))
+		memo = NULL; /* each execution expands its own */
+	if (memo && !conn->engine->opts.echo)
+		return run(out, conn, memo, params, NULL);
+	return execute_compiled(out, conn, stmt, params, memo);
 }
 
 int qr_conn_execute_text(qr_result **out, qr_conn *conn, const char *sql,

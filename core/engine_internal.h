@@ -21,6 +21,9 @@ struct qr_engine {
 	qr_pool *pool;
 };
 
+/* Slots of a statement whose name lookups a connection remembers. */
+#define QR_CONN_SLOT_MEMO 8
+
 struct qr_conn {
 	qr_engine *engine;
 	qr_pooled *pooled;          /* NULL once closed */
@@ -42,6 +45,15 @@ struct qr_conn {
 	 * connection's active one (a lookup's), reused by the next result
 	 * (result.c); freed with the connection. */
 	struct qr_result *spare_result;
+	/* Where the slots of the compiled form last run with one parameter
+	 * set found their names in its params: the interned index of each
+	 * slot's name (-1: not set), for that form's id (0: none) and the
+	 * params' names id (connection.c, run_one). */
+	uint64_t slots_form, slots_names;
+	int slots_index[QR_CONN_SLOT_MEMO];
+	/* The id of the last compiled form run whose result columns' types
+	 * convert no value (its results skip qr_result__set_types). */
+	uint64_t plain_results_form;
 };
 
 struct qr_tx {
@@ -71,6 +83,7 @@ struct qr_rowset {
 	size_t block_used, block_cap;
 };
 
+/* qr_result__new sets each member (a new one must be set there too). */
 struct qr_result {
 	qr_conn *conn;
 	const qr_driver *driver;
@@ -116,6 +129,10 @@ struct qr_result {
 
 /* Gives a result the statement's result column types (copied). */
 int qr_result__set_types(qr_result *result, const qr_compiled *compiled);
+
+/* Whether a result column type of compiled converts values (false: its
+ * results need no qr_result__set_types). */
+bool qr_result__types_convert(const qr_compiled *compiled);
 
 /* Buffers the rest of a result's rows and closes its cursor, so another
  * statement can run on the connection. */

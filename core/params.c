@@ -12,20 +12,11 @@
 
 #include <quarry/sys/error.h>
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ARENA_BLOCK 65536
-
-typedef struct param_entry {
-	uint32_t name;  /* index into names */
-	qr_value value; /* text/blob bytes in the arena */
-} param_entry;
-
-typedef struct param_row {
-	size_t start; /* first entry */
-	size_t count;
-} param_row;
 
 typedef struct arena_block {
 	struct arena_block *next;
@@ -33,15 +24,15 @@ typedef struct arena_block {
 	char data[];
 } arena_block;
 
-struct qr_params {
-	char **names;
-	size_t nnames, names_cap;
-	param_entry *entries;
-	size_t nentries, entries_cap;
-	param_row *rows;
-	size_t nrows, rows_cap;
-	arena_block *arena; /* newest first */
-};
+/* The last names_id given out, by any qr_params. */
+static atomic_uint_fast64_t last_names_id;
+
+static void new_names_id(qr_params *p)
+{
+	p->names_id = (uint64_t)atomic_fetch_add_explicit(
+			      &last_names_id, 1, memory_order_relaxed) +
+		      1;
+}
 
 static void arena_free(arena_block *b)
 {
@@ -103,6 +94,7 @@ qr_params *qr_params_new(void)
 		free(p);
 		return NULL;
 	}
+	new_names_id(p);
 	return p;
 }
 
@@ -171,6 +163,7 @@ static int intern(qr_params *p, const char *name)
 	if (!dup)
 		return QR_ENOMEM;
 	p->names[p->nnames] = dup;
+	new_names_id(p); /* a name the slots did not find may be this one */
 	return (int)p->nnames++;
 }
 
@@ -190,16 +183,12 @@ size_t qr_params__position(const qr_params *p, size_t row, int name,
 	return 0;
 }
 
-const qr_value *qr_params__get_index(const qr_params *p, size_t row, int name,
-				     size_t hint)
+const qr_value *qr_params__find_index(const qr_params *p, size_t row, int name)
 {
 	if (name < 0 || row >= p->nrows)
 		return NULL;
 	const param_row *r = &p->rows[row];
 	const param_entry *e = p->entries + r->start;
-	/* Rows usually set their names in the same order. */
-	if (hint < r->count && e[hint].name == (uint32_t)name)
-		return &e[hint].value;
 	for (size_t i = 0; i < r->count; i++) {
 		if (e[i].name == (uint32_t)name)
 			return &e[i].value;
@@ -225,31 +214,40 @@ static int set_value(qr_params *p, const char *name, const qr_value *value)
 	}
 	if (idx < 0 && (idx = intern(p, name)) < 0)
 		return idx;
-	qr_value v = *value;
-	if (v.kind == QR_VTEXT || v.kind == QR_VNUMERIC || v.kind == QR_VBLOB) {
-		char *copy = arena_copy(p, v.u.s.ptr, v.u.s.len);
+	/* The row's entry for the name, or a new one at the end (counted
+	 * once the value is in: a failed copy changes nothing). */
+	param_entry *e = NULL;
+	for (size_t i = 0; i < row->count && !e; i++) {
+		if (p->entries[row->start + i].name == (uint32_t)idx)
+			e = &p->entries[row->start + i];
+	}
+	bool added = !e;
+	if (added) {
+		if (p->nentries == p->entries_cap) {
+			int rc =
+				qr_mem__grow((void **)&p->entries,
+					     &p->entries_cap, p->nentries + 1,
+					     sizeof(param_entry), "parameters");
+			if (rc)
+				return rc;
+		}
+		e = &p->entries[p->nentries];
+	}
+	qr_vkind k = value->kind;
+	if (k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB) {
+		char *copy = arena_copy(p, value->u.s.ptr, value->u.s.len);
 		if (!copy)
 			return QR_ENOMEM;
-		v.u.s.ptr = copy;
+		e->value = *value;
+		e->value.u.s.ptr = copy;
+	} else {
+		e->value = *value;
 	}
-	for (size_t i = 0; i < row->count; i++) {
-		param_entry *e = &p->entries[row->start + i];
-		if (e->name == (uint32_t)idx) {
-			e->value = v;
-			return 0;
-		}
+	if (added) {
+		e->name = (uint32_t)idx;
+		p->nentries++;
+		row->count++;
 	}
-	if (p->nentries == p->entries_cap) {
-		int rc = qr_mem__grow((void **)&p->entries, &p->entries_cap,
-				      p->nentries + 1, sizeof(param_entry),
-				      "parameters");
-		if (rc)
-			return rc;
-	}
-	param_entry *e = &p->entries[p->nentries++];
-	e->name = (uint32_t)idx;
-	e->value = v;
-	row->count++;
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * (first/one/all, or when another statement needs the connection), typed
  * getters.
  */
+#include "attrs.h"
 #include "engine_internal.h"
 #include "mem.h"
 #include "repr.h"
@@ -53,21 +54,37 @@ int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur)
 		}
 	}
 	qr_result *r = (qr_result *)mem;
-	*r = (qr_result){0};
-	r->packed = true;
-	r->mem_size = size;
+	/* Every member set once, in order (zeroing the whole struct first
+	 * costs a store per word on top). */
 	r->conn = conn;
 	r->driver = d;
 	r->cursor = cur;
 	r->ncols = ncols;
-	r->returns_rows = ncols > 0;
+	r->names = NULL;
+	r->types = NULL;
+	r->shape_mem = NULL;
+	r->current_values =
+		ncols ? (qr_value *)(mem + sizeof(qr_result)) : NULL;
+	r->current = (qr_row){r, NULL};
+	r->buffer = NULL;
+	r->buffer_pos = 0;
+	r->held = false;
+	r->kept = (qr_row){NULL, NULL};
+	r->kept_mem = NULL;
+	r->kept_inline = ncols ? mem + head : NULL;
+	r->kept_inline_cap = inline_cap;
+	r->packed = true;
+	r->mem_size = size;
+	r->scalar = (qr_value){QR_VNULL, {0}};
 	r->rowcount = d->rowcount ? d->rowcount(cur) : -1;
 	r->last_insert_id = d->last_insert_id ? d->last_insert_id(cur) : 0;
-	r->current.result = r;
+	r->returns_rows = ncols > 0;
+	r->lost_rows = 0;
+	r->dialect = NULL;
+	r->result_types = NULL;
+	r->nresult = 0;
+	r->scratch = NULL;
 	if (ncols) {
-		r->current_values = (qr_value *)(mem + sizeof(qr_result));
-		r->kept_inline = mem + head;
-		r->kept_inline_cap = inline_cap;
 		conn->active = r;
 	} else {
 		/* Nothing to read: release the cursor at once. */
@@ -127,12 +144,13 @@ static int own_shape(qr_result *r)
 	return 0;
 }
 
-/* Releases the driver cursor, keeping the final counts. */
-static void drop_cursor(qr_result *r)
+/* Releases the driver cursor, keeping the final counts unless the
+ * result is being freed (counts false). */
+static void drop_cursor(qr_result *r, bool counts)
 {
 	if (!r->cursor)
 		return;
-	if (r->driver->rowcount) {
+	if (counts && r->driver->rowcount) {
 		int64_t n = r->driver->rowcount(r->cursor);
 		if (n >= 0)
 			r->rowcount = n;
@@ -149,7 +167,7 @@ static void drop_cursor(qr_result *r)
 static void close_cursor(qr_result *r)
 {
 	(void)own_shape(r);
-	drop_cursor(r);
+	drop_cursor(r, true);
 }
 
 /* ---- rowsets: rows copied into an arena ----------------------------- */
@@ -294,7 +312,15 @@ const qr_row *qr_rowset_row(const qr_rowset *set, size_t i)
 
 /* ---- fetching -------------------------------------------------------- */
 
-/* Fetches the next row from the cursor into current_values. */
+bool qr_result__types_convert(const qr_compiled *cp)
+{
+	for (size_t i = 0; i < cp->nresult; i++) {
+		if (qr_type__result_converts(&cp->result_types[i]))
+			return true;
+	}
+	return false;
+}
+
 int qr_result__set_types(qr_result *r, const qr_compiled *cp)
 {
 	size_t n = cp->nresult < r->ncols ? cp->nresult : r->ncols;
@@ -626,7 +652,7 @@ void qr_result_free(qr_result *r)
 	 * the next result. */
 	qr_conn *owner =
 		r->packed && r->conn && r->conn->active == r ? r->conn : NULL;
-	drop_cursor(r);
+	drop_cursor(r, false);
 	if (!r->packed) {
 		/* Either array may be missing after a failed shape copy. */
 		for (size_t i = 0; i < r->ncols; i++) {
@@ -740,7 +766,9 @@ int qr_row_index(const qr_row *row, const char *name)
 	return qr_result_column_index(row->result, name);
 }
 
-const qr_value *qr_row_value(const qr_row *row, int col)
+/* qr_row_value past its common case, out of line (see value.c's
+ * value_int64): the checks again, and the error. */
+static QR_NOINLINE const qr_value *row_value_checked(const qr_row *row, int col)
 {
 	if (!row) {
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT, "row is NULL");
@@ -757,6 +785,13 @@ const qr_value *qr_row_value(const qr_row *row, int col)
 	return &row->values[col];
 }
 
+const qr_value *qr_row_value(const qr_row *row, int col)
+{
+	if (row && col >= 0 && (size_t)col < row->result->ncols)
+		return &row->values[col];
+	return row_value_checked(row, col);
+}
+
 /* The value at col, or NULL with *rc set: a negative col is passed on. */
 static const qr_value *cell(const qr_row *row, int col, int *rc)
 {
@@ -768,7 +803,7 @@ static const qr_value *cell(const qr_row *row, int col, int *rc)
 		*rc = col;
 		return NULL;
 	}
-	const qr_value *v = qr_row_value(row, col);
+	const qr_value *v = row_value_checked(row, col);
 	*rc = v ? 0 : qr_error_last()->code;
 	return v;
 }

@@ -2,6 +2,8 @@
  * value.c - qr_value constructors and typed conversions (see
  * include/quarry/value.h for the conversion rules).
  */
+#include "attrs.h"
+
 #include <quarry/sys/error.h>
 #include <quarry/value.h>
 
@@ -146,12 +148,10 @@ static int parse_double_text(const char *p, size_t len, double *out)
 	return *end != '\0' || end == buf;
 }
 
-int qr_value_int64(const qr_value *v, int64_t *out)
+/* qr_value_int64 past its common case, out of line so that the common
+ * case costs no stack frame. */
+static QR_NOINLINE int value_int64(const qr_value *v, int64_t *out)
 {
-	if (v && out && v->kind == QR_VINT) {
-		*out = v->u.i; /* the common case first */
-		return 0;
-	}
 	int rc = check_value(v, out);
 	if (rc)
 		return rc;
@@ -197,6 +197,15 @@ int qr_value_int64(const qr_value *v, int64_t *out)
 	default:
 		return cannot_convert(v, "an integer");
 	}
+}
+
+int qr_value_int64(const qr_value *v, int64_t *out)
+{
+	if (v && out && v->kind == QR_VINT) {
+		*out = v->u.i; /* the common case first */
+		return 0;
+	}
+	return value_int64(v, out);
 }
 
 int qr_value_double(const qr_value *v, double *out)
@@ -281,14 +290,10 @@ int qr_value_bool(const qr_value *v, bool *out)
 	}
 }
 
-int qr_value_text(const qr_value *v, const char **out, size_t *len)
+/* qr_value_text past its common case (see value_int64). */
+static QR_NOINLINE int value_text(const qr_value *v, const char **out,
+				  size_t *len)
 {
-	if (v && out && v->kind == QR_VTEXT) {
-		*out = v->u.s.ptr; /* the common case first */
-		if (len)
-			*len = v->u.s.len;
-		return 0;
-	}
 	int rc = check_value(v, out);
 	if (rc)
 		return rc;
@@ -307,6 +312,17 @@ int qr_value_text(const qr_value *v, const char **out, size_t *len)
 	default:
 		return cannot_convert(v, "text");
 	}
+}
+
+int qr_value_text(const qr_value *v, const char **out, size_t *len)
+{
+	if (v && out && v->kind == QR_VTEXT) {
+		*out = v->u.s.ptr; /* the common case first */
+		if (len)
+			*len = v->u.s.len;
+		return 0;
+	}
+	return value_text(v, out, len);
 }
 
 int qr_value_blob(const qr_value *v, const void **out, size_t *len)

@@ -4,6 +4,7 @@
 #include "compiled.h"
 #include "compiler.h"
 #include "node.h"
+#include "typeconv.h"
 
 #include "../mem.h"
 
@@ -14,6 +15,9 @@
 #include <time.h>
 
 static atomic_bool stamp_times;
+
+/* The last qr_compiled id given out. */
+static atomic_uint_fast64_t last_id;
 
 void qr_compiled__stamp_times(void)
 {
@@ -43,6 +47,13 @@ qr_compiled *qr_compiled__new(const qr_dialect *dialect, char *sql,
 	c->sql_len = sql_len;
 	c->slots = slots;
 	c->nslots = nslots;
+	for (size_t i = 0; i < nslots; i++) {
+		c->expanding |= slots[i].expanding;
+		c->converts |= qr_type__bind_converts(&slots[i].type);
+	}
+	c->id = (uint64_t)atomic_fetch_add_explicit(&last_id, 1,
+						    memory_order_relaxed) +
+		1;
 	return c;
 }
 

@@ -48,7 +48,9 @@ struct qr_compiled {
 	size_t nslots;
 	bool returns_rows; /* SELECT, RETURNING, ... */
 	bool is_ddl;
-	bool is_dml; /* INSERT, UPDATE, DELETE */
+	bool is_dml;    /* INSERT, UPDATE, DELETE */
+	bool expanding; /* a slot is an expanding IN parameter */
+	bool converts;  /* a slot's type may convert its value when bound */
 	/* Monotonic seconds (CLOCK_MONOTONIC) when the SQL was generated,
 	 * once an engine with echo exists (qr_compiled__stamp_times), else
 	 * 0; forms made from it (cache hits, expanded lists) keep it. Echo's
@@ -68,10 +70,19 @@ struct qr_compiled {
 	 * allocation, each slot owning only its value. NULL: the form owns
 	 * everything as described above. */
 	qr_compiled *tmpl;
+	/* Names this form's SQL and slots (their names, in order): unique
+	 * to the form made by qr_compiled__new, and shared by the forms
+	 * instantiated from it, which have the same (never 0). Execution
+	 * remembers by it where each slot's parameter is and which
+	 * prepared statement the driver used. */
+	uint64_t id;
 };
 
 /* Whether any slot is an expanding IN parameter. */
-bool qr_compiled__has_expanding(const qr_compiled *compiled);
+static inline bool qr_compiled__has_expanding(const qr_compiled *compiled)
+{
+	return compiled->expanding;
+}
 
 /*
  * For one execution with params: a new compiled form (*out, the

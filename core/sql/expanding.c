@@ -17,15 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool qr_compiled__has_expanding(const qr_compiled *c)
-{
-	for (size_t i = 0; i < c->nslots; i++) {
-		if (c->slots[i].expanding)
-			return true;
-	}
-	return false;
-}
-
 /* Whether the placeholder at offset follows "NOT IN (". */
 static bool after_not_in(const char *sql, size_t offset)
 {

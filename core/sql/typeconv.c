@@ -150,6 +150,7 @@ static int uuid_dashed(qr_value *out, qr_scratch *s, const qr_value *in)
 	return text_out(out, s, buf, n);
 }
 
+/* (qr_type__bind_converts lists the kinds this converts.) */
 static int dialect_bind(enum flavour fl, const qr_type *t, const qr_value *in,
 			qr_value *out, qr_scratch *s)
 {
@@ -226,6 +227,10 @@ static int dialect_bind(enum flavour fl, const qr_type *t, const qr_value *in,
 int qr_type__bind(const qr_dialect *d, const qr_type *t, const qr_value *in,
 		  qr_value *out, qr_scratch *s)
 {
+	if (!qr_type__bind_converts(t)) {
+		*out = *in; /* no dialect to look up */
+		return 0;
+	}
 	qr_value v = *in;
 	if (t->decorator && t->decorator->process_bind) {
 		int rc = t->decorator->process_bind(&v, in, s,
@@ -433,6 +438,24 @@ static int dialect_result(enum flavour fl, const qr_type *t, const qr_value *in,
 		return 0;
 	default:
 		return 0;
+	}
+}
+
+bool qr_type__bind_converts(const qr_type *t)
+{
+	if (t->decorator)
+		return true;
+	/* The kinds dialect_bind() changes; the others pass through. */
+	switch (t->kind) {
+	case QR_TYPE_BOOLEAN:
+	case QR_TYPE_DATETIME:
+	case QR_TYPE_DATE:
+	case QR_TYPE_TIME:
+	case QR_TYPE_INTERVAL:
+	case QR_TYPE_UUID:
+		return true;
+	default:
+		return false;
 	}
 }
 

@@ -34,10 +34,22 @@ bool qr_type__is_numeric(const qr_type *t); /* integer, float, numeric */
 /* Two types equal in kind and parameters. */
 bool qr_type__equal(const qr_type *a, const qr_type *b);
 
-/* Scratch arenas. */
+/* Scratch arenas: blocks (types.c), and whether anything was allocated
+ * since the last reset (an execution that converts nothing leaves it
+ * false, and the next reset costs a test). */
+struct qr_scratch {
+	struct scratch_block *head;
+	bool used;
+};
 qr_scratch *qr_scratch__new(void);
+/* What a reset of a used scratch does (below). */
+void qr_scratch__clear(qr_scratch *s);
 /* Forgets every allocation but keeps the first block for reuse. */
-void qr_scratch__reset(qr_scratch *s);
+static inline void qr_scratch__reset(qr_scratch *s)
+{
+	if (s && s->used)
+		qr_scratch__clear(s);
+}
 void qr_scratch__free(qr_scratch *s);
 
 /*
@@ -48,6 +60,10 @@ void qr_scratch__free(qr_scratch *s);
  */
 int qr_type__bind(const qr_dialect *d, const qr_type *t, const qr_value *in,
 		  qr_value *out, qr_scratch *s);
+
+/* Whether qr_type__bind() may change a value of type t on some dialect
+ * (false: every value passes through unchanged). */
+bool qr_type__bind_converts(const qr_type *t);
 
 /* Whether qr_type__result() may change a value of type t (false: every
  * value passes through unchanged, so results need no processing). */

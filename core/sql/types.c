@@ -130,18 +130,15 @@ typedef struct scratch_block {
 	alignas(max_align_t) unsigned char data[];
 } scratch_block;
 
-struct qr_scratch {
-	scratch_block *head;
-};
-
 qr_scratch *qr_scratch__new(void)
 {
 	return qr_mem__calloc(1, sizeof(qr_scratch), "scratch memory");
 }
 
-void qr_scratch__reset(qr_scratch *s)
+void qr_scratch__clear(qr_scratch *s)
 {
-	if (!s || !s->head)
+	s->used = false;
+	if (!s->head)
 		return;
 	scratch_block *b = s->head->next;
 	while (b) {
@@ -157,7 +154,7 @@ void qr_scratch__free(qr_scratch *s)
 {
 	if (!s)
 		return;
-	qr_scratch__reset(s);
+	qr_scratch__clear(s);
 	free(s->head);
 	free(s);
 }
@@ -189,6 +186,7 @@ void *qr_scratch_alloc(qr_scratch *s, size_t n)
 	}
 	void *p = b->data + b->used;
 	b->used += n;
+	s->used = true;
 	return p;
 }
 

@@ -11,10 +11,11 @@
  * open the file as a URI with those parameters.
  *
  * Prepared statements are cached per connection by SQL text (LRU of
- * STMT_CACHE_SIZE). Storage follows SQLAlchemy's SQLite dialect: booleans
- * as 0/1, dates as 'YYYY-MM-DD', times as 'HH:MM:SS.ffffff', datetimes as
- * 'YYYY-MM-DD HH:MM:SS.ffffff', exact numerics as text (SQLite applies
- * the column's affinity).
+ * STMT_CACHE_SIZE), and found by a request's sql_id, when it has one,
+ * without comparing the text. Storage follows SQLAlchemy's SQLite dialect:
+ * booleans as 0/1, dates as 'YYYY-MM-DD', times as 'HH:MM:SS.ffffff', datetimes
+ * as 'YYYY-MM-DD HH:MM:SS.ffffff', exact numerics as text (SQLite applies the
+ * column's affinity).
  *
  * Errors follow PEP 249's classes: SQL errors (syntax, no such table) are
  * ProgrammingError, constraint failures IntegrityError, busy/locked/I/O
@@ -38,6 +39,10 @@ typedef struct cached_stmt {
 	char *sql;
 	size_t sql_len;
 	sqlite3_stmt *stmt;
+	int nparams; /* sqlite3_bind_parameter_count: the SQL decides it */
+	/* The sql_id of the last request found to have this SQL (0: none):
+	 * a request with the same id has the same SQL, not compared. */
+	uint64_t sql_id;
 	bool in_use;
 	unsigned long last_used;
 	/* Copies of the result columns' names then declared types, one
@@ -259,33 +264,50 @@ static void sqlite_close(qr_driver_conn *c)
 	free(c);
 }
 
-/* Finds or prepares a statement. *tail gets the unparsed rest (for
- * scripts); a statement with a non-empty tail is not cached. */
+/* Whether cached statement e is free and holds sql (len bytes), which
+ * the request names sql_id (see qr_driver_exec). */
+static bool cache_match(const cached_stmt *e, const char *sql, size_t len,
+			uint64_t sql_id)
+{
+	if (!e->stmt || e->in_use)
+		return false;
+	return (sql_id && e->sql_id == sql_id) ||
+	       (e->sql_len == len && memcmp(e->sql, sql, len) == 0);
+}
+
+/* Takes cached statement e for an execution of sql_id. */
+static void cache_take(qr_driver_conn *c, cached_stmt *e, uint64_t sql_id,
+		       sqlite3_stmt **stmt, cached_stmt **cached)
+{
+	e->in_use = true;
+	e->last_used = c->clock;
+	if (sql_id)
+		e->sql_id = sql_id;
+	*stmt = e->stmt;
+	*cached = e;
+	c->last_hit = e;
+}
+
+/* Finds or prepares a statement for sql (len bytes), which the request
+ * names sql_id (0: no name). *tail gets the unparsed rest (for scripts);
+ * a statement with a non-empty tail is not cached. */
 static int prepare(qr_driver_conn *c, const char *sql, size_t len,
-		   sqlite3_stmt **stmt, cached_stmt **cached, const char **tail)
+		   uint64_t sql_id, sqlite3_stmt **stmt, cached_stmt **cached,
+		   const char **tail)
 {
 	cached_stmt *victim = NULL;
 	*cached = NULL;
 	*tail = NULL;
 	c->clock++;
-	cached_stmt *h = c->last_hit;
-	if (h && h->stmt && !h->in_use && h->sql_len == len &&
-	    memcmp(h->sql, sql, len) == 0) {
-		h->in_use = true;
-		h->last_used = c->clock;
-		*stmt = h->stmt;
-		*cached = h;
+	/* Statements repeat: the last one found is tried first. */
+	if (c->last_hit && cache_match(c->last_hit, sql, len, sql_id)) {
+		cache_take(c, c->last_hit, sql_id, stmt, cached);
 		return 0;
 	}
 	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
 		cached_stmt *e = &c->cache[i];
-		if (e->stmt && !e->in_use && e->sql_len == len &&
-		    memcmp(e->sql, sql, len) == 0) {
-			e->in_use = true;
-			e->last_used = c->clock;
-			*stmt = e->stmt;
-			*cached = e;
-			c->last_hit = e;
+		if (cache_match(e, sql, len, sql_id)) {
+			cache_take(c, e, sql_id, stmt, cached);
 			return 0;
 		}
 		if (!e->in_use &&
@@ -317,7 +339,13 @@ static int prepare(qr_driver_conn *c, const char *sql, size_t len,
 	sqlite3_finalize(victim->stmt);
 	free(victim->sql);
 	free(victim->colinfo);
-	*victim = (cached_stmt){copy, len, *stmt, true, c->clock, NULL, 0, 0};
+	*victim = (cached_stmt){.sql = copy,
+				.sql_len = len,
+				.stmt = *stmt,
+				.nparams = sqlite3_bind_parameter_count(*stmt),
+				.sql_id = sql_id,
+				.in_use = true,
+				.last_used = c->clock};
 	*cached = victim;
 	c->last_hit = victim;
 	return 0;
@@ -379,10 +407,11 @@ static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
 	return SQLITE_MISMATCH;
 }
 
-static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, const qr_value *vals,
-		    size_t n)
+/* Binds a row of n values; expected is the statement's parameter
+ * count (cached with a cached statement). */
+static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
+		    const qr_value *vals, size_t n)
 {
-	int expected = sqlite3_bind_parameter_count(stmt);
 	if ((size_t)expected != n)
 		return qr_error_set(QR_EPARAM, QR_ECLASS_PROGRAMMING,
 				    "Incorrect number of bindings supplied. "
@@ -557,7 +586,8 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	qr_driver_cursor *cur = cursor_new(c);
 	if (!cur)
 		return qr_error_oom("sqlite cursor");
-	int rc = prepare(c, ex->sql, ex->sql_len, &stmt, &cached, &tail);
+	int rc = prepare(c, ex->sql, ex->sql_len, ex->sql_id, &stmt, &cached,
+			 &tail);
 	if (rc) {
 		cursor_release(cur);
 		return rc;
@@ -577,10 +607,12 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	}
 	size_t nrows = ex->nrows ? ex->nrows : 1;
 	int64_t total = 0;
+	int expected =
+		cached ? cached->nparams : sqlite3_bind_parameter_count(stmt);
 	for (size_t r = 0; r < nrows; r++) {
 		if (r > 0)
 			sqlite3_reset(stmt);
-		rc = bind_row(c, stmt, ex->params + r * ex->nparams,
+		rc = bind_row(c, stmt, expected, ex->params + r * ex->nparams,
 			      ex->nparams);
 		if (rc)
 			goto failed;

@@ -53,6 +53,11 @@ typedef struct qr_driver_exec {
 	 * (SQLAlchemy's stream_results execution option), where the driver
 	 * has both ways; it may stream without being asked. */
 	bool stream_results;
+	/* Non-zero: names the SQL text, the same in every request with this
+	 * id (core's compiled form), so that a driver may remember what it
+	 * prepared for it on a connection and skip finding the statement by
+	 * its text. 0: not known. */
+	uint64_t sql_id;
 } qr_driver_exec;
 
 typedef struct qr_driver {
