@@ -4,15 +4,19 @@
  * by the process (a mutex guards it), as SQLAlchemy 1.4+ caches.
  *
  * A lookup compares the statement's tree with the key of the most recent
- * entry, then with the entries of its structural hash (kept on each node
- * once computed); a match is exact (the key holds everything that
- * changes the SQL), so two statements that compile differently never
- * share an entry. The walk that compares (or, on a miss, writes the key)
- * lists the statement's bind nodes in order, and each compiled slot
- * remembers the index of its bind, so a cached form is re-instantiated
- * with the values of the statement at hand.
+ * entry (a program runs one statement shape after another); failing
+ * that, it writes the statement's key and finds the entry of the key's
+ * hash with an equal key. Either way the match is exact (the key holds
+ * everything that changes the SQL), so two statements that compile
+ * differently never share an entry, and nothing is kept on the nodes
+ * (a node changed in place by its sole owner has nothing to forget).
+ * The walk that compares or writes lists the statement's bind nodes in
+ * order, and each compiled slot remembers the index of its bind, so a
+ * cached form is re-instantiated with the values of the statement at
+ * hand.
  */
 #include "compiler.h"
+#include "typeconv.h"
 
 #include "../mem.h"
 #include "../schema/schema_internal.h"
@@ -20,144 +24,16 @@
 #include <quarry/compiler.h>
 #include <quarry/sys/error.h>
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the structural hash ------------------------------------------------
- *
- * A node's hash covers what its key covers (below) but the sharing of
- * nodes: kinds, operators, flags, integers, names, types and the
- * children's hashes; schema objects by serial number; bound values left
- * out. It is computed the first time the node is keyed and kept on the
- * node (nodes are immutable once built; the helpers that change a node
- * in place reset it), so a subtree shared by many statements is hashed
- * once. The hash only picks the entries to verify: a lookup compares the
- * whole tree with the entry's key, so a stale or colliding hash can cost
- * a miss, never a wrong hit.
- */
-
-#define HASH_SEED 0x9E3779B97F4A7C15ULL
-
-static inline uint64_t mix(uint64_t h, uint64_t v)
-{
-	h = (h ^ v) * 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 32);
-}
-
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-	if (!s)
-		return mix(h, 0);
-	size_t n = strlen(s);
-	h = mix(h, n + 1);
-	for (; n >= 8; n -= 8, s += 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = mix(h, w);
-	}
-	uint64_t w = 0;
-	memcpy(&w, s, n);
-	return mix(h, w);
-}
-
-/* Most nodes carry a type of nothing but a kind. */
-static bool type_is_plain(const qr_type *t)
-{
-	return !t->length && !t->precision && !t->scale && !t->timezone &&
-	       !t->decorator && !t->name && !t->labels;
-}
-
-static uint64_t hash_type(uint64_t h, const qr_type *t)
-{
-	h = mix(h, (uint64_t)t->kind);
-	if (type_is_plain(t))
-		return h;
-	h = mix(h, (uint64_t)(int64_t)t->length);
-	h = mix(h, (uint64_t)(int64_t)t->precision);
-	h = mix(h, (uint64_t)(int64_t)t->scale);
-	h = mix(h, (uint64_t)t->timezone);
-	h = mix(h, (uint64_t)(uintptr_t)t->decorator);
-	h = hash_str(h, t->name);
-	for (size_t i = 0; t->labels && t->labels[i]; i++)
-		h = hash_str(h, t->labels[i]);
-	return h;
-}
-
 static bool never_cached(const qr_node *n)
 {
 	return n->kind == QR_NODE_DDL || n->kind == QR_NODE_CONSTRAINT ||
 	       n->kind == QR_NODE_INDEX;
-}
-
-/* The hash of a table or of a table's column (by serial number). */
-static uint64_t schema_hash(const qr_node *n)
-{
-	if (n->kind == QR_NODE_TABLE)
-		return mix(mix(HASH_SEED, 'T'), qr_table__def(n)->serial);
-	const qr_column_def *d = n->ext;
-	uint64_t h = mix(HASH_SEED, 'C');
-	h = mix(h, qr_table__def(d->table)->serial);
-	h = mix(h, d->index);
-	return mix(h, (uint64_t)n->type.kind);
-}
-
-static bool is_schema_ref(const qr_node *n)
-{
-	return n->kind == QR_NODE_TABLE ||
-	       (n->kind == QR_NODE_COLUMN && n->pinned);
-}
-
-static uint64_t node_hash(const qr_node *n);
-
-/* A child's hash: NULL, a table or column without a call. */
-static inline uint64_t kid_hash(const qr_node *n)
-{
-	if (!n)
-		return 0x6E756C6C;
-	if (is_schema_ref(n))
-		return schema_hash(n);
-	return node_hash(n);
-}
-
-/* The node's structural hash (never 0), or 0 when the tree holds a node
- * that is never cached (DDL, constraints, indexes). */
-static uint64_t node_hash(const qr_node *n)
-{
-	if (is_schema_ref(n))
-		return schema_hash(n);
-	if (never_cached(n))
-		return 0;
-	qr_node *m = (qr_node *)n; /* the kept hash is a cache */
-	uint64_t h = atomic_load_explicit(&m->shash, memory_order_relaxed);
-	if (h)
-		return h;
-	h = mix(HASH_SEED, (uint64_t)n->kind);
-	if (n->kind == QR_NODE_TEXT) {
-		h = hash_str(h, n->u.text.sql);
-	} else {
-		h = mix(h,
-			(uint64_t)(uint32_t)n->op | (uint64_t)n->flags << 32);
-		if (n->kind != QR_NODE_BIND)
-			h = mix(h, (uint64_t)n->ival);
-		if (n->name)
-			h = hash_str(h, n->name);
-		if (n->str)
-			h = hash_str(mix(h, 1), n->str);
-		h = hash_type(h, &n->type);
-		h = mix(h, n->nkids);
-		for (size_t i = 0; i < n->nkids; i++) {
-			uint64_t kh = kid_hash(n->kids[i]);
-			if (!kh)
-				return 0;
-			h = mix(h, kh);
-		}
-	}
-	h += !h;
-	if (!n->pinned)
-		atomic_store_explicit(&m->shash, h, memory_order_relaxed);
-	return h;
 }
 
 /* ---- keys -----------------------------------------------------------------
@@ -166,9 +42,9 @@ static uint64_t node_hash(const qr_node *n)
  * kind, operator, flags, integer, strings and type, then its children;
  * schema objects by serial number; a node met again by back-reference to
  * its visit number (so sharing shows); bind values left out. The same
- * walk writes a key (a miss) or compares the tree with an entry's key
- * word by word (a lookup), and lists the statement's bind nodes in
- * order either way.
+ * walk writes a key or compares the tree with an entry's key word by
+ * word (below), and lists the statement's bind nodes in order either
+ * way.
  *
  * A node only one reference holds appears once in the tree (each
  * appearance is a reference), so only nodes held more than once (and
@@ -249,9 +125,11 @@ static void keyer_restart(keyer *k, const uint64_t *expect, size_t n)
 	k->nvisit = 0;
 	k->nseen = 0;
 	k->nbinds = 0;
-	free(k->index);
-	k->index = NULL;
-	k->indexcap = 0;
+	if (k->index) {
+		free(k->index);
+		k->index = NULL;
+		k->indexcap = 0;
+	}
 }
 
 static void keyer_free(keyer *k)
@@ -331,12 +209,10 @@ static void emit_str(keyer *k, const char *s)
 	k->len += words;
 }
 
+/* A type that is more than a kind (a node's tkey is
+ * QR_NODE_TKEY_FULL). */
 static void emit_type(keyer *k, const qr_type *t)
 {
-	if (type_is_plain(t)) {
-		emit(k, KEY_TAG(KEY_TYPE) | (uint32_t)t->kind);
-		return;
-	}
 	emit(k, KEY_TAG(KEY_FULLTYPE) | (uint32_t)t->kind);
 	emit(k, (uint64_t)(int64_t)t->length);
 	emit(k, (uint64_t)(int64_t)t->precision);
@@ -428,16 +304,14 @@ static bool index_add(keyer *k, size_t pos)
 	return true;
 }
 
-/* True when n was met before (its back-reference is emitted); else
- * remembers it when more than one reference holds it. */
-static bool key_shared(keyer *k, const qr_node *n)
+/* For a node held more than once (or pinned): true when it was met
+ * before (*visit its visit number), else remembers it. Out of memory:
+ * key_fail, and true. */
+static bool seen_before(keyer *k, const qr_node *n, uint64_t *visit)
 {
-	if (!n->pinned &&
-	    atomic_load_explicit(&n->refcount, memory_order_relaxed) == 1)
-		return false;
 	size_t at = seen_index(k, n);
 	if (at != SIZE_MAX) {
-		emit(k, KEY_TAG(KEY_REF) | k->seen[at].visit);
+		*visit = k->seen[at].visit;
 		return true;
 	}
 	if (!arr_room((void **)&k->seen, &k->seencap, k->nseen,
@@ -453,54 +327,88 @@ static bool key_shared(keyer *k, const qr_node *n)
 	return false;
 }
 
-/* Writes (match false) or compares n words. */
-static inline void emit_words(keyer *k, const uint64_t *w, size_t n, bool match)
+/* A node only one reference holds appears once in the tree. */
+static inline bool maybe_shared(const qr_node *n)
 {
-	if (match) {
-		if (k->nexpect - k->len < n) {
-			k->stop = true;
-			return;
-		}
-		const uint64_t *e = k->expect + k->len;
-		uint64_t diff = 0;
-		for (size_t i = 0; i < n; i++)
-			diff |= e[i] ^ w[i];
-		k->stop = diff != 0;
-		k->len += n;
-		return;
-	}
+	return n->pinned ||
+	       atomic_load_explicit(&n->refcount, memory_order_relaxed) != 1;
+}
+
+/* True when n was met before (its back-reference is written); else
+ * remembers it when more than one reference holds it. */
+static bool key_shared(keyer *k, const qr_node *n)
+{
+	uint64_t visit;
+	if (!maybe_shared(n) || !seen_before(k, n, &visit))
+		return false;
+	if (!k->stop)
+		emit(k, KEY_TAG(KEY_REF) | visit);
+	return true;
+}
+
+/* Writes n words. */
+static inline void emit_words(keyer *k, const uint64_t *w, size_t n)
+{
 	if (!key_room(k, n))
 		return;
 	memcpy(k->w + k->len, w, n * sizeof(*w));
 	k->len += n;
 }
 
+/* A node's type word: its kind, or UINT64_MAX when the whole type
+ * follows. */
+static inline uint64_t type_word(const qr_node *n)
+{
+	assert(n->tkey == (qr_type__is_plain(&n->type) ? (uint32_t)n->type.kind
+						       : QR_NODE_TKEY_FULL));
+	return n->tkey == QR_NODE_TKEY_FULL ? UINT64_MAX : n->tkey;
+}
+
 static void key_write(keyer *k, const qr_node *n);
-static void key_match(keyer *k, const qr_node *n);
 
 /* Keys a child: NULL, a table or a column without a call. */
-static inline void key_kid(keyer *k, const qr_node *n, bool match)
+static inline void key_kid(keyer *k, const qr_node *n)
 {
 	if (!n) {
 		uint64_t w = KEY_TAG(KEY_NULL);
-		emit_words(k, &w, 1, match);
+		emit_words(k, &w, 1);
 	} else if (n->kind == QR_NODE_TABLE) {
 		uint64_t w[2] = {KEY_TAG(KEY_TABLE), qr_table__def(n)->serial};
-		emit_words(k, w, 2, match);
+		emit_words(k, w, 2);
 	} else if (n->kind == QR_NODE_COLUMN && n->pinned) {
 		const qr_column_def *d = n->ext;
 		uint64_t w[3] = {KEY_TAG(KEY_COLUMN) | (uint32_t)n->type.kind,
 				 qr_table__def(d->table)->serial, d->index};
-		emit_words(k, w, 3, match);
-	} else if (match) {
-		key_match(k, n);
+		emit_words(k, w, 3);
 	} else {
 		key_write(k, n);
 	}
 }
 
-/* The walk, specialised by the compiler for writing and for matching. */
-static inline void key_node(keyer *k, const qr_node *n, bool match)
+/* The words a generic node's key starts with. */
+static inline void node_words(uint64_t w[5], const qr_node *n)
+{
+	w[0] = KEY_TAG(KEY_NODE) | (uint32_t)n->kind | (n->name ? 1u << 8 : 0) |
+	       (n->str ? 1u << 9 : 0);
+	w[1] = (uint64_t)(uint32_t)n->op | (uint64_t)n->flags << 32;
+	w[2] = n->kind == QR_NODE_BIND ? 0 : (uint64_t)n->ival;
+	w[3] = n->nkids;
+	w[4] = type_word(n);
+}
+
+static inline bool add_bind(keyer *k, const qr_node *n)
+{
+	if (!arr_room((void **)&k->binds, &k->bindcap, k->nbinds,
+		      sizeof(*k->binds), (void *)k->binds_small)) {
+		key_fail(k);
+		return false;
+	}
+	k->binds[k->nbinds++] = n;
+	return true;
+}
+
+/* Writes n's key. */
+static void key_write(keyer *k, const qr_node *n)
 {
 	if (never_cached(n)) {
 		key_fail(k);
@@ -511,27 +419,15 @@ static inline void key_node(keyer *k, const qr_node *n, bool match)
 	k->nvisit++;
 	if (n->kind == QR_NODE_TEXT) {
 		uint64_t w = KEY_TAG(KEY_NODE) | (uint32_t)n->kind;
-		emit_words(k, &w, 1, match);
+		emit_words(k, &w, 1);
 		emit_str(k, n->u.text.sql);
 		return;
 	}
-	if (n->kind == QR_NODE_BIND) {
-		if (!arr_room((void **)&k->binds, &k->bindcap, k->nbinds,
-			      sizeof(*k->binds), (void *)k->binds_small)) {
-			key_fail(k);
-			return;
-		}
-		k->binds[k->nbinds++] = n;
-	}
-	uint64_t w[5] = {
-		KEY_TAG(KEY_NODE) | (uint32_t)n->kind |
-			(n->name ? 1u << 8 : 0) | (n->str ? 1u << 9 : 0),
-		(uint64_t)(uint32_t)n->op | (uint64_t)n->flags << 32,
-		n->kind == QR_NODE_BIND ? 0 : (uint64_t)n->ival,
-		n->nkids,
-		type_is_plain(&n->type) ? (uint64_t)n->type.kind : UINT64_MAX,
-	};
-	emit_words(k, w, 5, match);
+	if (n->kind == QR_NODE_BIND && !add_bind(k, n))
+		return;
+	uint64_t w[5];
+	node_words(w, n);
+	emit_words(k, w, 5);
 	if (n->name && !k->stop)
 		emit_str(k, n->name);
 	if (n->str && !k->stop)
@@ -539,26 +435,133 @@ static inline void key_node(keyer *k, const qr_node *n, bool match)
 	if (w[4] == UINT64_MAX && !k->stop)
 		emit_type(k, &n->type);
 	for (size_t i = 0; i < n->nkids && !k->stop; i++)
-		key_kid(k, n->kids[i], match);
+		key_kid(k, n->kids[i]);
 }
 
-static void key_write(keyer *k, const qr_node *n)
+/* ---- matching ---------------------------------------------------------------
+ *
+ * The same walk compares the tree with an entry's key in place: the
+ * words key_write would write, compared as they are made, the walk
+ * stopping at the first difference. Each step takes the position in the
+ * key and returns the position after the node, or NULL at a difference.
+ * A node whose kind is never cached needs no check here: no key holds
+ * one.
+ */
+
+/* Compares a string (not NULL) as emit_str writes it. */
+static inline const uint64_t *match_str(const uint64_t *e, const uint64_t *end,
+					const char *s)
 {
-	key_node(k, n, false);
+	size_t n = strlen(s);
+	size_t words = (n + 7) / 8;
+	if ((size_t)(end - e) < words + 1 || e[0] != n + 1 ||
+	    memcmp(e + 1, s, n) != 0)
+		return NULL;
+	return e + 1 + words;
 }
 
-static void key_match(keyer *k, const qr_node *n)
+/* Compares a whole type (emit_type's words). */
+static const uint64_t *match_type(keyer *k, const uint64_t *e, const qr_type *t)
 {
-	key_node(k, n, true);
+	k->len = (size_t)(e - k->expect);
+	emit_type(k, t);
+	return k->stop ? NULL : k->expect + k->len;
+}
+
+static const uint64_t *match_node(keyer *k, const uint64_t *e,
+				  const uint64_t *end, const qr_node *n);
+
+/* Compares a child: NULL, a table or a column without a call. end: the
+ * end of the entry's key. */
+static inline const uint64_t *match_kid(keyer *k, const uint64_t *e,
+					const uint64_t *end, const qr_node *n)
+{
+	if (!n)
+		return e < end && *e == KEY_TAG(KEY_NULL) ? e + 1 : NULL;
+	if (n->kind == QR_NODE_TABLE) {
+		return end - e >= 2 && e[0] == KEY_TAG(KEY_TABLE) &&
+				       e[1] == qr_table__def(n)->serial
+			       ? e + 2
+			       : NULL;
+	}
+	if (n->kind == QR_NODE_COLUMN && n->pinned) {
+		const qr_column_def *d = n->ext;
+		return end - e >= 3 &&
+				       e[0] == (KEY_TAG(KEY_COLUMN) |
+						(uint32_t)n->type.kind) &&
+				       e[1] == qr_table__def(d->table)
+						       ->serial &&
+				       e[2] == d->index
+			       ? e + 3
+			       : NULL;
+	}
+	return match_node(k, e, end, n);
+}
+
+static const uint64_t *match_node(keyer *k, const uint64_t *e,
+				  const uint64_t *end, const qr_node *n)
+{
+	uint64_t visit;
+	/* The node's next 128 bytes (its children when they fit in it, a
+	 * bind's value: they may straddle two lines) while its first
+	 * line arrives. */
+	__builtin_prefetch((const char *)n + 64);
+	__builtin_prefetch((const char *)n + 128);
+	if (maybe_shared(n) && seen_before(k, n, &visit)) {
+		if (k->stop || e == end || *e != (KEY_TAG(KEY_REF) | visit))
+			return NULL;
+		return e + 1;
+	}
+	if (k->stop)
+		return NULL;
+	k->nvisit++;
+	if (n->kind == QR_NODE_TEXT) {
+		if (e == end || *e != (KEY_TAG(KEY_NODE) | (uint32_t)n->kind))
+			return NULL;
+		return match_str(e + 1, end, n->u.text.sql);
+	}
+	if (end - e < 5)
+		return NULL;
+	uint64_t w[5];
+	node_words(w, n);
+	if ((e[0] ^ w[0]) | (e[1] ^ w[1]) | (e[2] ^ w[2]) | (e[3] ^ w[3]) |
+	    (e[4] ^ w[4]))
+		return NULL;
+	e += 5;
+	if (n->kind == QR_NODE_BIND && !add_bind(k, n))
+		return NULL;
+	if (n->name && !(e = match_str(e, end, n->name)))
+		return NULL;
+	if (n->str && !(e = match_str(e, end, n->str)))
+		return NULL;
+	if (w[4] == UINT64_MAX && !(e = match_type(k, e, &n->type)))
+		return NULL;
+	qr_node *const *kids = n->kids;
+	/* The children's first lines at once, not one after another. */
+	for (size_t i = 0, nk = n->nkids; i < nk; i++)
+		__builtin_prefetch(kids[i]);
+	for (size_t i = 0, nk = n->nkids; i < nk && e; i++)
+		e = match_kid(k, e, end, kids[i]);
+	return e;
 }
 
 /* Keys the statement and its compile options (a walk over the tree). */
 static void key_stmt(keyer *k, const qr_node *node,
 		     const qr_sql_compile_opts *opts)
 {
-	key_kid(k, node, k->verify);
-	if (k->stop)
-		return;
+	if (k->verify) {
+		const uint64_t *e =
+			match_kid(k, k->expect, k->expect + k->nexpect, node);
+		if (!e) {
+			k->stop = true;
+			return;
+		}
+		k->len = (size_t)(e - k->expect);
+	} else {
+		key_kid(k, node);
+		if (k->stop)
+			return;
+	}
 	emit(k, KEY_TAG(KEY_OPTS) | (opts && opts->exec ? 1 : 0));
 	for (size_t i = 0; opts && i < opts->nkeys; i++)
 		emit_str(k, opts->column_keys[i]);
@@ -566,17 +569,14 @@ static void key_stmt(keyer *k, const qr_node *node,
 		k->stop = true;
 }
 
-static uint64_t stmt_hash(const qr_node *node, const qr_sql_compile_opts *opts,
-			  const qr_dialect *d)
+/* The hash of a key (its words) for dialect d: which entries to
+ * compare it with. */
+static uint64_t key_hash(const uint64_t *w, size_t n, const qr_dialect *d)
 {
-	uint64_t h = node_hash(node);
-	if (!h)
-		return 0;
-	h = mix(h, (uint64_t)(uintptr_t)d);
-	if (opts) {
-		h = mix(h, opts->exec ? 1 : 2);
-		for (size_t i = 0; i < opts->nkeys; i++)
-			h = hash_str(h, opts->column_keys[i]);
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)d;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
 	return h;
 }
@@ -726,18 +726,14 @@ static qr_compiled *instantiate(qr_compiled *t, const qr_node *const *binds,
 
 /* ---- compile through the cache ------------------------------------------- */
 
-/* The entry of hash h and dialect d whose key the statement matches
- * (the keyer then lists the statement's binds), or NULL. Under the
+/* The entry of hash h, dialect d and key (n words), or NULL. Under the
  * lock. */
-static entry *lookup(keyer *k, uint64_t h, const qr_dialect *d,
-		     const qr_node *node, const qr_sql_compile_opts *opts)
+static entry *find(uint64_t h, const qr_dialect *d, const uint64_t *key,
+		   size_t n)
 {
 	for (entry *e = cache.buckets[h % NBUCKETS]; e; e = e->chain) {
-		if (e->hash != h || e->dialect != d)
-			continue;
-		keyer_restart(k, e->key, e->keylen);
-		key_stmt(k, node, opts);
-		if (!k->stop)
+		if (e->hash == h && e->dialect == d && e->keylen == n &&
+		    memcmp(e->key, key, n * sizeof(*key)) == 0)
 			return e;
 	}
 	return NULL;
@@ -774,14 +770,7 @@ static void entry_free(entry *e)
 static void insert(entry *e)
 {
 	pthread_mutex_lock(&cache.lock);
-	bool present = false;
-	for (entry *x = cache.buckets[e->hash % NBUCKETS]; x; x = x->chain) {
-		if (x->hash == e->hash && x->dialect == e->dialect &&
-		    x->keylen == e->keylen &&
-		    memcmp(x->key, e->key, e->keylen * sizeof(*e->key)) == 0)
-			present = true;
-	}
-	if (!present && cache.capacity) {
+	if (!find(e->hash, e->dialect, e->key, e->keylen) && cache.capacity) {
 		e->chain = cache.buckets[e->hash % NBUCKETS];
 		cache.buckets[e->hash % NBUCKETS] = e;
 		lru_push_front(e);
@@ -795,8 +784,8 @@ static void insert(entry *e)
 }
 
 /* The most recent entry, when the statement matches it: a program that
- * runs one statement shape after another finds it without hashing the
- * tree. Under the lock. */
+ * runs one statement shape after another finds it comparing the tree
+ * with its key, without writing one. Under the lock. */
 static entry *lookup_recent(keyer *k, const qr_dialect *d, const qr_node *node,
 			    const qr_sql_compile_opts *opts)
 {
@@ -806,6 +795,22 @@ static entry *lookup_recent(keyer *k, const qr_dialect *d, const qr_node *node,
 	keyer_restart(k, e->key, e->keylen);
 	key_stmt(k, node, opts);
 	return k->stop ? NULL : e;
+}
+
+/* Counts a hit on e (moved to the front) or a miss; a reference to e's
+ * compiled form, or NULL. Under the lock. */
+static qr_compiled *take(entry *e)
+{
+	if (!e) {
+		cache.misses++;
+		return NULL;
+	}
+	if (e != cache.head) {
+		lru_unlink(e);
+		lru_push_front(e);
+	}
+	cache.hits++;
+	return qr_compiled__ref(e->compiled);
 }
 
 int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
@@ -822,21 +827,22 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 	uint64_t h = 0;
 	pthread_mutex_lock(&cache.lock);
 	entry *e = lookup_recent(&k, d, node, opts);
-	if (!e && k.cacheable) {
-		pthread_mutex_unlock(&cache.lock);
-		h = stmt_hash(node, opts, d);
-		pthread_mutex_lock(&cache.lock);
-		e = h ? lookup(&k, h, d, node, opts) : NULL;
-	}
-	if (e) {
-		hit = qr_compiled__ref(e->compiled);
-		lru_unlink(e);
-		lru_push_front(e);
-		cache.hits++;
-	} else {
-		cache.misses++;
-	}
+	if (e)
+		hit = take(e);
 	pthread_mutex_unlock(&cache.lock);
+	if (!hit && k.cacheable) {
+		/* Another shape: its key (one walk), and the entry of the
+		 * key's hash. */
+		keyer_restart(&k, NULL, 0);
+		key_stmt(&k, node, opts);
+		if (k.cacheable)
+			h = key_hash(k.w, k.len, d);
+	}
+	if (!hit) {
+		pthread_mutex_lock(&cache.lock);
+		hit = take(k.cacheable ? find(h, d, k.w, k.len) : NULL);
+		pthread_mutex_unlock(&cache.lock);
+	}
 
 	int rc = 0;
 	if (hit) {
@@ -847,11 +853,7 @@ int qr_sql__compile(qr_compiled **out, const qr_node *node, const qr_dialect *d,
 		keyer_free(&k);
 		return rc;
 	}
-	if (h) {
-		keyer_restart(&k, NULL, 0);
-		key_stmt(&k, node, opts);
-	}
-	if (!h || !k.cacheable) {
+	if (!k.cacheable) {
 		/* A node never cached, or out of memory keying it. */
 		keyer_free(&k);
 		return qr_sqlc__compile(out, node, d, opts, NULL, 0);

@@ -14,6 +14,8 @@ qr_node *qr_node__new(qr_node_kind kind)
 		return NULL;
 	node->kind = kind;
 	atomic_init(&node->refcount, 1);
+	node->kids = node->kin;
+	node->kcap = QR_NODE_INLINE_KIDS;
 	return node;
 }
 

@@ -7,12 +7,13 @@
  * compiler's dispatch (a default visitor per kind, sparse per-dialect
  * overrides) and the destructors.
  *
- * TEXT nodes (text.c) keep their own fields in u.text; every other kind
- * uses the generic fields below: an operator or sub-kind, flags, an
- * integer, two owned strings, a type, a bound value and an array of owned
- * child references whose meaning per index is given by the kind's enum
- * (SEL_WHERE, ...). Generic nodes are destroyed, keyed for the compiled
- * cache and copied (for generative construction) without per-kind code.
+ * TEXT nodes (text.c) keep their own fields in u.text (where a bind
+ * keeps its value); every other kind uses the generic fields below: an
+ * operator or sub-kind, flags, an integer, two owned strings, a type, a
+ * bound value and an array of owned child references whose meaning per
+ * index is given by the kind's enum (SEL_WHERE, ...). Generic nodes are
+ * destroyed, keyed for the compiled cache and copied (for generative
+ * construction) without per-kind code.
  *
  * Schema objects (TABLE, COLUMN, CONSTRAINT, INDEX) are "pinned": they
  * belong to their metadata, and qr_expr_ref/qr_expr_free leave them
@@ -143,47 +144,67 @@ typedef struct qr_text_part {
 	size_t len;
 } qr_text_part;
 
+/* Children a generic node keeps inside its own allocation (a node with
+ * more has them in an array of their own). */
+#define QR_NODE_INLINE_KIDS 3
+
+/* tkey when the node's type is more than a kind (cache.c keys it whole). */
+#define QR_NODE_TKEY_FULL UINT32_MAX
+
 struct qr_node {
 	/* The fields the compiled cache reads of every node come first, in
-	 * one cache line (a cache hit walks a statement it has not seen). */
+	 * 64 bytes (a cache hit walks a statement it has not seen); a small
+	 * node's children and a bind's value follow in the next 64. */
 	qr_node_kind kind;
 	atomic_int refcount;
-	bool pinned; /* owned by a metadata: ref/free do nothing */
 	/* Generic fields (every kind but TEXT). */
 	int op;         /* qr_opcode, or the kind's sub-kind */
 	unsigned flags; /* kind-specific QR_NF_* bits */
 	int64_t ival;   /* kind-specific integer */
-	qr_node **kids; /* owned references; entries may be NULL */
+	qr_node **kids; /* owned references; entries may be NULL; kin or
+			 * an array of kcap entries */
 	size_t nkids;
-	char *name;   /* owned; label, alias, function, bind... */
-	char *str;    /* owned; a second string */
-	qr_type type; /* the expression's type; strings owned */
-	/* Its structural hash for the compiled cache (cache.c), computed
-	 * when first keyed; 0 until then, and again once changed in place. */
-	_Atomic uint64_t shash;
+	char *name; /* owned; label, alias, function, bind... */
+	char *str;  /* owned; a second string */
+	/* type.kind when the type is nothing but a kind, else
+	 * QR_NODE_TKEY_FULL: kept by qr_sql__set_type, the only writer of
+	 * type. */
+	uint32_t tkey;
+	bool pinned; /* owned by a metadata: ref/free do nothing */
+	qr_node *kin[QR_NODE_INLINE_KIDS]; /* kids when they fit */
+	union {
+		/* BIND: the value (bytes in value_storage). */
+		struct {
+			qr_value value;
+			char *value_storage;
+		};
+		/* TEXT (text.c). */
+		struct {
+			struct {
+				char *sql; /* as given */
+				qr_text_part *parts;
+				size_t nparts;
+				/* The first compiled form, kept for the
+				 * node's life: executing the statement
+				 * again does not compile it again. Set
+				 * once, never replaced. */
+				_Atomic(qr_compiled *) compiled;
+			} text;
+		} u;
+	};
+	qr_type type;       /* the expression's type; strings owned */
+	size_t kcap;        /* room in kids (QR_NODE_INLINE_KIDS when kin) */
 	char *type_storage; /* owns type.name / type.labels copies */
-	qr_value value;     /* BIND: the value (bytes in value_storage) */
-	char *value_storage;
-	void *ext; /* schema kinds: their definition */
+	void *ext;          /* schema kinds: their definition */
 	/* A statement's first compiled form (compile.c), kept for the
 	 * node's life so that executing the same statement object again
 	 * compiles nothing; dropped when the node is changed in place
 	 * (qr_sql__own). Set once, never replaced. */
 	_Atomic(qr_compiled *) memo;
-	union {
-		struct {
-			char *sql; /* as given */
-			qr_text_part *parts;
-			size_t nparts;
-			/* The first compiled form (text.c), kept for the
-			 * node's life: executing the statement again does
-			 * not compile it again. Set once, never replaced. */
-			_Atomic(qr_compiled *) compiled;
-		} text;
-	} u;
 };
 
-/* Allocates a zeroed node of kind with one reference; NULL on OOM. */
+/* Allocates a zeroed node of kind with one reference, its kids the
+ * (empty) inline ones; NULL on OOM. */
 qr_node *qr_node__new(qr_node_kind kind);
 
 /* Releases a node's kind-specific contents (called at refcount 0): one

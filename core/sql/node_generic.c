@@ -69,29 +69,41 @@ qr_node *qr_sql__node(qr_node_kind kind, size_t nkids)
 	qr_node *n = qr_node__new(kind);
 	if (!n)
 		return NULL;
-	if (nkids) {
+	if (nkids > QR_NODE_INLINE_KIDS) {
 		n->kids = qr_mem__calloc(nkids, sizeof(*n->kids),
 					 "expression children");
 		if (!n->kids) {
 			free(n);
 			return NULL;
 		}
-		n->nkids = nkids;
+		n->kcap = nkids;
 	}
+	n->nkids = nkids;
 	return n;
 }
 
 int qr_sql__push(qr_node *n, qr_node *kid)
 {
-	qr_node **k = qr_mem__realloc(n->kids, (n->nkids + 1) * sizeof(*k),
-				      "expression children");
-	if (!k) {
-		qr_expr_free(kid);
-		return QR_ENOMEM;
+	if (n->nkids == n->kcap) {
+		/* Twice the room: a list built item by item reallocates
+		 * log(n) times. */
+		size_t cap = n->kcap * 2;
+		qr_node **k =
+			n->kids == n->kin
+				? qr_mem__alloc(cap * sizeof(*k),
+						"expression children")
+				: qr_mem__realloc(n->kids, cap * sizeof(*k),
+						  "expression children");
+		if (!k) {
+			qr_expr_free(kid);
+			return QR_ENOMEM;
+		}
+		if (n->kids == n->kin)
+			memcpy(k, n->kin, n->nkids * sizeof(*k));
+		n->kids = k;
+		n->kcap = cap;
 	}
-	n->kids = k;
 	n->kids[n->nkids++] = kid;
-	qr_sql__changed(n);
 	return 0;
 }
 
@@ -99,7 +111,6 @@ void qr_sql__set_kid(qr_node *n, size_t i, qr_node *kid)
 {
 	qr_node *old = n->kids[i];
 	n->kids[i] = kid;
-	qr_sql__changed(n);
 	qr_expr_free(old);
 }
 
@@ -115,13 +126,11 @@ static int set_string(char **dst, const char *s)
 
 int qr_sql__set_name(qr_node *n, const char *s)
 {
-	qr_sql__changed(n);
 	return set_string(&n->name, s);
 }
 
 int qr_sql__set_str(qr_node *n, const char *s)
 {
-	qr_sql__changed(n);
 	return set_string(&n->str, s);
 }
 
@@ -133,8 +142,9 @@ int qr_sql__set_type(qr_node *n, const qr_type *t)
 	if (rc)
 		return rc;
 	free(n->type_storage);
-	qr_sql__changed(n);
 	n->type = copy;
+	n->tkey = qr_type__is_plain(&copy) ? (uint32_t)copy.kind
+					   : QR_NODE_TKEY_FULL;
 	n->type_storage = storage;
 	return 0;
 }
@@ -170,18 +180,12 @@ qr_node *qr_sql__copy(const qr_node *n)
 	return c;
 }
 
-void qr_sql__changed(qr_node *n)
-{
-	atomic_store_explicit(&n->shash, 0, memory_order_relaxed);
-}
-
 qr_node *qr_sql__own(qr_node *n)
 {
 	if (atomic_load_explicit(&n->refcount, memory_order_acquire) == 1) {
 		/* About to change: its compiled form no longer holds. */
 		qr_compiled_free(atomic_exchange_explicit(
 			&n->memo, NULL, memory_order_acq_rel));
-		qr_sql__changed(n);
 		return n;
 	}
 	qr_node *c = qr_sql__copy(n);
@@ -363,7 +367,8 @@ static void destroy_generic(qr_node *n)
 {
 	for (size_t i = 0; i < n->nkids; i++)
 		qr_expr_free(n->kids[i]);
-	free(n->kids);
+	if (n->kids != n->kin)
+		free(n->kids);
 	free(n->name);
 	free(n->str);
 	free(n->type_storage);

@@ -209,10 +209,6 @@ int qr_sql__set_value(qr_node *n, const qr_value *v);
  * (generative construction). NULL on OOM. */
 qr_node *qr_sql__copy(const qr_node *n);
 
-/* Forgets n's structural hash: n is being changed in place (the helpers
- * above and qr_sql__own call it). */
-void qr_sql__changed(qr_node *n);
-
 /* n itself when the caller holds its only reference (it may be changed
  * in place), else a copy, releasing the caller's reference. NULL on OOM
  * (n released). */

@@ -31,6 +31,10 @@ bool qr_type__is_string(const qr_type *t); /* String, Text, Enum */
 bool qr_type__is_integer(const qr_type *t);
 bool qr_type__is_numeric(const qr_type *t); /* integer, float, numeric */
 
+/* A type that is nothing but its kind (no length, precision, scale,
+ * time zone, name, labels or decorator): most expressions' type. */
+bool qr_type__is_plain(const qr_type *t);
+
 /* Two types equal in kind and parameters. */
 bool qr_type__equal(const qr_type *a, const qr_type *b);
 

@@ -105,6 +105,12 @@ static bool str_equal(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+bool qr_type__is_plain(const qr_type *t)
+{
+	return !t->length && !t->precision && !t->scale && !t->timezone &&
+	       !t->decorator && !t->name && !t->labels;
+}
+
 bool qr_type__equal(const qr_type *a, const qr_type *b)
 {
 	if (a->kind != b->kind || a->length != b->length ||

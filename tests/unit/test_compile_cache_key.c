@@ -3,8 +3,9 @@
  * compile to different SQL never share an entry, however little they
  * differ (a column, a table, an alias, an operator, a label, a literal
  * for a bind, LIMIT or OFFSET, an expanding IN, the dialect, a node
- * shared or repeated), and statements of one shape share one entry
- * whatever their values.
+ * shared or repeated, a type with or without its length, three children
+ * or four: a node keeps up to three inside itself), and statements of
+ * one shape share one entry whatever their values.
  *
  * Each pair is compiled through a warm cache in both orders, and each
  * result is compared with what the statement compiles to with the cache
@@ -219,6 +220,73 @@ static qr_stmt *cast_str_30(void)
 	return qr_select(qr_cast(C(users, "name"), qr_string(30)));
 }
 
+/* A type that is only its kind, and the same kind with a length. */
+static qr_stmt *cast_str_plain(void)
+{
+	return qr_select(qr_cast(C(users, "name"), QR_STRING));
+}
+
+static qr_stmt *bind_str_plain(void)
+{
+	return qr_select(
+		C(users, "id"),
+		qr_where(qr_eq(C(users, "name"),
+			       qr_bind_typed(qr_val_text("x"), QR_STRING))));
+}
+
+static qr_stmt *bind_str_10(void)
+{
+	return qr_select(C(users, "id"),
+			 qr_where(qr_eq(C(users, "name"),
+					qr_bind_typed(qr_val_text("x"),
+						      qr_string(10)))));
+}
+
+/* Three children (inside the node) and four (an array of their own),
+ * in lists built item by item and in a function's arguments. */
+static qr_stmt *and_three(void)
+{
+	return qr_select(C(users, "id"),
+			 qr_where(qr_eq(C(users, "id"), INT(1)),
+				  qr_eq(C(users, "name"), TXT("x")),
+				  qr_eq(C(users, "fullname"), TXT("y"))));
+}
+
+static qr_stmt *and_four(void)
+{
+	return qr_select(C(users, "id"),
+			 qr_where(qr_eq(C(users, "id"), INT(1)),
+				  qr_eq(C(users, "name"), TXT("x")),
+				  qr_eq(C(users, "fullname"), TXT("y")),
+				  qr_eq(C(users, "id"), INT(2))));
+}
+
+static qr_stmt *in_three(void)
+{
+	int64_t v[] = {1, 2, 3};
+	return qr_select(C(users, "id"),
+			 qr_where(qr_in_ints(C(users, "id"), v, 3)));
+}
+
+static qr_stmt *in_four(void)
+{
+	int64_t v[] = {1, 2, 3, 4};
+	return qr_select(C(users, "id"),
+			 qr_where(qr_in_ints(C(users, "id"), v, 4)));
+}
+
+static qr_stmt *coalesce_three(void)
+{
+	return qr_select(
+		qr_coalesce(C(users, "name"), C(users, "fullname"), TXT("x")));
+}
+
+static qr_stmt *coalesce_four(void)
+{
+	return qr_select(qr_coalesce(C(users, "name"), C(users, "fullname"),
+				     TXT("x"), TXT("y")));
+}
+
 static qr_stmt *order_asc(void)
 {
 	return qr_select(C(users, "id"), qr_order_by(qr_asc(C(users, "id"))));
@@ -283,6 +351,15 @@ static const qr_golden cases[] = {
 	{"cast_int", cast_int, NULL, NULL, NULL, NULL},
 	{"cast_str", cast_str, NULL, NULL, NULL, NULL},
 	{"cast_str_30", cast_str_30, NULL, NULL, NULL, NULL},
+	{"cast_str_plain", cast_str_plain, NULL, NULL, NULL, NULL},
+	{"bind_str_plain", bind_str_plain, NULL, NULL, NULL, NULL},
+	{"bind_str_10", bind_str_10, NULL, NULL, NULL, NULL},
+	{"and_three", and_three, NULL, NULL, NULL, NULL},
+	{"and_four", and_four, NULL, NULL, NULL, NULL},
+	{"in_three", in_three, NULL, NULL, NULL, NULL},
+	{"in_four", in_four, NULL, NULL, NULL, NULL},
+	{"coalesce_three", coalesce_three, NULL, NULL, NULL, NULL},
+	{"coalesce_four", coalesce_four, NULL, NULL, NULL, NULL},
 	{"order_asc", order_asc, NULL, NULL, NULL, NULL},
 	{"order_desc", order_desc, NULL, NULL, NULL, NULL},
 	{"distinct_rows", distinct_rows, NULL, NULL, NULL, NULL},
@@ -368,9 +445,9 @@ static void test_same_shape_shares(void **state)
 	assert_int_equal(st1.size, 2);
 }
 
-/* A subtree kept by the program and used in many statements (its hash
- * is computed once), then changed in place by its sole owner: the
- * statements built after the change compile to the new SQL. */
+/* A subtree kept by the program and used in many statements, then
+ * changed in place by its sole owner: the statements built after the
+ * change compile to the new SQL. */
 static void test_kept_subtree_changed(void **state)
 {
 	(void)state;
@@ -399,6 +476,65 @@ static void test_kept_subtree_changed(void **state)
 	qr_stmt_free(s);
 }
 
+/* A statement compiled (so hashed and keyed), then grown in place by
+ * its sole owner past the children a node keeps inside itself: each
+ * compile gives the new SQL, and a statement derived from a shared one
+ * leaves the shared one as it was. */
+static void test_grown_in_place(void **state)
+{
+	(void)state;
+	static const char *const where[] = {
+		"users.id = ?",
+		"users.id = ? AND users.name = ?",
+		"users.id = ? AND users.name = ? AND users.id = ?",
+		"users.id = ? AND users.name = ? AND users.id = ? AND "
+		"users.name = ?",
+		"users.id = ? AND users.name = ? AND users.id = ? AND "
+		"users.name = ? AND users.id = ?",
+	};
+	char want[256];
+	qr_compile_cache_clear();
+	qr_stmt *s = qr_select(C(users, "id"),
+			       qr_where(qr_eq(C(users, "id"), INT(0))));
+	for (int i = 0; i < 5; i++) {
+		if (i) {
+			qr_expr *c = i % 2 ? qr_eq(C(users, "name"), TXT("x"))
+					   : qr_eq(C(users, "id"), INT(i));
+			s = qr_stmt_add(s, qr_where(c));
+		}
+		/* Twice: a miss (or a hit on another statement's entry),
+		 * then through the statement's own compiled form. */
+		for (int round = 0; round < 2; round++) {
+			qr_compiled *c;
+			qr_assert_ok(qr_compile(&c, s, "sqlite"));
+			snprintf(want, sizeof(want),
+				 "SELECT users.id \nFROM users \nWHERE %s",
+				 where[i]);
+			assert_string_equal(qr_compiled_sql(c), want);
+			assert_int_equal(qr_compiled_param_count(c), i + 1);
+			qr_compiled_free(c);
+		}
+	}
+	/* Derived from a statement another reference holds: a copy. */
+	qr_stmt *more = qr_stmt_add(qr_expr_ref(s),
+				    qr_where(qr_eq(C(users, "id"), INT(9))));
+	qr_compiled *c;
+	qr_assert_ok(qr_compile(&c, s, "sqlite"));
+	snprintf(want, sizeof(want), "SELECT users.id \nFROM users \nWHERE %s",
+		 where[4]);
+	assert_string_equal(qr_compiled_sql(c), want);
+	qr_compiled_free(c);
+	qr_assert_ok(qr_compile(&c, more, "sqlite"));
+	snprintf(want, sizeof(want),
+		 "SELECT users.id \nFROM users \nWHERE %s AND users.id = ?",
+		 where[4]);
+	assert_string_equal(qr_compiled_sql(c), want);
+	assert_int_equal(qr_compiled_param_count(c), 6);
+	qr_compiled_free(c);
+	qr_stmt_free(more);
+	qr_stmt_free(s);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -410,6 +546,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_pairs_never_share, setup),
 	cmocka_unit_test_setup(test_same_shape_shares, setup),
 	cmocka_unit_test_setup(test_kept_subtree_changed, setup),
+	cmocka_unit_test_setup(test_grown_in_place, setup),
 };
 
 int main(int argc, char **argv)
