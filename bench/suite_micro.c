@@ -9,6 +9,8 @@
  *                     from scratch
  *   compile_cached    the same with the cache on: hits (keyed by the
  *                     statement's structure, the values re-bound)
+ *   compile_mixed     the same with two statement shapes one after the
+ *                     other: hits, none on the most recent entry
  *   compile_again     qr_compile() of one statement object again and
  *                     again (its compiled form is kept by the object)
  *   text_compile      qr_text() + qr_compile(): a SELECT parsed and
@@ -45,6 +47,16 @@ static qr_stmt *lookup_stmt(int64_t id)
 			 qr_where(qr_eq(qr_c(t, "id"), qr_bind_int(id))));
 }
 
+/* The other shape of compile_mixed: a lookup by name. */
+static qr_stmt *name_stmt(void)
+{
+	qr_table *t = bench_customer_table();
+	if (!t)
+		return NULL;
+	return qr_select(qr_cols(t, "id", "name"),
+			 qr_where(qr_eq(qr_c(t, "name"), qr_bind_text("x"))));
+}
+
 /* One statement object per operation, built before the timing. */
 static qr_stmt **stmts;
 
@@ -56,13 +68,16 @@ static void free_stmts(size_t n)
 	stmts = NULL;
 }
 
-static int build_stmts(bench_ctx *ctx)
+/* mixed: every other statement is name_stmt()'s shape. */
+static int build_stmts(bench_ctx *ctx, bool mixed)
 {
 	stmts = calloc(ctx->n, sizeof(*stmts));
 	if (!stmts)
 		return bench_fail("out of memory");
 	for (size_t i = 0; i < ctx->n; i++) {
-		if (!(stmts[i] = lookup_stmt((int64_t)i))) {
+		stmts[i] =
+			mixed && i % 2 ? name_stmt() : lookup_stmt((int64_t)i);
+		if (!stmts[i]) {
 			free_stmts(i);
 			return bench_qr_fail(qr_error_last()->code, "select()");
 		}
@@ -80,13 +95,19 @@ static int teardown_stmts(bench_ctx *ctx)
 static int setup_cold(bench_ctx *ctx)
 {
 	qr_compile_cache_set_capacity(0);
-	return build_stmts(ctx);
+	return build_stmts(ctx, false);
 }
 
 static int setup_cached(bench_ctx *ctx)
 {
 	qr_compile_cache_set_capacity(500);
-	return build_stmts(ctx);
+	return build_stmts(ctx, false);
+}
+
+static int setup_mixed(bench_ctx *ctx)
+{
+	qr_compile_cache_set_capacity(500);
+	return build_stmts(ctx, true);
 }
 
 static int compile_each(bench_ctx *ctx)
@@ -175,6 +196,8 @@ static const bench_variant variants[] = {
 	{"pool_checkout", "", NULL, pool_checkout, NULL},
 	{"compile_cold", "", setup_cold, compile_each, teardown_stmts},
 	{"compile_cached", "compile_cold", setup_cached, compile_each,
+	 teardown_stmts},
+	{"compile_mixed", "compile_cold", setup_mixed, compile_each,
 	 teardown_stmts},
 	{"compile_again", "compile_cold", NULL, compile_again, NULL},
 	{"text_compile", "", NULL, text_compile, NULL},
