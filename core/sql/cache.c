@@ -537,11 +537,14 @@ static const uint64_t *match_node(keyer *k, const uint64_t *e,
 	if (w[4] == UINT64_MAX && !(e = match_type(k, e, &n->type)))
 		return NULL;
 	qr_node *const *kids = n->kids;
-	/* The children's first lines at once, not one after another. */
-	for (size_t i = 0, nk = n->nkids; i < nk; i++)
-		__builtin_prefetch(kids[i]);
-	for (size_t i = 0, nk = n->nkids; i < nk && e; i++)
+	size_t nk = n->nkids;
+	for (size_t i = 0; i < nk && e; i++) {
+		/* The next child's first line while this one's subtree is
+		 * compared. */
+		if (i + 1 < nk)
+			__builtin_prefetch(kids[i + 1]);
 		e = match_kid(k, e, end, kids[i]);
+	}
 	return e;
 }
 
