@@ -561,12 +561,15 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 			d->cursor_free(cur);
 			cur = NULL;
 		}
+		/* The values stay as they are until the next chunk, and
+		 * every row a chunk returns is read before it. */
 		qr_driver_exec ex = {.sql = cp->sql,
 				     .sql_len = cp->sql_len,
 				     .params = values,
 				     .nparams = cp->nslots,
 				     .nrows = n,
-				     .stream_results = c->stream_results};
+				     .stream_results = c->stream_results,
+				     .params_held = true};
 		char *tail_sql = NULL;
 		if (batched && n > 1) {
 			/* Full batches share one SQL text; a shorter one

@@ -357,7 +357,10 @@ static void format_time(char *buf, size_t cap, const qr_time *t)
 		 (unsigned)t->microsecond);
 }
 
-static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
+/* Binds v as parameter i; text and blob bytes are copied by SQLite
+ * unless bytes is SQLITE_STATIC (they outlive every step then). */
+static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v,
+		    sqlite3_destructor_type bytes)
 {
 	char buf[64];
 	switch (v->kind) {
@@ -375,13 +378,11 @@ static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
 		return sqlite3_bind_int(stmt, i, v->u.b ? 1 : 0);
 	case QR_VTEXT:
 	case QR_VNUMERIC:
-		/* copied: the request is borrowed for the call only, and
-		 * later sqlite3_step()s of the cursor still read it */
 		return sqlite3_bind_text64(stmt, i, v->u.s.ptr, v->u.s.len,
-					   SQLITE_TRANSIENT, SQLITE_UTF8);
+					   bytes, SQLITE_UTF8);
 	case QR_VBLOB:
 		return sqlite3_bind_blob64(stmt, i, v->u.s.ptr, v->u.s.len,
-					   SQLITE_TRANSIENT);
+					   bytes);
 	case QR_VDATE:
 		qr_date_format(&v->u.date, buf, sizeof(buf));
 		return sqlite3_bind_text(stmt, i, buf, -1, SQLITE_TRANSIENT);
@@ -408,9 +409,11 @@ static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v)
 }
 
 /* Binds a row of n values; expected is the statement's parameter
- * count (cached with a cached statement). */
+ * count (cached with a cached statement); text and blob bytes are
+ * copied by SQLite unless bytes is SQLITE_STATIC. */
 static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
-		    const qr_value *vals, size_t n)
+		    const qr_value *vals, size_t n,
+		    sqlite3_destructor_type bytes)
 {
 	if ((size_t)expected != n)
 		return qr_error_set(QR_EPARAM, QR_ECLASS_PROGRAMMING,
@@ -419,7 +422,7 @@ static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
 				    "are %zu supplied.",
 				    expected, n);
 	for (size_t i = 0; i < n; i++) {
-		int rc = bind_one(stmt, (int)i + 1, &vals[i]);
+		int rc = bind_one(stmt, (int)i + 1, &vals[i], bytes);
 		if (rc != SQLITE_OK)
 			return fail(c->db, rc, "binding parameter");
 	}
@@ -609,11 +612,24 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	int64_t total = 0;
 	int expected =
 		cached ? cached->nparams : sqlite3_bind_parameter_count(stmt);
+	/*
+	 * Text and blob params are bound without a copy when SQLite is done
+	 * reading them before they may go: every step happens in this call
+	 * (an executemany, whose rows are discarded; a statement without
+	 * result columns), or the caller holds them until the cursor is
+	 * freed. Otherwise (a query's later steps read its params) SQLite
+	 * copies them. The pointers left bound after the call are never
+	 * read: every execution binds every parameter again first.
+	 */
+	sqlite3_destructor_type bytes =
+		ex->params_held || nrows > 1 || sqlite3_column_count(stmt) == 0
+			? SQLITE_STATIC
+			: SQLITE_TRANSIENT;
 	for (size_t r = 0; r < nrows; r++) {
 		if (r > 0)
 			sqlite3_reset(stmt);
 		rc = bind_row(c, stmt, expected, ex->params + r * ex->nparams,
-			      ex->nparams);
+			      ex->nparams, bytes);
 		if (rc)
 			goto failed;
 		int step = sqlite3_step(stmt);

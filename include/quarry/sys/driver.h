@@ -58,6 +58,11 @@ typedef struct qr_driver_exec {
 	 * prepared for it on a connection and skip finding the statement by
 	 * its text. 0: not known. */
 	uint64_t sql_id;
+	/* The bytes of the text and blob params stay valid and unchanged
+	 * until the cursor is freed, and the caller reads every row before
+	 * that: a driver may bind them without a copy of its own. Without
+	 * it the params are the driver's for the call only. */
+	bool params_held;
 } qr_driver_exec;
 
 typedef struct qr_driver {
