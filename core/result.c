@@ -631,6 +631,21 @@ int qr_result_all(qr_rowset **out, qr_result *r)
 		qr_rowset_free(set);
 		return QR_ENOMEM;
 	}
+	qr_rowset *buffered = r->buffer;
+	if (buffered && !r->cursor && !r->held && !r->lost_rows &&
+	    r->buffer_pos == 0) {
+		/* Every row is buffered already (an executemany's RETURNING
+		 * rows, a detached result) and none was read: the buffer
+		 * becomes the rowset, its rows now the shape's. */
+		buffered->shape = set->shape;
+		set->shape = NULL;
+		qr_rowset_free(set);
+		for (size_t i = 0; i < buffered->count; i++)
+			buffered->rows[i].result = buffered->shape;
+		r->buffer = NULL;
+		*out = buffered;
+		return 0;
+	}
 	while ((rc = qr_result_next(r, &row)) > 0) {
 		if ((rc = qr_rowset__append(set, set->shape, row->values)))
 			break;

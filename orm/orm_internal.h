@@ -534,9 +534,13 @@ typedef struct qr_jentry {
 	size_t prev_jidx;
 	uint8_t state, flags;
 	uint64_t seq;
-	qr_snapshot *snap;     /* prior snapshot (owned), or NULL */
-	qr_ikey *key;          /* prior key (owned), or NULL */
-	unsigned char *filled; /* fields the database filled on INSERT */
+	qr_snapshot *snap; /* prior snapshot (owned), or NULL */
+	qr_ikey *key;      /* prior key (owned), or NULL */
+	/* The fields the database filled on INSERT: bits of filled_bits
+	 * for a mapper of up to 64 fields, else of filled (owned, or
+	 * NULL when none). */
+	uint64_t filled_bits;
+	unsigned char *filled;
 } qr_jentry;
 
 /* A transaction level: the outer transaction or a SAVEPOINT. */

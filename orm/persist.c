@@ -355,34 +355,29 @@ static int inserted(qr_session *s, const qr_mapper *m, size_t t, qr_objhdr *h,
 	return finish_insert(s, h, expire);
 }
 
-/* Which fields the INSERT into table t sets: non-NULL ones, and NULL
- * ones that have no default (an explicit NULL). */
-static unsigned char *present_mask(const qr_objhdr *h, size_t t, int *rc)
+/* Which fields the INSERT into table t sets, into mask (zeroed): the
+ * NULL fields that have a default are left to it; the others, NULL or
+ * not, are set (an explicit NULL). */
+static int present_mask(const qr_objhdr *h, size_t t, unsigned char *mask)
 {
 	const qr_mapper *m = h->mapper;
-	unsigned char *mask = calloc((m->nfields + 7) / 8 + 1, 1);
 
-	*rc = 0;
-	if (!mask) {
-		*rc = qr_error_oom("flush");
-		return NULL;
-	}
-	for (size_t i = 0; i < m->nfields && *rc == 0; i++) {
+	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		qr_value v;
 		if (!tcol(m, t, i))
 			continue;
-		*rc = qr_orm__field_get(h, f, &v);
-		if (v.kind != QR_VNULL ||
-		    !(f->flags &
-		      (QR_FF_AUTOINC | QR_FF_DEFAULT | QR_FF_SERVER_DEFAULT)))
-			mask[i / 8] |= (unsigned char)(1u << (i % 8));
+		if (f->flags &
+		    (QR_FF_AUTOINC | QR_FF_DEFAULT | QR_FF_SERVER_DEFAULT)) {
+			int rc = qr_orm__field_get(h, f, &v);
+			if (rc)
+				return rc;
+			if (v.kind == QR_VNULL)
+				continue;
+		}
+		mask[i / 8] |= (unsigned char)(1u << (i % 8));
 	}
-	if (*rc) {
-		free(mask);
-		return NULL;
-	}
-	return mask;
+	return 0;
 }
 
 static size_t count_bits(const unsigned char *mask, size_t nfields)
@@ -722,27 +717,29 @@ static int insert_group(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 	return rc;
 }
 
-/* The INSERTs into table t, grouped by the columns each object sets. */
+/* The INSERTs into table t, grouped by the columns each object sets
+ * (every object's mask in one block). */
 static int insert_table(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 			qr_objhdr **objs, size_t n)
 {
-	unsigned char **present = calloc(n, sizeof(*present));
+	size_t len = (m->nfields + 7) / 8 + 1;
+	unsigned char *present = calloc(n, len);
 	size_t i = 0;
 	int rc = 0;
 
 	if (!present)
 		return qr_error_oom("flush");
 	for (size_t k = 0; k < n && rc == 0; k++)
-		present[k] = present_mask(objs[k], t, &rc);
+		rc = present_mask(objs[k], t, present + k * len);
 	while (i < n && rc == 0) {
 		size_t j = i + 1;
-		while (j < n && masks_equal(present[i], present[j], m->nfields))
+		while (j < n &&
+		       memcmp(present + i * len, present + j * len, len) == 0)
 			j++;
-		rc = insert_group(s, conn, m, t, objs + i, present[i], j - i);
+		rc = insert_group(s, conn, m, t, objs + i, present + i * len,
+				  j - i);
 		i = j;
 	}
-	for (size_t k = 0; k < n; k++)
-		free(present[k]);
 	free(present);
 	return rc;
 }

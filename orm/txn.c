@@ -51,6 +51,10 @@ int qr_orm__journal_filled(qr_objhdr *h, size_t field)
 {
 	qr_jentry *e = qr_orm__jentry(h);
 
+	if (h->mapper->nfields <= 64) {
+		e->filled_bits |= (uint64_t)1 << field;
+		return 0;
+	}
 	if (!e->filled) {
 		e->filled = calloc((h->mapper->nfields + 7) / 8, 1);
 		if (!e->filled)
@@ -68,6 +72,7 @@ static void entry_free(qr_jentry *e)
 	e->snap = NULL;
 	e->key = NULL;
 	e->filled = NULL;
+	e->filled_bits = 0;
 }
 
 /* Gives the entry's object back its previous journal position. */
@@ -118,13 +123,17 @@ void qr_orm__journal_merge(qr_stx *child, qr_stx *parent)
 }
 
 /* Sets the fields the database filled on INSERT back to NULL. */
-static void unfill(qr_objhdr *h, const unsigned char *filled)
+static void unfill(qr_objhdr *h, const qr_jentry *e)
 {
-	if (!filled)
-		return;
-	for (size_t i = 0; i < h->mapper->nfields; i++)
-		if (filled[i / 8] & (1u << (i % 8)))
+	size_t n = h->mapper->nfields;
+
+	for (size_t i = 0; i < n; i++) {
+		bool filled = n <= 64 ? (e->filled_bits >> i) & 1u
+				      : e->filled && (e->filled[i / 8] &
+						      (1u << (i % 8)));
+		if (filled)
 			qr_orm__field_set(h, &h->mapper->fields[i], NULL);
+	}
 }
 
 static void to_transient(qr_session *s, qr_objhdr *h)
@@ -165,7 +174,7 @@ void qr_orm__rollback_objects(qr_session *s, qr_stx *level)
 			continue;
 		if (e->state == QR_STATE_PENDING ||
 		    e->state == QR_STATE_TRANSIENT) {
-			unfill(h, e->filled);
+			unfill(h, e);
 			to_transient(s, h);
 		} else {
 			if (h->flags & QR_OF_DELETE) {
@@ -211,7 +220,7 @@ void qr_orm__journal_restore(qr_session *s, qr_stx *level)
 		if (e->state == QR_STATE_PENDING) {
 			/* inserted in this level: pending again, unless it
 			 * was deleted as well (then it never was) */
-			unfill(h, e->filled);
+			unfill(h, e);
 			to_transient(s, h);
 			if (!deleted) {
 				h->state = QR_STATE_PENDING;

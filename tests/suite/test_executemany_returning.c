@@ -6,7 +6,8 @@
  * defaults computed per row, several columns of several types, over
  * several multi-row batches; a row failing in a later batch fails the
  * statement and a rollback leaves nothing; in AUTOCOMMIT the rows are
- * inserted one statement each, as before, and no rows come back.
+ * inserted one statement each, as before, and no rows come back;
+ * qr_result_all takes the buffered rows.
  */
 #include "core_fixture.h"
 
@@ -252,11 +253,51 @@ static void test_autocommit(void **state)
 	free(got);
 }
 
+/* qr_result_all takes the rows: all of them when none was read (they
+ * are buffered already), the rest otherwise; they outlive the result,
+ * with their column names, and the result has no more rows. */
+static void test_all_rows(void **state)
+{
+	(void)state;
+	if (skipped())
+		return;
+	for (int read_first = 0; read_first < 2; read_first++) {
+		qr_params *p = item_rows(1500, 0);
+		qr_stmt *s = qr_insert(
+			items, qr_returning(C(items, "id"), C(items, "name")));
+		qr_result *r;
+		qr_rowset *rows;
+		const qr_row *row;
+		const char *name;
+		char want[32];
+		size_t skip = read_first ? 1 : 0;
+		qr_assert_ok(qr_conn_execute(&r, conn, s, p));
+		qr_params_free(p);
+		qr_stmt_free(s);
+		if (read_first)
+			assert_int_equal(qr_result_next(r, &row), 1);
+		qr_assert_ok(qr_result_all(&rows, r));
+		assert_int_equal(qr_result_next(r, &row), 0);
+		qr_result_free(r);
+		assert_int_equal(qr_rowset_count(rows), 1500 - skip);
+		for (size_t i = 0; i < qr_rowset_count(rows); i++) {
+			row = qr_rowset_row(rows, i);
+			assert_string_equal(qr_row_column_name(row, 1), "name");
+			qr_assert_ok(qr_row_text(row, 1, &name));
+			snprintf(want, sizeof(want), "item %zu", i + 1 + skip);
+			assert_string_equal(name, want);
+		}
+		qr_rowset_free(rows);
+		qr_assert_ok(qr_conn_rollback(conn));
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_setup),
 	cmocka_unit_test_setup(test_rows_in_order_with_defaults, reset),
 	cmocka_unit_test_setup(test_failure_in_later_batch, reset),
 	cmocka_unit_test_setup(test_autocommit, reset),
+	cmocka_unit_test_setup(test_all_rows, reset),
 	cmocka_unit_test(test_teardown),
 };
 

@@ -694,6 +694,170 @@ static void test_composite_key(void **state)
 	orm_fx_free(f);
 }
 
+/* A mapper of more than 64 fields: the fields the database filled are
+ * journaled apart from the narrow mappers' (a key and a server default
+ * past the 64th field). */
+typedef struct Wide {
+	int64_t id;
+	char *label;
+	int32_t c0;
+	int32_t c1;
+	int32_t c2;
+	int32_t c3;
+	int32_t c4;
+	int32_t c5;
+	int32_t c6;
+	int32_t c7;
+	int32_t c8;
+	int32_t c9;
+	int32_t c10;
+	int32_t c11;
+	int32_t c12;
+	int32_t c13;
+	int32_t c14;
+	int32_t c15;
+	int32_t c16;
+	int32_t c17;
+	int32_t c18;
+	int32_t c19;
+	int32_t c20;
+	int32_t c21;
+	int32_t c22;
+	int32_t c23;
+	int32_t c24;
+	int32_t c25;
+	int32_t c26;
+	int32_t c27;
+	int32_t c28;
+	int32_t c29;
+	int32_t c30;
+	int32_t c31;
+	int32_t c32;
+	int32_t c33;
+	int32_t c34;
+	int32_t c35;
+	int32_t c36;
+	int32_t c37;
+	int32_t c38;
+	int32_t c39;
+	int32_t c40;
+	int32_t c41;
+	int32_t c42;
+	int32_t c43;
+	int32_t c44;
+	int32_t c45;
+	int32_t c46;
+	int32_t c47;
+	int32_t c48;
+	int32_t c49;
+	int32_t c50;
+	int32_t c51;
+	int32_t c52;
+	int32_t c53;
+	int32_t c54;
+	int32_t c55;
+	int32_t c56;
+	int32_t c57;
+	int32_t c58;
+	int32_t c59;
+	int32_t c60;
+	int32_t c61;
+	int32_t c62;
+	int32_t c63;
+	int32_t c64;
+	int32_t c65;
+	int32_t c66;
+	int32_t c67;
+	int32_t c68;
+	int32_t c69;
+} Wide;
+
+QR_MAPPING(Wide, "qt_f_wide",
+	   QR_FIELD(Wide, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Wide, label, qr_string(20), .unique = true),
+	   QR_FIELD(Wide, c0, QR_INTEGER), QR_FIELD(Wide, c1, QR_INTEGER),
+	   QR_FIELD(Wide, c2, QR_INTEGER), QR_FIELD(Wide, c3, QR_INTEGER),
+	   QR_FIELD(Wide, c4, QR_INTEGER), QR_FIELD(Wide, c5, QR_INTEGER),
+	   QR_FIELD(Wide, c6, QR_INTEGER), QR_FIELD(Wide, c7, QR_INTEGER),
+	   QR_FIELD(Wide, c8, QR_INTEGER), QR_FIELD(Wide, c9, QR_INTEGER),
+	   QR_FIELD(Wide, c10, QR_INTEGER), QR_FIELD(Wide, c11, QR_INTEGER),
+	   QR_FIELD(Wide, c12, QR_INTEGER), QR_FIELD(Wide, c13, QR_INTEGER),
+	   QR_FIELD(Wide, c14, QR_INTEGER), QR_FIELD(Wide, c15, QR_INTEGER),
+	   QR_FIELD(Wide, c16, QR_INTEGER), QR_FIELD(Wide, c17, QR_INTEGER),
+	   QR_FIELD(Wide, c18, QR_INTEGER), QR_FIELD(Wide, c19, QR_INTEGER),
+	   QR_FIELD(Wide, c20, QR_INTEGER), QR_FIELD(Wide, c21, QR_INTEGER),
+	   QR_FIELD(Wide, c22, QR_INTEGER), QR_FIELD(Wide, c23, QR_INTEGER),
+	   QR_FIELD(Wide, c24, QR_INTEGER), QR_FIELD(Wide, c25, QR_INTEGER),
+	   QR_FIELD(Wide, c26, QR_INTEGER), QR_FIELD(Wide, c27, QR_INTEGER),
+	   QR_FIELD(Wide, c28, QR_INTEGER), QR_FIELD(Wide, c29, QR_INTEGER),
+	   QR_FIELD(Wide, c30, QR_INTEGER), QR_FIELD(Wide, c31, QR_INTEGER),
+	   QR_FIELD(Wide, c32, QR_INTEGER), QR_FIELD(Wide, c33, QR_INTEGER),
+	   QR_FIELD(Wide, c34, QR_INTEGER), QR_FIELD(Wide, c35, QR_INTEGER),
+	   QR_FIELD(Wide, c36, QR_INTEGER), QR_FIELD(Wide, c37, QR_INTEGER),
+	   QR_FIELD(Wide, c38, QR_INTEGER), QR_FIELD(Wide, c39, QR_INTEGER),
+	   QR_FIELD(Wide, c40, QR_INTEGER), QR_FIELD(Wide, c41, QR_INTEGER),
+	   QR_FIELD(Wide, c42, QR_INTEGER), QR_FIELD(Wide, c43, QR_INTEGER),
+	   QR_FIELD(Wide, c44, QR_INTEGER), QR_FIELD(Wide, c45, QR_INTEGER),
+	   QR_FIELD(Wide, c46, QR_INTEGER), QR_FIELD(Wide, c47, QR_INTEGER),
+	   QR_FIELD(Wide, c48, QR_INTEGER), QR_FIELD(Wide, c49, QR_INTEGER),
+	   QR_FIELD(Wide, c50, QR_INTEGER), QR_FIELD(Wide, c51, QR_INTEGER),
+	   QR_FIELD(Wide, c52, QR_INTEGER), QR_FIELD(Wide, c53, QR_INTEGER),
+	   QR_FIELD(Wide, c54, QR_INTEGER), QR_FIELD(Wide, c55, QR_INTEGER),
+	   QR_FIELD(Wide, c56, QR_INTEGER), QR_FIELD(Wide, c57, QR_INTEGER),
+	   QR_FIELD(Wide, c58, QR_INTEGER), QR_FIELD(Wide, c59, QR_INTEGER),
+	   QR_FIELD(Wide, c60, QR_INTEGER), QR_FIELD(Wide, c61, QR_INTEGER),
+	   QR_FIELD(Wide, c62, QR_INTEGER), QR_FIELD(Wide, c63, QR_INTEGER),
+	   QR_FIELD(Wide, c64, QR_INTEGER), QR_FIELD(Wide, c65, QR_INTEGER),
+	   QR_FIELD(Wide, c66, QR_INTEGER), QR_FIELD(Wide, c67, QR_INTEGER),
+	   QR_FIELD(Wide, c68, QR_INTEGER),
+	   QR_FIELD(Wide, c69, QR_INTEGER, .server_default = "5"));
+
+static Wide *new_wide(orm_fx *f, const char *label)
+{
+	Wide *w = qr_new(f->s, Wide);
+	qr_assert_ok(qr_set_text(w, &w->label, label));
+	w->c0 = 1;
+	qr_assert_ok(qr_session_add(f->s, w));
+	return w;
+}
+
+/* A failed flush puts an object flushed earlier in the transaction back
+ * to pending with the fields the database filled NULL again, on a
+ * mapper of more than 64 fields as on a narrow one (above). */
+static void test_wide_failed_flush(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Wide), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	Wide *early, *late;
+
+	(void)state;
+	new_wide(f, "taken");
+	qr_assert_ok(qr_session_commit(f->s));
+	early = new_wide(f, "early");
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(early->id, 2);
+	if (has_returning(f->engine)) {
+		assert_false(QR_IS_NULL(early, c69));
+		assert_int_equal(early->c69, 5);
+	}
+	late = new_wide(f, "taken");
+	f->log.on = false;
+	assert_int_equal(qr_session_flush(f->s), QR_EDB);
+	assert_int_equal(qr_error_last()->klass, QR_ECLASS_INTEGRITY);
+	assert_int_equal(qr_object_state(early), QR_STATE_PENDING);
+	assert_true(QR_IS_NULL(early, id));
+	assert_true(QR_IS_NULL(early, c69));
+	assert_int_equal(early->c0, 1);
+	assert_true(QR_IS_NULL(late, id));
+	qr_assert_ok(qr_set_text(late, &late->label, "late"));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(count_rows(f, "qt_f_wide"), 3);
+	qr_assert_ok(qr_session_load(f->s, early));
+	assert_int_equal(early->c69, 5);
+	assert_false(QR_IS_NULL(late, id));
+	orm_fx_free(f);
+}
+
 static void test_identity_conflict(void **state)
 {
 	orm_fx *f = *state;
@@ -736,6 +900,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_defaults),
 		cmocka_unit_test(test_composite_key),
+		cmocka_unit_test(test_wide_failed_flush),
 		cmocka_unit_test_setup_teardown(test_identity_conflict,
 						orm_setup, orm_teardown),
 	};
