@@ -4,11 +4,8 @@
  */
 #include "manyvalues.h"
 
-#include "../strbuf.h"
-
 #include <quarry/sys/error.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,8 +55,7 @@ static size_t last_values_tuple(const char *sql, size_t len)
  * its ")".
  */
 static bool placeholders_only(const char *sql, size_t len, size_t open,
-			      qr_paramstyle style, size_t nslots,
-			      size_t *close)
+			      qr_paramstyle style, size_t nslots, size_t *close)
 {
 	size_t count = 0;
 	unsigned char seen_small[64] = {0};
@@ -115,8 +111,8 @@ done:
  * clause (*tail_len its length from close + 1, a final ";" left out).
  * False for anything else.
  */
-static bool tail_ok(const char *sql, size_t len, size_t close,
-		    bool returning, size_t *tail_len)
+static bool tail_ok(const char *sql, size_t len, size_t close, bool returning,
+		    size_t *tail_len)
 {
 	size_t p = close + 1;
 	*tail_len = 0;
@@ -125,7 +121,8 @@ static bool tail_ok(const char *sql, size_t len, size_t close,
 	if (returning && len - p > 9 &&
 	    strncasecmp(sql + p, "returning", 9) == 0 && !is_word(sql[p + 9])) {
 		size_t end = len;
-		while (end > p && (is_space(sql[end - 1]) || sql[end - 1] == ';'))
+		while (end > p &&
+		       (is_space(sql[end - 1]) || sql[end - 1] == ';'))
 			end--;
 		*tail_len = end - (close + 1);
 		return true;
@@ -175,56 +172,102 @@ bool qr_manyvalues__plan(qr_manyvalues *plan, const qr_compiled *cp)
 				.tail_len = tail_len,
 				.rows_per_batch = rows,
 				.returning = tail_len > 0,
-				.last_row_alone = tail_len == 0 &&
-						  (strcmp(name, "mysql") == 0 ||
-						   strcmp(name, "mariadb") == 0)};
+				.last_row_alone =
+					tail_len == 0 &&
+					(strcmp(name, "mysql") == 0 ||
+					 strcmp(name, "mariadb") == 0)};
 	return true;
 }
 
-/* Appends the tuple for row r (0-based), renumbering $n placeholders. */
-static void put_tuple(qr_strbuf *b, const qr_manyvalues *plan, size_t r)
+/* Writes the decimal digits of k at p; returns the end. */
+static char *put_number(char *p, size_t k)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	do {
+		*--d = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	size_t n = (size_t)(digits + sizeof(digits) - d);
+	memcpy(p, d, n);
+	return p + n;
+}
+
+/* Decimal digits of k. */
+static size_t count_digits(size_t k)
+{
+	size_t n = 1;
+	while (k >= 10) {
+		k /= 10;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Writes the tuple for row r (0-based) at p, renumbering $n placeholders
+ * (a batch has thousands of them: written by hand, not printf); returns
+ * the end.
+ */
+static char *put_tuple(char *p, const qr_manyvalues *plan, size_t r)
 {
 	const char *t = plan->cp->sql + plan->tuple_off;
 	size_t n = plan->tuple_len;
 	if (plan->cp->dialect->paramstyle != QR_PARAMSTYLE_NUMERIC || r == 0) {
-		qr_strbuf__put(b, t, n);
-		return;
+		memcpy(p, t, n);
+		return p + n;
 	}
 	size_t shift = r * plan->cp->nslots;
 	for (size_t i = 0; i < n;) {
 		if (t[i] != '$') {
-			size_t j = i;
-			while (j < n && t[j] != '$')
-				j++;
-			qr_strbuf__put(b, t + i, j - i);
-			i = j;
+			*p++ = t[i++];
 			continue;
 		}
 		size_t k = 0, j = i + 1;
 		while (j < n && t[j] >= '0' && t[j] <= '9')
 			k = k * 10 + (size_t)(t[j++] - '0');
-		qr_strbuf__printf(b, "$%zu", k + shift);
+		*p++ = '$';
+		p = put_number(p, k + shift);
 		i = j;
 	}
+	return p;
 }
 
 char *qr_manyvalues__sql(const qr_manyvalues *plan, size_t rows, size_t *len)
 {
-	qr_strbuf b = {0};
 	const qr_compiled *cp = plan->cp;
-
-	qr_strbuf__put(&b, cp->sql, plan->tuple_off);
-	for (size_t r = 0; r < rows; r++) {
-		if (r)
-			qr_strbuf__put(&b, ", ", 2);
-		put_tuple(&b, plan, r);
-	}
-	qr_strbuf__put(&b, cp->sql + plan->tail_off, plan->tail_len);
-	if (b.error) {
-		qr_strbuf__free(&b);
+	/* At most: each of a tuple's placeholders (one digit at least in
+	 * the statement's tuple) renumbered with the most digits any row's
+	 * takes, and ", " before every tuple. */
+	size_t marks = 0;
+	if (cp->dialect->paramstyle == QR_PARAMSTYLE_NUMERIC)
+		for (size_t i = 0; i < plan->tuple_len; i++)
+			marks += cp->sql[plan->tuple_off + i] == '$';
+	size_t digits = count_digits(rows * cp->nslots);
+	size_t per_row = plan->tuple_len + 2 + marks * digits;
+	if (rows >
+	    (SIZE_MAX / 2 - plan->tuple_off - plan->tail_len) / per_row) {
 		qr_error_oom("multi-row INSERT");
 		return NULL;
 	}
-	*len = b.len;
-	return qr_strbuf__take(&b);
+	size_t cap = plan->tuple_off + rows * per_row + plan->tail_len + 1;
+	char *sql = malloc(cap);
+	if (!sql) {
+		qr_error_oom("multi-row INSERT");
+		return NULL;
+	}
+	char *p = sql;
+	memcpy(p, cp->sql, plan->tuple_off);
+	p += plan->tuple_off;
+	for (size_t r = 0; r < rows; r++) {
+		if (r) {
+			*p++ = ',';
+			*p++ = ' ';
+		}
+		p = put_tuple(p, plan, r);
+	}
+	memcpy(p, cp->sql + plan->tail_off, plan->tail_len);
+	p += plan->tail_len;
+	*p = '\0';
+	*len = (size_t)(p - sql);
+	return sql;
 }

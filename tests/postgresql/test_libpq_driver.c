@@ -776,6 +776,30 @@ static void test_statement_cache(void **state)
 	/* Five executions, one server-side statement. */
 	assert_int_equal(prepared_count(c, "%qr_cache_probe%"), 1);
 
+	/* Long statements differing in one byte (inside an 8-byte word of
+	 * the hash, or in its tail): each its own statement, each found
+	 * again. */
+	char sql[3][2100];
+	for (int k = 0; k < 3; k++) {
+		memset(sql[k], ' ', sizeof(sql[k]));
+		memcpy(sql[k], "SELECT CAST(:x AS int) + ", 25);
+		sql[k][25] = '1';
+		memcpy(sql[k] + 2060, "+ 0 AS qr_long_probe", 20);
+		sql[k][2080] = '\0';
+	}
+	sql[1][1003] = '2'; /* + 2, where the others have a space */
+	sql[1][1002] = '+';
+	sql[2][2079] = 'f'; /* the label's last letter */
+	for (int round = 0; round < 2; round++) {
+		for (int k = 0; k < 3; k++) {
+			qr_params_reset(p);
+			qr_assert_ok(qr_params_int(p, "x", 10));
+			assert_int_equal(scalar_int(c, sql[k], p),
+					 k == 1 ? 13 : 11);
+		}
+	}
+	assert_int_equal(prepared_count(c, "%qr_long_prob%"), 3);
+
 	/* DDL and other one-offs are not prepared. */
 	qr_test_exec(c, "CREATE TEMP TABLE qr_pg_cache_tmp (id int)");
 	assert_int_equal(prepared_count(c, "CREATE TEMP TABLE qr_pg_cache%"),

@@ -74,10 +74,10 @@ static void test_what_is_batched(void **state)
 			  1));
 	assert_true(plans("postgresql",
 			  "INSERT INTO t (a) VALUES ($1) returning id, a;", 1));
-	assert_false(plans("mysql", "INSERT INTO t (a) VALUES (?) RETURNING id",
-			   1));
-	assert_false(plans("sqlite", "INSERT INTO t (a) VALUES (?) RETURNINGS",
-			   1));
+	assert_false(
+		plans("mysql", "INSERT INTO t (a) VALUES (?) RETURNING id", 1));
+	assert_false(
+		plans("sqlite", "INSERT INTO t (a) VALUES (?) RETURNINGS", 1));
 	assert_false(plans("sqlite",
 			   "INSERT INTO t (a) VALUES (?) ON CONFLICT "
 			   "DO NOTHING",
@@ -135,6 +135,37 @@ static void test_batch_sql(void **state)
 		  "INSERT INTO t (a) VALUES ($1), ($2), ($3) RETURNING id, a");
 	check_sql("format", "INSERT INTO t (a) VALUES (%s)", 1, 2,
 		  "INSERT INTO t (a) VALUES (%s), (%s)");
+	/* Numbers of one digit, then two. */
+	check_sql("postgresql", "INSERT INTO t (a, b, c) VALUES ($3, $1, $2)",
+		  3, 4,
+		  "INSERT INTO t (a, b, c) VALUES ($3, $1, $2), ($6, $4, $5), "
+		  "($9, $7, $8), ($12, $10, $11)");
+}
+
+/* A full batch of 1,000 rows of 2 parameters: $1 .. $2000, in order. */
+static void test_batch_sql_numbers(void **state)
+{
+	qr_manyvalues plan;
+	size_t len;
+	char want[64];
+	(void)state;
+	qr_compiled *c = compiled(
+		"postgresql",
+		"INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id", 2);
+	assert_true(qr_manyvalues__plan(&plan, c));
+	char *got = qr_manyvalues__sql(&plan, 1000, &len);
+	assert_non_null(got);
+	assert_int_equal(len, strlen(got));
+	const char *p = got + strlen("INSERT INTO t (a, b) VALUES ");
+	for (int r = 0; r < 1000; r++) {
+		snprintf(want, sizeof(want), "%s($%d, $%d)", r ? ", " : "",
+			 2 * r + 1, 2 * r + 2);
+		assert_memory_equal(p, want, strlen(want));
+		p += strlen(want);
+	}
+	assert_string_equal(p, " RETURNING id");
+	free(got);
+	qr_compiled_free(c);
 }
 
 /* Batches stay within the parameters a statement may carry. */
@@ -156,6 +187,7 @@ static void test_batch_size(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_what_is_batched),
 	cmocka_unit_test(test_batch_sql),
+	cmocka_unit_test(test_batch_sql_numbers),
 	cmocka_unit_test(test_batch_size),
 };
 
