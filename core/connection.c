@@ -356,7 +356,7 @@ static int bind_types(const qr_compiled *cp, qr_value *values, size_t nrows,
 {
 	for (size_t i = 0; i < cp->nslots; i++) {
 		const qr_type *t = &cp->slots[i].type;
-		if (t->kind == QR_TYPE_NULL && !t->decorator)
+		if (!qr_type__bind_converts(t))
 			continue;
 		for (size_t r = 0; r < nrows; r++) {
 			qr_value *v = &values[r * cp->nslots + i];
