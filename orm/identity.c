@@ -316,6 +316,18 @@ qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key)
 	return i == SIZE_MAX ? NULL : map->slots[i].h;
 }
 
+void qr_orm__idmap_prefetch(const qr_idmap *map, const qr_ikey *key)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	if (map->cap && key)
+		__builtin_prefetch(
+			&map->slots[(size_t)key->hash & (map->cap - 1)], 1);
+#else
+	(void)map;
+	(void)key;
+#endif
+}
+
 /* Slot arrays of 2 MiB and more: a lookup of a large load touches one
  * random slot per row, and with 4 KiB pages every one of them also
  * misses the TLB. On Linux such an array is allocated on 2 MiB

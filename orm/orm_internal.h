@@ -504,6 +504,9 @@ typedef struct qr_idmap {
 qr_objhdr *qr_orm__idmap_get(const qr_idmap *map, const qr_ikey *key);
 /* Inserts h (keyed by h->key). Errors: QR_ENOMEM. */
 int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h);
+/* Asks for the slot where key would go into the cache (a hint: a put
+ * of many objects issues it a few objects ahead). */
+void qr_orm__idmap_prefetch(const qr_idmap *map, const qr_ikey *key);
 void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h);
 /* Empties the map (keeping a small slot array for reuse). */
 void qr_orm__idmap_clear(qr_idmap *map);

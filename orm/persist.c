@@ -308,16 +308,14 @@ int qr_orm__persist_updates(qr_session *s, qr_conn *conn, qr_mapper *m,
 /* ---- INSERT ----------------------------------------------------------------
  */
 
-/* Makes an inserted object persistent (expired when the database filled
- * columns that could not be fetched). */
-static int finish_insert(qr_session *s, qr_objhdr *h, bool expire)
+/* Makes an inserted object persistent under key (taken; NULL: its key
+ * is NULL, an error), expired when the database filled columns that
+ * could not be fetched. */
+static int finish_insert(qr_session *s, qr_objhdr *h, qr_ikey *key, bool expire)
 {
-	qr_ikey *key = NULL;
 	qr_snapshot *snap;
-	int rc = qr_orm__key_of(&key, h);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (!key)
 		return qr_error_set(QR_ERROR, QR_ECLASS_INVALID_REQUEST,
 				    "the new %s object has a NULL primary key "
@@ -339,20 +337,68 @@ static int finish_insert(qr_session *s, qr_objhdr *h, bool expire)
 	return rc;
 }
 
+/* Whether an object whose last table has its row now is to be expired
+ * (defaults an earlier table's INSERT could not fetch). */
+static bool expire_last(qr_objhdr *h, bool expire)
+{
+	expire = expire || (h->flags & QR_OF_FETCH_LATER);
+	h->flags &= (uint8_t)~QR_OF_FETCH_LATER;
+	return expire;
+}
+
 /* After the INSERT into table t: the object is persistent once its
- * last table has its row (defaults an earlier table's INSERT could not
- * fetch expire it then). */
+ * last table has its row. */
 static int inserted(qr_session *s, const qr_mapper *m, size_t t, qr_objhdr *h,
 		    bool expire)
 {
+	qr_ikey *key = NULL;
+	int rc;
+
 	if (t + 1 < m->ntables) {
 		if (expire)
 			h->flags |= QR_OF_FETCH_LATER;
 		return 0;
 	}
-	expire = expire || (h->flags & QR_OF_FETCH_LATER);
-	h->flags &= (uint8_t)~QR_OF_FETCH_LATER;
-	return finish_insert(s, h, expire);
+	expire = expire_last(h, expire);
+	if ((rc = qr_orm__key_of(&key, h)) != 0)
+		return rc;
+	return finish_insert(s, h, key, expire);
+}
+
+/* Objects finished together by inserted_all(): their keys are made
+ * first and the identity map's slots they go to asked for, so that the
+ * slots (random places of a large map) are in the cache when they are
+ * filled. */
+#define FINISH_AHEAD 16
+
+/* inserted() of objs[0..n), none expired by this INSERT. */
+static int inserted_all(qr_session *s, const qr_mapper *m, size_t t,
+			qr_objhdr **objs, size_t n)
+{
+	int rc = 0;
+
+	if (t + 1 < m->ntables) {
+		for (size_t k = 0; k < n && rc == 0; k++)
+			rc = inserted(s, m, t, objs[k], false);
+		return rc;
+	}
+	for (size_t k = 0; k < n && rc == 0; k += FINISH_AHEAD) {
+		size_t w = n - k < FINISH_AHEAD ? n - k : FINISH_AHEAD;
+		qr_ikey *keys[FINISH_AHEAD] = {NULL};
+		for (size_t i = 0; i < w && rc == 0; i++) {
+			rc = qr_orm__key_of(&keys[i], objs[k + i]);
+			qr_orm__idmap_prefetch(&s->idmap, keys[i]);
+		}
+		for (size_t i = 0; i < w && rc == 0; i++) {
+			qr_objhdr *h = objs[k + i];
+			rc = finish_insert(s, h, keys[i],
+					   expire_last(h, false));
+			keys[i] = NULL;
+		}
+		for (size_t i = 0; i < w; i++)
+			free(keys[i]);
+	}
+	return rc;
 }
 
 /* Which fields the INSERT into table t sets, into mask (zeroed): the
@@ -406,9 +452,7 @@ static int insert_many(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 		return rc;
 	}
 	rc = run(s, conn, m, t, stmt, p, "INSERT", 0);
-	for (size_t k = 0; k < n && rc == 0; k++)
-		rc = inserted(s, m, t, objs[k], false);
-	return rc;
+	return rc ? rc : inserted_all(s, m, t, objs, n);
 }
 
 /* The value sets of one object's INSERT row: a new array of n nodes. */
@@ -619,9 +663,9 @@ static int insert_returning(qr_session *s, qr_conn *conn, qr_mapper *m,
 					  qr_table_name(m->tables[t]), m->name);
 		else
 			rc = store_fetched(objs[k], row, ret, nret, present);
-		if (rc == 0)
-			rc = inserted(s, m, t, objs[k], false);
 	}
+	if (rc == 0)
+		rc = inserted_all(s, m, t, objs, n);
 	free(order);
 	qr_rowset_free(rows);
 	qr_result_free(res);
