@@ -179,27 +179,20 @@ static int apply_values(qr_objhdr *h, const qr_field **fields,
 {
 	const qr_mapper *m = h->mapper;
 	qr_value *state = NULL;
-	qr_snapshot *snap;
 	int rc = 0;
 
-	if (h->snap && !(state = calloc(m->nfields, sizeof(*state))))
+	if (qr_orm__snap(h) && !(state = calloc(m->nfields, sizeof(*state))))
 		return qr_error_oom("update synchronization");
 	for (size_t i = 0; state && i < m->nfields; i++)
-		qr_orm__snapshot_value(h->snap, m, i, &state[i]);
+		qr_orm__snapshot_value(qr_orm__snap(h), m, i, &state[i]);
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		rc = qr_orm__field_set(h, fields[k], &vals[k]);
 		if (rc == 0 && state)
 			rc = qr_orm__field_get(h, fields[k],
 					       &state[fields[k] - m->fields]);
 	}
-	if (rc == 0 && state) {
-		if ((snap = qr_orm__snapshot_make(h, state)) != NULL) {
-			qr_orm__snapshot_free(h->snap);
-			h->snap = snap;
-		} else {
-			rc = qr_error_last()->code;
-		}
-	}
+	if (rc == 0 && state)
+		rc = qr_orm__snapshot_make(h, state);
 	free(state);
 	return rc;
 }

@@ -91,11 +91,11 @@ static unsigned char *changed_mask(qr_objhdr *h, int *rc)
 	unsigned char *mask = NULL;
 
 	*rc = 0;
-	if (!h->snap || qr_orm__snapshot_same(h))
+	if (!qr_orm__snap(h) || qr_orm__snapshot_same(h))
 		return NULL;
 	for (size_t i = 0; i < m->nfields; i++) {
 		if ((int)i == m->version ||
-		    !qr_orm__field_changed(h, h->snap, i))
+		    !qr_orm__field_changed(h, qr_orm__snap(h), i))
 			continue;
 		if (!mask) {
 			mask = calloc((m->nfields + 7) / 8, 1);

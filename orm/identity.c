@@ -509,8 +509,8 @@ static inline void prefetch(const void *p)
 }
 
 /* How far ahead of a scan: the object dense[pos + 2 * AHEAD] (its
- * header and struct) is asked for, and the snapshot of dense[pos +
- * AHEAD] (by then its header is in the cache). */
+ * header and struct) is asked for, and the snapshot image in the block
+ * of dense[pos + AHEAD] (by then its header is in the cache). */
 #define AHEAD 8
 
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
@@ -525,11 +525,11 @@ qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 		prefetch(x + 64);
 		prefetch(x + 128);
 	}
-	if (i + AHEAD < n && map->dense[i + AHEAD]->snap) {
-		const char *x = (const char *)map->dense[i + AHEAD]->snap;
+	if (i + AHEAD < n) {
+		const qr_objhdr *h = map->dense[i + AHEAD];
+		const char *x = (const char *)h + h->mapper->snap_off;
 		prefetch(x);
-		prefetch(x + 64);
-		prefetch(x + 128);
+		prefetch(x + h->mapper->snap_size - 1);
 	}
 	*pos = i + 1;
 	return map->dense[i];

@@ -138,7 +138,6 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 	qr_value *db = db_stack;
 	char *bufs = bufs_stack;
 	unsigned char *kept = kept_stack;
-	qr_snapshot *snap;
 	bool any_kept = false;
 	int rc = 0;
 
@@ -161,8 +160,8 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 			rc = qr_error_last()->code;
 			break;
 		}
-		if (keep_changed && h->snap &&
-		    qr_orm__field_changed(h, h->snap, i)) {
+		if (keep_changed && qr_orm__snap(h) &&
+		    qr_orm__field_changed(h, qr_orm__snap(h), i)) {
 			kept[i] = 1;
 			any_kept = true;
 			rc = qr_orm__field_normalize(f, v, &db[i],
@@ -181,11 +180,7 @@ static int populate(qr_objhdr *h, const int *cols, const qr_row *row,
 		rc = qr_orm__snapshot_update(h); /* none when read-only */
 		if (rc)
 			goto out;
-	} else if ((snap = qr_orm__snapshot_make(h, db)) != NULL) {
-		qr_orm__snapshot_free(h->snap);
-		h->snap = snap;
-	} else {
-		rc = QR_ENOMEM;
+	} else if ((rc = qr_orm__snapshot_make(h, db)) != 0) {
 		goto out;
 	}
 	h->flags &= (uint8_t)~QR_OF_EXPIRED;

@@ -519,7 +519,11 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	m->slots_off = QR_ORM_ALIGN_UP(m->nullbits_off + bits, alignof(void *));
 	m->rels_off = QR_ORM_ALIGN_UP(m->slots_off + m->nptr * sizeof(void *),
 				      alignof(qr_relstate));
-	m->alloc_size = m->rels_off + m->nrels * sizeof(qr_relstate);
+	m->snap_off =
+		QR_ORM_ALIGN_UP(m->rels_off + m->nrels * sizeof(qr_relstate),
+				alignof(qr_snapshot));
+	m->snap_size = qr_orm__snapshot_size(m);
+	m->alloc_size = m->snap_off + m->snap_size;
 	if (!(m->cmpmask = qr_orm__compare_mask(m))) {
 		qr_orm__mapper_free(m);
 		return QR_ENOMEM;

@@ -102,11 +102,8 @@ void *qr_orm__owned_alloc(qr_objhdr *h, size_t n, size_t align)
 
 void qr_orm__owned_free(const qr_objhdr *h, void *p)
 {
-	const char *tail = (const char *)h + h->mapper->alloc_size;
-
-	if ((const char *)p >= tail && (const char *)p < tail + h->tail)
-		return; /* part of the object's block */
-	free(p);
+	if (!qr_orm__in_tail(h, p)) /* else part of the object's block */
+		free(p);
 }
 
 void qr_orm__object_release(qr_objhdr *h)
@@ -116,7 +113,7 @@ void qr_orm__object_release(qr_objhdr *h)
 	for (size_t i = 0; i < h->mapper->nptr; i++)
 		qr_orm__owned_free(h, *qr_orm__slot(h, i));
 	qr_orm__rels_release(h);
-	qr_orm__snapshot_free(h->snap);
+	qr_orm__snapshot_drop(h);
 	qr_orm__owned_free(h, h->key);
 	h->magic = QR_ORM_FREED;
 	free(h);
@@ -340,8 +337,7 @@ int qr_flag_modified(void *obj, const void *field)
 
 	if (!f)
 		return QR_EINVAL;
-	if (h->snap)
-		h->snap->verify = true;
+	qr_orm__snapshot_flag(h, f);
 	return 0;
 }
 

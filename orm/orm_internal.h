@@ -6,8 +6,9 @@
  *
  *   [qr_objhdr, padded to QR_ORM_HDR_SIZE][the user's struct]
  *   [NULL flags: one bit per field][owned pointer slots: one per
- *   string/blob field][relationship states][tail: the bytes of strings
- *   and blobs loaded with the object]
+ *   string/blob field][relationship states][snapshot: qr_snapshot, the
+ *   image, the text table][tail: the bytes of strings and blobs loaded
+ *   with the object]
  *
  * The pointer users hold points at the struct; the header is found just
  * before it. An owned slot holds the pointer the ORM allocated for that
@@ -141,6 +142,9 @@ struct qr_mapper {
 	size_t nptr;        /* owned pointer slots */
 	size_t struct_size; /* sizeof the user's struct */
 	size_t nullbits_off, slots_off, alloc_size; /* from the block start */
+	/* the object's snapshot (qr_snapshot, image, text table) in the
+	 * block, and its size */
+	size_t snap_off, snap_size;
 	/* which bytes of an object's image (struct then NULL flags) hold
 	 * mapped values: 0xff each, 0 for padding and unmapped members,
 	 * rounded up to 8 bytes (qr_orm__compare_mask) */
@@ -307,7 +311,8 @@ enum {
 	/* flush: the INSERT into an earlier table of its hierarchy left a
 	 * default unfetched (expired once the last table has its row) */
 	QR_OF_FETCH_LATER = 1u << 5,
-	QR_OF_READONLY = 1u << 6 /* not dirty-checked: no snapshot */
+	QR_OF_READONLY = 1u << 6, /* not dirty-checked: no snapshot */
+	QR_OF_SNAP = 1u << 7      /* the block's snapshot is in use */
 };
 
 struct qr_snapshot;
@@ -326,7 +331,6 @@ typedef struct qr_objhdr {
 	struct qr_objhdr *prev, *next;   /* the owner's list of objects */
 	struct qr_objhdr *lprev, *lnext; /* pending or deleted list */
 	uint64_t seq;                    /* order added */
-	struct qr_snapshot *snap;        /* as loaded; NULL when none */
 	/* identity; NULL when none. Malloc'd, or in the tail of an object
 	 * loaded from a row: released with qr_orm__owned_free */
 	struct qr_ikey *key;
@@ -361,6 +365,13 @@ qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail);
 void *qr_orm__owned_alloc(qr_objhdr *h, size_t n, size_t align);
 /* Releases what qr_orm__owned_alloc gave (NULL accepted). */
 void qr_orm__owned_free(const qr_objhdr *h, void *p);
+/* Whether p points into h's tail (strings loaded with it: valid, and
+ * never written by quarry, as long as h lives). */
+static inline bool qr_orm__in_tail(const qr_objhdr *h, const void *p)
+{
+	const char *tail = (const char *)h + h->mapper->alloc_size;
+	return (const char *)p >= tail && (const char *)p < tail + h->tail;
+}
 /* Frees an object's block, strings, snapshot and key. */
 void qr_orm__object_release(qr_objhdr *h);
 
@@ -399,44 +410,80 @@ bool qr_orm__ctype_accepts(qr_ctype ctype, const qr_type *type);
 /* ---- snapshots ------------------------------------------------------------
  */
 
-/* A string or blob member's content in a snapshot (data NULL: NULL). */
+/* A string or blob member's content in a snapshot (data NULL: NULL;
+ * data qr_orm__snap_unknown: edited in place and flagged, the old
+ * content is gone). data either points into the object's tail (the
+ * string loaded with it, shared: quarry never writes there and the user
+ * may edit it only with qr_flag_modified) or into memory the snapshot
+ * owns (a copy). */
 typedef struct qr_snaptext {
 	const char *data;
 	size_t len;
 } qr_snaptext;
+extern const char qr_orm__snap_unknown[1];
 
 /*
- * What an object held when loaded or last flushed (snapshot.c): one
- * block holding an image of the object's bytes (its struct, then its NULL
- * flags) right after this header, so that the check reads one stretch of
- * memory; then the text table (string and blob members, by owned slot);
- * then the text bytes. verify: the image may not describe the snapshot's
- * values (set when quarry replaced a string or blob, by
- * qr_flag_modified, after a pointer of the user's was seen, in copies);
- * the next check then compares member by member.
+ * What an object held when loaded or last flushed (snapshot.c). The
+ * object's own snapshot lives in its block (at mapper->snap_off, in use
+ * while QR_OF_SNAP is set): this header, an image of the object's bytes
+ * (its struct, then its NULL flags) so that the dirty check reads the
+ * block only, then the text table (string and blob members, by owned
+ * slot). bytes: the copies of texts that are not in the tail (malloc'd,
+ * owned), or NULL. A detached copy (qr_orm__snapshot_copy, for the
+ * journal) is one malloc'd block with its text bytes after the table
+ * (bytes NULL). verify: the image may not describe the snapshot's values
+ * (set when quarry replaced a string or blob, by qr_flag_modified, after
+ * a pointer of the user's was seen, in copies); the next check then
+ * compares member by member.
  */
 typedef struct qr_snapshot {
-	size_t size;     /* of the whole block */
+	void *bytes;
 	uint32_t nimage; /* bytes in image */
 	uint16_t ntext;  /* entries in the text table */
 	bool verify;
+	unsigned char spare_; /* (the image starts 16-byte aligned) */
 	unsigned char image[];
 } qr_snapshot;
 
-/* The current values of every field, copied. NULL on OOM (recorded). */
-qr_snapshot *qr_orm__snapshot_take(const qr_objhdr *h);
+/* Bytes of the fixed part (header, image, text table) of m's snapshots. */
+size_t qr_orm__snapshot_size(const qr_mapper *m);
+/* h's snapshot, or NULL when it has none. */
+static inline qr_snapshot *qr_orm__snap(const qr_objhdr *h)
+{
+	return (h->flags & QR_OF_SNAP)
+		       ? (qr_snapshot *)((char *)h + h->mapper->snap_off)
+		       : NULL;
+}
+
+/* h's snapshot becomes its current values (taken again even when it
+ * has them). Errors: QR_ENOMEM, QR_ENOTSUP (recorded; the old snapshot
+ * kept). */
+int qr_orm__snapshot_take(qr_objhdr *h);
 /* h's snapshot becomes its current values (kept when it is: one memcmp;
  * none for a read-only object). Errors: QR_ENOMEM (the old snapshot
  * kept). */
 int qr_orm__snapshot_update(qr_objhdr *h);
-/* A snapshot of h in which field i holds vals[i] (every field; text
- * copied). NULL on OOM or a value the field cannot hold (recorded). */
-qr_snapshot *qr_orm__snapshot_make(const qr_objhdr *h, const qr_value *vals);
-/* An independent copy (for the journal), NULL for NULL or on OOM. */
-qr_snapshot *qr_orm__snapshot_copy(const qr_snapshot *s);
-void qr_orm__snapshot_free(qr_snapshot *s);
+/* h's snapshot becomes one in which field i holds vals[i] (every field;
+ * text copied unless it is h's own string in its tail). Errors:
+ * QR_ENOMEM (the old snapshot kept), a value the field cannot hold (the
+ * snapshot dropped); recorded. */
+int qr_orm__snapshot_make(qr_objhdr *h, const qr_value *vals);
+/* h has no snapshot any more (its copies freed). */
+void qr_orm__snapshot_drop(qr_objhdr *h);
+/* A detached copy of h's snapshot (every text copied), for the journal;
+ * NULL on OOM (recorded). h must have one. */
+qr_snapshot *qr_orm__snapshot_copy(const qr_objhdr *h);
+/* A detached copy (taken over; NULL: none) becomes h's snapshot, exact
+ * no more (verify). */
+void qr_orm__snapshot_restore(qr_objhdr *h, qr_snapshot *copy);
+/* Frees a detached copy (NULL accepted). */
+void qr_orm__snapshot_free(qr_snapshot *copy);
+/* qr_flag_modified: field f of h is to be compared member by member, and
+ * a string or blob edited where the snapshot shares it counts as
+ * changed. */
+void qr_orm__snapshot_flag(qr_objhdr *h, const qr_field *f);
 /* Field i's value in snapshot s of an object of m (text borrowed from
- * s). */
+ * s or the object; NULL for a text qr_orm__snap_unknown). */
 void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 			    qr_value *out);
 /* Whether h certainly equals its snapshot, by one memcmp of its bytes

@@ -116,9 +116,9 @@ static int identity_params(qr_params *p, const qr_objhdr *h, size_t t)
 		/* as loaded; a read-only object has no snapshot but cannot
 		 * have been changed by a flush */
 		qr_value old;
-		if (h->snap)
-			qr_orm__snapshot_value(h->snap, m, (size_t)m->version,
-					       &old);
+		if (qr_orm__snap(h))
+			qr_orm__snapshot_value(qr_orm__snap(h), m,
+					       (size_t)m->version, &old);
 		else
 			rc = qr_orm__field_get(h, &m->fields[m->version], &old);
 		if (rc == 0)
@@ -203,8 +203,8 @@ static int update_group(qr_session *s, qr_conn *conn, qr_mapper *m, size_t t,
 			rc = qr_params_next_row(p);
 		if (vf && rc == 0) {
 			qr_value old, nv;
-			qr_orm__snapshot_value(h->snap, m, (size_t)m->version,
-					       &old);
+			qr_orm__snapshot_value(qr_orm__snap(h), m,
+					       (size_t)m->version, &old);
 			nv = qr_val_int(old.kind == QR_VINT ? old.u.i + 1 : 1);
 			rc = qr_orm__field_set(h, vf, &nv);
 			if (rc == 0)
@@ -313,7 +313,6 @@ int qr_orm__persist_updates(qr_session *s, qr_conn *conn, qr_mapper *m,
  * could not be fetched. */
 static int finish_insert(qr_session *s, qr_objhdr *h, qr_ikey *key, bool expire)
 {
-	qr_snapshot *snap;
 	int rc;
 
 	if (!key)
@@ -321,15 +320,12 @@ static int finish_insert(qr_session *s, qr_objhdr *h, qr_ikey *key, bool expire)
 				    "the new %s object has a NULL primary key "
 				    "after its INSERT",
 				    h->mapper->name);
-	snap = qr_orm__snapshot_take(h);
-	if (!snap) {
+	if ((rc = qr_orm__snapshot_take(h)) != 0) {
 		free(key);
-		return QR_ENOMEM;
+		return rc;
 	}
 	qr_orm__owned_free(h, h->key);
 	h->key = key;
-	qr_orm__snapshot_free(h->snap);
-	h->snap = snap;
 	qr_orm__list_remove(s, h);
 	rc = qr_orm__make_persistent(s, h);
 	if (rc == 0 && expire)

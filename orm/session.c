@@ -423,7 +423,7 @@ int qr_session_add(qr_session *s, void *obj)
 		/* modifiable again; one that was read-only has no loaded
 		 * state: what it holds now is taken for it */
 		h->flags &= (uint8_t)~QR_OF_READONLY;
-		if (!h->snap && (rc = qr_orm__snapshot_update(h)) != 0)
+		if (!qr_orm__snap(h) && (rc = qr_orm__snapshot_update(h)) != 0)
 			return rc;
 		if (!h->session)
 			qr_orm__own(s, h);

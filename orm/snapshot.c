@@ -2,20 +2,28 @@
  * snapshot.c - the state of an object as loaded (or as last flushed),
  * and dirty detection by comparing the object with it.
  *
- * A snapshot is one block: an image of the object's bytes, its struct
- * then its NULL flags, and a copy of every string and blob member's
- * content (what the member-by-member comparison and the old values use).
- * While the image is exact (verify clear), an object whose bytes equal
- * the image is unchanged: one memcmp. A string or blob changed in place
- * keeps its address, so it is not seen unless qr_flag_modified() says
- * so (SQLAlchemy's semantics for mutable values); every replacement
- * goes through quarry (set_owned in convert.c, which sets verify) or is
- * a pointer the user assigned, which differs from the image.
+ * An object's snapshot lives in its block (orm_internal.h): an image of
+ * the object's bytes, its struct then its NULL flags, and the content of
+ * every string and blob member (what the member-by-member comparison and
+ * the old values use). A string loaded into the object's tail is shared,
+ * not copied: quarry never writes there (a new value goes elsewhere) and
+ * the user may edit it in place only with qr_flag_modified, which marks
+ * the shared text unknown (changed). Other texts (malloc'd members,
+ * pointers of the user's) are copied into one allocation the snapshot
+ * owns. While the image is exact (verify clear), an object whose bytes
+ * equal the image is unchanged: one memcmp over the block. A string or
+ * blob changed in place keeps its address, so it is not seen unless
+ * qr_flag_modified() says so (SQLAlchemy's semantics for mutable values);
+ * every replacement goes through quarry (set_owned in convert.c, which
+ * sets verify) or is a pointer the user assigned, which differs from the
+ * image.
  */
 #include "orm_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+const char qr_orm__snap_unknown[1];
 
 /* Bytes of an object's image: its struct and the NULL flags after it. */
 static size_t image_size(const qr_mapper *m)
@@ -28,6 +36,11 @@ static size_t texts_at(size_t n)
 {
 	return QR_ORM_ALIGN_UP(offsetof(qr_snapshot, image) + n,
 			       alignof(qr_snaptext));
+}
+
+size_t qr_orm__snapshot_size(const qr_mapper *m)
+{
+	return texts_at(image_size(m)) + m->nptr * sizeof(qr_snaptext);
 }
 
 static qr_snaptext *texts(const qr_snapshot *s)
@@ -80,19 +93,36 @@ static qr_snaptext value_text(const qr_value *v)
 	return t;
 }
 
+/* Whether a text must be copied (not NULL, not h's string in its tail). */
+static bool needs_copy(const qr_objhdr *h, const qr_snaptext *t)
+{
+	return t->data && t->data != qr_orm__snap_unknown &&
+	       !qr_orm__in_tail(h, t->data);
+}
+
+/* Copies text t to p (NUL-terminated), pointing t at the copy; returns
+ * the byte after it. */
+static char *copy_text(qr_snaptext *t, char *p)
+{
+	if (t->len)
+		memcpy(p, t->data, t->len);
+	p[t->len] = '\0';
+	t->data = p;
+	return p + t->len + 1;
+}
+
 /*
- * The snapshot of h: its image, and the content of its string and blob
+ * h's snapshot becomes its image, and the content of its string and blob
  * members, field i's from text[i] (every field's value; the current
- * values when text is NULL).
+ * values when text is NULL). The old snapshot stays on failure.
  */
-static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
+static int build(qr_objhdr *h, const qr_value *text, bool verify)
 {
 	const qr_mapper *m = h->mapper;
-	size_t img = image_size(m),
-	       head = texts_at(img) + m->nptr * sizeof(qr_snaptext), bytes = 0;
+	size_t img = image_size(m), bytes = 0;
 	qr_snaptext seen[8]; /* the first members' content, read once */
-	qr_snapshot *s;
-	char *p;
+	qr_snapshot *s = (qr_snapshot *)((char *)h + m->snap_off);
+	char *copies = NULL, *p;
 
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
@@ -102,29 +132,28 @@ static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
 		t = text ? value_text(&text[i]) : member_text(h, f);
 		if ((size_t)f->ptr_slot < sizeof(seen) / sizeof(seen[0]))
 			seen[f->ptr_slot] = t;
-		if (t.data)
+		if (needs_copy(h, &t))
 			bytes += t.len + 1;
 		/* a pointer of the user's, not adopted yet: the image says
 		 * nothing of its content */
 		verify |= member_address(h, f) !=
 			  *qr_orm__slot(h, (size_t)f->ptr_slot);
 	}
-	if (img > UINT32_MAX || m->nptr > UINT16_MAX) {
-		qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
-			     "%s: too large a struct for a snapshot", m->name);
-		return NULL;
-	}
-	s = malloc(head + bytes);
-	if (!s) {
-		qr_error_oom("snapshot");
-		return NULL;
-	}
-	s->size = head + bytes;
+	if (img > UINT32_MAX || m->nptr > UINT16_MAX)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "%s: too large a struct for a snapshot",
+				    m->name);
+	if (bytes && !(copies = malloc(bytes)))
+		return qr_error_oom("snapshot");
+	if (h->flags & QR_OF_SNAP)
+		free(s->bytes);
+	h->flags |= QR_OF_SNAP;
+	s->bytes = copies;
 	s->nimage = (uint32_t)img;
 	s->ntext = (uint16_t)m->nptr;
 	s->verify = verify;
 	memcpy(s->image, object_bytes(h), img);
-	p = (char *)s + head;
+	p = copies;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		qr_snaptext *t;
@@ -135,84 +164,128 @@ static qr_snapshot *build(const qr_objhdr *h, const qr_value *text, bool verify)
 			*t = seen[f->ptr_slot];
 		else
 			*t = text ? value_text(&text[i]) : member_text(h, f);
-		if (!t->data)
-			continue;
-		if (t->len)
-			memcpy(p, t->data, t->len);
-		p[t->len] = '\0';
-		t->data = p;
-		p += t->len + 1;
+		if (needs_copy(h, t))
+			p = copy_text(t, p);
 	}
-	return s;
+	return 0;
 }
 
-qr_snapshot *qr_orm__snapshot_take(const qr_objhdr *h)
+int qr_orm__snapshot_take(qr_objhdr *h)
 {
 	return build(h, NULL, false);
 }
 
-qr_snapshot *qr_orm__snapshot_make(const qr_objhdr *h, const qr_value *vals)
+int qr_orm__snapshot_make(qr_objhdr *h, const qr_value *vals)
 {
 	const qr_mapper *m = h->mapper;
-	qr_snapshot *s = build(h, vals, true);
+	qr_snapshot *s;
+	int rc = build(h, vals, true);
 
+	if (rc)
+		return rc;
 	/* the value members' values into the image (which then no longer
 	 * describes the object: verify is set) */
-	for (size_t i = 0; s && i < m->nfields; i++) {
+	s = qr_orm__snap(h);
+	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		unsigned char *img = s->image;
 		if (f->ptr_slot < 0 &&
-		    qr_orm__store_at(m, f, img, img + m->struct_size,
-				     &vals[i]) != 0) {
-			free(s);
-			s = NULL;
+		    (rc = qr_orm__store_at(m, f, img, img + m->struct_size,
+					   &vals[i])) != 0) {
+			qr_orm__snapshot_drop(h);
+			return rc;
 		}
 	}
-	return s;
+	return 0;
 }
 
-qr_snapshot *qr_orm__snapshot_copy(const qr_snapshot *s)
+void qr_orm__snapshot_drop(qr_objhdr *h)
 {
-	qr_snapshot *c;
+	qr_snapshot *s = qr_orm__snap(h);
 
 	if (!s)
-		return NULL;
-	c = malloc(s->size);
+		return;
+	free(s->bytes);
+	s->bytes = NULL;
+	h->flags &= (uint8_t)~QR_OF_SNAP;
+}
+
+qr_snapshot *qr_orm__snapshot_copy(const qr_objhdr *h)
+{
+	const qr_snapshot *s = qr_orm__snap(h);
+	size_t size = qr_orm__snapshot_size(h->mapper), bytes = 0;
+	qr_snapshot *c;
+	char *p;
+
+	for (size_t i = 0; i < s->ntext; i++) {
+		const qr_snaptext *t = &texts(s)[i];
+		if (t->data && t->data != qr_orm__snap_unknown)
+			bytes += t->len + 1;
+	}
+	c = malloc(size + bytes);
 	if (!c) {
 		qr_error_oom("snapshot");
 		return NULL;
 	}
-	memcpy(c, s, s->size);
-	for (size_t i = 0; i < c->ntext; i++)
-		if (texts(c)[i].data)
-			texts(c)[i].data = (const char *)c +
-					   (texts(s)[i].data - (const char *)s);
+	memcpy(c, s, size);
+	c->bytes = NULL;
+	p = (char *)c + size;
+	for (size_t i = 0; i < c->ntext; i++) {
+		qr_snaptext *t = &texts(c)[i];
+		if (t->data && t->data != qr_orm__snap_unknown)
+			p = copy_text(t, p);
+	}
 	/* put back later, over an object that has moved on */
 	c->verify = true;
 	return c;
 }
 
+void qr_orm__snapshot_restore(qr_objhdr *h, qr_snapshot *copy)
+{
+	qr_snapshot *s = (qr_snapshot *)((char *)h + h->mapper->snap_off);
+
+	qr_orm__snapshot_drop(h);
+	if (!copy)
+		return;
+	/* the copy's texts stay where they are: the block takes it over */
+	memcpy(s, copy, qr_orm__snapshot_size(h->mapper));
+	s->bytes = copy;
+	s->verify = true;
+	h->flags |= QR_OF_SNAP;
+}
+
 int qr_orm__snapshot_update(qr_objhdr *h)
 {
-	qr_snapshot *s;
-
 	if (h->flags & QR_OF_READONLY) {
-		qr_orm__snapshot_free(h->snap);
-		h->snap = NULL;
+		qr_orm__snapshot_drop(h);
 		return 0;
 	}
 	if (qr_orm__snapshot_same(h))
 		return 0;
-	if (!(s = qr_orm__snapshot_take(h)))
-		return QR_ENOMEM;
-	qr_orm__snapshot_free(h->snap);
-	h->snap = s;
-	return 0;
+	return qr_orm__snapshot_take(h);
 }
 
-void qr_orm__snapshot_free(qr_snapshot *s)
+void qr_orm__snapshot_free(qr_snapshot *copy)
 {
-	free(s);
+	free(copy);
+}
+
+void qr_orm__snapshot_flag(qr_objhdr *h, const qr_field *f)
+{
+	qr_snapshot *s = qr_orm__snap(h);
+	qr_snaptext *t;
+
+	if (!s)
+		return;
+	s->verify = true;
+	if (f->ptr_slot < 0)
+		return;
+	/* edited where the snapshot shares it: the old content is gone */
+	t = &texts(s)[f->ptr_slot];
+	if (t->data && t->data == member_address(h, f)) {
+		t->data = qr_orm__snap_unknown;
+		t->len = 0;
+	}
 }
 
 void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
@@ -223,7 +296,7 @@ void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 
 	if (f->ptr_slot >= 0) {
 		const qr_snaptext *t = &texts(s)[f->ptr_slot];
-		if (!t->data)
+		if (!t->data || t->data == qr_orm__snap_unknown)
 			*out = qr_val_null();
 		else if (f->ctype == QR_CTYPE_BLOB)
 			*out = qr_val_blob(t->data, t->len);
@@ -327,7 +400,7 @@ static bool masked_equal(const unsigned char *a, const unsigned char *b,
 
 bool qr_orm__snapshot_same(const qr_objhdr *h)
 {
-	const qr_snapshot *s = h->snap;
+	const qr_snapshot *s = qr_orm__snap(h);
 
 	return s && !s->verify &&
 	       masked_equal(object_bytes(h), s->image, h->mapper->cmpmask,
@@ -337,8 +410,9 @@ bool qr_orm__snapshot_same(const qr_objhdr *h)
 void qr_orm__snapshot_refresh(qr_objhdr *h)
 {
 	const qr_mapper *m = h->mapper;
+	qr_snapshot *s = qr_orm__snap(h);
 
-	if (!h->snap)
+	if (!s)
 		return;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
@@ -347,15 +421,27 @@ void qr_orm__snapshot_refresh(qr_objhdr *h)
 			    *qr_orm__slot(h, (size_t)f->ptr_slot))
 			return; /* not adopted: keep comparing */
 	}
-	memcpy(h->snap->image, object_bytes(h), image_size(m));
-	h->snap->verify = false;
+	memcpy(s->image, object_bytes(h), image_size(m));
+	s->verify = false;
 }
 
 bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i)
 {
+	const qr_field *f = &h->mapper->fields[i];
 	qr_value v, old;
 
-	if (qr_orm__field_get(h, &h->mapper->fields[i], &v) != 0)
+	if (f->ptr_slot >= 0) {
+		const qr_snaptext *t = &texts(s)[f->ptr_slot];
+		if (t->data == qr_orm__snap_unknown)
+			return true;
+		/* the string the snapshot shares, where it was: unchanged
+		 * (an edit in place is flagged, which made it unknown) */
+		if (t->data && t->data == member_address(h, f) &&
+		    (f->ctype != QR_CTYPE_BLOB ||
+		     member_text(h, f).len == t->len))
+			return false;
+	}
+	if (qr_orm__field_get(h, f, &v) != 0)
 		return true;
 	qr_orm__snapshot_value(s, h->mapper, i, &old);
 	return !qr_value_equal(&v, &old);
@@ -363,10 +449,12 @@ bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i)
 
 bool qr_orm__object_modified(const qr_objhdr *h)
 {
-	if (!h->snap || qr_orm__snapshot_same(h))
+	const qr_snapshot *s = qr_orm__snap(h);
+
+	if (!s || qr_orm__snapshot_same(h))
 		return false;
 	for (size_t i = 0; i < h->mapper->nfields; i++)
-		if (qr_orm__field_changed(h, h->snap, i))
+		if (qr_orm__field_changed(h, s, i))
 			return true;
 	return false;
 }

@@ -30,7 +30,7 @@ int qr_orm__journal(qr_session *s, qr_objhdr *h)
 	}
 	e = &l->entries[l->n];
 	memset(e, 0, sizeof(*e));
-	if (h->snap && !(e->snap = qr_orm__snapshot_copy(h->snap)))
+	if (qr_orm__snap(h) && !(e->snap = qr_orm__snapshot_copy(h)))
 		return QR_ENOMEM;
 	if (h->key && !(e->key = qr_orm__key_copy(h->key))) {
 		qr_orm__snapshot_free(e->snap);
@@ -143,8 +143,7 @@ static void to_transient(qr_session *s, qr_objhdr *h)
 	h->flags &= (uint8_t) ~(QR_OF_DELETE | QR_OF_EXPIRED);
 	qr_orm__owned_free(h, h->key);
 	h->key = NULL;
-	qr_orm__snapshot_free(h->snap);
-	h->snap = NULL;
+	qr_orm__snapshot_drop(h);
 	h->state = QR_STATE_TRANSIENT;
 }
 
@@ -231,14 +230,14 @@ void qr_orm__journal_restore(qr_session *s, qr_stx *level)
 		} else {
 			qr_mapper *m = h->mapper;
 			if (e->snap) {
-				qr_orm__snapshot_free(h->snap);
-				h->snap = e->snap;
+				qr_orm__snapshot_restore(h, e->snap);
 				e->snap = NULL;
 			}
-			if (m->version >= 0 && h->snap) {
+			if (m->version >= 0 && qr_orm__snap(h)) {
 				qr_value old;
-				qr_orm__snapshot_value(
-					h->snap, m, (size_t)m->version, &old);
+				qr_orm__snapshot_value(qr_orm__snap(h), m,
+						       (size_t)m->version,
+						       &old);
 				qr_orm__field_set(h, &m->fields[m->version],
 						  &old);
 			}

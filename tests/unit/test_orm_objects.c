@@ -231,8 +231,10 @@ static void test_snapshots(void **state)
 	t->id = 1;
 	qr_assert_ok(QR_SET_TEXT(t, code, "abc"));
 	t->flag = true;
-	h->snap = qr_orm__snapshot_take(h);
-	assert_non_null(h->snap);
+	qr_assert_ok(qr_orm__snapshot_take(h));
+	assert_non_null(qr_orm__snap(h));
+	/* a malloc'd string is copied into the snapshot's own memory */
+	assert_non_null(qr_orm__snap(h)->bytes);
 	assert_false(qr_orm__object_modified(h));
 	/* the image: equal bytes are one memcmp; any byte differs */
 	assert_true(qr_orm__snapshot_same(h));
@@ -264,18 +266,80 @@ static void test_snapshots(void **state)
 	strcpy(own, "zzz");
 	assert_false(qr_orm__object_modified(h));
 	/* a copied snapshot is independent of the original */
-	copy = qr_orm__snapshot_copy(h->snap);
-	qr_orm__snapshot_free(h->snap);
-	h->snap = copy;
-	qr_orm__snapshot_value(copy, h->mapper, 1, &v);
+	copy = qr_orm__snapshot_copy(h);
+	assert_non_null(copy);
+	qr_orm__snapshot_restore(h, copy);
+	qr_orm__snapshot_value(qr_orm__snap(h), h->mapper, 1, &v);
 	assert_string_equal(v.u.s.ptr, "abc");
 	t->flag = false;
-	assert_true(qr_orm__field_changed(h, h->snap, 4));
-	assert_false(qr_orm__field_changed(h, h->snap, 1));
+	assert_true(qr_orm__field_changed(h, qr_orm__snap(h), 4));
+	assert_false(qr_orm__field_changed(h, qr_orm__snap(h), 1));
 	t->flag = true;
 	t->score = 0.5;
 	assert_true(qr_orm__object_modified(h));
 	qr_object_free(t);
+}
+
+/* The snapshot of an object whose strings were loaded into its tail:
+ * inside its block, sharing those strings (no copy), an edit in place
+ * seen once flagged, and a journal copy that keeps the old content. */
+static void test_snapshot_shares_tail(void **state)
+{
+	qr_mapper *m;
+	qr_objhdr *h;
+	Thing *t;
+	qr_snapshot *copy;
+	qr_value v = qr_val_text("abc");
+
+	(void)state;
+	qr_assert_ok(qr_orm__mapper_for(&m, QR_MAPPING_OF(Thing), reg));
+	h = qr_orm__object_alloc_tail(m, 4); /* "abc" */
+	assert_non_null(h);
+	t = qr_orm__obj(h);
+	qr_assert_ok(qr_orm__field_set(h, &m->fields[1], &v));
+	assert_true(qr_orm__in_tail(h, t->code));
+	qr_assert_ok(qr_orm__snapshot_take(h));
+	/* in the block, nothing copied */
+	assert_ptr_equal(qr_orm__snap(h), (char *)h + m->snap_off);
+	assert_null(qr_orm__snap(h)->bytes);
+	assert_true(qr_orm__snapshot_same(h));
+	/* an edit in place, not flagged: taken as unchanged, even when
+	 * another member sends the object to the member-by-member check */
+	t->code[0] = 'x';
+	t->flag = !t->flag;
+	assert_false(qr_orm__field_changed(h, qr_orm__snap(h), 1));
+	t->flag = !t->flag;
+	/* flagged: changed, even back to the old content (it is gone) */
+	qr_assert_ok(QR_FLAG_MODIFIED(t, code));
+	assert_true(qr_orm__object_modified(h));
+	t->code[0] = 'a';
+	assert_true(qr_orm__field_changed(h, qr_orm__snap(h), 1));
+	qr_orm__snapshot_value(qr_orm__snap(h), m, 1, &v);
+	assert_int_equal(v.kind, QR_VNULL);
+	/* taken again: shared again, exact */
+	qr_assert_ok(qr_orm__snapshot_take(h));
+	assert_false(qr_orm__object_modified(h));
+	/* a replacement is compared by content: the tail keeps the old */
+	v = qr_val_text("abd");
+	qr_assert_ok(qr_orm__field_set(h, &m->fields[1], &v));
+	assert_false(qr_orm__in_tail(h, t->code));
+	assert_true(qr_orm__field_changed(h, qr_orm__snap(h), 1));
+	/* the journal's copy holds the content, not the tail's address */
+	copy = qr_orm__snapshot_copy(h);
+	assert_non_null(copy);
+	qr_orm__snapshot_restore(h, copy);
+	qr_orm__snapshot_value(qr_orm__snap(h), m, 1, &v);
+	assert_string_equal(v.u.s.ptr, "abc");
+	assert_false(qr_orm__in_tail(h, v.u.s.ptr));
+	assert_true(qr_orm__field_changed(h, qr_orm__snap(h), 1));
+	/* an object taken with the new value: a copy, in the snapshot's
+	 * own memory */
+	qr_assert_ok(qr_orm__snapshot_take(h));
+	assert_non_null(qr_orm__snap(h)->bytes);
+	assert_false(qr_orm__object_modified(h));
+	qr_orm__snapshot_drop(h);
+	assert_null(qr_orm__snap(h));
+	qr_orm__object_release(h);
 }
 
 int main(int argc, char **argv)
@@ -286,6 +350,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_identity_map),
 		cmocka_unit_test(test_snapshots),
+		cmocka_unit_test(test_snapshot_shares_tail),
 	};
 	(void)argc;
 	(void)argv;
