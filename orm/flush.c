@@ -195,7 +195,7 @@ static int collect(qr_session *s, work *w)
 	mwork *mw;
 	int rc;
 
-	for (h = s->pending_head; h; h = h->lnext) {
+	for (h = s->pending_head; h; h = h->ext->lnext) {
 		if ((rc = qr_orm__adopt(h)) != 0)
 			return rc;
 		if (!(mw = work_for(w, h->mapper)))
@@ -205,7 +205,7 @@ static int collect(qr_session *s, work *w)
 	}
 	if ((rc = collect_updates(s, w, NULL)) != 0)
 		return rc;
-	for (h = s->deleted_head; h; h = h->lnext) {
+	for (h = s->deleted_head; h; h = h->ext->lnext) {
 		if (!(mw = work_for(w, h->mapper)))
 			return QR_ENOMEM;
 		if ((rc = vec_push(&mw->del, h, NULL)) != 0)

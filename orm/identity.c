@@ -388,6 +388,11 @@ static int dense_reserve(qr_idmap *map)
 
 	if (map->ndense < map->dcap)
 		return 0;
+	if (map->dcap >= QR_ORM_NO_MIDX / 2)
+		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+				    "identity map: more than %u modifiable "
+				    "objects in one session",
+				    (unsigned)(QR_ORM_NO_MIDX / 2));
 	dcap = map->dcap ? map->dcap * 2 : 32;
 	d = realloc(map->dense, dcap * sizeof(*d));
 	if (!d)
@@ -404,7 +409,7 @@ static void dense_remove(qr_idmap *map, qr_objhdr *h)
 	/* the last one takes its place */
 	map->dense[h->midx] = last;
 	last->midx = h->midx;
-	h->midx = SIZE_MAX;
+	h->midx = QR_ORM_NO_MIDX;
 }
 
 int qr_orm__idmap_track(qr_idmap *map, qr_objhdr *h)
@@ -412,7 +417,7 @@ int qr_orm__idmap_track(qr_idmap *map, qr_objhdr *h)
 	bool want = !(h->flags & QR_OF_READONLY);
 	int rc;
 
-	if (!(h->flags & QR_OF_IN_MAP) || want == (h->midx != SIZE_MAX))
+	if (!(h->flags & QR_OF_IN_MAP) || want == (h->midx != QR_ORM_NO_MIDX))
 		return 0;
 	if (!want) {
 		dense_remove(map, h);
@@ -420,7 +425,7 @@ int qr_orm__idmap_track(qr_idmap *map, qr_objhdr *h)
 	}
 	if ((rc = dense_reserve(map)) != 0)
 		return rc;
-	h->midx = map->ndense;
+	h->midx = (uint32_t)map->ndense;
 	map->dense[map->ndense++] = h;
 	return 0;
 }
@@ -444,9 +449,9 @@ int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h)
 	map->slots[i].hash = h->key->hash;
 	map->slots[i].h = h;
 	map->count++;
-	h->midx = SIZE_MAX;
+	h->midx = QR_ORM_NO_MIDX;
 	if (!(h->flags & QR_OF_READONLY)) {
-		h->midx = map->ndense;
+		h->midx = (uint32_t)map->ndense;
 		map->dense[map->ndense++] = h;
 	}
 	if (h->mapper->nrels)
@@ -468,7 +473,7 @@ void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h)
 			map->slots[i].h = TOMB;
 			map->tombs++;
 			map->count--;
-			if (h->midx != SIZE_MAX)
+			if (h->midx != QR_ORM_NO_MIDX)
 				dense_remove(map, h);
 			if (h->mapper->nrels)
 				map->nrel--;

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* every loaded object pays for the header: keep it at 80 bytes */
+_Static_assert(sizeof(void *) != 8 || QR_ORM_HDR_SIZE == 80, "qr_objhdr grew");
+
 qr_objhdr *qr_orm__check(const void *obj, const char *what)
 {
 	qr_objhdr *h;
@@ -50,23 +53,21 @@ void **qr_orm__slot(const qr_objhdr *h, size_t slot)
 	return (void **)((char *)h + h->mapper->slots_off) + slot;
 }
 
-qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
-{
-	return qr_orm__object_alloc_tail(m, 0);
-}
-
-qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
+/* A new object with tail bytes, and its qr_objext after them (ext). */
+static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 {
 	qr_objhdr *h;
 
 	if (tail > UINT32_MAX)
 		tail = 0; /* such strings are malloc'd one by one */
-	h = calloc(1, m->alloc_size + tail);
+	h = calloc(1, m->alloc_size + tail + (ext ? sizeof(qr_objext) : 0));
 	if (!h) {
 		qr_error_oom("mapped object");
 		return NULL;
 	}
 	h->tail = (uint32_t)tail;
+	if (ext)
+		h->ext = (qr_objext *)((char *)h + m->alloc_size + tail);
 	h->magic = QR_ORM_MAGIC;
 	h->state = QR_STATE_TRANSIENT;
 	h->mapper = m;
@@ -78,6 +79,7 @@ qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
 		      QR_FF_SERVER_DEFAULT | QR_FF_VERSION)))
 			qr_orm__set_nullbit(h, i, true);
 	}
+	h->midx = QR_ORM_NO_MIDX;
 	if (m->poly_identity && m->poly_field >= 0) {
 		/* the discriminator names the class */
 		qr_value v = qr_val_text(m->poly_identity);
@@ -87,6 +89,25 @@ qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
 		}
 	}
 	return h;
+}
+
+qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
+{
+	return alloc(m, 0, true);
+}
+
+qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
+{
+	return alloc(m, tail, false);
+}
+
+int qr_orm__ext_need(qr_objhdr *h)
+{
+	if (h->ext)
+		return 0;
+	if (!(h->ext = calloc(1, sizeof(*h->ext))))
+		return qr_error_oom("mapped object");
+	return 0;
 }
 
 void *qr_orm__owned_alloc(qr_objhdr *h, size_t n, size_t align)
@@ -115,6 +136,8 @@ void qr_orm__object_release(qr_objhdr *h)
 	qr_orm__rels_release(h);
 	qr_orm__snapshot_drop(h);
 	qr_orm__owned_free(h, h->key);
+	if ((char *)h->ext != (char *)h + h->mapper->alloc_size + h->tail)
+		free(h->ext);
 	h->magic = QR_ORM_FREED;
 	free(h);
 }

@@ -319,27 +319,49 @@ struct qr_snapshot;
 struct qr_ikey;
 struct qr_stx;
 
+/* What only some objects need: the links of the pending or deleted list
+ * and the journal position. In the block of an object made by the
+ * program (qr_new: most go to the pending list), malloc'd for others
+ * when first needed (qr_orm__ext_need), kept until the object is freed. */
+typedef struct qr_objext {
+	struct qr_objhdr *lprev, *lnext; /* pending or deleted list */
+	struct qr_stx *jl; /* innermost transaction journaling it */
+	size_t jidx;       /* its entry in jl's journal */
+} qr_objext;
+
+/* The header of every mapped object (80 bytes: what every loaded object
+ * pays; the rarely used links are in qr_objext). */
 typedef struct qr_objhdr {
 	uint32_t magic;
 	uint8_t state; /* qr_objstate */
 	uint8_t flags; /* QR_OF_* */
+	uint16_t spare_;
 	/* bytes after the mapper's block for the strings and blobs loaded
 	 * with the object (one allocation), and how many are used */
 	uint32_t tail, tail_used;
 	qr_mapper *mapper;
-	qr_session *session;             /* the owner / the session it is in */
-	struct qr_objhdr *prev, *next;   /* the owner's list of objects */
-	struct qr_objhdr *lprev, *lnext; /* pending or deleted list */
-	uint64_t seq;                    /* order added */
+	qr_session *session;           /* the owner / the session it is in */
+	struct qr_objhdr *prev, *next; /* the owner's list of objects */
+	uint64_t seq;                  /* order added */
 	/* identity; NULL when none. Malloc'd, or in the tail of an object
 	 * loaded from a row: released with qr_orm__owned_free */
 	struct qr_ikey *key;
-	struct qr_stx *jl; /* innermost transaction journaling it */
-	size_t jidx;       /* its entry in jl's journal */
-	uint64_t mark;     /* scratch: the last pass that saw it */
-	size_t midx;       /* its place in the identity map's dense array, or
-			    * SIZE_MAX (not in the map, or read-only) */
+	qr_objext *ext; /* NULL until needed */
+	uint32_t mark;  /* scratch: the last pass that saw it
+			   (qr_orm__next_mark) */
+	uint32_t midx;  /* its place in the identity map's dense array, or
+			 * QR_ORM_NO_MIDX (not in the map, or read-only) */
 } qr_objhdr;
+
+#define QR_ORM_NO_MIDX UINT32_MAX
+
+/* The innermost transaction level journaling h, or NULL. */
+static inline struct qr_stx *qr_orm__jl(const qr_objhdr *h)
+{
+	return h->ext ? h->ext->jl : NULL;
+}
+/* Gives h its qr_objext if it has none. Errors: QR_ENOMEM (recorded). */
+int qr_orm__ext_need(qr_objhdr *h);
 
 #define QR_ORM_ALIGN_UP(n, a) (((n) + (a)-1) / (a) * (a))
 #define QR_ORM_HDR_SIZE QR_ORM_ALIGN_UP(sizeof(qr_objhdr), alignof(max_align_t))
@@ -356,7 +378,8 @@ static inline void *qr_orm__obj(const qr_objhdr *h)
 qr_objhdr *qr_orm__check(const void *obj, const char *what);
 
 /* Allocates a zeroed transient object with its NULL flags set as for a
- * new object; owned by nobody yet. NULL on OOM (recorded). */
+ * new object, its qr_objext in its block; owned by nobody yet. NULL on
+ * OOM (recorded). */
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
 /* The same with tail bytes for the strings a load stores into it. */
 qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail);
@@ -627,7 +650,7 @@ struct qr_session {
 	size_t npending, ndeleted;
 	qr_idmap idmap;
 	uint64_t next_seq;
-	uint64_t next_mark; /* passes over objects (qr_objhdr.mark) */
+	uint32_t next_mark; /* passes over objects (qr_objhdr.mark) */
 	qr_stx outer;
 	qr_stx *tx; /* innermost level (&outer at least) */
 	qr_session_stats stats;
@@ -653,10 +676,15 @@ static inline int qr_orm__exec(qr_session *s, qr_result **out, qr_conn *conn,
 
 /* The session's connection, checked out on first use. */
 int qr_orm__conn(qr_session *s, qr_conn **out);
+/* The mark of a new pass over the session's objects (qr_objhdr.mark):
+ * when the counter wraps, every owned object's mark is cleared. */
+uint32_t qr_orm__next_mark(qr_session *s);
 /* Links an object into the session's owned list (taking it). */
 void qr_orm__own(qr_session *s, qr_objhdr *h);
 /* Unlinks an object from every session structure (not freeing it). */
 void qr_orm__unlink(qr_session *s, qr_objhdr *h);
+/* Appends h to the pending or deleted list; h has its qr_objext
+ * (qr_orm__ext_need). */
 void qr_orm__list_push(qr_session *s, qr_objhdr *h, bool deleted);
 void qr_orm__list_remove(qr_session *s, qr_objhdr *h);
 /* Inserts pending h in the pending list by its seq (restoring order). */
@@ -677,7 +705,7 @@ int qr_orm__journal(qr_session *s, qr_objhdr *h);
  * valid until the next journal call). */
 static inline qr_jentry *qr_orm__jentry(const qr_objhdr *h)
 {
-	return &h->jl->entries[h->jidx];
+	return &h->ext->jl->entries[h->ext->jidx];
 }
 /* Marks field i as filled by the database in h's journal entry. */
 int qr_orm__journal_filled(qr_objhdr *h, size_t field);

@@ -671,14 +671,14 @@ static int related_objects(qr_session *s, qr_objhdr ***out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	for (h = s->pending_head; h && !any; h = h->lnext)
+	for (h = s->pending_head; h && !any; h = h->ext->lnext)
 		any = h->mapper->nrels != 0;
 	if (!any && s->idmap.nrel == 0)
 		return 0; /* no relationships: nothing to do, no allocation */
 	pos = 0;
 	if (!(v = malloc(cap * sizeof(*v))))
 		return qr_error_oom("flush");
-	for (h = s->pending_head; h && k < cap; h = h->lnext)
+	for (h = s->pending_head; h && k < cap; h = h->ext->lnext)
 		if (h->mapper->nrels)
 			v[k++] = h;
 	while (s->idmap.nrel &&
@@ -700,7 +700,7 @@ int qr_orm__cascade_all(qr_session *s)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = qr_orm__cascade_add(s, v[i]);
 	/* objects the cascade added are pending: cascade from them too */
-	for (qr_objhdr *h = s->pending_head; h && rc == 0; h = h->lnext)
+	for (qr_objhdr *h = s->pending_head; h && rc == 0; h = h->ext->lnext)
 		if (h->mapper->nrels)
 			rc = qr_orm__cascade_add(s, h);
 	free(v);
@@ -986,7 +986,7 @@ void qr_orm__rels_forget(qr_session *s, qr_objhdr *gone)
 int qr_orm__cascade_closure(qr_session *s, qr_objhdr *h, unsigned cascade,
 			    qr_objlist *out)
 {
-	uint64_t mark = ++s->next_mark;
+	uint32_t mark = qr_orm__next_mark(s);
 	int rc;
 
 	h->mark = mark;

@@ -205,7 +205,7 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 	qr_orm_result *res = NULL;
 	const qr_orm_row *row;
 	bool by_key = local_is_pk(r);
-	uint64_t mark;
+	uint32_t mark;
 	int rc;
 
 	for (size_t k = 0; k < n; k++)
@@ -260,7 +260,7 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 	/* the parents of this chunk, marked once the query's own loading
 	 * (which marks objects too) is done: a row's parent is found by
 	 * key when the secondary table references the owner's key */
-	mark = ++s->next_mark;
+	mark = qr_orm__next_mark(s);
 	for (size_t k = 0; k < n; k++)
 		parents[k]->mark = mark;
 	while (rc == 0 && (rc = qr_orm_result_next(res, &row)) == 1) {

@@ -190,7 +190,7 @@ int qr_orm__flush_secondary(qr_session *s, qr_conn *conn)
 	       (h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
 		if (h->mapper->nrels)
 			rc = diff(&ps, h);
-	for (h = s->deleted_head; h && rc == 0; h = h->lnext)
+	for (h = s->deleted_head; h && rc == 0; h = h->ext->lnext)
 		if (h->mapper->nrels)
 			rc = diff(&ps, h);
 	/* deletes first: a pair removed and added again stays */
@@ -245,7 +245,7 @@ bool qr_orm__m2m_dirty(qr_session *s)
 							     cur->items[j]) < 0)
 						return true;
 			}
-			h = pass ? h->lnext
+			h = pass ? h->ext->lnext
 				 : qr_orm__idmap_next(&s->idmap, &pos);
 		}
 	}

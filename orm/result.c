@@ -526,7 +526,7 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 		    void **eobj)
 {
 	qr_session *s = res->session;
-	uint64_t fill = ++s->next_mark, skip = ++s->next_mark;
+	uint32_t fill = qr_orm__next_mark(s), skip = qr_orm__next_mark(s);
 	const qr_eager *e = &p->e[ei];
 	const qr_rel *r = e->rel;
 	int rc = 0;
@@ -620,7 +620,7 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 static int distinct_objects(qr_objlist *out, qr_orm_result *res, size_t i,
 			    void **cols, size_t stride)
 {
-	uint64_t seen = ++res->session->next_mark;
+	uint32_t seen = qr_orm__next_mark(res->session);
 	int rc = 0;
 
 	for (size_t k = 0; k < res->nbuf && rc == 0; k++) {
@@ -639,14 +639,14 @@ static void unique_rows(qr_orm_result *res, const qr_query *q,
 			const eager_plan *p)
 {
 	bool collection = false;
-	uint64_t seen;
+	uint32_t seen;
 	size_t w = 0;
 
 	for (size_t i = 0; i < p->n; i++)
 		collection = collection || is_collection(p->e[i].rel);
 	if (!collection || q->nitems != 1)
 		return;
-	seen = ++res->session->next_mark;
+	seen = qr_orm__next_mark(res->session);
 	for (size_t k = 0; k < res->nbuf; k++) {
 		void *o = res->objs[k];
 		if (o && qr_orm__hdr(o)->mark == seen)
@@ -1171,7 +1171,7 @@ static int all_objects(qr_objlist *out, qr_session *s, qr_query *q, bool unique)
 {
 	qr_orm_result *r;
 	const qr_orm_row *row;
-	uint64_t mark;
+	uint32_t mark;
 	int rc;
 
 	out->count = 0;
@@ -1182,7 +1182,7 @@ static int all_objects(qr_objlist *out, qr_session *s, qr_query *q, bool unique)
 	rc = execute(&r, s, q);
 	if (rc)
 		return rc;
-	mark = ++s->next_mark;
+	mark = qr_orm__next_mark(s);
 	if (r->buffered && r->ncols == 1) {
 		/* the result's array becomes the list */
 		size_t w = 0;

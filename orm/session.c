@@ -200,15 +200,25 @@ static void disown(qr_session *s, qr_objhdr *h)
 	h->flags &= (uint8_t)~QR_OF_OWNED;
 }
 
+uint32_t qr_orm__next_mark(qr_session *s)
+{
+	if (++s->next_mark == 0) {
+		for (qr_objhdr *h = s->objects; h; h = h->next)
+			h->mark = 0;
+		s->next_mark = 1;
+	}
+	return s->next_mark;
+}
+
 void qr_orm__list_push(qr_session *s, qr_objhdr *h, bool deleted)
 {
 	qr_objhdr **head = deleted ? &s->deleted_head : &s->pending_head;
 	qr_objhdr **tail = deleted ? &s->deleted_tail : &s->pending_tail;
 
-	h->lnext = NULL;
-	h->lprev = *tail;
+	h->ext->lnext = NULL;
+	h->ext->lprev = *tail;
 	if (*tail)
-		(*tail)->lnext = h;
+		(*tail)->ext->lnext = h;
 	else
 		*head = h;
 	*tail = h;
@@ -227,15 +237,15 @@ void qr_orm__list_remove(qr_session *s, qr_objhdr *h)
 
 	if (!(h->flags & QR_OF_IN_LIST))
 		return;
-	if (h->lprev)
-		h->lprev->lnext = h->lnext;
+	if (h->ext->lprev)
+		h->ext->lprev->ext->lnext = h->ext->lnext;
 	else
-		*head = h->lnext;
-	if (h->lnext)
-		h->lnext->lprev = h->lprev;
+		*head = h->ext->lnext;
+	if (h->ext->lnext)
+		h->ext->lnext->ext->lprev = h->ext->lprev;
 	else
-		*tail = h->lprev;
-	h->lprev = h->lnext = NULL;
+		*tail = h->ext->lprev;
+	h->ext->lprev = h->ext->lnext = NULL;
 	h->flags &= (uint8_t)~QR_OF_IN_LIST;
 	if (deleted)
 		s->ndeleted--;
@@ -264,17 +274,17 @@ void qr_orm__pending_sort(qr_session *s)
 		s->npending = 0;
 		while (list) {
 			h = list;
-			list = list->lnext;
+			list = list->ext->lnext;
 			qr_orm__list_insert_pending(s, h);
 		}
 		return;
 	}
-	for (h = s->pending_head; h; h = h->lnext)
+	for (h = s->pending_head; h; h = h->ext->lnext)
 		v[n++] = h;
 	qsort(v, n, sizeof(*v), hdr_by_seq);
 	for (size_t i = 0; i < n; i++) {
-		v[i]->lprev = i ? v[i - 1] : NULL;
-		v[i]->lnext = i + 1 < n ? v[i + 1] : NULL;
+		v[i]->ext->lprev = i ? v[i - 1] : NULL;
+		v[i]->ext->lnext = i + 1 < n ? v[i + 1] : NULL;
 	}
 	s->pending_head = v[0];
 	s->pending_tail = v[n - 1];
@@ -286,23 +296,23 @@ void qr_orm__list_insert_pending(qr_session *s, qr_objhdr *h)
 	qr_objhdr *at = s->pending_tail;
 
 	while (at && at->seq > h->seq)
-		at = at->lprev;
+		at = at->ext->lprev;
 	if (!at) {
-		h->lprev = NULL;
-		h->lnext = s->pending_head;
+		h->ext->lprev = NULL;
+		h->ext->lnext = s->pending_head;
 		if (s->pending_head)
-			s->pending_head->lprev = h;
+			s->pending_head->ext->lprev = h;
 		else
 			s->pending_tail = h;
 		s->pending_head = h;
 	} else {
-		h->lprev = at;
-		h->lnext = at->lnext;
-		if (at->lnext)
-			at->lnext->lprev = h;
+		h->ext->lprev = at;
+		h->ext->lnext = at->ext->lnext;
+		if (at->ext->lnext)
+			at->ext->lnext->ext->lprev = h;
 		else
 			s->pending_tail = h;
-		at->lnext = h;
+		at->ext->lnext = h;
 	}
 	h->flags |= QR_OF_IN_LIST;
 	s->npending++;
@@ -319,15 +329,15 @@ int qr_orm__make_persistent(qr_session *s, qr_objhdr *h)
 /* Drops h's journal entries in every level (it is leaving). */
 static void unjournal(qr_session *s, qr_objhdr *h)
 {
-	for (qr_stx *l = s->tx; l && h->jl; l = l->parent) {
-		if (h->jl != l)
+	for (qr_stx *l = s->tx; l && qr_orm__jl(h); l = l->parent) {
+		if (h->ext->jl != l)
 			continue;
-		qr_jentry *e = &l->entries[h->jidx];
+		qr_jentry *e = &l->entries[h->ext->jidx];
 		qr_orm__snapshot_free(e->snap);
 		free(e->key);
 		free(e->filled);
-		h->jl = e->prev_jl;
-		h->jidx = e->prev_jidx;
+		h->ext->jl = e->prev_jl;
+		h->ext->jidx = e->prev_jidx;
 		/* leave a hole that the journal code skips */
 		memset(e, 0, sizeof(*e));
 	}
@@ -396,6 +406,8 @@ int qr_session_add(qr_session *s, void *obj)
 	case QR_STATE_TRANSIENT:
 		if (!h->session)
 			qr_orm__own(s, h);
+		if (qr_orm__ext_need(h) != 0)
+			return QR_ENOMEM;
 		h->state = QR_STATE_PENDING;
 		h->seq = s->next_seq++;
 		qr_orm__list_push(s, h, false);
@@ -458,6 +470,8 @@ int qr_session_delete(qr_session *s, void *obj)
 		if (!(h->flags & QR_OF_DELETE)) {
 			/* marked first: a cycle of cascades ends here */
 			int rc;
+			if (qr_orm__ext_need(h) != 0)
+				return QR_ENOMEM;
 			h->flags |= QR_OF_DELETE;
 			qr_orm__list_push(s, h, true);
 			if ((rc = qr_orm__cascade_delete(s, h)) != 0) {
@@ -642,7 +656,7 @@ int qr_session_new_list(qr_objlist *out, qr_session *s)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_session_new_list: NULL argument");
 	out->count = 0;
-	for (qr_objhdr *h = s->pending_head; h; h = h->lnext) {
+	for (qr_objhdr *h = s->pending_head; h; h = h->ext->lnext) {
 		int rc = qr_objlist_append(out, qr_orm__obj(h));
 		if (rc)
 			return rc;
@@ -685,7 +699,7 @@ int qr_session_deleted_list(qr_objlist *out, qr_session *s)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_session_deleted_list: NULL argument");
 	out->count = 0;
-	for (qr_objhdr *h = s->deleted_head; h; h = h->lnext) {
+	for (qr_objhdr *h = s->deleted_head; h; h = h->ext->lnext) {
 		int rc = qr_objlist_append(out, qr_orm__obj(h));
 		if (rc)
 			return rc;

@@ -18,8 +18,10 @@ int qr_orm__journal(qr_session *s, qr_objhdr *h)
 	qr_stx *l = s->tx;
 	qr_jentry *e;
 
-	if (h->jl == l)
+	if (qr_orm__jl(h) == l)
 		return 0;
+	if (qr_orm__ext_need(h) != 0)
+		return QR_ENOMEM;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		qr_jentry *p = realloc(l->entries, cap * sizeof(*p));
@@ -37,13 +39,13 @@ int qr_orm__journal(qr_session *s, qr_objhdr *h)
 		return QR_ENOMEM;
 	}
 	e->obj = h;
-	e->prev_jl = h->jl;
-	e->prev_jidx = h->jidx;
+	e->prev_jl = h->ext->jl;
+	e->prev_jidx = h->ext->jidx;
 	e->state = h->state;
 	e->flags = h->flags;
 	e->seq = h->seq;
-	h->jl = l;
-	h->jidx = l->n++;
+	h->ext->jl = l;
+	h->ext->jidx = l->n++;
 	return 0;
 }
 
@@ -78,8 +80,8 @@ static void entry_free(qr_jentry *e)
 /* Gives the entry's object back its previous journal position. */
 static void entry_end(qr_jentry *e)
 {
-	e->obj->jl = e->prev_jl;
-	e->obj->jidx = e->prev_jidx;
+	e->obj->ext->jl = e->prev_jl;
+	e->obj->ext->jidx = e->prev_jidx;
 	entry_free(e);
 	e->obj = NULL;
 }
@@ -115,8 +117,8 @@ void qr_orm__journal_merge(qr_stx *child, qr_stx *parent)
 			parent->cap = cap;
 		}
 		parent->entries[parent->n] = *e;
-		e->obj->jl = parent;
-		e->obj->jidx = parent->n++;
+		e->obj->ext->jl = parent;
+		e->obj->ext->jidx = parent->n++;
 		e->obj = NULL;
 	}
 	child->n = 0;
@@ -187,12 +189,12 @@ void qr_orm__rollback_objects(qr_session *s, qr_stx *level)
 	}
 	level->n = 0;
 	for (h = s->pending_head; h; h = next) {
-		next = h->lnext;
+		next = h->ext->lnext;
 		if (h->seq >= level->seq_start)
 			to_transient(s, h);
 	}
 	for (h = s->deleted_head; h; h = next) {
-		next = h->lnext;
+		next = h->ext->lnext;
 		qr_orm__list_remove(s, h);
 		h->flags &= (uint8_t)~QR_OF_DELETE;
 		qr_orm__expire(h);
