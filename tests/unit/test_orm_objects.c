@@ -342,6 +342,48 @@ static void test_snapshot_shares_tail(void **state)
 	qr_orm__object_release(h);
 }
 
+/* The rarely used links (qr_objext): in the block of an object the
+ * program makes, malloc'd for a loaded one when first needed; the pass
+ * marks, cleared when their 32-bit counter wraps. */
+static void test_header_ext_and_marks(void **state)
+{
+	qr_mapper *m;
+	qr_objhdr *made, *loaded;
+	qr_session s;
+
+	(void)state;
+	assert_int_equal(QR_ORM_HDR_SIZE % alignof(max_align_t), 0);
+	qr_assert_ok(qr_orm__mapper_for(&m, QR_MAPPING_OF(Thing), reg));
+	made = qr_orm__object_alloc(m);
+	loaded = qr_orm__object_alloc_tail(m, 8);
+	assert_non_null(made);
+	assert_non_null(loaded);
+	assert_ptr_equal(made->ext, (char *)made + m->alloc_size);
+	assert_null(made->ext->jl);
+	assert_null(loaded->ext);
+	assert_null(qr_orm__jl(loaded));
+	assert_int_equal(loaded->midx, QR_ORM_NO_MIDX);
+	qr_assert_ok(qr_orm__ext_need(loaded));
+	assert_non_null(loaded->ext);
+	assert_null(loaded->ext->lnext);
+	qr_assert_ok(qr_orm__ext_need(made)); /* kept */
+	assert_ptr_equal(made->ext, (char *)made + m->alloc_size);
+
+	memset(&s, 0, sizeof(s));
+	s.objects = made;
+	made->next = loaded;
+	s.next_mark = UINT32_MAX - 1;
+	made->mark = loaded->mark = qr_orm__next_mark(&s);
+	assert_int_equal(made->mark, UINT32_MAX);
+	/* wrapped: no object may look seen by the new pass */
+	assert_int_equal(qr_orm__next_mark(&s), 1);
+	assert_int_equal(made->mark, 0);
+	assert_int_equal(loaded->mark, 0);
+	made->next = NULL;
+	qr_orm__object_release(made);
+	qr_orm__object_release(loaded);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +393,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_identity_map),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_snapshot_shares_tail),
+		cmocka_unit_test(test_header_ext_and_marks),
 	};
 	(void)argc;
 	(void)argv;
