@@ -243,12 +243,10 @@ int qr_orm__value_at(const qr_mapper *m, const qr_field *f, const void *base,
 static void set_owned(qr_objhdr *h, const qr_field *f, void *p)
 {
 	void **slot = qr_orm__slot(h, (size_t)f->ptr_slot);
-	qr_snapshot *s = qr_orm__snap(h);
 
 	qr_orm__owned_free(h, *slot);
 	*slot = p;
-	if (s)
-		s->verify = true;
+	h->snap_verify = true;
 }
 
 static int conv_error(int rc, const qr_mapper *m, const qr_field *f)

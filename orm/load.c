@@ -277,8 +277,8 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 	/* one block: the object, its key, then its strings */
 	ksize = key == (qr_ikey *)kbuf ? sizeof(*key) + key->len : 0;
 	h = qr_orm__object_alloc_tail(
-		m, (ksize ? ksize + alignof(qr_ikey) - 1 : 0) +
-			   tail_size(lm, row));
+		m, ksize + tail_size(lm, row)); /* the key first: the tail
+						   starts aligned for it */
 	if (!h) {
 		if (key != (qr_ikey *)kbuf)
 			free(key);

@@ -523,7 +523,9 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 		QR_ORM_ALIGN_UP(m->rels_off + m->nrels * sizeof(qr_relstate),
 				alignof(qr_snapshot));
 	m->snap_size = qr_orm__snapshot_size(m);
-	m->alloc_size = m->snap_off + m->snap_size;
+	/* (the tail starts aligned for an identity key) */
+	m->alloc_size =
+		QR_ORM_ALIGN_UP(m->snap_off + m->snap_size, alignof(qr_ikey));
 	if (!(m->cmpmask = qr_orm__compare_mask(m))) {
 		qr_orm__mapper_free(m);
 		return QR_ENOMEM;

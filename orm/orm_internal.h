@@ -335,7 +335,12 @@ typedef struct qr_objhdr {
 	uint32_t magic;
 	uint8_t state; /* qr_objstate */
 	uint8_t flags; /* QR_OF_* */
-	uint16_t spare_;
+	/* the snapshot's image may not describe its values (set when
+	 * quarry replaced a string or blob, by qr_flag_modified, after a
+	 * pointer of the user's was seen, after a restore); the next check
+	 * then compares member by member */
+	bool snap_verify;
+	uint8_t spare_;
 	/* bytes after the mapper's block for the strings and blobs loaded
 	 * with the object (one allocation), and how many are used */
 	uint32_t tail, tail_used;
@@ -454,17 +459,11 @@ extern const char qr_orm__snap_unknown[1];
  * slot). bytes: the copies of texts that are not in the tail (malloc'd,
  * owned), or NULL. A detached copy (qr_orm__snapshot_copy, for the
  * journal) is one malloc'd block with its text bytes after the table
- * (bytes NULL). verify: the image may not describe the snapshot's values
- * (set when quarry replaced a string or blob, by qr_flag_modified, after
- * a pointer of the user's was seen, in copies); the next check then
- * compares member by member.
+ * (bytes NULL). The sizes are the mapper's; whether the image is exact
+ * is the object's (qr_objhdr.snap_verify).
  */
 typedef struct qr_snapshot {
 	void *bytes;
-	uint32_t nimage; /* bytes in image */
-	uint16_t ntext;  /* entries in the text table */
-	bool verify;
-	unsigned char spare_; /* (the image starts 16-byte aligned) */
 	unsigned char image[];
 } qr_snapshot;
 
@@ -497,7 +496,7 @@ void qr_orm__snapshot_drop(qr_objhdr *h);
  * NULL on OOM (recorded). h must have one. */
 qr_snapshot *qr_orm__snapshot_copy(const qr_objhdr *h);
 /* A detached copy (taken over; NULL: none) becomes h's snapshot, exact
- * no more (verify). */
+ * no more (snap_verify). */
 void qr_orm__snapshot_restore(qr_objhdr *h, qr_snapshot *copy);
 /* Frees a detached copy (NULL accepted). */
 void qr_orm__snapshot_free(qr_snapshot *copy);

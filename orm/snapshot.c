@@ -43,9 +43,10 @@ size_t qr_orm__snapshot_size(const qr_mapper *m)
 	return texts_at(image_size(m)) + m->nptr * sizeof(qr_snaptext);
 }
 
-static qr_snaptext *texts(const qr_snapshot *s)
+/* The text table of snapshot s of an object of m. */
+static qr_snaptext *texts(const qr_mapper *m, const qr_snapshot *s)
 {
-	return (qr_snaptext *)((char *)s + texts_at(s->nimage));
+	return (qr_snaptext *)((char *)s + texts_at(image_size(m)));
 }
 
 static const unsigned char *object_bytes(const qr_objhdr *h)
@@ -139,19 +140,13 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 		verify |= member_address(h, f) !=
 			  *qr_orm__slot(h, (size_t)f->ptr_slot);
 	}
-	if (img > UINT32_MAX || m->nptr > UINT16_MAX)
-		return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
-				    "%s: too large a struct for a snapshot",
-				    m->name);
 	if (bytes && !(copies = malloc(bytes)))
 		return qr_error_oom("snapshot");
 	if (h->flags & QR_OF_SNAP)
 		free(s->bytes);
 	h->flags |= QR_OF_SNAP;
 	s->bytes = copies;
-	s->nimage = (uint32_t)img;
-	s->ntext = (uint16_t)m->nptr;
-	s->verify = verify;
+	h->snap_verify = verify;
 	memcpy(s->image, object_bytes(h), img);
 	p = copies;
 	for (size_t i = 0; i < m->nfields; i++) {
@@ -159,7 +154,7 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 		qr_snaptext *t;
 		if (f->ptr_slot < 0)
 			continue;
-		t = &texts(s)[f->ptr_slot];
+		t = &texts(m, s)[f->ptr_slot];
 		if ((size_t)f->ptr_slot < sizeof(seen) / sizeof(seen[0]))
 			*t = seen[f->ptr_slot];
 		else
@@ -217,8 +212,8 @@ qr_snapshot *qr_orm__snapshot_copy(const qr_objhdr *h)
 	qr_snapshot *c;
 	char *p;
 
-	for (size_t i = 0; i < s->ntext; i++) {
-		const qr_snaptext *t = &texts(s)[i];
+	for (size_t i = 0; i < h->mapper->nptr; i++) {
+		const qr_snaptext *t = &texts(h->mapper, s)[i];
 		if (t->data && t->data != qr_orm__snap_unknown)
 			bytes += t->len + 1;
 	}
@@ -230,13 +225,12 @@ qr_snapshot *qr_orm__snapshot_copy(const qr_objhdr *h)
 	memcpy(c, s, size);
 	c->bytes = NULL;
 	p = (char *)c + size;
-	for (size_t i = 0; i < c->ntext; i++) {
-		qr_snaptext *t = &texts(c)[i];
+	for (size_t i = 0; i < h->mapper->nptr; i++) {
+		qr_snaptext *t = &texts(h->mapper, c)[i];
 		if (t->data && t->data != qr_orm__snap_unknown)
 			p = copy_text(t, p);
 	}
-	/* put back later, over an object that has moved on */
-	c->verify = true;
+	/* (put back later, over an object that has moved on: not exact) */
 	return c;
 }
 
@@ -250,7 +244,7 @@ void qr_orm__snapshot_restore(qr_objhdr *h, qr_snapshot *copy)
 	/* the copy's texts stay where they are: the block takes it over */
 	memcpy(s, copy, qr_orm__snapshot_size(h->mapper));
 	s->bytes = copy;
-	s->verify = true;
+	h->snap_verify = true;
 	h->flags |= QR_OF_SNAP;
 }
 
@@ -277,11 +271,11 @@ void qr_orm__snapshot_flag(qr_objhdr *h, const qr_field *f)
 
 	if (!s)
 		return;
-	s->verify = true;
+	h->snap_verify = true;
 	if (f->ptr_slot < 0)
 		return;
 	/* edited where the snapshot shares it: the old content is gone */
-	t = &texts(s)[f->ptr_slot];
+	t = &texts(h->mapper, s)[f->ptr_slot];
 	if (t->data && t->data == member_address(h, f)) {
 		t->data = qr_orm__snap_unknown;
 		t->len = 0;
@@ -295,7 +289,7 @@ void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 	const unsigned char *img = s->image;
 
 	if (f->ptr_slot >= 0) {
-		const qr_snaptext *t = &texts(s)[f->ptr_slot];
+		const qr_snaptext *t = &texts(m, s)[f->ptr_slot];
 		if (!t->data || t->data == qr_orm__snap_unknown)
 			*out = qr_val_null();
 		else if (f->ctype == QR_CTYPE_BLOB)
@@ -402,9 +396,9 @@ bool qr_orm__snapshot_same(const qr_objhdr *h)
 {
 	const qr_snapshot *s = qr_orm__snap(h);
 
-	return s && !s->verify &&
+	return s && !h->snap_verify &&
 	       masked_equal(object_bytes(h), s->image, h->mapper->cmpmask,
-			    s->nimage);
+			    image_size(h->mapper));
 }
 
 void qr_orm__snapshot_refresh(qr_objhdr *h)
@@ -422,7 +416,7 @@ void qr_orm__snapshot_refresh(qr_objhdr *h)
 			return; /* not adopted: keep comparing */
 	}
 	memcpy(s->image, object_bytes(h), image_size(m));
-	s->verify = false;
+	h->snap_verify = false;
 }
 
 bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i)
@@ -431,7 +425,7 @@ bool qr_orm__field_changed(const qr_objhdr *h, const qr_snapshot *s, size_t i)
 	qr_value v, old;
 
 	if (f->ptr_slot >= 0) {
-		const qr_snaptext *t = &texts(s)[f->ptr_slot];
+		const qr_snaptext *t = &texts(h->mapper, s)[f->ptr_slot];
 		if (t->data == qr_orm__snap_unknown)
 			return true;
 		/* the string the snapshot shares, where it was: unchanged
