@@ -40,6 +40,25 @@ static uint64_t mix(uint64_t h)
 
 /* Appends one encoded value: a kind byte, an 8-byte length, the bytes;
  * returns the size (or the size needed when out is NULL). */
+/* Whether values of kind k have one size (their encoding carries no
+ * length: the kind byte says it). */
+static bool fixed_kind(qr_vkind k)
+{
+	switch (k) {
+	case QR_VINT:
+	case QR_VDOUBLE:
+	case QR_VBOOL:
+	case QR_VDATE:
+	case QR_VTIME:
+	case QR_VDATETIME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Encodes a key value at out (NULL: only measures): its kind, its
+ * length for text and blobs (8 bytes), its bytes. Returns the size. */
 static size_t encode(unsigned char *out, const qr_value *v)
 {
 	unsigned char raw[32];
@@ -95,13 +114,16 @@ static size_t encode(unsigned char *out, const qr_value *v)
 	default:
 		break;
 	}
+	size_t head = fixed_kind(v->kind) ? 1 : 9;
+
 	if (out) {
 		out[0] = (unsigned char)v->kind;
-		memcpy(out + 1, &len, 8);
+		if (head > 1)
+			memcpy(out + 1, &len, 8);
 		if (len)
-			memcpy(out + 9, data, (size_t)len);
+			memcpy(out + head, data, (size_t)len);
 	}
-	return 9 + (size_t)len;
+	return head + (size_t)len;
 }
 
 size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max)
@@ -110,31 +132,41 @@ size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max)
 
 	while (k && pos < k->len) {
 		qr_value v = qr_val_null();
-		uint64_t len;
-		const unsigned char *d = k->bytes + pos + 9;
+		uint64_t len = 0;
+		size_t head = 1;
+		const unsigned char *d;
 
 		v.kind = (qr_vkind)k->bytes[pos];
-		memcpy(&len, k->bytes + pos + 1, 8);
+		if (!fixed_kind(v.kind)) {
+			memcpy(&len, k->bytes + pos + 1, 8);
+			head = 9;
+		}
+		d = k->bytes + pos + head;
 		switch (v.kind) {
 		case QR_VINT:
 			memcpy(&v.u.i, d, 8);
+			len = 8;
 			break;
 		case QR_VDOUBLE:
 			memcpy(&v.u.d, d, 8);
+			len = 8;
 			break;
 		case QR_VBOOL:
 			v.u.b = d[0] != 0;
+			len = 1;
 			break;
 		case QR_VDATE:
 			memcpy(&v.u.date.year, d, 4);
 			v.u.date.month = d[4];
 			v.u.date.day = d[5];
+			len = 6;
 			break;
 		case QR_VTIME:
 			v.u.time.hour = d[0];
 			v.u.time.minute = d[1];
 			v.u.time.second = d[2];
 			memcpy(&v.u.time.microsecond, d + 3, 4);
+			len = 7;
 			break;
 		case QR_VDATETIME: {
 			qr_datetime *dt = &v.u.datetime;
@@ -147,6 +179,7 @@ size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max)
 			memcpy(&dt->time.microsecond, d + 9, 4);
 			dt->has_offset = d[13] != 0;
 			memcpy(&dt->offset_seconds, d + 14, 4);
+			len = 18;
 			break;
 		}
 		default:
@@ -156,7 +189,7 @@ size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max)
 		if (n < max)
 			out[n] = v;
 		n++;
-		pos += 9 + (size_t)len;
+		pos += head + (size_t)len;
 	}
 	return n;
 }

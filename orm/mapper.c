@@ -521,7 +521,8 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 				      alignof(qr_relstate));
 	m->snap_off =
 		QR_ORM_ALIGN_UP(m->rels_off + m->nrels * sizeof(qr_relstate),
-				alignof(qr_snapshot));
+				alignof(uint64_t)); /* (the image is compared 8
+						       bytes at a time) */
 	m->snap_size = qr_orm__snapshot_size(m);
 	/* (the tail starts aligned for an identity key) */
 	m->alloc_size =

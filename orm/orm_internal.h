@@ -456,16 +456,15 @@ extern const char qr_orm__snap_unknown[1];
  * while QR_OF_SNAP is set): this header, an image of the object's bytes
  * (its struct, then its NULL flags) so that the dirty check reads the
  * block only, then the text table (string and blob members, by owned
- * slot). bytes: the copies of texts that are not in the tail (malloc'd,
- * owned), or NULL. A detached copy (qr_orm__snapshot_copy, for the
- * journal) is one malloc'd block with its text bytes after the table
- * (bytes NULL). The sizes are the mapper's; whether the image is exact
- * is the object's (qr_objhdr.snap_verify).
+ * slot). The copies of texts that are not in the tail are one malloc'd
+ * allocation the snapshot owns, found as its lowest-addressed copy (no
+ * pointer kept for it). A detached copy (qr_orm__snapshot_copy, for the
+ * journal) is the same: image and table malloc'd, its copies another
+ * allocation. The sizes are the mapper's; whether the image is exact is
+ * the object's (qr_objhdr.snap_verify). (No members: the type only
+ * names the area.)
  */
-typedef struct qr_snapshot {
-	void *bytes;
-	unsigned char image[];
-} qr_snapshot;
+typedef struct qr_snapshot qr_snapshot;
 
 /* Bytes of the fixed part (header, image, text table) of m's snapshots. */
 size_t qr_orm__snapshot_size(const qr_mapper *m);
@@ -498,8 +497,9 @@ qr_snapshot *qr_orm__snapshot_copy(const qr_objhdr *h);
 /* A detached copy (taken over; NULL: none) becomes h's snapshot, exact
  * no more (snap_verify). */
 void qr_orm__snapshot_restore(qr_objhdr *h, qr_snapshot *copy);
-/* Frees a detached copy (NULL accepted). */
-void qr_orm__snapshot_free(qr_snapshot *copy);
+/* Frees a detached copy of a snapshot of an object of m (NULL
+ * accepted). */
+void qr_orm__snapshot_free(const qr_mapper *m, qr_snapshot *copy);
 /* qr_flag_modified: field f of h is to be compared member by member, and
  * a string or blob edited where the snapshot shares it counts as
  * changed. */

@@ -333,7 +333,7 @@ static void unjournal(qr_session *s, qr_objhdr *h)
 		if (h->ext->jl != l)
 			continue;
 		qr_jentry *e = &l->entries[h->ext->jidx];
-		qr_orm__snapshot_free(e->snap);
+		qr_orm__snapshot_free(h->mapper, e->snap);
 		free(e->key);
 		free(e->filled);
 		h->ext->jl = e->prev_jl;

@@ -34,8 +34,13 @@ static size_t image_size(const qr_mapper *m)
 /* Where the text table of a snapshot with an image of n bytes starts. */
 static size_t texts_at(size_t n)
 {
-	return QR_ORM_ALIGN_UP(offsetof(qr_snapshot, image) + n,
-			       alignof(qr_snaptext));
+	return QR_ORM_ALIGN_UP(n, alignof(qr_snaptext));
+}
+
+/* The image of snapshot s: where it starts. */
+static unsigned char *image(const qr_snapshot *s)
+{
+	return (unsigned char *)s;
 }
 
 size_t qr_orm__snapshot_size(const qr_mapper *m)
@@ -101,6 +106,23 @@ static bool needs_copy(const qr_objhdr *h, const qr_snaptext *t)
 	       !qr_orm__in_tail(h, t->data);
 }
 
+/* Frees the copies of snapshot s of an object of m: one allocation, at
+ * the lowest address of the texts copied (every text not NULL, not
+ * unknown and not in h's tail; h NULL for a detached copy). */
+static void free_copies(const qr_objhdr *h, const qr_mapper *m,
+			const qr_snapshot *s)
+{
+	const char *first = NULL;
+
+	for (size_t i = 0; i < m->nptr; i++) {
+		const char *d = texts(m, s)[i].data;
+		if (d && d != qr_orm__snap_unknown &&
+		    !(h && qr_orm__in_tail(h, d)) && (!first || d < first))
+			first = d;
+	}
+	free((void *)first);
+}
+
 /* Copies text t to p (NUL-terminated), pointing t at the copy; returns
  * the byte after it. */
 static char *copy_text(qr_snaptext *t, char *p)
@@ -143,11 +165,10 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 	if (bytes && !(copies = malloc(bytes)))
 		return qr_error_oom("snapshot");
 	if (h->flags & QR_OF_SNAP)
-		free(s->bytes);
+		free_copies(h, m, s);
 	h->flags |= QR_OF_SNAP;
-	s->bytes = copies;
 	h->snap_verify = verify;
-	memcpy(s->image, object_bytes(h), img);
+	memcpy(image(s), object_bytes(h), img);
 	p = copies;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
@@ -183,7 +204,7 @@ int qr_orm__snapshot_make(qr_objhdr *h, const qr_value *vals)
 	s = qr_orm__snap(h);
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
-		unsigned char *img = s->image;
+		unsigned char *img = image(s);
 		if (f->ptr_slot < 0 &&
 		    (rc = qr_orm__store_at(m, f, img, img + m->struct_size,
 					   &vals[i])) != 0) {
@@ -200,33 +221,33 @@ void qr_orm__snapshot_drop(qr_objhdr *h)
 
 	if (!s)
 		return;
-	free(s->bytes);
-	s->bytes = NULL;
+	free_copies(h, h->mapper, s);
 	h->flags &= (uint8_t)~QR_OF_SNAP;
 }
 
 qr_snapshot *qr_orm__snapshot_copy(const qr_objhdr *h)
 {
+	const qr_mapper *m = h->mapper;
 	const qr_snapshot *s = qr_orm__snap(h);
-	size_t size = qr_orm__snapshot_size(h->mapper), bytes = 0;
+	size_t size = qr_orm__snapshot_size(m), bytes = 0;
 	qr_snapshot *c;
-	char *p;
+	char *copies = NULL, *p;
 
-	for (size_t i = 0; i < h->mapper->nptr; i++) {
-		const qr_snaptext *t = &texts(h->mapper, s)[i];
+	for (size_t i = 0; i < m->nptr; i++) {
+		const qr_snaptext *t = &texts(m, s)[i];
 		if (t->data && t->data != qr_orm__snap_unknown)
 			bytes += t->len + 1;
 	}
-	c = malloc(size + bytes);
-	if (!c) {
+	c = malloc(size);
+	if (!c || (bytes && !(copies = malloc(bytes)))) {
+		free(c);
 		qr_error_oom("snapshot");
 		return NULL;
 	}
 	memcpy(c, s, size);
-	c->bytes = NULL;
-	p = (char *)c + size;
-	for (size_t i = 0; i < h->mapper->nptr; i++) {
-		qr_snaptext *t = &texts(h->mapper, c)[i];
+	p = copies;
+	for (size_t i = 0; i < m->nptr; i++) {
+		qr_snaptext *t = &texts(m, c)[i];
 		if (t->data && t->data != qr_orm__snap_unknown)
 			p = copy_text(t, p);
 	}
@@ -241,9 +262,9 @@ void qr_orm__snapshot_restore(qr_objhdr *h, qr_snapshot *copy)
 	qr_orm__snapshot_drop(h);
 	if (!copy)
 		return;
-	/* the copy's texts stay where they are: the block takes it over */
+	/* the copy's texts stay where they are: the block takes them over */
 	memcpy(s, copy, qr_orm__snapshot_size(h->mapper));
-	s->bytes = copy;
+	free(copy);
 	h->snap_verify = true;
 	h->flags |= QR_OF_SNAP;
 }
@@ -259,8 +280,11 @@ int qr_orm__snapshot_update(qr_objhdr *h)
 	return qr_orm__snapshot_take(h);
 }
 
-void qr_orm__snapshot_free(qr_snapshot *copy)
+void qr_orm__snapshot_free(const qr_mapper *m, qr_snapshot *copy)
 {
+	if (!copy)
+		return;
+	free_copies(NULL, m, copy);
 	free(copy);
 }
 
@@ -286,7 +310,7 @@ void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 			    qr_value *out)
 {
 	const qr_field *f = &m->fields[i];
-	const unsigned char *img = s->image;
+	const unsigned char *img = image(s);
 
 	if (f->ptr_slot >= 0) {
 		const qr_snaptext *t = &texts(m, s)[f->ptr_slot];
@@ -397,7 +421,7 @@ bool qr_orm__snapshot_same(const qr_objhdr *h)
 	const qr_snapshot *s = qr_orm__snap(h);
 
 	return s && !h->snap_verify &&
-	       masked_equal(object_bytes(h), s->image, h->mapper->cmpmask,
+	       masked_equal(object_bytes(h), image(s), h->mapper->cmpmask,
 			    image_size(h->mapper));
 }
 
@@ -415,7 +439,7 @@ void qr_orm__snapshot_refresh(qr_objhdr *h)
 			    *qr_orm__slot(h, (size_t)f->ptr_slot))
 			return; /* not adopted: keep comparing */
 	}
-	memcpy(s->image, object_bytes(h), image_size(m));
+	memcpy(image(s), object_bytes(h), image_size(m));
 	h->snap_verify = false;
 }
 

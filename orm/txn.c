@@ -35,7 +35,7 @@ int qr_orm__journal(qr_session *s, qr_objhdr *h)
 	if (qr_orm__snap(h) && !(e->snap = qr_orm__snapshot_copy(h)))
 		return QR_ENOMEM;
 	if (h->key && !(e->key = qr_orm__key_copy(h->key))) {
-		qr_orm__snapshot_free(e->snap);
+		qr_orm__snapshot_free(h->mapper, e->snap);
 		return QR_ENOMEM;
 	}
 	e->obj = h;
@@ -68,7 +68,7 @@ int qr_orm__journal_filled(qr_objhdr *h, size_t field)
 
 static void entry_free(qr_jentry *e)
 {
-	qr_orm__snapshot_free(e->snap);
+	qr_orm__snapshot_free(e->obj->mapper, e->snap);
 	free(e->key);
 	free(e->filled);
 	e->snap = NULL;

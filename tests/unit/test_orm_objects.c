@@ -234,7 +234,9 @@ static void test_snapshots(void **state)
 	qr_assert_ok(qr_orm__snapshot_take(h));
 	assert_non_null(qr_orm__snap(h));
 	/* a malloc'd string is copied into the snapshot's own memory */
-	assert_non_null(qr_orm__snap(h)->bytes);
+	qr_orm__snapshot_value(qr_orm__snap(h), h->mapper, 1, &v);
+	assert_string_equal(v.u.s.ptr, "abc");
+	assert_ptr_not_equal(v.u.s.ptr, t->code);
 	assert_false(qr_orm__object_modified(h));
 	/* the image: equal bytes are one memcmp; any byte differs */
 	assert_true(qr_orm__snapshot_same(h));
@@ -301,7 +303,8 @@ static void test_snapshot_shares_tail(void **state)
 	qr_assert_ok(qr_orm__snapshot_take(h));
 	/* in the block, nothing copied */
 	assert_ptr_equal(qr_orm__snap(h), (char *)h + m->snap_off);
-	assert_null(qr_orm__snap(h)->bytes);
+	qr_orm__snapshot_value(qr_orm__snap(h), m, 1, &v);
+	assert_ptr_equal(v.u.s.ptr, t->code);
 	assert_true(qr_orm__snapshot_same(h));
 	/* an edit in place, not flagged: taken as unchanged, even when
 	 * another member sends the object to the member-by-member check */
@@ -335,8 +338,14 @@ static void test_snapshot_shares_tail(void **state)
 	/* an object taken with the new value: a copy, in the snapshot's
 	 * own memory */
 	qr_assert_ok(qr_orm__snapshot_take(h));
-	assert_non_null(qr_orm__snap(h)->bytes);
+	qr_orm__snapshot_value(qr_orm__snap(h), m, 1, &v);
+	assert_string_equal(v.u.s.ptr, "abd");
+	assert_ptr_not_equal(v.u.s.ptr, t->code);
 	assert_false(qr_orm__object_modified(h));
+	/* a journal copy of it, freed unused */
+	copy = qr_orm__snapshot_copy(h);
+	assert_non_null(copy);
+	qr_orm__snapshot_free(m, copy);
 	qr_orm__snapshot_drop(h);
 	assert_null(qr_orm__snap(h));
 	qr_orm__object_release(h);
