@@ -109,8 +109,8 @@ static bool needs_copy(const qr_objhdr *h, const qr_snaptext *t)
 /* Frees the copies of snapshot s of an object of m: one allocation, at
  * the lowest address of the texts copied (every text not NULL, not
  * unknown and not in h's tail; h NULL for a detached copy). */
-static void free_copies(const qr_objhdr *h, const qr_mapper *m,
-			const qr_snapshot *s)
+static void *copies_of(const qr_objhdr *h, const qr_mapper *m,
+		       const qr_snapshot *s)
 {
 	const char *first = NULL;
 
@@ -120,7 +120,13 @@ static void free_copies(const qr_objhdr *h, const qr_mapper *m,
 		    !(h && qr_orm__in_tail(h, d)) && (!first || d < first))
 			first = d;
 	}
-	free((void *)first);
+	return (void *)first;
+}
+
+static void free_copies(const qr_objhdr *h, const qr_mapper *m,
+			const qr_snapshot *s)
+{
+	free(copies_of(h, m, s));
 }
 
 /* Copies text t to p (NUL-terminated), pointing t at the copy; returns
@@ -146,6 +152,7 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 	qr_snaptext seen[8]; /* the first members' content, read once */
 	qr_snapshot *s = (qr_snapshot *)((char *)h + m->snap_off);
 	char *copies = NULL, *p;
+	void *old;
 
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
@@ -164,8 +171,9 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 	}
 	if (bytes && !(copies = malloc(bytes)))
 		return qr_error_oom("snapshot");
-	if (h->flags & QR_OF_SNAP)
-		free_copies(h, m, s);
+	/* the old copies go once the new ones are made: text may be the
+	 * old snapshot's values */
+	old = (h->flags & QR_OF_SNAP) ? copies_of(h, m, s) : NULL;
 	h->flags |= QR_OF_SNAP;
 	h->snap_verify = verify;
 	memcpy(image(s), object_bytes(h), img);
@@ -183,6 +191,7 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 		if (needs_copy(h, t))
 			p = copy_text(t, p);
 	}
+	free(old);
 	return 0;
 }
 

@@ -291,7 +291,7 @@ static void test_snapshot_shares_tail(void **state)
 	qr_objhdr *h;
 	Thing *t;
 	qr_snapshot *copy;
-	qr_value v = qr_val_text("abc");
+	qr_value v = qr_val_text("abc"), vals[6];
 
 	(void)state;
 	qr_assert_ok(qr_orm__mapper_for(&m, QR_MAPPING_OF(Thing), reg));
@@ -346,6 +346,13 @@ static void test_snapshot_shares_tail(void **state)
 	copy = qr_orm__snapshot_copy(h);
 	assert_non_null(copy);
 	qr_orm__snapshot_free(m, copy);
+	/* a snapshot made of its own values (an UPDATE's synchronization):
+	 * the old copies outlive the making */
+	for (size_t i = 0; i < m->nfields; i++)
+		qr_orm__snapshot_value(qr_orm__snap(h), m, i, &vals[i]);
+	qr_assert_ok(qr_orm__snapshot_make(h, vals));
+	qr_orm__snapshot_value(qr_orm__snap(h), m, 1, &v);
+	assert_string_equal(v.u.s.ptr, "abd");
 	qr_orm__snapshot_drop(h);
 	assert_null(qr_orm__snap(h));
 	qr_orm__object_release(h);
