@@ -955,6 +955,8 @@ struct qr_query {
 	qr_expr *select_from;  /* a reference, or NULL */
 	int64_t limit, offset; /* -1: none */
 	bool distinct;
+	bool for_update;    /* with_for_update() */
+	unsigned for_flags; /* its QR_FOR_* */
 	qr_params *params;
 	qr_stmt *from_stmt;
 	size_t yield_per;

@@ -155,6 +155,8 @@ static qr_query *query_clone(const qr_query *q)
 	c->limit = q->limit;
 	c->offset = q->offset;
 	c->distinct = q->distinct;
+	c->for_update = q->for_update;
+	c->for_flags = q->for_flags;
 	c->yield_per = q->yield_per;
 	c->fb_mapper = q->fb_mapper;
 	c->fb_from = q->fb_from;
@@ -453,6 +455,15 @@ qr_query *qr_query_distinct(qr_query *q)
 	if (!q || !(q = writable(q)))
 		return NULL;
 	q->distinct = true;
+	return q;
+}
+
+qr_query *qr_query_with_for_update(qr_query *q, unsigned flags)
+{
+	if (!q || !(q = writable(q)))
+		return NULL;
+	q->for_update = true;
+	q->for_flags = flags;
 	return q;
 }
 
@@ -878,6 +889,8 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 		stmt = qr_stmt_add(stmt, qr_limit(q->limit));
 	if (q->offset >= 0)
 		stmt = qr_stmt_add(stmt, qr_offset(q->offset));
+	if (q->for_update)
+		stmt = qr_stmt_add(stmt, qr_for_update(q->for_flags));
 	return stmt;
 }
 

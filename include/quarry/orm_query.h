@@ -162,6 +162,15 @@ QR_API qr_query *qr_query_with_polymorphic(qr_query *q, qr_mapping *base,
 QR_API qr_query *qr_query_yield_per(qr_query *q, size_t n);
 
 /*
+ * query.with_for_update(nowait=..., skip_locked=..., read=...): the
+ * SELECT locks the rows it reads, FOR UPDATE [NOWAIT | SKIP LOCKED], or
+ * FOR SHARE with QR_FOR_SHARE (flags as qr_for_update(); on MySQL LOCK
+ * IN SHARE MODE; SQLite has no row locks and renders nothing). The locks
+ * last until the session's transaction ends. Takes q.
+ */
+QR_API qr_query *qr_query_with_for_update(qr_query *q, unsigned flags);
+
+/*
  * The query's Core SELECT (a new reference: qr_stmt_free), to use as a
  * subquery, in IN, or with qr_exists(). q is borrowed. NULL on error.
  */
@@ -197,8 +206,8 @@ typedef struct qr_query_set {
 /* The sets as a compound literal and their count:
  * QR_QUERY_SETS({"fullname", qr_bind_text("Ed")},
  *               {"visits", qr_add(qr_attr(User, "visits"), qr_bind_int(1))}) */
-#define QR_QUERY_SETS(...)                       \
-	(qr_query_set[]){__VA_ARGS__},           \
+#define QR_QUERY_SETS(...)             \
+	(qr_query_set[]){__VA_ARGS__}, \
 		sizeof((qr_query_set[]){__VA_ARGS__}) / sizeof(qr_query_set)
 
 /*

@@ -639,6 +639,57 @@ static void test_streamed_load(void **state)
 	orm_fx_free(f);
 }
 
+/* with_for_update(): the SELECT locks its rows (nothing on SQLite); a
+ * second connection asking for the same row with NOWAIT is refused
+ * while the session's transaction holds it. */
+static void test_with_for_update(void **state)
+{
+	orm_fx *f = *state;
+	const char *backend = qr_test_backend();
+	bool sqlite = strcmp(backend, "sqlite") == 0;
+	User *ed = NULL;
+
+	orm_seed(f);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_query_one(
+		&ed, qr_query_with_for_update(
+			     qr_query_filter_by(qr_query(f->s, User), "name",
+						qr_val_text("ed")),
+			     QR_FOR_UPDATE)));
+	assert_string_equal(ed->name, "ed");
+	assert_true(orm_logged(&f->log, sqlite ? "WHERE qt_q_users.name = ?"
+					       : "FOR UPDATE"));
+	assert_int_equal(orm_logged(&f->log, "FOR UPDATE"), !sqlite);
+	if (!sqlite) {
+		/* another transaction cannot take the row */
+		qr_conn *c = qr_test_connect(f->engine);
+		qr_result *r = NULL;
+		int rc = qr_conn_execute_text(
+			&r, c,
+			"SELECT id FROM qt_q_users WHERE name = 'ed' FOR "
+			"UPDATE NOWAIT",
+			NULL);
+		assert_int_not_equal(rc, 0);
+		qr_result_free(r);
+		qr_conn_rollback(c);
+		qr_conn_free(c);
+	}
+	qr_assert_ok(qr_session_rollback(f->s));
+	/* flags, and the shared lock */
+	orm_log_clear(&f->log);
+	qr_objlist l = QR_OBJLIST_INIT;
+	qr_assert_ok(
+		qr_query_all(&l, qr_query_with_for_update(qr_query(f->s, User),
+							  QR_FOR_SHARE)));
+	assert_int_equal(l.count, 4);
+	qr_objlist_clear(&l);
+	if (strcmp(backend, "postgresql") == 0)
+		assert_true(orm_logged(&f->log, "FOR SHARE"));
+	else if (!sqlite)
+		assert_true(orm_logged(&f->log, "LOCK IN SHARE MODE"));
+	qr_assert_ok(qr_session_rollback(f->s));
+}
+
 static void test_builder_errors(void **state)
 {
 	orm_fx *f = *state;
@@ -680,6 +731,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_yield_per, orm_setup,
 						orm_teardown),
 		cmocka_unit_test(test_streamed_load),
+		cmocka_unit_test_setup_teardown(test_with_for_update, orm_setup,
+						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_builder_errors, orm_setup,
 						orm_teardown),
 	};
