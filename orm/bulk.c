@@ -265,6 +265,15 @@ static int execute(matched *mt, qr_session *s, const qr_query *q,
 	return rc;
 }
 
+/* A NULL query: the error that made it, or QR_EINVAL. */
+static int null_query(const char *what)
+{
+	if (qr_error_last()->code)
+		return qr_error_last()->code;
+	return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT, "%s: NULL query",
+			    what);
+}
+
 static bool sync_ok(qr_sync sync, const char *what)
 {
 	if (sync == QR_SYNC_AUTO || sync == QR_SYNC_FETCH ||
@@ -297,10 +306,7 @@ int qr_query_update(int64_t *rowcount, qr_query *q, qr_sync sync,
 		*rowcount = 0;
 	if (!q) {
 		sets_free(sets, n);
-		return qr_error_last()->code
-			       ? qr_error_last()->code
-			       : qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-					      "%s: NULL query", what);
+		return null_query(what);
 	}
 	if ((rc = entity_of(&m, q, what)) != 0 || !sync_ok(sync, what)) {
 		rc = rc ? rc : QR_EINVAL;
@@ -358,10 +364,7 @@ int qr_query_delete(int64_t *rowcount, qr_query *q, qr_sync sync)
 	if (rowcount)
 		*rowcount = 0;
 	if (!q)
-		return qr_error_last()->code
-			       ? qr_error_last()->code
-			       : qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-					      "%s: NULL query", what);
+		return null_query(what);
 	if ((rc = entity_of(&m, q, what)) != 0 || !sync_ok(sync, what)) {
 		rc = rc ? rc : QR_EINVAL;
 		goto done;
