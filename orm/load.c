@@ -266,6 +266,9 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 		 * discriminator changed since: its columns do not fit) */
 		if (((h->flags & QR_OF_EXPIRED) || overwrite) &&
 		    h->mapper == m) {
+			/* populate_existing: the relationships load again */
+			if (overwrite)
+				qr_orm__rels_expire(h);
 			rc = populate(h, lm->columns, row, !overwrite);
 			if (rc)
 				return rc;

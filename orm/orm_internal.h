@@ -654,6 +654,8 @@ struct qr_session {
 	qr_stx *tx; /* innermost level (&outer at least) */
 	qr_session_stats stats;
 	int rel_loading;     /* > 0 while loading a relationship */
+	int populating;      /* > 0 while a populate_existing query loads
+				its eager relationships: theirs overwrite */
 	uint64_t fk_changes; /* foreign key values set by qr_orm__sync_fks */
 	/* SELECTs by primary key (get, load, refresh), one per mapper met,
 	 * kept until the session closes so that their compiled forms are
@@ -960,8 +962,9 @@ struct qr_query {
 	qr_params *params;
 	qr_stmt *from_stmt;
 	size_t yield_per;
-	qr_mapper *fb_mapper; /* filter_by's entity */
-	qr_expr *fb_from;     /* and its table or alias (borrowed) */
+	bool populate_existing; /* rows overwrite objects already loaded */
+	qr_mapper *fb_mapper;   /* filter_by's entity */
+	qr_expr *fb_from;       /* and its table or alias (borrowed) */
 };
 
 /* The alias an entity item selects from, or NULL for its table. */

@@ -158,6 +158,7 @@ static qr_query *query_clone(const qr_query *q)
 	c->for_update = q->for_update;
 	c->for_flags = q->for_flags;
 	c->yield_per = q->yield_per;
+	c->populate_existing = q->populate_existing;
 	c->fb_mapper = q->fb_mapper;
 	c->fb_from = q->fb_from;
 	c->items = calloc(q->nitems ? q->nitems : 1, sizeof(*c->items));
@@ -571,6 +572,14 @@ qr_query *qr_query_yield_per(qr_query *q, size_t n)
 	if (!q || !(q = writable(q)))
 		return NULL;
 	q->yield_per = n;
+	return q;
+}
+
+qr_query *qr_query_populate_existing(qr_query *q)
+{
+	if (!q || !(q = writable(q)))
+		return NULL;
+	q->populate_existing = true;
 	return q;
 }
 

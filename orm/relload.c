@@ -337,7 +337,8 @@ static int load_refs(qr_session *s, qr_rel *r, qr_objhdr **objs, size_t n,
 					  &vals[i]);
 			null = null || qr_value_is_null(&vals[i]);
 		}
-		if (!null && refs_pk(r) &&
+		/* (populate_existing: the targets' rows are read again) */
+		if (!null && refs_pk(r) && !s->populating &&
 		    qr_orm__key_from_values(&key, t, vals, r->ncols) == 0 &&
 		    key) {
 			found = qr_orm__idmap_get(&s->idmap, key);

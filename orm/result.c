@@ -37,8 +37,9 @@ struct qr_orm_result {
 	qr_rowset *rows;
 	rcol *cols;
 	size_t ncols;
-	bool buffered; /* every row loaded at execution (no yield_per) */
-	void **objs;   /* buffered: nbuf rows of ncols objects */
+	bool buffered;  /* every row loaded at execution (no yield_per) */
+	bool overwrite; /* populate_existing: rows overwrite loaded objects */
+	void **objs;    /* buffered: nbuf rows of ncols objects */
 	size_t nbuf, objcap, pos;
 	qr_orm_row *buf; /* buffered row handles, made on first next */
 	qr_orm_row cur;  /* streaming: the current row */
@@ -215,7 +216,7 @@ static int load(qr_orm_result *r, void **objs, const qr_row *core)
 		lm = row_loadmap(&r->cols[i].lm, r->cols[i].pos,
 				 r->cols[i].subs, core);
 		rc = lm ? qr_orm__load_row_filled(&objs[i], &filled, r->session,
-						  lm, core, false)
+						  lm, core, r->overwrite)
 			: qr_error_last()->code;
 		if (rc == 0 && filled && objs[i] && partial_map(lm))
 			rc = note_partial(r, objs[i]);
@@ -557,7 +558,8 @@ static int populate(qr_orm_result *res, const eager_plan *p, size_t ei,
 		lm = row_loadmap(&e->lm, e->pos, e->subs,
 				 qr_rowset_row(res->rows, k));
 		rc = lm ? qr_orm__load_row(&child, s, lm,
-					   qr_rowset_row(res->rows, k), false)
+					   qr_rowset_row(res->rows, k),
+					   res->overwrite)
 			: qr_error_last()->code;
 		if (rc || !child)
 			continue;
@@ -907,6 +909,7 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 		rc = qr_error_oom("query result");
 	if (rc == 0) {
 		r->session = s;
+		r->overwrite = q->populate_existing || s->populating > 0;
 		rc = qr_orm__conn(s, &conn);
 	}
 	/* yield_per streams from the server too, as SQLAlchemy's implies
@@ -925,8 +928,12 @@ static int execute(qr_orm_result **out, qr_session *s, qr_query *q)
 		rc = load_all(r, values || plan.n);
 		if (rc == 0)
 			rc = qr_orm__poly_complete(s, r->partial, r->npartial);
-		if (rc == 0)
+		if (rc == 0) {
+			/* selectin and subquery loads overwrite too */
+			s->populating += r->overwrite;
 			rc = load_eager(r, q, &plan);
+			s->populating -= r->overwrite;
+		}
 		if (!values) {
 			/* the objects hold what the rows had */
 			qr_rowset_free(r->rows);

@@ -151,6 +151,15 @@ QR_API qr_query *qr_query_with_polymorphic(qr_query *q, qr_mapping *base,
 #define QR_MAPPINGS(...) ((qr_mapping *const[]){__VA_ARGS__})
 
 /*
+ * Loads every row over the object already in the session for it
+ * (query.populate_existing()): its members and snapshot become the row's,
+ * so changes not flushed are lost, and relationships the query loads
+ * eagerly (joined, selectin, subquery) are loaded again, replacing what
+ * was there. Objects not in the session load as usual. Takes q.
+ */
+QR_API qr_query *qr_query_populate_existing(qr_query *q);
+
+/*
  * Streams the rows in batches of n (query.yield_per(n)): the cursor is
  * read n rows at a time and rows of earlier batches are released, so a
  * large result is never held at once. Like SQLAlchemy's, it implies
