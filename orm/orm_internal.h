@@ -963,8 +963,14 @@ struct qr_query {
 	qr_stmt *from_stmt;
 	size_t yield_per;
 	bool populate_existing; /* rows overwrite objects already loaded */
-	qr_mapper *fb_mapper;   /* filter_by's entity */
-	qr_expr *fb_from;       /* and its table or alias (borrowed) */
+	/* A set operation's query (setop.c): criteria added to it are
+	 * re-targeted from the FROM objects adapt_from to adapt_to, the
+	 * subquery it selects from (references; NULL, 0: none). */
+	qr_expr *adapt_to;
+	qr_expr **adapt_from;
+	size_t nadapt;
+	qr_mapper *fb_mapper; /* filter_by's entity */
+	qr_expr *fb_from;     /* and its table or alias (borrowed) */
 };
 
 /* The alias an entity item selects from, or NULL for its table. */
@@ -974,6 +980,16 @@ static inline const qr_expr *qr_orm__item_alias(const qr_qitem *it)
 }
 /* How many result columns an item has. */
 int qr_orm__item_width(const qr_qitem *it);
+
+/* e (taken) re-targeted onto a set operation's subquery as q says
+ * (e itself without one); NULL on error, e released. */
+qr_expr *qr_orm__query_adapt(const qr_query *q, qr_expr *e);
+/* An empty query of session s (limit and offset none); NULL on OOM. */
+qr_query *qr_orm__query_alloc(qr_session *s);
+/* Copies a query item (src borrowed) and a parameter set (NULL for
+ * NULL). */
+int qr_orm__query_item_copy(qr_qitem *dst, const qr_qitem *src);
+qr_params *qr_orm__params_copy(const qr_params *p);
 
 /* The Core SELECT of a query (a new statement; NULL on error). */
 qr_stmt *qr_orm__query_select(const qr_query *q);

@@ -69,6 +69,10 @@ static void item_free(qr_qitem *it)
 
 static void query_destroy(qr_query *q)
 {
+	qr_expr_free(q->adapt_to);
+	for (size_t i = 0; i < q->nadapt; i++)
+		qr_expr_free(q->adapt_from[i]);
+	free(q->adapt_from);
 	for (size_t i = 0; i < q->nitems; i++)
 		item_free(&q->items[i]);
 	free(q->items);
@@ -102,7 +106,7 @@ void qr_query_free(qr_query *q)
 }
 
 /* Copies a parameter set (the query keeps its own). */
-static qr_params *params_copy(const qr_params *p)
+qr_params *qr_orm__params_copy(const qr_params *p)
 {
 	qr_params *c = qr_params_new();
 
@@ -120,7 +124,7 @@ fail:
 	return NULL;
 }
 
-static int item_copy(qr_qitem *dst, const qr_qitem *src)
+int qr_orm__query_item_copy(qr_qitem *dst, const qr_qitem *src)
 {
 	*dst = *src;
 	dst->from = qr_expr_ref(src->from);
@@ -159,6 +163,12 @@ static qr_query *query_clone(const qr_query *q)
 	c->for_flags = q->for_flags;
 	c->yield_per = q->yield_per;
 	c->populate_existing = q->populate_existing;
+	c->adapt_to = qr_expr_ref(q->adapt_to);
+	if (q->nadapt &&
+	    !(c->adapt_from = malloc(q->nadapt * sizeof(*c->adapt_from))))
+		rc = qr_error_oom("query");
+	for (size_t i = 0; i < q->nadapt && rc == 0; i++)
+		c->adapt_from[c->nadapt++] = qr_expr_ref(q->adapt_from[i]);
 	c->fb_mapper = q->fb_mapper;
 	c->fb_from = q->fb_from;
 	c->items = calloc(q->nitems ? q->nitems : 1, sizeof(*c->items));
@@ -166,7 +176,7 @@ static qr_query *query_clone(const qr_query *q)
 	if (!c->items || !c->joins)
 		rc = qr_error_oom("query");
 	for (size_t i = 0; i < q->nitems && rc == 0; i++) {
-		rc = item_copy(&c->items[i], &q->items[i]);
+		rc = qr_orm__query_item_copy(&c->items[i], &q->items[i]);
 		c->nitems = i + 1;
 	}
 	for (size_t i = 0; i < q->njoins && rc == 0; i++) {
@@ -185,7 +195,8 @@ static qr_query *query_clone(const qr_query *q)
 		rc = vec_copy(&c->having, &q->having);
 	c->select_from = qr_expr_ref(q->select_from);
 	c->from_stmt = qr_expr_ref(q->from_stmt);
-	if (rc == 0 && q->params && !(c->params = params_copy(q->params)))
+	if (rc == 0 && q->params &&
+	    !(c->params = qr_orm__params_copy(q->params)))
 		rc = QR_ENOMEM;
 	if (rc == 0 &&
 	    (rc = qr_orm__loads_copy(&c->loads, q->loads, q->nloads)) == 0)
@@ -292,21 +303,41 @@ static qr_query *add_items(qr_query *q, qr_expr *first, va_list ap)
 	return q;
 }
 
-qr_query *qr_query_new_(qr_session *s, qr_expr *first, ...)
+qr_query *qr_orm__query_alloc(qr_session *s)
 {
 	qr_query *q = calloc(1, sizeof(*q));
-	va_list ap;
 
-	va_start(ap, first);
 	if (!q) {
 		qr_error_oom("query");
-		q = fail_list(NULL, first, ap);
-		va_end(ap);
 		return NULL;
 	}
 	q->refs = 1;
 	q->session = s;
 	q->limit = q->offset = -1;
+	return q;
+}
+
+qr_expr *qr_orm__query_adapt(const qr_query *q, qr_expr *e)
+{
+	for (size_t i = 0; i < q->nadapt && e; i++) {
+		qr_expr *a = qr_expr_adapt(e, q->adapt_from[i], q->adapt_to);
+		qr_expr_free(e);
+		e = a;
+	}
+	return e;
+}
+
+qr_query *qr_query_new_(qr_session *s, qr_expr *first, ...)
+{
+	qr_query *q = qr_orm__query_alloc(s);
+	va_list ap;
+
+	va_start(ap, first);
+	if (!q) {
+		q = fail_list(NULL, first, ap);
+		va_end(ap);
+		return NULL;
+	}
 	q = add_items(q, first, ap);
 	va_end(ap);
 	if (q && !q->nitems) {
@@ -347,7 +378,11 @@ static qr_query *push_list(qr_query *q, qr_exprvec *(*which)(qr_query *),
 			qr_expr_free(e);
 			continue;
 		}
-		rc = vec_push(which(q), e);
+		if (!(e = qr_orm__query_adapt(q, e)))
+			rc = qr_error_last()->code ? qr_error_last()->code
+						   : QR_EINVAL;
+		else
+			rc = vec_push(which(q), e);
 	}
 	if (rc) {
 		qr_query_free(q);
@@ -485,6 +520,11 @@ static qr_query *add_join(qr_query *q, qr_expr *target, qr_expr *on, bool outer)
 	if (m && !is_alias) { /* its table, or its tables joined */
 		qr_expr_free(target);
 		target = m->from ? qr_expr_ref(m->from) : m->table;
+	}
+	if (on && !(on = qr_orm__query_adapt(q, on))) {
+		qr_expr_free(target);
+		qr_query_free(q);
+		return NULL;
 	}
 	j = realloc(q->joins, (q->njoins + 1) * sizeof(*j));
 	if (!j) {

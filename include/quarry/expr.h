@@ -91,6 +91,18 @@ QR_API qr_expr *qr_bind_text(const char *v);
  * NULL e: false. */
 QR_API bool qr_expr_bound_value(const qr_expr *e, qr_value *out);
 
+/*
+ * A copy of e in which each column of from (a table, alias or subquery)
+ * is the column of to with the same name, qr_c(to, name): SQLAlchemy's
+ * ClauseAdapter, as a query selecting from a subquery of itself uses
+ * it. Nested statements (subqueries, EXISTS, scalar subqueries) and
+ * text are left as they are. e, from and to are borrowed; returns a new
+ * reference (to e itself when nothing changed), or NULL with the error
+ * recorded (to has no column of that name; a NULL argument).
+ */
+QR_API qr_expr *qr_expr_adapt(const qr_expr *e, const qr_expr *from,
+			      const qr_expr *to);
+
 /* SQLAlchemy's bindparam("name"): a named parameter whose value comes
  * from the execution's qr_params (the same name may be used several
  * times). _typed gives it a type for value conversion; _value a value

@@ -151,6 +151,30 @@ QR_API qr_query *qr_query_with_polymorphic(qr_query *q, qr_mapping *base,
 #define QR_MAPPINGS(...) ((qr_mapping *const[]){__VA_ARGS__})
 
 /*
+ * Set operations (query.union(other), union_all, intersect,
+ * intersect_all, except_, except_all): a query of q's entities and
+ * columns selecting from the set operation of both queries' SELECTs as
+ * a subquery:
+ *   SELECT anon_1.id, anon_1.name, ... FROM (SELECT users.id, ... FROM
+ *   users WHERE ... UNION SELECT users.id, ... ) AS anon_1
+ * Criteria, ordering, grouping and join conditions added to the result
+ * are written against the entities as usual (qr_attr(User, "name")):
+ * they are re-targeted onto anon_1, as SQLAlchemy adapts them. The
+ * result keeps q's loader options and the parameters of both. For
+ * three queries, chain: qr_query_union(qr_query_union(a, b), c). Both
+ * queries are taken. NULL on error (recorded): queries of different
+ * sessions; a joined-table subclass entity (QR_ENOTSUP); columns with
+ * no name in the subquery (an unlabelled expression) or an entity whose
+ * columns would be renamed there (two entities with an "id": QR_ENOTSUP).
+ */
+QR_API qr_query *qr_query_union(qr_query *q, qr_query *other);
+QR_API qr_query *qr_query_union_all(qr_query *q, qr_query *other);
+QR_API qr_query *qr_query_intersect(qr_query *q, qr_query *other);
+QR_API qr_query *qr_query_intersect_all(qr_query *q, qr_query *other);
+QR_API qr_query *qr_query_except(qr_query *q, qr_query *other);
+QR_API qr_query *qr_query_except_all(qr_query *q, qr_query *other);
+
+/*
  * Loads every row over the object already in the session for it
  * (query.populate_existing()): its members and snapshot become the row's,
  * so changes not flushed are lost, and relationships the query loads

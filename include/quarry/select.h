@@ -129,6 +129,19 @@ QR_API qr_expr *qr_cte_recursive(qr_stmt *select, const char *name);
 QR_API qr_expr *qr_cte_union_all(qr_expr *cte, qr_stmt *select);
 QR_API qr_expr *qr_cte_union(qr_expr *cte, qr_stmt *select);
 
+/* ---- the columns a statement returns ----------------------------------- */
+
+/* How many columns a SELECT or set operation returns (0 for anything
+ * else, NULL included). */
+QR_API size_t qr_select_column_count(const qr_stmt *select);
+/* The name its i-th column is known by in a subquery of it: the column's
+ * or label's name, a repeated one suffixed _1, _2... as SQLAlchemy
+ * dedupes (buf, cap bytes, may hold it: the result is valid while both
+ * buf and the statement are). NULL for an anonymous expression, i out of
+ * range, a NULL argument. */
+QR_API const char *qr_select_column_name(const qr_stmt *select, size_t i,
+					 char *buf, size_t cap);
+
 /* ---- set operations --------------------------------------------------- */
 
 /* UNION [ALL] / INTERSECT [ALL] / EXCEPT [ALL] of two or more SELECTs;

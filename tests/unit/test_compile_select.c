@@ -677,6 +677,28 @@ static qr_stmt *b_offset_only_limit_param(void)
 			 qr_limit(5), qr_offset(10));
 }
 
+static qr_stmt *b_adapt_onto_subquery(void)
+{
+	qr_expr *sub = qr_subquery(qr_select(users), "anon_1");
+	qr_expr *crit =
+		qr_and(qr_eq(C(users, "name"), TXT("ed")),
+		       qr_like(qr_lower(C(users, "fullname")), TXT("e%")));
+	qr_expr *a = qr_expr_adapt(crit, users, sub);
+	qr_stmt *s = qr_select(
+		qr_c(sub, "id"), qr_where(a),
+		qr_order_by(qr_expr_adapt(C(users, "id"), users, sub)));
+	qr_expr_free(crit);
+	qr_expr_free(sub);
+	return s;
+}
+static qr_stmt *b_adapt_missing_column(void)
+{
+	qr_expr *sub = qr_subquery(qr_select(qr_cols(users, "id")), "anon_1");
+	qr_expr *a = qr_expr_adapt(C(users, "name"), users, sub);
+	qr_expr_free(sub);
+	return a ? qr_select(a) : NULL;
+}
+
 static const qr_golden cases[] = {
 	/* BEGIN GOLDEN */
 	{"select_table", b_select_table,
@@ -1122,6 +1144,13 @@ static const qr_golden cases[] = {
 	 "SELECT users.id \nFROM users ORDER BY users.id \n LIMIT $1 OFFSET $2",
 	 "SELECT users.id \nFROM users ORDER BY users.id \n LIMIT ?, ?",
 	 "param_1 param_2"},
+	{"adapt_onto_subquery", b_adapt_onto_subquery,
+	 "SELECT anon_1.id \nFROM (SELECT users.id AS id, users.name AS name, "
+	 "users.fullname AS fullname \nFROM users) AS anon_1 \nWHERE "
+	 "anon_1.name = ? AND lower(anon_1.fullname) LIKE ? ORDER BY anon_1.id",
+	 NULL, NULL, "name_1 param_1"},
+	{"adapt_missing_column", b_adapt_missing_column, "!ECOLUMN", NULL, NULL,
+	 NULL},
 	/* END GOLDEN */
 };
 
