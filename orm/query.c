@@ -233,12 +233,34 @@ static qr_query *fail_list(qr_query *q, qr_expr *first, va_list ap)
 /* ---- items -----------------------------------------------------------------
  */
 
+static qr_expr *item_from(const qr_qitem *it);
+
+/* Whether a set operation's query adapts from (see qr_orm__query_adapt). */
+static bool adapts(const qr_query *q, const qr_expr *from)
+{
+	for (size_t i = 0; i < q->nadapt; i++)
+		if (q->adapt_from[i] == from)
+			return true;
+	return false;
+}
+
 static int add_item(qr_query *q, qr_expr *e)
 {
 	const char *alias_name = NULL;
 	bool is_alias = false;
 	qr_mapper *m = qr_orm__token_find(e, &is_alias, &alias_name);
 	qr_qitem *items, *it;
+
+	/* a set operation's query: the entity's rows are the subquery's */
+	if (m && !is_alias && adapts(q, m->table)) {
+		qr_expr_free(e);
+		e = qr_expr_ref(q->adapt_to);
+		is_alias = true;
+		alias_name = m->name;
+	} else if (!m && !(e = qr_orm__query_adapt(q, e))) {
+		return qr_error_last()->code ? qr_error_last()->code
+					     : QR_EINVAL;
+	}
 
 	items = realloc(q->items, (q->nitems + 1) * sizeof(*items));
 	if (!items) {
@@ -362,6 +384,59 @@ qr_query *qr_query_add_columns_(qr_query *q, qr_expr *first, ...)
 	q = add_items(q, first, ap);
 	va_end(ap);
 	return q;
+}
+
+qr_query *qr_query_with_entities_(qr_query *q, qr_expr *first, ...)
+{
+	va_list ap;
+
+	va_start(ap, first);
+	if (!q || !(q = writable(q))) {
+		q = fail_list(NULL, first, ap);
+		va_end(ap);
+		return NULL;
+	}
+	for (size_t i = 0; i < q->nitems; i++)
+		item_free(&q->items[i]);
+	q->nitems = 0;
+	q->fb_mapper = NULL;
+	q->fb_from = NULL;
+	q = add_items(q, first, ap);
+	va_end(ap);
+	if (q && !q->nitems) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_query_with_entities: a query needs at least "
+			     "one entity or column");
+		qr_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+qr_expr *qr_query_exists(qr_query *q)
+{
+	qr_expr *from = NULL;
+	qr_stmt *st;
+
+	if (!q) {
+		if (!qr_error_last()->code)
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "qr_query_exists: the query is NULL");
+		return NULL;
+	}
+	/* SELECT 1 FROM <the first entity's FROM> WHERE ... */
+	for (size_t i = 0; !q->select_from && i < q->nitems && !from; i++)
+		if (q->items[i].kind == QR_QI_ENTITY || q->items[i].field)
+			from = q->items[i].kind == QR_QI_ENTITY
+				       ? item_from(&q->items[i])
+				       : q->items[i].mapper->table;
+	q = qr_query_with_entities(q, qr_literal_column("1", QR_INTEGER));
+	if (q && from)
+		q = qr_query_select_from(q, qr_expr_ref(from));
+	st = q ? qr_query_statement(q) : NULL;
+	qr_expr_free(from);
+	qr_query_free(q);
+	return st ? qr_exists(st) : NULL;
 }
 
 /* ---- clauses ---------------------------------------------------------------

@@ -72,6 +72,16 @@ QR_API void qr_query_free(qr_query *q);
 #define qr_query_add_columns(q, ...) \
 	qr_query_add_columns_((q), __VA_ARGS__, QR_END)
 QR_API qr_query *qr_query_add_columns_(qr_query *q, qr_expr *first, ...);
+/* Replaces the entities and columns, keeping criteria, joins and the
+ * rest (query.with_entities). */
+#define qr_query_with_entities(q, ...) \
+	qr_query_with_entities_((q), __VA_ARGS__, QR_END)
+QR_API qr_query *qr_query_with_entities_(qr_query *q, qr_expr *first, ...);
+/* EXISTS (SELECT 1 FROM <the first entity> WHERE <the criteria>), to
+ * filter on or select (query.exists()): qr_query_new(s, qr_label(
+ * qr_query_exists(q), "e")) runs SELECT EXISTS (...). Takes q; NULL on
+ * error (recorded). */
+QR_API qr_expr *qr_query_exists(qr_query *q);
 
 /*
  * WHERE criteria, joined with AND (query.filter / select.where). A
