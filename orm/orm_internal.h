@@ -80,6 +80,7 @@ typedef struct qr_rel {
 	size_t offset;
 	qr_rel_kind kind;
 	char *target_name, *back_name, *order_by;
+	char *fk_names;   /* .foreign_keys: comma-separated, or NULL */
 	unsigned cascade; /* QR_CASCADE_*, defaults applied */
 	qr_lazy lazy;
 	bool passive_deletes;

@@ -53,6 +53,7 @@ int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n)
 		r->back_name = dup_or_null(pr->back_name, &rc);
 		r->order_by = dup_or_null(pr->order_by, &rc);
 		r->secondary_name = dup_or_null(pr->secondary_name, &rc);
+		r->fk_names = dup_or_null(pr->fk_names, &rc);
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const qr_mapping_item *it = &items[i];
@@ -79,6 +80,7 @@ int qr_orm__rels_build(qr_mapper *m, const qr_mapping_item *items, size_t n)
 		r->back_name = dup_or_null(o->back_populates, &rc);
 		r->order_by = dup_or_null(o->order_by, &rc);
 		r->secondary_name = dup_or_null(o->secondary, &rc);
+		r->fk_names = dup_or_null(o->foreign_keys, &rc);
 		if (rc == 0 && r->kind == QR_REL_MANY_TO_MANY &&
 		    !r->secondary_name)
 			rc = qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
@@ -100,6 +102,7 @@ void qr_orm__rels_free(qr_mapper *m)
 		free(r->local);
 		free(r->remote);
 		free(r->secondary_name);
+		free(r->fk_names);
 		free(r->sec_local);
 		free(r->sec_remote);
 	}
@@ -123,41 +126,93 @@ static bool inherit_fk(const qr_mapper *m, const qr_foreign_key_info *fk)
 	return false;
 }
 
+/* Whether name is one of the comma-separated names of list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *b = p, *e = p + n;
+		while (b < e && *b == ' ')
+			b++;
+		while (e > b && e[-1] == ' ')
+			e--;
+		if ((size_t)(e - b) == len && strncmp(b, name, len) == 0)
+			return true;
+		p = end ? end + 1 : p + n;
+	}
+	return false;
+}
+
+/* Whether fk is one the relationship may join on: every column of it
+ * named by .foreign_keys, when given. */
+static bool fk_allowed(const qr_rel *r, const qr_foreign_key_info *fk)
+{
+	if (!r->fk_names)
+		return true;
+	for (size_t j = 0; j < fk->ncolumns; j++)
+		if (!listed(r->fk_names, qr_column_name(fk->columns[j])))
+			return false;
+	return fk->ncolumns > 0;
+}
+
 /* The foreign key of table (one of child's) to parent's tables: fills
- * the child and parent field indexes. Returns 1 when there is none. */
+ * the child and parent field indexes. Returns 1 when there is none; an
+ * error when there are several and .foreign_keys does not choose. */
 static int find_fk_in(qr_rel *r, const qr_mapper *child, qr_table *table,
 		      const qr_mapper *parent, size_t **childf,
 		      size_t **parentf)
 {
 	size_t n = qr_table_foreign_key_count(table);
+	size_t found = 0, which = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		qr_foreign_key_info fk;
 		if (qr_table_foreign_key(&fk, table, i) != 0 ||
 		    !qr_orm__has_table(parent, fk.reftable) ||
-		    (child != parent && inherit_fk(child, &fk)))
+		    (child != parent && inherit_fk(child, &fk)) ||
+		    !fk_allowed(r, &fk))
 			continue;
-		*childf = calloc(fk.ncolumns, sizeof(**childf));
-		*parentf = calloc(fk.ncolumns, sizeof(**parentf));
-		if (!*childf || !*parentf)
-			return qr_error_oom("relationship");
-		for (size_t j = 0; j < fk.ncolumns; j++) {
-			int a = field_of_column(child, fk.columns[j]);
-			int b = field_of_column(parent, fk.refcolumns[j]);
-			if (a < 0 || b < 0)
-				return qr_error_set(
-					QR_EINVAL, QR_ECLASS_ARGUMENT,
-					"relationship %s.%s: the foreign key "
-					"columns of %s are not all mapped",
-					r->owner->name, r->name,
-					qr_table_name(table));
-			(*childf)[j] = (size_t)a;
-			(*parentf)[j] = (size_t)b;
-		}
-		r->ncols = fk.ncolumns;
-		return 0;
+		if (found++ == 0)
+			which = i;
 	}
-	return 1;
+	if (found > 1)
+		return qr_error_set(
+			QR_EINVAL, QR_ECLASS_ARGUMENT,
+			"Could not determine join condition between "
+			"parent/child tables on relationship %s.%s - there "
+			"are multiple foreign key paths linking the tables.  "
+			"Specify the 'foreign_keys' argument, providing a list "
+			"of those columns which should be counted as "
+			"containing a foreign key reference to the parent "
+			"table.",
+			r->owner->name, r->name);
+	if (!found)
+		return 1;
+	qr_foreign_key_info fk;
+	if (qr_table_foreign_key(&fk, table, which) != 0)
+		return qr_error_last()->code;
+	*childf = calloc(fk.ncolumns, sizeof(**childf));
+	*parentf = calloc(fk.ncolumns, sizeof(**parentf));
+	if (!*childf || !*parentf)
+		return qr_error_oom("relationship");
+	for (size_t j = 0; j < fk.ncolumns; j++) {
+		int a = field_of_column(child, fk.columns[j]);
+		int b = field_of_column(parent, fk.refcolumns[j]);
+		if (a < 0 || b < 0)
+			return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					    "relationship %s.%s: the foreign "
+					    "key columns of %s are not all "
+					    "mapped",
+					    r->owner->name, r->name,
+					    qr_table_name(table));
+		(*childf)[j] = (size_t)a;
+		(*parentf)[j] = (size_t)b;
+	}
+	r->ncols = fk.ncolumns;
+	return 0;
 }
 
 /* The foreign key of child's tables (its own first) to parent's
@@ -171,11 +226,16 @@ static int find_fk(qr_rel *r, const qr_mapper *child, const qr_mapper *parent,
 		if (rc <= 0)
 			return rc;
 	}
-	return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-			    "relationship %s.%s: no foreign key from %s to %s",
-			    r->owner->name, r->name,
-			    qr_table_name(child->table),
-			    qr_table_name(parent->table));
+	return qr_error_set(
+		QR_EINVAL, QR_ECLASS_ARGUMENT,
+		"Could not determine join condition between parent/child "
+		"tables on relationship %s.%s - there are no foreign keys "
+		"linking these tables (%s to %s%s).  Ensure that referencing "
+		"columns are associated with a ForeignKey or "
+		"ForeignKeyConstraint.",
+		r->owner->name, r->name, qr_table_name(child->table),
+		qr_table_name(parent->table),
+		r->fk_names ? " through the columns of .foreign_keys" : "");
 }
 
 /* The foreign key of the secondary table to table (the n-th such key,

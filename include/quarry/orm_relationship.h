@@ -126,6 +126,11 @@ typedef struct qr_rel_options {
 	/* Many-to-many: the association table's name, in the registry's
 	 * metadata (define it with qr_table() before first use). */
 	const char *secondary;
+	/* Which foreign key joins the two tables when several could
+	 * (SQLAlchemy's foreign_keys=): the names of its columns, in the
+	 * table holding it, comma-separated ("sender_id"). NULL: the only
+	 * one; with two or more, resolving the relationship fails. */
+	const char *foreign_keys;
 } qr_rel_options;
 
 /* The target name first, then designated options: every field not
