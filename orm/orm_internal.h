@@ -844,6 +844,9 @@ typedef struct qr_qitem {
 	const qr_field *field; /* COLUMN: the mapped field it is, or NULL */
 	qr_wpoly *wp;          /* ENTITY: with_polymorphic (owned), or NULL */
 	qr_expr *pfrom;        /* ENTITY: its FROM when a join (a reference) */
+	/* ENTITY: per field of mapper, 1 when its column is deferred
+	 * (load_only, defer: defer.c); owned, NULL: none */
+	unsigned char *defer;
 } qr_qitem;
 
 typedef struct qr_exprvec {
@@ -981,6 +984,17 @@ static inline const qr_expr *qr_orm__item_alias(const qr_qitem *it)
 }
 /* How many result columns an item has. */
 int qr_orm__item_width(const qr_qitem *it);
+/* An entity item's columns (defer.c): the positions in the row of its
+ * mapper's poly columns from base (-1: not selected; pos may be NULL),
+ * returning how many; and the columns added to stmt (NULL: a new
+ * SELECT), deferred ones left out. */
+int qr_orm__item_positions(int *pos, const qr_qitem *it, int base);
+qr_stmt *qr_orm__item_add_columns(qr_stmt *stmt, const qr_qitem *it);
+/* Whether an entity item leaves columns of its own fields out. */
+bool qr_orm__item_defers(const qr_qitem *it);
+/* q itself when the caller holds its only reference, else a copy (the
+ * reference released); NULL on OOM. */
+qr_query *qr_orm__query_writable(qr_query *q);
 
 /* e (taken) re-targeted onto a set operation's subquery as q says
  * (e itself without one); NULL on error, e released. */

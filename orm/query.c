@@ -60,6 +60,7 @@ static void wp_free(qr_wpoly *wp)
 
 static void item_free(qr_qitem *it)
 {
+	free(it->defer);
 	qr_expr_free(it->from);
 	qr_expr_free(it->expr);
 	qr_expr_free(it->pfrom);
@@ -132,6 +133,13 @@ int qr_orm__query_item_copy(qr_qitem *dst, const qr_qitem *src)
 	dst->pfrom = qr_expr_ref(src->pfrom);
 	dst->name = NULL;
 	dst->wp = NULL;
+	dst->defer = NULL;
+	if (src->defer &&
+	    !(dst->defer =
+		      malloc(src->mapper->nfields ? src->mapper->nfields : 1)))
+		return qr_error_oom("query");
+	if (src->defer)
+		memcpy(dst->defer, src->defer, src->mapper->nfields);
 	if (src->name && !(dst->name = strdup(src->name)))
 		return qr_error_oom("query");
 	if (src->wp) {
@@ -788,8 +796,7 @@ int qr_orm__item_width(const qr_qitem *it)
 {
 	if (it->kind != QR_QI_ENTITY)
 		return 1;
-	return qr_orm__poly_positions(
-		NULL, it->mapper, qr_orm__item_alias(it) != NULL, it->wp, 0);
+	return qr_orm__item_positions(NULL, it, 0);
 }
 
 /* Whether an entity of q selects from joined tables. */
@@ -883,9 +890,7 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 	for (size_t i = 0; i < q->nitems; i++) {
 		const qr_qitem *it = &q->items[i];
 		if (it->kind == QR_QI_ENTITY)
-			stmt = qr_orm__poly_add_columns(stmt, it->mapper,
-							qr_orm__item_alias(it),
-							it->wp);
+			stmt = qr_orm__item_add_columns(stmt, it);
 		else
 			stmt = add(stmt, qr_expr_ref(it->expr));
 		if (!stmt)
@@ -1114,4 +1119,9 @@ qr_query *qr_query_contains_eager(qr_query *q, qr_mapping *owner,
 qr_lazy qr_orm__query_strategy(const qr_query *q, const qr_rel *r)
 {
 	return qr_orm__loads_strategy(q->loads, q->nloads, r, NULL);
+}
+
+qr_query *qr_orm__query_writable(qr_query *q)
+{
+	return writable(q);
 }

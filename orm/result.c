@@ -27,6 +27,7 @@ typedef struct rcol {
 	 * first use) */
 	int *pos;
 	qr_loadmap *subs;
+	bool deferred; /* ENTITY: some of its own columns left out */
 } rcol;
 
 struct qr_orm_result {
@@ -110,6 +111,7 @@ static int map_columns(qr_orm_result *r, const qr_query *q)
 			continue;
 		}
 		c->name = strdup(it->name);
+		c->deferred = qr_orm__item_defers(it);
 		c->lm.mapper = it->mapper;
 		c->lm.columns =
 			malloc(it->mapper->nfields * sizeof(*c->lm.columns));
@@ -124,9 +126,7 @@ static int map_columns(qr_orm_result *r, const qr_query *q)
 				c->pos[k] = idx >= 0 ? idx : -1;
 			}
 		} else {
-			pos += qr_orm__poly_positions(c->pos, it->mapper,
-						      qr_orm__item_alias(it),
-						      it->wp, pos);
+			pos += qr_orm__item_positions(c->pos, it, pos);
 		}
 		/* the entity's own fields are its first poly columns */
 		for (size_t f = 0; f < it->mapper->nfields; f++)
@@ -220,6 +220,9 @@ static int load(qr_orm_result *r, void **objs, const qr_row *core)
 			: qr_error_last()->code;
 		if (rc == 0 && filled && objs[i] && partial_map(lm))
 			rc = note_partial(r, objs[i]);
+		/* deferred columns: qr_session_load() reads them */
+		if (rc == 0 && filled && objs[i] && r->cols[i].deferred)
+			qr_orm__hdr(objs[i])->flags |= QR_OF_EXPIRED;
 		if (rc)
 			return rc;
 	}

@@ -161,6 +161,32 @@ QR_API qr_query *qr_query_with_polymorphic(qr_query *q, qr_mapping *base,
 #define QR_MAPPINGS(...) ((qr_mapping *const[]){__VA_ARGS__})
 
 /*
+ * Column loading (SQLAlchemy's load_only(), defer(), undefer()) for the
+ * query's entities of the mapping (and of its subclasses): the SELECT
+ * leaves the deferred columns out. A deferred member keeps its zero
+ * value (NULL for a string) and the object is loaded expired:
+ * qr_session_load() reads its whole row, keeping the members changed
+ * since; until then a member set is flushed as any change. The primary
+ * key and the discriminator are always loaded (deferring them is
+ * QR_EINVAL). qr_load_only(q, User, "name", "fullname") loads those and
+ * the key; qr_defer(q, User, "password") leaves one out; qr_undefer
+ * brings it back. Takes q; NULL on error (recorded): an unknown member
+ * (QR_ECOLUMN), a mapping none of the query's entities is.
+ */
+QR_API qr_query *qr_query_load_only_(qr_query *q, qr_mapping *mapping,
+				     const char *first, ...);
+QR_API qr_query *qr_query_defer(qr_query *q, qr_mapping *mapping,
+				const char *member);
+QR_API qr_query *qr_query_undefer(qr_query *q, qr_mapping *mapping,
+				  const char *member);
+#define qr_load_only(q, T, ...)                                \
+	qr_query_load_only_((q), &qr_mapping_##T, __VA_ARGS__, \
+			    (const char *)NULL)
+#define qr_defer(q, T, member) qr_query_defer((q), &qr_mapping_##T, (member))
+#define qr_undefer(q, T, member) \
+	qr_query_undefer((q), &qr_mapping_##T, (member))
+
+/*
  * Set operations (query.union(other), union_all, intersect,
  * intersect_all, except_, except_all): a query of q's entities and
  * columns selecting from the set operation of both queries' SELECTs as
