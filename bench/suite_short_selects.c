@@ -17,6 +17,10 @@
  *                    (the session emptied after each lookup)
  *   orm_query        session.query(Customer).filter(id == x).first() on
  *                    one session, as SQLAlchemy's ORM lookups
+ *   orm_query_expunge  the same, each object expunged once read: the C
+ *                    form of SQLAlchemy's weak identity map, which drops
+ *                    an object nothing references any more (the lookups
+ *                    of SQLAlchemy's test keep none)
  *   orm_query_readonly  the same in a session whose objects are loaded
  *                    read-only (Hibernate's setDefaultReadOnly; not in
  *                    SQLAlchemy's suite): the autoflush before each query
@@ -246,14 +250,18 @@ static int orm_get(bench_ctx *ctx)
 	return rc;
 }
 
-static int orm_query_in(bench_ctx *ctx, bool read_only)
+/* How a lookup's object is left: in the session, read-only, or
+ * expunged once read. */
+typedef enum { KEEP, READ_ONLY, EXPUNGE } after_lookup;
+
+static int orm_query_in(bench_ctx *ctx, after_lookup how)
 {
 	lookup_state *st = ctx->state;
 	uint64_t sum = 0;
 	qr_session *s;
 	int rc = bench_session(&s, ctx);
 	if (rc == 0)
-		qr_session_set_default_read_only(s, read_only);
+		qr_session_set_default_read_only(s, how == READ_ONLY);
 	for (size_t i = 0; i < ctx->n && rc == 0; i++) {
 		Customer *c = NULL;
 		rc = qr_query_first(
@@ -265,6 +273,8 @@ static int orm_query_in(bench_ctx *ctx, bool read_only)
 		else if (rc == 0)
 			rc = bench_fail("orm query: no row %lld",
 					(long long)st->ids[i]);
+		if (rc == 0 && how == EXPUNGE)
+			rc = qr_session_expunge(s, c);
 	}
 	if (rc == 0)
 		rc = qr_session_commit(s);
@@ -276,12 +286,17 @@ static int orm_query_in(bench_ctx *ctx, bool read_only)
 
 static int orm_query(bench_ctx *ctx)
 {
-	return orm_query_in(ctx, false);
+	return orm_query_in(ctx, KEEP);
+}
+
+static int orm_query_expunge(bench_ctx *ctx)
+{
+	return orm_query_in(ctx, EXPUNGE);
 }
 
 static int orm_query_readonly(bench_ctx *ctx)
 {
-	return orm_query_in(ctx, true);
+	return orm_query_in(ctx, READ_ONLY);
 }
 
 static const bench_variant variants[] = {
@@ -293,6 +308,7 @@ static const bench_variant variants[] = {
 	{"expr_new_stmt_nocache", NULL, cache_off, expr_new_stmt, cache_on},
 	{"orm_get", NULL, NULL, orm_get, NULL},
 	{"orm_query", NULL, NULL, orm_query, NULL},
+	{"orm_query_expunge", NULL, NULL, orm_query_expunge, NULL},
 	{"orm_query_readonly", NULL, NULL, orm_query_readonly, NULL},
 };
 
