@@ -146,6 +146,16 @@ static int validate(const qr_mapping *mapping, const qr_mapping_item *items,
 		}
 		case QR_MAPITEM_TABLE_ITEM:
 			break;
+		case QR_MAPITEM_DEFERRED:
+			for (const char *const *p = it->names; p && *p; p++)
+				if (!find_field_item(items, n, *p) &&
+				    !inherits(items, n))
+					return qr_error_set(
+						QR_EINVAL, QR_ECLASS_ARGUMENT,
+						"%s: QR_DEFERRED names %s, "
+						"which is not a mapped member",
+						who, *p);
+			break;
 		case QR_MAPITEM_INHERITS:
 			if (!it->parent)
 				return qr_error_set(QR_EINVAL,
@@ -391,6 +401,25 @@ static int build_keys(qr_mapper *m, const qr_mapping_item *items, size_t n)
 				(items[i].flags & QR_REPR_POSITIONAL) != 0;
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].kind != QR_MAPITEM_DEFERRED)
+			continue;
+		for (const char *const *p = items[i].names; p && *p; p++) {
+			qr_field *f = (qr_field *)qr_orm__field_by_name(m, *p);
+			if (!f)
+				return qr_error_last()->code;
+			if (f->flags & (QR_FF_PK | QR_FF_VERSION))
+				return qr_error_set(
+					QR_EINVAL, QR_ECLASS_ARGUMENT,
+					"%s: QR_DEFERRED(%s): the %s is always "
+					"loaded",
+					m->name, *p,
+					f->flags & QR_FF_PK
+						? "primary key"
+						: "version counter");
+			f->flags |= QR_FF_DEFERRED;
+		}
+	}
 	if (m->parent) { /* inherited: the counter and the repr */
 		if (m->version < 0)
 			m->version = m->parent->version;
@@ -510,6 +539,16 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 		rc = qr_orm__rels_build(m, items, n);
 	if (rc == 0)
 		rc = build_poly(m, items, n);
+	for (size_t i = 0; rc == 0 && i < m->nfields; i++) {
+		if (!(m->fields[i].flags & QR_FF_DEFERRED))
+			continue;
+		if ((int)i == m->poly_field)
+			rc = qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					  "%s: QR_DEFERRED(%s): the "
+					  "discriminator is always loaded",
+					  m->name, m->fields[i].name);
+		m->ndeferred++;
+	}
 	if (rc) {
 		qr_orm__mapper_free(m);
 		return rc;

@@ -56,7 +56,8 @@ enum {
 	QR_FF_DEFAULT = 1u << 3,        /* a client-side default */
 	QR_FF_SERVER_DEFAULT = 1u << 4, /* a server-side default */
 	QR_FF_VERSION = 1u << 5,        /* the version counter */
-	QR_FF_NUMERIC_TEXT = 1u << 6    /* char * holding exact decimals */
+	QR_FF_NUMERIC_TEXT = 1u << 6,   /* char * holding exact decimals */
+	QR_FF_DEFERRED = 1u << 7        /* QR_DEFERRED: left out by queries */
 };
 
 typedef struct qr_field {
@@ -136,7 +137,8 @@ struct qr_mapper {
 	size_t nfields;
 	size_t *pk; /* field indexes in key order */
 	size_t npk;
-	int version; /* field index of the version counter, or -1 */
+	int version;      /* field index of the version counter, or -1 */
+	size_t ndeferred; /* fields flagged QR_FF_DEFERRED */
 	size_t *repr;
 	size_t nrepr;
 	bool repr_positional;

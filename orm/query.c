@@ -281,6 +281,14 @@ static int add_item(qr_query *q, qr_expr *e)
 	if (m) {
 		it->kind = QR_QI_ENTITY;
 		it->mapper = m;
+		/* QR_DEFERRED members: left out unless undeferred */
+		if (m->ndeferred && !(it->defer = calloc(m->nfields, 1))) {
+			qr_expr_free(e);
+			return qr_error_oom("query");
+		}
+		for (size_t f = 0; m->ndeferred && f < m->nfields; f++)
+			it->defer[f] =
+				(m->fields[f].flags & QR_FF_DEFERRED) != 0;
 		if (is_alias) {
 			it->from = e; /* keeps the reference given */
 		} else {

@@ -119,13 +119,14 @@ typedef enum qr_ctype {
 /* ---- the mapping declaration ------------------------------------------ */
 
 typedef enum qr_mapping_item_kind {
-	QR_MAPITEM_FIELD = 1, /* a member mapped to a column */
-	QR_MAPITEM_REPR,      /* the members the repr shows */
-	QR_MAPITEM_VERSION,   /* the version counter member */
+	QR_MAPITEM_FIELD = 1,  /* a member mapped to a column */
+	QR_MAPITEM_REPR,       /* the members the repr shows */
+	QR_MAPITEM_VERSION,    /* the version counter member */
 	QR_MAPITEM_TABLE_ITEM, /* a constraint, index or option of the table */
-	QR_MAPITEM_RELATIONSHIP, /* a relationship (quarry/orm_relationship.h) */
+	QR_MAPITEM_RELATIONSHIP, /* a relationship (orm_relationship.h) */
 	QR_MAPITEM_INHERITS,     /* inheritance: the parent */
-	QR_MAPITEM_POLYMORPHIC   /* the discriminator and/or this identity */
+	QR_MAPITEM_POLYMORPHIC,  /* the discriminator and/or this identity */
+	QR_MAPITEM_DEFERRED      /* members loaded only on demand */
 } qr_mapping_item_kind;
 
 struct qr_mapping;
@@ -243,6 +244,23 @@ QR_API int qr_mapping_build(qr_mapping_builder *builder, qr_mapping_item *items,
 	}
 
 /*
+ * Members whose columns queries leave out unless asked (SQLAlchemy's
+ * deferred() / mapped_column(deferred=True)): QR_DEFERRED("bio",
+ * "photo"). Loaded objects hold zero (NULL) there and are expired, so
+ * that qr_session_load() reads them; qr_undefer() on a query loads them
+ * with it (see qr_query_defer in quarry/orm_query.h). qr_session_get()
+ * and qr_session_refresh() read every column. Not the primary key, the
+ * discriminator or the version counter.
+ */
+#define QR_DEFERRED(...)                                                    \
+	{                                                                   \
+		.kind = QR_MAPITEM_DEFERRED, .names = (const char *const[]) \
+		{                                                           \
+			__VA_ARGS__, NULL                                   \
+		}                                                           \
+	}
+
+/*
  * The version counter (SQLAlchemy's version_id_col): an integer member,
  * already mapped by a QR_FIELD, set to 1 on INSERT and incremented by
  * every UPDATE, whose WHERE clause checks the value loaded. An UPDATE or
@@ -305,13 +323,13 @@ QR_API int qr_mapping_build(qr_mapping_builder *builder, qr_mapping_item *items,
  * qr_query_with_polymorphic in quarry/orm_query.h), so each row loads as
  * the class its discriminator names, with all its columns.
  */
-#define QR_POLYMORPHIC_ON(member, identity)                     \
-	{                                                       \
+#define QR_POLYMORPHIC_ON(member, identity)                       \
+	{                                                         \
 		.kind = QR_MAPITEM_POLYMORPHIC, .name = (member), \
-		.column_name = (identity)                       \
+		.column_name = (identity)                         \
 	}
-#define QR_POLYMORPHIC_IDENTITY(identity)                                   \
-	{                                                                   \
+#define QR_POLYMORPHIC_IDENTITY(identity)                                 \
+	{                                                                 \
 		.kind = QR_MAPITEM_POLYMORPHIC, .column_name = (identity) \
 	}
 /* The primary key column of a joined subclass's table, referencing its
@@ -320,8 +338,8 @@ QR_API int qr_mapping_build(qr_mapping_builder *builder, qr_mapping_item *items,
  * per column of a composite key. */
 #define QR_JOINED_KEY(column, ...) \
 	QR_TABLE_ARG(qr_column((column), __VA_ARGS__, .primary_key = true))
-#define QR_INHERITS(Parent)                                            \
-	{                                                              \
+#define QR_INHERITS(Parent)                                                 \
+	{                                                                   \
 		.kind = QR_MAPITEM_INHERITS, .parent = &qr_mapping_##Parent \
 	}
 

@@ -7,6 +7,33 @@
 #define ORM_TABLE_PREFIX "qt_df_"
 #include "orm_fixture.h"
 
+/* A mapping with a member deferred by default. */
+typedef struct Profile {
+	int64_t id;
+	char *name;
+	char *bio;
+} Profile;
+QR_MAPPING(Profile, "qt_df_profiles",
+	   QR_FIELD(Profile, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Profile, name, qr_string(30)),
+	   QR_FIELD(Profile, bio, QR_TEXT), QR_DEFERRED("bio"),
+	   QR_REPR("name"));
+
+/* The same, deferring its key: refused when mapped. */
+typedef struct BadProfile {
+	int64_t id;
+} BadProfile;
+QR_MAPPING(BadProfile, "qt_df_bad",
+	   QR_FIELD(BadProfile, id, QR_INTEGER, .primary_key = true),
+	   QR_DEFERRED("id"));
+
+static int setup_profiles(void **state)
+{
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Profile), NULL};
+	*state = orm_fx_new_with(maps, NULL);
+	return 0;
+}
+
 static qr_query *ed_query(orm_fx *f)
 {
 	return qr_query_filter_by(qr_query(f->s, User), "name",
@@ -146,6 +173,52 @@ static void test_errors(void **state)
 	assert_null(qr_defer(NULL, User, "name"));
 }
 
+static void test_mapping_deferred(void **state)
+{
+	orm_fx *f = *state;
+	Profile *p = qr_new(f->s, Profile), *q = NULL;
+	qr_registry *reg;
+	qr_query *qq;
+
+	assert_non_null(p);
+	qr_assert_ok(qr_set_text(p, &p->name, "ann"));
+	qr_assert_ok(qr_set_text(p, &p->bio, "a long story"));
+	qr_assert_ok(qr_session_add(f->s, p));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_expunge_all(f->s);
+
+	qq = qr_query(f->s, Profile);
+	assert_sql(qq, "SELECT qt_df_profiles.id, qt_df_profiles.name \nFROM "
+		       "qt_df_profiles");
+	qr_assert_ok(qr_query_one((void **)&q, qq));
+	assert_string_equal(q->name, "ann");
+	assert_null(q->bio);
+	qr_assert_ok(qr_session_load(f->s, q));
+	assert_string_equal(q->bio, "a long story");
+
+	/* undefer: in the SELECT */
+	qr_session_expunge_all(f->s);
+	q = NULL;
+	qr_assert_ok(
+		qr_query_one((void **)&q, qr_undefer(qr_query(f->s, Profile),
+						     Profile, "bio")));
+	assert_string_equal(q->bio, "a long story");
+	assert_false(qr_object_expired(q));
+
+	/* session.get reads every column */
+	int64_t id = q->id;
+	qr_session_expunge_all(f->s);
+	q = NULL;
+	assert_int_equal(qr_get(&q, f->s, Profile, qr_val_int(id)), 1);
+	assert_string_equal(q->bio, "a long story");
+
+	qr_assert_ok(qr_registry_new(&reg, NULL));
+	assert_int_equal(qr_registry_map(NULL, reg, QR_MAPPING_OF(BadProfile)),
+			 QR_EINVAL);
+	assert_non_null(strstr(qr_error_last()->message, "primary key"));
+	qr_registry_free(reg);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +232,8 @@ int main(int argc, char **argv)
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, orm_setup,
 						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_deferred,
+						setup_profiles, orm_teardown),
 	};
 	return qr_test_run(argc, argv, "orm_defer", tests,
 			   sizeof(tests) / sizeof(tests[0]));
