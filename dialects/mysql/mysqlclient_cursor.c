@@ -9,8 +9,10 @@
  * stream_results=false and the execution does not ask to stream
  * (mysql_stmt_store_result: the whole result is read
  * at execute, which frees the server early and gives the row count at
- * once). While unbuffered rows remain, the connection runs nothing else;
- * freeing the cursor reads and discards them.
+ * once). Unbuffered, the first row is read at execute all the same, so
+ * that an error the server sends in place of it is the execution's (see
+ * prefetch). While unbuffered rows remain, the connection runs nothing
+ * else; freeing the cursor reads and discards them.
  *
  * Conversion by field type:
  *   TINYINT .. BIGINT, YEAR   -> QR_VINT (BIGINT UNSIGNED above INT64_MAX:
@@ -449,6 +451,45 @@ static int setup_columns(qr_driver_cursor *cur)
 	return 0;
 }
 
+/* The result is exhausted: the connection is free again. */
+static void finish(qr_driver_cursor *cur)
+{
+	cur->done = true;
+	if (cur->unbuffered) {
+		cur->rowcount = cur->fetched;
+		cur->conn->busy = false;
+	}
+}
+
+/*
+ * Reads the first unbuffered row at execute. The server reports an error
+ * met while producing rows (a row lock refused by FOR UPDATE NOWAIT, a
+ * lock wait timeout, a conversion error) in place of a row, after the
+ * result's metadata: without this, the execution would succeed and the
+ * error would be seen at the first fetch, or never when the result is
+ * freed unread, leaving the program to believe the statement (and the
+ * lock) succeeded. Buffered results and the other drivers report it at
+ * execute; so does this. An empty result ends here and frees the
+ * connection at once.
+ */
+static int prefetch(qr_driver_cursor *cur, const char *sql)
+{
+	int rc = mysql_stmt_fetch(cur->stmt);
+
+	if (rc == MYSQL_NO_DATA) {
+		finish(cur);
+		return 0;
+	}
+	if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
+		rc = qr_mysql__stmt_error(cur->conn, cur->stmt, sql);
+		finish(cur);
+		return rc;
+	}
+	cur->prefetched = true;
+	cur->prefetch_rc = rc;
+	return 0;
+}
+
 int qr_mysql__cursor_stmt(qr_driver_cursor **out, qr_driver_conn *conn,
 			  MYSQL_STMT *stmt, bool owns_stmt, const char *sql)
 {
@@ -488,6 +529,9 @@ int qr_mysql__cursor_stmt(qr_driver_cursor **out, qr_driver_conn *conn,
 	if (conn->stream_now) {
 		cur->unbuffered = true;
 		conn->busy = true;
+		rc = prefetch(cur, sql);
+		if (rc)
+			goto fail;
 	} else {
 		if (mysql_stmt_store_result(stmt)) {
 			rc = qr_mysql__stmt_error(conn, stmt, sql);
@@ -545,16 +589,6 @@ const char *qr_mysql__column_type(const qr_driver_cursor *cur, size_t i)
 	return qr_mysql__type_name(&cur->fields[i]);
 }
 
-/* The result is exhausted: the connection is free again. */
-static void finish(qr_driver_cursor *cur)
-{
-	cur->done = true;
-	if (cur->unbuffered) {
-		cur->rowcount = cur->fetched;
-		cur->conn->busy = false;
-	}
-}
-
 /* Fetches again, whole, the values longer than their buffers. */
 static int refetch_truncated(qr_driver_cursor *cur)
 {
@@ -583,7 +617,10 @@ static int refetch_truncated(qr_driver_cursor *cur)
 
 static int fetch_binary(qr_driver_cursor *cur, qr_value *values)
 {
-	int rc = mysql_stmt_fetch(cur->stmt);
+	int rc = cur->prefetched ? cur->prefetch_rc
+				 : mysql_stmt_fetch(cur->stmt);
+
+	cur->prefetched = false;
 
 	if (rc == MYSQL_NO_DATA) {
 		finish(cur);

@@ -97,6 +97,7 @@ qr_errclass qr_mysql__classify(unsigned err, const char *sqlstate,
 	case 1045: /* ER_ACCESS_DENIED_ERROR */
 	case 1205: /* ER_LOCK_WAIT_TIMEOUT */
 	case 1213: /* ER_LOCK_DEADLOCK */
+	case 3572: /* MySQL: ER_LOCK_NOWAIT */
 	case 1290: /* ER_OPTION_PREVENTS_STATEMENT */
 	case 1317: /* ER_QUERY_INTERRUPTED */
 	case 1792: /* ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION */
@@ -135,6 +136,7 @@ static int record_error(unsigned err, const char *sqlstate, const char *msg,
 
 int qr_mysql__error(qr_driver_conn *conn, const char *sql)
 {
+	conn->status_stale = true;
 	return record_error(mysql_errno(conn->my), mysql_sqlstate(conn->my),
 			    mysql_error(conn->my), sql);
 }
@@ -144,6 +146,7 @@ int qr_mysql__stmt_error(qr_driver_conn *conn, MYSQL_STMT *stmt,
 {
 	if (!stmt || mysql_stmt_errno(stmt) == 0)
 		return qr_mysql__error(conn, sql);
+	conn->status_stale = true;
 	return record_error(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt),
 			    mysql_stmt_error(stmt), sql);
 }
@@ -479,26 +482,37 @@ static int my_begin(qr_driver_conn *conn)
 }
 
 /* COMMIT and ROLLBACK only when the server reports a transaction open:
- * returning a connection to the pool then costs no round trip. */
+ * returning a connection to the pool then costs no round trip. After an
+ * error the report is out of date (see status_stale): with autocommit
+ * off, a statement refused after it opened its tables (a lock wait
+ * timeout after a DDL statement's implicit commit, say) has begun a
+ * transaction that holds their metadata locks until it ends, so the
+ * ROLLBACK must be sent. */
 static bool in_transaction(const qr_driver_conn *conn)
 {
-	return (conn->my->server_status & SERVER_STATUS_IN_TRANS) != 0;
+	return conn->status_stale ||
+	       (conn->my->server_status & SERVER_STATUS_IN_TRANS) != 0;
+}
+
+static int end_transaction(qr_driver_conn *conn, bool commit)
+{
+	int rc = check_idle(conn);
+	if (rc || !in_transaction(conn))
+		return rc;
+	if (commit ? mysql_commit(conn->my) : mysql_rollback(conn->my))
+		return qr_mysql__error(conn, commit ? "COMMIT" : "ROLLBACK");
+	conn->status_stale = false;
+	return 0;
 }
 
 static int my_commit(qr_driver_conn *conn)
 {
-	int rc = check_idle(conn);
-	if (rc || !in_transaction(conn))
-		return rc;
-	return mysql_commit(conn->my) ? qr_mysql__error(conn, "COMMIT") : 0;
+	return end_transaction(conn, true);
 }
 
 static int my_rollback(qr_driver_conn *conn)
 {
-	int rc = check_idle(conn);
-	if (rc || !in_transaction(conn))
-		return rc;
-	return mysql_rollback(conn->my) ? qr_mysql__error(conn, "ROLLBACK") : 0;
+	return end_transaction(conn, false);
 }
 
 static int my_set_isolation(qr_driver_conn *conn, qr_isolation level)

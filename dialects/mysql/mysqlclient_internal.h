@@ -46,6 +46,11 @@ struct qr_driver_conn {
 	bool stream_results; /* rows read unbuffered (default) */
 	bool stream_now;     /* this execution's: stream_results or asked */
 	bool busy;           /* an unbuffered cursor still has rows */
+	/* A server error came since the last COMMIT or ROLLBACK: the
+	 * status flags (from the last OK or EOF packet: an error packet
+	 * has none) may say no transaction while the failed statement
+	 * opened one, holding its locks. */
+	bool status_stale;
 	/* Parameter binds for one row, grown as needed. */
 	MYSQL_BIND *pbinds;
 	qr_mysql_param *pvals;
@@ -89,6 +94,8 @@ struct qr_driver_cursor {
 	bool owns_stmt;   /* not cached: closed with the cursor */
 	bool unbuffered;  /* rows are read off the wire as fetched */
 	bool done;        /* every row was read */
+	bool prefetched;  /* unbuffered: the first row is in the binds */
+	int prefetch_rc;  /* its mysql_stmt_fetch() status */
 	MYSQL_RES *res;   /* result metadata, or the text result */
 	MYSQL_FIELD *fields;
 	unsigned ncols;

@@ -864,6 +864,82 @@ static void test_transactions(void **state)
 	qr_engine_free(e);
 }
 
+/*
+ * Lock errors. A row locked by another transaction: SELECT .. FOR UPDATE
+ * NOWAIT fails at execute, though its rows are read unbuffered (the
+ * server sends the error after the result's metadata). A statement
+ * refused after a DDL statement's implicit commit has opened a new
+ * transaction that holds the table's metadata lock, although the last
+ * status the server sent said no transaction: the rollback must still
+ * reach the server, or a DROP TABLE from elsewhere waits for ever (here:
+ * lock_wait_timeout, 5 s).
+ */
+static void test_lock_errors(void **state)
+{
+	qr_engine *e = qr_test_engine();
+	qr_conn *holder = qr_test_connect(e);
+	qr_conn *refused = qr_test_connect(e);
+	qr_result *r = NULL;
+	(void)state;
+
+	qr_test_drop(holder, "DROP TABLE IF EXISTS qr_my_lock");
+	qr_test_exec(holder, "CREATE TABLE qr_my_lock (id INT PRIMARY KEY, "
+			     "name VARCHAR(10)) ENGINE=InnoDB");
+	qr_test_exec(holder,
+		     "INSERT INTO qr_my_lock VALUES (1, 'a'), (2, 'b')");
+	qr_assert_ok(qr_conn_commit(holder));
+	assert_int_equal(scalar_int(holder,
+				    "SELECT id FROM qr_my_lock WHERE id = 1 "
+				    "FOR UPDATE",
+				    NULL),
+			 1);
+
+	qr_test_exec(refused, "SET SESSION innodb_lock_wait_timeout = 1");
+	/* (A scan: a lookup by primary key reads its row before the
+	 * result's metadata is sent, and fails at execute anyway.) */
+	int rc = qr_conn_execute_text(&r, refused,
+				      "SELECT id FROM qr_my_lock WHERE name = "
+				      "'a' FOR UPDATE NOWAIT",
+				      NULL);
+	qr_error err = *qr_error_last();
+	qr_result_free(r);
+	r = NULL;
+	qr_assert_ok(qr_conn_rollback(refused));
+	assert_int_equal(rc, QR_EDB);
+	/* MariaDB: ER_LOCK_WAIT_TIMEOUT; MySQL: ER_LOCK_NOWAIT */
+	assert_true(err.native_code == 1205 || err.native_code == 3572);
+	assert_int_equal(err.klass, QR_ECLASS_OPERATIONAL);
+	/* The other row is free. */
+	assert_int_equal(scalar_int(refused,
+				    "SELECT id FROM qr_my_lock WHERE id = 2 "
+				    "FOR UPDATE NOWAIT",
+				    NULL),
+			 2);
+	qr_assert_ok(qr_conn_rollback(refused));
+
+	qr_test_exec(refused, "CREATE TABLE IF NOT EXISTS qr_my_lock_ddl "
+			      "(id INT) ENGINE=InnoDB");
+	rc = qr_conn_execute_text(NULL, refused,
+				  "UPDATE qr_my_lock SET id = 3 WHERE id = 1",
+				  NULL);
+	assert_int_equal(qr_error_last()->native_code, 1205);
+	qr_assert_ok(qr_conn_rollback(refused));
+	qr_conn_free(refused);
+	assert_int_equal(rc, QR_EDB);
+	qr_assert_ok(qr_conn_rollback(holder));
+
+	/* Another engine: no connection of e's pool can be handed out. */
+	qr_engine *e2 = qr_test_engine();
+	qr_conn *dropper = qr_test_connect(e2);
+	qr_test_exec(dropper, "SET SESSION lock_wait_timeout = 5");
+	qr_test_exec(dropper, "DROP TABLE qr_my_lock");
+	qr_test_exec(dropper, "DROP TABLE qr_my_lock_ddl");
+	qr_conn_free(dropper);
+	qr_engine_free(e2);
+	qr_conn_free(holder);
+	qr_engine_free(e);
+}
+
 static void expect_isolation(qr_conn *c, const char *want)
 {
 	qr_result *r = NULL;
@@ -1226,6 +1302,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_executemany_and_rowcounts),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_transactions),
+		cmocka_unit_test(test_lock_errors),
 		cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_statement_cache),
 		cmocka_unit_test(test_statement_cache_bounded),
