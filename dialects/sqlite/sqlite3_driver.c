@@ -84,6 +84,12 @@ struct qr_driver_conn {
 	bool spare_out;
 	bool autocommit;
 	bool in_tx; /* begin() succeeded; commit() or rollback() not yet */
+	/* Checkouts sharing this connection (per-thread and static pools)
+	 * share its transaction: begun counts those whose begin() has not
+	 * been ended yet; ended_shared says one of them ended the
+	 * transaction while others were in it (see sqlite_begin). */
+	int begun;
+	bool ended_shared;
 };
 
 /* Records an SQLite error with its class. */
@@ -669,10 +675,14 @@ failed:
 	return rc;
 }
 
+static int rebegin_shared(qr_driver_conn *c);
+
 static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
 			  const qr_driver_exec *ex)
 {
 	int rc = check_tx(c);
+	if (rc == 0)
+		rc = rebegin_shared(c);
 	if (rc) {
 		*out = NULL;
 		return rc;
@@ -806,29 +816,68 @@ static int exec_simple(qr_driver_conn *c, const char *sql)
 	return rc == SQLITE_OK ? 0 : fail(c->db, rc, NULL);
 }
 
+/*
+ * One SQLite connection has one transaction. When checkouts share the
+ * connection (the per-thread pool of sqlite:///:memory:, the static
+ * pool), a checkout beginning while another's transaction is open joins
+ * it instead of failing on a second BEGIN ("cannot start a transaction
+ * within a transaction"), as two SQLAlchemy Connections sharing one
+ * pysqlite connection do (pysqlite emits BEGIN only when none is open).
+ * A COMMIT or ROLLBACK by any of them ends the transaction for all; the
+ * others' next statement begins a new one (rebegin_shared), as pysqlite's
+ * implicit BEGIN does, so that their own commit or rollback still
+ * applies to what they do afterwards.
+ */
 static int sqlite_begin(qr_driver_conn *c)
 {
-	int rc = exec_simple(c, "BEGIN");
-	if (rc == 0)
+	int rc = check_tx(c);
+	if (rc == 0 && sqlite3_get_autocommit(c->db))
+		rc = exec_simple(c, "BEGIN");
+	if (rc == 0) {
 		c->in_tx = true;
+		c->begun++;
+	}
+	return rc;
+}
+
+/* A checkout's transaction ended (its commit or rollback). */
+static void end_shared(qr_driver_conn *c)
+{
+	c->in_tx = false;
+	if (c->begun > 0)
+		c->begun--;
+	c->ended_shared = c->begun > 0;
+}
+
+/* Before a statement: a shared transaction ended by another checkout is
+ * begun again for those still in theirs. */
+static int rebegin_shared(qr_driver_conn *c)
+{
+	if (!c->ended_shared || !sqlite3_get_autocommit(c->db))
+		return 0;
+	int rc = exec_simple(c, "BEGIN");
+	if (rc == 0) {
+		c->in_tx = true;
+		c->ended_shared = false;
+	}
 	return rc;
 }
 
 static int sqlite_commit(qr_driver_conn *c)
 {
-	/* Nothing open: never begun, or rolled back by SQLite (see
-	 * check_tx), which must not pass for a commit. */
-	if (sqlite3_get_autocommit(c->db))
-		return check_tx(c);
-	int rc = exec_simple(c, "COMMIT");
+	/* Nothing open: never begun, ended by a checkout sharing the
+	 * connection, or rolled back by SQLite (see check_tx), which must
+	 * not pass for a commit. */
+	int rc = sqlite3_get_autocommit(c->db) ? check_tx(c)
+					       : exec_simple(c, "COMMIT");
 	if (rc == 0)
-		c->in_tx = false;
+		end_shared(c);
 	return rc;
 }
 
 static int sqlite_rollback(qr_driver_conn *c)
 {
-	c->in_tx = false;
+	end_shared(c);
 	if (sqlite3_get_autocommit(c->db))
 		return 0;
 	return exec_simple(c, "ROLLBACK");

@@ -16,16 +16,7 @@
 
 static int64_t count(qr_conn *conn)
 {
-	qr_result *res;
-	const qr_value *v;
-	int64_t n;
-
-	qr_assert_ok(qr_conn_execute_text(&res, conn, "SELECT count(*) FROM t",
-					  NULL));
-	assert_int_equal(qr_result_scalar(res, &v), 1);
-	qr_assert_ok(qr_value_int64(v, &n));
-	qr_result_free(res);
-	return n;
+	return qr_test_scalar_int(conn, "SELECT count(*) FROM t");
 }
 
 static void test_statements_refused_until_rollback(void **state)

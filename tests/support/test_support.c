@@ -71,6 +71,19 @@ void qr_test_exec_quiet(qr_conn *conn, const char *sql)
 	(void)qr_conn_execute_text(NULL, conn, sql, NULL);
 }
 
+int64_t qr_test_scalar_int(qr_conn *conn, const char *sql)
+{
+	qr_result *res = NULL;
+	const qr_value *v;
+	int64_t n;
+
+	qr_assert_ok(qr_conn_execute_text(&res, conn, sql, NULL));
+	assert_int_equal(qr_result_scalar(res, &v), 1);
+	qr_assert_ok(qr_value_int64(v, &n));
+	qr_result_free(res);
+	return n;
+}
+
 void qr_test_drop(qr_conn *conn, const char *sql)
 {
 	qr_conn_rollback(conn);

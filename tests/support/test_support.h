@@ -50,6 +50,10 @@ bool qr_test_insert_returning(qr_engine *engine);
  * with qr_error_last()'s message on error. */
 void qr_test_exec(qr_conn *conn, const char *sql);
 
+/* The first column of the single row sql returns, as an integer; fails
+ * the test when sql fails or returns no row, NULL or a non-integer. */
+int64_t qr_test_scalar_int(qr_conn *conn, const char *sql);
+
 /* Executes sql, ignoring any error (for DROP TABLE IF EXISTS-style clean
  * up on backends that lack it). */
 void qr_test_exec_quiet(qr_conn *conn, const char *sql);
