@@ -519,8 +519,15 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 	if ((rc = ensure_begun(c)))
 		goto done;
 	bool batched = nrows > 1 && c->in_tx && qr_manyvalues__plan(&plan, cp);
+	/* RETURNING that cannot be batched (a SQL expression in the VALUES
+	 * tuple, an UPDATE, AUTOCOMMIT): one execution per row, whose rows
+	 * are kept, as insertmanyvalues falls back to then. */
+	bool per_row = !batched && nrows > 1 && cp->is_dml && cp->returns_rows;
+	bool keep_rows = per_row || (batched && plan.returning);
 	size_t chunk = nrows, room = nrows;
-	if (batched) {
+	if (per_row) {
+		chunk = room = 1;
+	} else if (batched) {
 		chunk = room = plan.rows_per_batch < nrows ? plan.rows_per_batch
 							   : nrows;
 	} else if (nrows > EXEC_CHUNK_ROWS + 1 && c->in_tx) {
@@ -542,7 +549,7 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 	}
 	for (size_t first = 0; first < nrows;) {
 		size_t n = nrows - first < chunk ? nrows - first : chunk;
-		if (!batched && nrows - first - n == 1)
+		if (!batched && !per_row && nrows - first - n == 1)
 			n++;
 		if (batched && plan.last_row_alone && first + n == nrows &&
 		    n > 1)
@@ -552,7 +559,7 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 		if ((rc = gather_rows(&g, first, n, values, c->scratch)) ||
 		    (rc = bind_types(cp, values, n, c->scratch)))
 			break;
-		if (first == 0 && !batched)
+		if (first == 0 && !batched && !per_row)
 			echo_statement(c, cp, values, n, nrows, stats);
 		if (cur) {
 			/* An earlier chunk: count its rows. */
@@ -591,9 +598,10 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 			ex.nparams = n * cp->nslots;
 			ex.nrows = 1;
 		}
-		if (batched)
+		if (batched || per_row)
 			echo_batch(c, cp, ex.sql, values, n, executions + 1,
-				   batch_count(nrows, &plan), stats);
+				   batched ? batch_count(nrows, &plan) : nrows,
+				   stats);
 		rc = d->execute(&cur, c->pooled->dconn, &ex);
 		executions++;
 		free(tail_sql);
@@ -602,7 +610,7 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 			break;
 		}
 		first += n;
-		if (batched && plan.returning) {
+		if (keep_rows) {
 			/* Keep this batch's rows; count them. */
 			if (!rows) {
 				c->tx_work = c->in_tx;

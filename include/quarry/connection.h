@@ -32,12 +32,14 @@ typedef struct qr_tx qr_tx;
  * Executes stmt with params (NULL for none). A params with several rows
  * is an executemany: the statement runs once per row and the result's
  * rowcount is the total. Inside a transaction, an executemany of a plain
- * INSERT .. VALUES (parameters only) is sent as multi-row INSERTs; with
- * a RETURNING clause (where the dialect has RETURNING) the result then
- * holds the rows of every parameter set, in order (SQLAlchemy 2.0's
- * "insertmanyvalues"). Otherwise an executemany returns no rows. *out receives
- * the result (the caller's; free with qr_result_free); out may be NULL to
- * discard it. On error *out is NULL and, when the database failed,
+ * INSERT .. VALUES (parameters only) is sent as multi-row INSERTs. With
+ * a RETURNING clause (where the dialect has RETURNING) the result holds
+ * the rows of every parameter set, in order (SQLAlchemy 2.0's
+ * "insertmanyvalues"): batched when it can be, else (a SQL expression
+ * in the VALUES, AUTOCOMMIT, an UPDATE or DELETE) one execution per
+ * parameter set. Without RETURNING an executemany returns no rows. *out
+ * receives the result (the caller's; free with qr_result_free); out may be NULL
+ * to discard it. On error *out is NULL and, when the database failed,
  * qr_error_last() has the class, SQLSTATE, native code, message and statement.
  * Errors: QR_EINVAL (stmt NULL: the error that produced it is kept),
  * QR_EPARAM (a parameter has no value), QR_EDB, QR_EDISCONNECT,

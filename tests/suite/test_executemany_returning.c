@@ -6,7 +6,8 @@
  * defaults computed per row, several columns of several types, over
  * several multi-row batches; a row failing in a later batch fails the
  * statement and a rollback leaves nothing; in AUTOCOMMIT the rows are
- * inserted one statement each, as before, and no rows come back;
+ * inserted one statement each, and come back all the same; every kind
+ * of column default, a SQL expression included (not batched);
  * qr_result_all takes the buffered rows.
  */
 #include "core_fixture.h"
@@ -225,7 +226,7 @@ static void test_failure_in_later_batch(void **state)
 
 /* Outside a transaction (AUTOCOMMIT) the rows go one statement each, as
  * an executemany that is not batched: every row is inserted, with its
- * defaults, and no rows come back. */
+ * defaults, and its row comes back, in order. */
 static void test_autocommit(void **state)
 {
 	(void)state;
@@ -238,7 +239,16 @@ static void test_autocommit(void **state)
 	const qr_row *row;
 	qr_assert_ok(qr_conn_set_isolation(c, QR_ISOLATION_AUTOCOMMIT));
 	qr_assert_ok(qr_conn_execute(&r, c, s, p));
-	assert_false(qr_result_returns_rows(r) && qr_result_next(r, &row) > 0);
+	size_t i = 0;
+	while (qr_result_next(r, &row) == 1) {
+		const char *name;
+		char want[32];
+		qr_assert_ok(qr_row_text(row, 1, &name));
+		snprintf(want, sizeof(want), "item %zu", ++i);
+		assert_string_equal(name, want);
+	}
+	assert_int_equal(i, 300);
+	assert_int_equal(qr_result_rowcount(r), 300);
 	qr_result_free(r);
 	qr_params_free(p);
 	qr_stmt_free(s);
@@ -292,12 +302,118 @@ static void test_all_rows(void **state)
 	}
 }
 
+/*
+ * Every kind of column default with an executemany and RETURNING: a
+ * value, a function computed per row, a SQL expression (rendered in the
+ * VALUES tuple, with a bound value of its own: the statement cannot be
+ * sent as multi-row batches, so each row is executed alone, as
+ * SQLAlchemy's insertmanyvalues does then) and the server's. One row
+ * comes back per parameter set, in order, inside a transaction and in
+ * AUTOCOMMIT; without RETURNING the rows are inserted all the same.
+ */
+static void test_every_default_kind(void **state)
+{
+	(void)state;
+	if (skipped())
+		return;
+	qr_metadata *md2 = qr_metadata_new();
+	qr_table *t = qr_table(
+		md2, "qt_mret_defaults",
+		qr_column("id", QR_INTEGER, .primary_key = true),
+		qr_column("name", qr_string(40)),
+		qr_column("status", qr_string(10),
+			  .default_value = qr_val_text("new")),
+		qr_column("tag", qr_string(20), .default_fn = tag_fn,
+			  .default_arg = &tags),
+		qr_column("code", qr_string(10),
+			  .default_expr = qr_func("upper", TXT("abc"))),
+		qr_column("score", QR_INTEGER, .server_default = "7"));
+	assert_non_null(t);
+	qr_assert_ok(qr_metadata_drop_all_conn(md2, conn, true));
+	qr_assert_ok(qr_metadata_create_all_conn(md2, conn, true));
+	qr_assert_ok(qr_conn_commit(conn));
+	qr_conn *ac = qr_test_connect(engine);
+	qr_assert_ok(qr_conn_set_isolation(ac, QR_ISOLATION_AUTOCOMMIT));
+	size_t sizes[] = {2, 3, 300};
+	size_t total = 0;
+	for (int autocommit = 0; autocommit < 2; autocommit++) {
+		qr_conn *c = autocommit ? ac : conn;
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+			size_t n = sizes[k];
+			qr_params *p = qr_params_new();
+			char name[32], want[32];
+			for (size_t i = 1; i <= n; i++) {
+				if (i > 1)
+					qr_assert_ok(qr_params_next_row(p));
+				snprintf(name, sizeof(name), "n%zu-%zu", k, i);
+				qr_assert_ok(qr_params_text(p, "name", name));
+			}
+			tags = 0;
+			qr_stmt *s = qr_insert(
+				t, qr_returning(C(t, "id"), C(t, "name"),
+						C(t, "status"), C(t, "tag"),
+						C(t, "code"), C(t, "score")));
+			qr_result *r;
+			const qr_row *row;
+			const char *text;
+			int64_t id, prev = 0, score;
+			size_t i = 0;
+			qr_assert_ok(qr_conn_execute(&r, c, s, p));
+			while (qr_result_next(r, &row) == 1) {
+				i++;
+				qr_assert_ok(qr_row_int64(row, 0, &id));
+				assert_true(id > prev);
+				prev = id;
+				qr_assert_ok(qr_row_text(row, 1, &text));
+				snprintf(want, sizeof(want), "n%zu-%zu", k, i);
+				assert_string_equal(text, want);
+				qr_assert_ok(qr_row_text(row, 2, &text));
+				assert_string_equal(text, "new");
+				qr_assert_ok(qr_row_text(row, 3, &text));
+				snprintf(want, sizeof(want), "tag %zu", i);
+				assert_string_equal(text, want);
+				qr_assert_ok(qr_row_text(row, 4, &text));
+				assert_string_equal(text, "ABC");
+				qr_assert_ok(qr_row_int64(row, 5, &score));
+				assert_int_equal(score, 7);
+			}
+			assert_int_equal(i, n);
+			assert_int_equal(qr_result_rowcount(r), (int64_t)n);
+			qr_result_free(r);
+			qr_stmt_free(s);
+			/* Without RETURNING. */
+			s = qr_insert(t);
+			qr_assert_ok(qr_conn_execute(&r, c, s, p));
+			assert_int_equal(qr_result_rowcount(r), (int64_t)n);
+			qr_result_free(r);
+			qr_stmt_free(s);
+			qr_params_free(p);
+			total += 2 * n;
+		}
+		qr_assert_ok(qr_conn_commit(conn));
+	}
+	qr_conn_free(ac);
+	char *got =
+		rows_of(conn,
+			qr_select(qr_func("count", C(t, "id")),
+				  qr_where(qr_eq(C(t, "code"), TXT("ABC")))),
+			NULL);
+	char want[32];
+	snprintf(want, sizeof(want), "(%zu,)\n", total);
+	assert_string_equal(got, want);
+	free(got);
+	qr_assert_ok(qr_metadata_drop_all_conn(md2, conn, true));
+	qr_assert_ok(qr_conn_commit(conn));
+	qr_metadata_free(md2);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_setup),
 	cmocka_unit_test_setup(test_rows_in_order_with_defaults, reset),
 	cmocka_unit_test_setup(test_failure_in_later_batch, reset),
 	cmocka_unit_test_setup(test_autocommit, reset),
 	cmocka_unit_test_setup(test_all_rows, reset),
+	cmocka_unit_test_setup(test_every_default_kind, reset),
 	cmocka_unit_test(test_teardown),
 };
 
