@@ -195,6 +195,23 @@ QR_API int qr_session_get_value(qr_value *out, qr_session *s, void *obj,
  */
 QR_API int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 			  const qr_value *pk, size_t npk);
+/*
+ * session.get() options: populate_existing overwrites the object from
+ * its row (pending changes lost, as qr_query_populate_existing);
+ * for_update locks the row (with_for_update=True; for_flags as
+ * qr_for_update(): QR_FOR_NOWAIT, QR_FOR_SKIP_LOCKED, QR_FOR_SHARE).
+ * Either sends the SELECT even when the object is in the identity map.
+ */
+typedef struct qr_get_options {
+	bool populate_existing;
+	bool for_update;
+	unsigned for_flags;
+} qr_get_options;
+/* qr_session_get with options (opts NULL: none); returns as it. */
+QR_API int qr_session_get_with(void *out, qr_session *s, qr_mapping *mapping,
+			       const qr_value *pk, size_t npk,
+			       const qr_get_options *opts);
+
 /* qr_get(&user, s, User, qr_val_int(5)) */
 #define qr_get(out, s, T, ...)                                                \
 	qr_session_get(                                                       \

@@ -159,6 +159,61 @@ static void test_new_and_existing_rows(void **state)
 	assert_null(qr_query_populate_existing(NULL));
 }
 
+/* session.get(populate_existing=True, with_for_update=True). */
+static void test_get_with_options(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = orm_seed(f), *u = NULL;
+	qr_value id;
+
+	qr_session_set_autoflush(f->s, false);
+	assert_ptr_equal(query_ed(qr_query(f->s, User)), ed);
+	id = qr_val_int(ed->id);
+	qr_assert_ok(qr_set_text(ed, &ed->fullname, "Edward Jones"));
+	exec_sql(f, "UPDATE qt_pe_users SET password = 'changed' "
+		    "WHERE name = 'ed'");
+
+	/* plain: from the identity map, no SQL */
+	orm_log_clear(&f->log);
+	assert_int_equal(
+		qr_session_get_with(&u, f->s, &qr_mapping_User, &id, 1, NULL),
+		1);
+	assert_ptr_equal(u, ed);
+	assert_int_equal(orm_log_count(&f->log, "SELECT"), 0);
+
+	assert_int_equal(qr_session_get_with(
+				 &u, f->s, &qr_mapping_User, &id, 1,
+				 &(qr_get_options){.populate_existing = true}),
+			 1);
+	assert_ptr_equal(u, ed);
+	assert_int_equal(orm_log_count(&f->log, "SELECT"), 1);
+	assert_string_equal(ed->fullname, "Ed Jones");
+	assert_string_equal(ed->password, "changed");
+	assert_false(qr_session_is_modified(f->s, ed));
+
+	orm_log_clear(&f->log);
+	assert_int_equal(
+		qr_session_get_with(&u, f->s, &qr_mapping_User, &id, 1,
+				    &(qr_get_options){.for_update = true}),
+		1);
+	assert_ptr_equal(u, ed);
+	assert_int_equal(orm_log_count(&f->log, "SELECT"), 1);
+	assert_int_equal(orm_logged(&f->log, "FOR UPDATE"),
+			 strcmp(qr_test_backend(), "sqlite") != 0);
+
+	/* no such row; a wrong key */
+	id = qr_val_int(999);
+	assert_int_equal(
+		qr_session_get_with(&u, f->s, &qr_mapping_User, &id, 1,
+				    &(qr_get_options){.for_update = true}),
+		0);
+	assert_null(u);
+	assert_int_equal(
+		qr_session_get_with(&u, f->s, &qr_mapping_User, &id, 0,
+				    &(qr_get_options){.for_update = true}),
+		QR_EINVAL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +226,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_joined_reloaded, orm_setup,
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_new_and_existing_rows,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_get_with_options,
 						orm_setup, orm_teardown),
 	};
 	return qr_test_run(argc, argv, "orm_populate_existing", tests,
