@@ -172,10 +172,8 @@ static int resolve_sets(const qr_field **fields, qr_value *vals, bool *literal,
 	return 0;
 }
 
-/* An updated object takes the values set, in its members and as loaded
- * state (other unflushed changes stay changes). */
-static int apply_values(qr_objhdr *h, const qr_field **fields,
-			const qr_value *vals, size_t n)
+int qr_orm__apply_values(qr_objhdr *h, const qr_field **fields,
+			 const qr_value *vals, size_t n)
 {
 	const qr_mapper *m = h->mapper;
 	qr_value *state = NULL;
@@ -210,7 +208,7 @@ static int sync_update(qr_session *s, qr_mapper *m, const matched *mt,
 		if (!h || h->state != QR_STATE_PERSISTENT ||
 		    (h->flags & QR_OF_EXPIRED))
 			continue;
-		rc = literal ? apply_values(h, fields, vals, n)
+		rc = literal ? qr_orm__apply_values(h, fields, vals, n)
 			     : qr_orm__expire(h);
 	}
 	return rc;

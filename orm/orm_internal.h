@@ -1035,6 +1035,12 @@ qr_expr *qr_orm__rel_secondary_outerjoin(qr_expr *left, const qr_rel *r,
 /* The strategy of relationship r of query q's entities. */
 qr_lazy qr_orm__query_strategy(const qr_query *q, const qr_rel *r);
 
+/* An updated object takes the values set (fields[k] = vals[k]), in its
+ * members and as loaded state; other unflushed changes stay changes
+ * (bulk.c). */
+int qr_orm__apply_values(qr_objhdr *h, const qr_field **fields,
+			 const qr_value *vals, size_t n);
+
 /* Error preservation around clean-up that may record errors. */
 typedef struct qr_saved_error {
 	qr_error e;

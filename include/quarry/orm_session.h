@@ -196,6 +196,35 @@ QR_API int qr_session_get_value(qr_value *out, qr_session *s, void *obj,
 QR_API int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 			  const qr_value *pk, size_t npk);
 /*
+ * ORM bulk INSERT and UPDATE by primary key (SQLAlchemy 2.0's
+ * session.execute(insert(User), [{...}, ...]) and
+ * session.execute(update(User), [{...}, ...]); the legacy
+ * bulk_insert_mappings / bulk_update_mappings). rows (borrowed) holds
+ * one parameter row per database row (qr_params_next_row), its values
+ * named by mapped member. Consecutive rows naming the same members go
+ * in one executemany (INSERT INTO users (name, fullname) VALUES (?, ?)
+ * sent as multi-row batches), after the session's autoflush, in its
+ * transaction. Column defaults apply; a single-table subclass's rows get
+ * its discriminator.
+ *
+ * qr_session_bulk_insert makes no objects, unless returning is not NULL
+ * (insert(User).returning(User)): then the rows come back by RETURNING
+ * and their objects, persistent in the session, are appended to it.
+ * qr_session_bulk_update sends UPDATE users SET <the other members>
+ * WHERE users.id = ? per row; every row must give the primary key
+ * members (QR_EINVAL, SQLAlchemy's "No primary key value supplied for
+ * column(s) ..."). The session's objects of those keys take the values,
+ * as loaded state. *matched (may be NULL) gets the rows matched.
+ * Errors: QR_ECOLUMN for a member the mapping lacks, QR_ENOTSUP for a
+ * joined-table subclass, database errors (rows of earlier runs are in
+ * the session's transaction: qr_session_rollback() undoes them).
+ */
+QR_API int qr_session_bulk_insert(qr_objlist *returning, qr_session *s,
+				  qr_mapping *mapping, const qr_params *rows);
+QR_API int qr_session_bulk_update(int64_t *matched, qr_session *s,
+				  qr_mapping *mapping, const qr_params *rows);
+
+/*
  * session.get() options: populate_existing overwrites the object from
  * its row (pending changes lost, as qr_query_populate_existing);
  * for_update locks the row (with_for_update=True; for_flags as
