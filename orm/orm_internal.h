@@ -94,7 +94,11 @@ typedef struct qr_rel {
 	 * fields of the target; ONE_TO_MANY: local = the referenced fields
 	 * here, remote = the FK fields of the target. */
 	size_t *local, *remote;
-	int order_field; /* the target's ordering field, or -1 */
+	int order_field; /* the target's first ordering field, or -1 */
+	/* .order_by resolved: the target's fields, descending or not */
+	size_t norder;
+	int *order_fields;
+	bool *order_desc;
 	/* MANY_TO_MANY: local = the owner's referenced fields, remote = the
 	 * target's referenced fields; in the secondary table, sec_local[i]
 	 * references local[i] and sec_remote[i] remote[i]. */
@@ -102,6 +106,13 @@ typedef struct qr_rel {
 	qr_table *secondary;
 	qr_column **sec_local, **sec_remote;
 } qr_rel;
+
+/* The ordering of relationship r's loads (its .order_by), on alias
+ * when given, else on the target's table: ORDER BY items added to q /
+ * stmt (taken; NULL passes through). */
+qr_query *qr_orm__rel_order_query(qr_query *q, const qr_rel *r);
+qr_stmt *qr_orm__rel_order_stmt(qr_stmt *stmt, const qr_rel *r,
+				const qr_expr *alias);
 
 /* Whether the member is a pointer (many-to-one, one-to-one). */
 static inline bool qr_orm__rel_is_ref(const qr_rel *r)

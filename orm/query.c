@@ -1015,12 +1015,8 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 				   qr_order_by(qr_expr_ref(q->order.items[i])));
 	for (size_t i = 0; i < ne; i++) {
 		const qr_rel *r = e[i].rel;
-		if (e[i].join && r->order_field >= 0)
-			stmt = qr_stmt_add(
-				stmt, qr_order_by(qr_c(
-					      e[i].target,
-					      r->target->fields[r->order_field]
-						      .colname)));
+		if (e[i].join)
+			stmt = qr_orm__rel_order_stmt(stmt, r, e[i].target);
 	}
 	if (q->limit >= 0)
 		stmt = qr_stmt_add(stmt, qr_limit(q->limit));

@@ -7,8 +7,10 @@
  */
 #include "orm_internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static char *dup_or_null(const char *s, int *rc)
 {
@@ -103,6 +105,8 @@ void qr_orm__rels_free(qr_mapper *m)
 		free(r->remote);
 		free(r->secondary_name);
 		free(r->fk_names);
+		free(r->order_fields);
+		free(r->order_desc);
 		free(r->sec_local);
 		free(r->sec_remote);
 	}
@@ -303,6 +307,96 @@ static int resolve_secondary(qr_rel *r, qr_mapper *t)
 	return rc;
 }
 
+/* Whether word (n bytes) is kw, case-insensitively. */
+static bool keyword(const char *word, size_t n, const char *kw)
+{
+	return n == strlen(kw) && strncasecmp(word, kw, n) == 0;
+}
+
+/* .order_by: "member [ASC|DESC], ..." of the target. */
+static int resolve_order(qr_rel *r, const qr_mapper *t)
+{
+	size_t cap = 1;
+
+	free(r->order_fields);
+	free(r->order_desc);
+	r->order_fields = NULL;
+	r->order_desc = NULL;
+	r->norder = 0;
+	r->order_field = -1;
+	if (!r->order_by)
+		return 0;
+	for (const char *p = r->order_by; *p; p++)
+		cap += *p == ',';
+	r->order_fields = calloc(cap, sizeof(*r->order_fields));
+	r->order_desc = calloc(cap, sizeof(*r->order_desc));
+	if (!r->order_fields || !r->order_desc)
+		return qr_error_oom("relationship");
+	for (const char *p = r->order_by; *p;) {
+		const char *end = strchr(p, ',');
+		const char *e = end ? end : p + strlen(p);
+		const char *w[3];
+		size_t wl[3], nw = 0;
+		char name[128];
+		const qr_field *f;
+		/* up to two words: the member, ASC or DESC */
+		for (const char *q = p; q < e && nw <= 2;) {
+			while (q < e && isspace((unsigned char)*q))
+				q++;
+			if (q == e)
+				break;
+			w[nw] = q;
+			while (q < e && !isspace((unsigned char)*q))
+				q++;
+			wl[nw] = (size_t)(q - w[nw]);
+			nw++;
+		}
+		if (nw == 0 || nw > 2 || wl[0] >= sizeof(name) ||
+		    (nw == 2 && !keyword(w[1], wl[1], "asc") &&
+		     !keyword(w[1], wl[1], "desc")))
+			return qr_error_set(
+				QR_EINVAL, QR_ECLASS_ARGUMENT,
+				"relationship %s.%s: .order_by \"%s\" is not "
+				"\"member [ASC|DESC], ...\"",
+				r->owner->name, r->name, r->order_by);
+		memcpy(name, w[0], wl[0]);
+		name[wl[0]] = '\0';
+		if (!(f = qr_orm__field_by_name(t, name)))
+			return QR_ECOLUMN;
+		r->order_fields[r->norder] = (int)(f - t->fields);
+		r->order_desc[r->norder] =
+			nw == 2 && keyword(w[1], wl[1], "desc");
+		r->norder++;
+		p = end ? end + 1 : e;
+	}
+	r->order_field = r->norder ? r->order_fields[0] : -1;
+	return 0;
+}
+
+qr_query *qr_orm__rel_order_query(qr_query *q, const qr_rel *r)
+{
+	for (size_t i = 0; i < r->norder && q; i++) {
+		const qr_field *f = &r->target->fields[r->order_fields[i]];
+		qr_expr *col = qr_mapper_attr(r->target, f->name);
+		q = qr_query_order_by_(q, r->order_desc[i] ? qr_desc(col) : col,
+				       QR_END);
+	}
+	return q;
+}
+
+qr_stmt *qr_orm__rel_order_stmt(qr_stmt *stmt, const qr_rel *r,
+				const qr_expr *alias)
+{
+	for (size_t i = 0; i < r->norder && stmt; i++) {
+		const qr_field *f = &r->target->fields[r->order_fields[i]];
+		qr_expr *col = alias ? qr_c(alias, f->colname) : f->column;
+		stmt = qr_stmt_add(
+			stmt,
+			qr_order_by(r->order_desc[i] ? qr_desc(col) : col));
+	}
+	return stmt;
+}
+
 int qr_orm__rel_resolve(qr_rel *r)
 {
 	qr_registry *reg = r->owner->registry;
@@ -319,6 +413,8 @@ int qr_orm__rel_resolve(qr_rel *r)
 				    "relationship %s.%s: %s is not mapped in "
 				    "this registry (map it first)",
 				    r->owner->name, r->name, r->target_name);
+	if ((rc = resolve_order(r, t)) != 0)
+		return rc;
 	free(r->local);
 	free(r->remote);
 	r->local = r->remote = NULL;
@@ -343,13 +439,6 @@ int qr_orm__rel_resolve(qr_rel *r)
 				"%s.%s, which is not a relationship the other "
 				"way",
 				r->owner->name, r->name, t->name, r->back_name);
-	}
-	r->order_field = -1;
-	if (r->order_by) {
-		const qr_field *f = qr_orm__field_by_name(t, r->order_by);
-		if (!f)
-			return QR_ECOLUMN;
-		r->order_field = (int)(f - t->fields);
 	}
 	r->target = t;
 	r->resolved = true;

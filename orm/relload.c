@@ -163,10 +163,7 @@ static int load_children(qr_session *s, qr_rel *r, qr_objhdr **parents,
 						   batch),
 				     QR_END);
 	}
-	if (r->order_field >= 0)
-		q = qr_query_order_by_(
-			q, qr_mapper_attr(t, t->fields[r->order_field].name),
-			QR_END);
+	q = qr_orm__rel_order_query(q, r);
 	rc = qr_query_all(&l, q);
 	for (size_t i = 0; i < l.count && rc == 0; i++) {
 		qr_objhdr *c = qr_orm__hdr(l.items[i]);
@@ -252,10 +249,7 @@ static int load_chunk_m2m(qr_session *s, qr_rel *r, qr_objhdr **parents,
 		}
 	}
 	q = qr_query_filter_(q, crit, QR_END);
-	if (r->order_field >= 0)
-		q = qr_query_order_by_(
-			q, qr_mapper_attr(t, t->fields[r->order_field].name),
-			QR_END);
+	q = qr_orm__rel_order_query(q, r);
 	rc = qr_query_execute(&res, q);
 	/* the parents of this chunk, marked once the query's own loading
 	 * (which marks objects too) is done: a row's parent is found by

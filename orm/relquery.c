@@ -355,11 +355,6 @@ qr_query *qr_rel_query(void *obj, void *field)
 	q = qr_query_with_parent(
 		qr_query_new_(h->session, qr_mapper_entity(r->target), QR_END),
 		obj, r->name);
-	if (q && r->order_field >= 0)
-		q = qr_query_order_by_(
-			q,
-			qr_mapper_attr(r->target,
-				       r->target->fields[r->order_field].name),
-			QR_END);
+	q = qr_orm__rel_order_query(q, r);
 	return q;
 }

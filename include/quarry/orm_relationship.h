@@ -114,8 +114,9 @@ typedef enum qr_lazy {
 typedef struct qr_rel_options {
 	const char *target;         /* the related mapping's type name */
 	const char *back_populates; /* the other side's member, or NULL */
-	/* One-to-many: the target's member ordering the collection
-	 * (ascending; NULL: the target's primary key). */
+	/* A collection's order when loaded: the target's members,
+	 * "member [ASC|DESC], ..." ("email_address DESC, id"), as
+	 * SQLAlchemy's order_by=[...]; NULL: none (the rows' order). */
 	const char *order_by;
 	/* QR_CASCADE_* (0: save-update and merge, SQLAlchemy's default). */
 	unsigned cascade;

@@ -23,7 +23,8 @@ QR_MAPPING(Member, "qt_fk_members",
 	   QR_FIELD(Member, id, QR_INTEGER, .primary_key = true),
 	   QR_FIELD(Member, name, qr_string(30)), QR_REPR("name"),
 	   QR_ONE_TO_MANY(Member, sent, "Message", .back_populates = "sender",
-			  .foreign_keys = "sender_id"),
+			  .foreign_keys = "sender_id",
+			  .order_by = "body DESC, id"),
 	   QR_ONE_TO_MANY(Member, received, "Message",
 			  .back_populates = "recipient",
 			  .foreign_keys = "recipient_id"));
@@ -138,9 +139,82 @@ static void test_two_foreign_keys(void **state)
 	qr_objlist_clear(&l);
 }
 
+/* .order_by with several members and DESC, in every way of loading. */
+static void test_order_by_desc(void **state)
+{
+	orm_fx *f = *state;
+	Member *ann = member(f->s, "ann"), *bob = member(f->s, "bob");
+	const char *bodies[] = {"a", "c", "b", "c"};
+	const char *want = "[<Message(body='c')>, <Message(body='c')>, "
+			   "<Message(body='b')>, <Message(body='a')>]";
+	qr_objlist l = QR_OBJLIST_INIT;
+
+	for (int i = 0; i < 4; i++) {
+		Message *m = qr_new(f->s, Message);
+		assert_non_null(m);
+		qr_assert_ok(qr_set_text(m, &m->body, bodies[i]));
+		qr_assert_ok(QR_SET_REF(m, sender, ann));
+		qr_assert_ok(QR_SET_REF(m, recipient, bob));
+	}
+	qr_assert_ok(qr_session_add(f->s, ann));
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_session_expunge_all(f->s);
+
+	ann = NULL;
+	qr_assert_ok(qr_query_one(
+		(void **)&ann, qr_query_filter_by(qr_query(f->s, Member),
+						  "name", qr_val_text("ann"))));
+	qr_assert_ok(QR_LOAD(ann, sent));
+	orm_assert_list(&ann->sent, want);
+	/* the two "c": by id, the first written first */
+	assert_true(((Message *)ann->sent.items[0])->id <
+		    ((Message *)ann->sent.items[1])->id);
+
+	for (int how = 0; how < 2; how++) {
+		qr_session_expunge_all(f->s);
+		qr_assert_ok(qr_query_all(
+			&l,
+			qr_query_load(
+				qr_query_filter_by(qr_query(f->s, Member),
+						   "name", qr_val_text("ann")),
+				&qr_mapping_Member, "sent",
+				how ? QR_LAZY_JOINED : QR_LAZY_SELECTIN)));
+		assert_int_equal(l.count, 1);
+		orm_assert_list(&((Member *)l.items[0])->sent, want);
+		qr_objlist_clear(&l);
+	}
+	assert_true(orm_logged(&f->log, "ORDER BY qt_fk_messages_1.body DESC, "
+					"qt_fk_messages_1.id"));
+}
+
+/* A relationship ordered by something else than members. */
+typedef struct Board {
+	int64_t id;
+	qr_objlist messages;
+} Board;
+QR_MAPPING(Board, "qt_fk_boards",
+	   QR_FIELD(Board, id, QR_INTEGER, .primary_key = true),
+	   QR_ONE_TO_MANY(Board, messages, "Message",
+			  .foreign_keys = "sender_id",
+			  .order_by = "body sideways"));
+
 static void test_ambiguous(void **state)
 {
 	qr_registry *reg;
+
+	qr_assert_ok(qr_registry_new(&reg, NULL));
+	qr_assert_ok(qr_registry_map(NULL, reg, QR_MAPPING_OF(Member)));
+	qr_assert_ok(qr_registry_map(NULL, reg, QR_MAPPING_OF(Message)));
+	qr_assert_ok(qr_registry_map(NULL, reg, QR_MAPPING_OF(Note)));
+	assert_int_equal(qr_registry_configure(reg), QR_EINVAL);
+	qr_registry_free(reg);
+	qr_assert_ok(qr_registry_new(&reg, NULL));
+	qr_assert_ok(qr_registry_map(NULL, reg, QR_MAPPING_OF(Member)));
+	qr_assert_ok(qr_registry_map(NULL, reg, QR_MAPPING_OF(Message)));
+	qr_assert_ok(qr_registry_map(NULL, reg, QR_MAPPING_OF(Board)));
+	assert_int_equal(qr_registry_configure(reg), QR_EINVAL);
+	assert_non_null(strstr(qr_error_last()->message, "body sideways"));
+	qr_registry_free(reg);
 
 	qr_assert_ok(qr_registry_new(&reg, NULL));
 	qr_assert_ok(qr_registry_map(NULL, reg, QR_MAPPING_OF(Member)));
@@ -224,6 +298,8 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_foreign_keys,
+						setup_messages, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_order_by_desc,
 						setup_messages, orm_teardown),
 		cmocka_unit_test(test_ambiguous),
 		cmocka_unit_test_setup_teardown(test_tree, setup_tree,
