@@ -11,11 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool deferred(const qr_qitem *it, size_t c)
-{
-	return it->defer && c < it->mapper->nfields && it->defer[c];
-}
-
 bool qr_orm__item_defers(const qr_qitem *it)
 {
 	for (size_t f = 0; it->defer && f < it->mapper->nfields; f++)
@@ -26,39 +21,15 @@ bool qr_orm__item_defers(const qr_qitem *it)
 
 int qr_orm__item_positions(int *pos, const qr_qitem *it, int base)
 {
-	const qr_mapper *m = it->mapper;
-	bool alias = qr_orm__item_alias(it) != NULL;
-	int k = 0;
-
-	for (size_t c = 0; c < m->npoly; c++) {
-		bool in = qr_orm__poly_selected(m, c, alias, it->wp) &&
-			  !deferred(it, c);
-		if (pos)
-			pos[c] = in ? base + k : -1;
-		k += in;
-	}
-	return k;
+	return qr_orm__poly_positions_deferred(pos, it->mapper,
+					       qr_orm__item_alias(it) != NULL,
+					       it->wp, it->defer, base);
 }
 
 qr_stmt *qr_orm__item_add_columns(qr_stmt *stmt, const qr_qitem *it)
 {
-	const qr_mapper *m = it->mapper;
-	const qr_expr *alias = qr_orm__item_alias(it);
-	bool first = !stmt;
-
-	for (size_t c = 0; c < m->npoly; c++) {
-		qr_expr *col;
-		if (!qr_orm__poly_selected(m, c, alias != NULL, it->wp) ||
-		    deferred(it, c))
-			continue;
-		col = alias ? qr_c(alias, m->poly_colnames[c])
-			    : m->poly_cols[c];
-		stmt = first ? qr_select(col) : qr_stmt_add(stmt, col);
-		if (!stmt)
-			return NULL; /* an error: no new SELECT after it */
-		first = false;
-	}
-	return stmt;
+	return qr_orm__poly_add_columns_deferred(
+		stmt, it->mapper, qr_orm__item_alias(it), it->wp, it->defer);
 }
 
 /* The field of m named member that may be deferred; NULL with the error

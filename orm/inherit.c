@@ -190,13 +190,23 @@ bool qr_orm__poly_selected(const qr_mapper *m, size_t c, bool alias,
 	return false;
 }
 
-int qr_orm__poly_positions(int *pos, const qr_mapper *m, bool alias,
-			   const qr_wpoly *wp, int base)
+/* Whether poly column c is selected, and not deferred (defer: per own
+ * field, may be NULL). */
+static bool selected(const qr_mapper *m, size_t c, bool alias,
+		     const qr_wpoly *wp, const unsigned char *defer)
+{
+	return qr_orm__poly_selected(m, c, alias, wp) &&
+	       !(defer && c < m->nfields && defer[c]);
+}
+
+int qr_orm__poly_positions_deferred(int *pos, const qr_mapper *m, bool alias,
+				    const qr_wpoly *wp,
+				    const unsigned char *defer, int base)
 {
 	int k = 0;
 
 	for (size_t c = 0; c < m->npoly; c++) {
-		bool in = qr_orm__poly_selected(m, c, alias, wp);
+		bool in = selected(m, c, alias, wp, defer);
 		if (pos)
 			pos[c] = in ? base + k : -1;
 		k += in;
@@ -204,14 +214,28 @@ int qr_orm__poly_positions(int *pos, const qr_mapper *m, bool alias,
 	return k;
 }
 
+int qr_orm__poly_positions(int *pos, const qr_mapper *m, bool alias,
+			   const qr_wpoly *wp, int base)
+{
+	return qr_orm__poly_positions_deferred(pos, m, alias, wp, NULL, base);
+}
+
 qr_stmt *qr_orm__poly_add_columns(qr_stmt *stmt, const qr_mapper *m,
 				  const qr_expr *alias, const qr_wpoly *wp)
+{
+	return qr_orm__poly_add_columns_deferred(stmt, m, alias, wp, NULL);
+}
+
+qr_stmt *qr_orm__poly_add_columns_deferred(qr_stmt *stmt, const qr_mapper *m,
+					   const qr_expr *alias,
+					   const qr_wpoly *wp,
+					   const unsigned char *defer)
 {
 	bool first = !stmt;
 
 	for (size_t c = 0; c < m->npoly; c++) {
 		qr_expr *col;
-		if (!qr_orm__poly_selected(m, c, alias != NULL, wp))
+		if (!selected(m, c, alias != NULL, wp, defer))
 			continue;
 		col = alias ? qr_c(alias, m->poly_colnames[c])
 			    : m->poly_cols[c];

@@ -260,6 +260,14 @@ qr_stmt *qr_orm__poly_add_columns(qr_stmt *stmt, const qr_mapper *m,
  * for a column left out): returns how many are selected. */
 int qr_orm__poly_positions(int *pos, const qr_mapper *m, bool alias,
 			   const qr_wpoly *wp, int base);
+/* The same two leaving out the own fields defer flags (may be NULL). */
+int qr_orm__poly_positions_deferred(int *pos, const qr_mapper *m, bool alias,
+				    const qr_wpoly *wp,
+				    const unsigned char *defer, int base);
+qr_stmt *qr_orm__poly_add_columns_deferred(qr_stmt *stmt, const qr_mapper *m,
+					   const qr_expr *alias,
+					   const qr_wpoly *wp,
+					   const unsigned char *defer);
 /* WHERE discriminator IN (m's identity and its descendants') for a
  * single-table subclass (whose table holds other classes' rows), of
  * alias when given; NULL and *needed false otherwise. */

@@ -298,6 +298,19 @@ static inline void orm_assert_list(const qr_objlist *l, const char *expected)
 	qr_free(r);
 }
 
+/* A query's SELECT (q borrowed) as SQLite renders it with literals. */
+static inline void orm_assert_query_sql(const qr_query *q, const char *want)
+{
+	qr_stmt *st = qr_query_statement(q);
+	char *sql = NULL;
+
+	assert_non_null(st);
+	qr_assert_ok(qr_compile_literal(&sql, st, "sqlite"));
+	assert_string_equal(sql, want);
+	qr_free(sql);
+	qr_stmt_free(st);
+}
+
 /* The first column of the first row of a textual query (NULL: -1), in
  * the session's transaction. */
 static inline int64_t orm_scalar(orm_fx *f, const char *sql)

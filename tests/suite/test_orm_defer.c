@@ -47,18 +47,6 @@ static User *one(qr_query *q)
 	return u;
 }
 
-static void assert_sql(const qr_query *q, const char *want)
-{
-	qr_stmt *st = qr_query_statement(q);
-	char *sql = NULL;
-
-	assert_non_null(st);
-	qr_assert_ok(qr_compile_literal(&sql, st, "sqlite"));
-	assert_string_equal(sql, want);
-	qr_free(sql);
-	qr_stmt_free(st);
-}
-
 static void test_load_only(void **state)
 {
 	orm_fx *f = *state;
@@ -68,8 +56,9 @@ static void test_load_only(void **state)
 	orm_seed(f);
 	qr_session_expunge_all(f->s);
 	q = qr_load_only(ed_query(f), User, "name");
-	assert_sql(q, "SELECT qt_df_users.id, qt_df_users.name \nFROM "
-		      "qt_df_users \nWHERE qt_df_users.name = 'ed'");
+	orm_assert_query_sql(q,
+			     "SELECT qt_df_users.id, qt_df_users.name \nFROM "
+			     "qt_df_users \nWHERE qt_df_users.name = 'ed'");
 	ed = one(q);
 	assert_string_equal(ed->name, "ed");
 	assert_null(ed->fullname);
@@ -142,14 +131,16 @@ static void test_defer_undefer(void **state)
 	ed = orm_seed(f);
 
 	q = qr_defer(qr_defer(ed_query(f), User, "password"), User, "fullname");
-	assert_sql(q, "SELECT qt_df_users.id, qt_df_users.name \nFROM "
-		      "qt_df_users \nWHERE qt_df_users.name = 'ed'");
+	orm_assert_query_sql(q,
+			     "SELECT qt_df_users.id, qt_df_users.name \nFROM "
+			     "qt_df_users \nWHERE qt_df_users.name = 'ed'");
 	qr_query_free(q);
 	q = qr_undefer(qr_defer(ed_query(f), User, "password"), User,
 		       "password");
-	assert_sql(q, "SELECT qt_df_users.id, qt_df_users.name, "
-		      "qt_df_users.fullname, qt_df_users.password \nFROM "
-		      "qt_df_users \nWHERE qt_df_users.name = 'ed'");
+	orm_assert_query_sql(
+		q, "SELECT qt_df_users.id, qt_df_users.name, "
+		   "qt_df_users.fullname, qt_df_users.password \nFROM "
+		   "qt_df_users \nWHERE qt_df_users.name = 'ed'");
 	qr_query_free(q);
 	/* an object loaded already is left as it is */
 	qr_assert_ok(qr_session_load(f->s, ed));
@@ -188,8 +179,9 @@ static void test_mapping_deferred(void **state)
 	qr_session_expunge_all(f->s);
 
 	qq = qr_query(f->s, Profile);
-	assert_sql(qq, "SELECT qt_df_profiles.id, qt_df_profiles.name \nFROM "
-		       "qt_df_profiles");
+	orm_assert_query_sql(
+		qq, "SELECT qt_df_profiles.id, qt_df_profiles.name \nFROM "
+		    "qt_df_profiles");
 	qr_assert_ok(qr_query_one((void **)&q, qq));
 	assert_string_equal(q->name, "ann");
 	assert_null(q->bio);

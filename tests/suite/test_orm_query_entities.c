@@ -13,18 +13,6 @@ static qr_query *named(orm_fx *f, const char *name)
 		qr_eq(qr_attr(User, "name"), qr_bind_text(name)));
 }
 
-static void assert_sql(const qr_query *q, const char *want)
-{
-	qr_stmt *st = qr_query_statement(q);
-	char *sql = NULL;
-
-	assert_non_null(st);
-	qr_assert_ok(qr_compile_literal(&sql, st, "sqlite"));
-	assert_string_equal(sql, want);
-	qr_free(sql);
-	qr_stmt_free(st);
-}
-
 static void test_with_entities(void **state)
 {
 	orm_fx *f = *state;
@@ -35,8 +23,9 @@ static void test_with_entities(void **state)
 	orm_seed(f);
 	q = qr_query_with_entities(named(f, "ed"), qr_attr(User, "fullname"),
 				   qr_attr(User, "password"));
-	assert_sql(q, "SELECT qt_qe_users.fullname, qt_qe_users.password "
-		      "\nFROM qt_qe_users \nWHERE qt_qe_users.name = 'ed'");
+	orm_assert_query_sql(
+		q, "SELECT qt_qe_users.fullname, qt_qe_users.password "
+		   "\nFROM qt_qe_users \nWHERE qt_qe_users.name = 'ed'");
 	qr_assert_ok(qr_query_execute(&r, q));
 	assert_int_equal(qr_orm_result_next(r, &row), 1);
 	assert_string_equal(qr_orm_row_value(row, 0)->u.s.ptr, "Ed Jones");
@@ -72,8 +61,9 @@ static void test_exists(void **state)
 
 	orm_seed(f);
 	q = qr_query_new(f->s, qr_query_exists(named(f, "ed")));
-	assert_sql(q, "SELECT EXISTS (SELECT 1 \nFROM qt_qe_users \nWHERE "
-		      "qt_qe_users.name = 'ed') AS anon_1");
+	orm_assert_query_sql(
+		q, "SELECT EXISTS (SELECT 1 \nFROM qt_qe_users \nWHERE "
+		   "qt_qe_users.name = 'ed') AS anon_1");
 	assert_int_equal(qr_query_scalar_int64(&v, q), 1);
 	assert_int_equal(v, 1);
 	assert_int_equal(qr_query_scalar_int64(
@@ -83,8 +73,9 @@ static void test_exists(void **state)
 	assert_int_equal(v, 0);
 	/* without criteria: FROM the entity all the same */
 	q = qr_query_new(f->s, qr_query_exists(qr_query(f->s, Address)));
-	assert_sql(q, "SELECT EXISTS (SELECT 1 \nFROM qt_qe_addresses) AS "
-		      "anon_1");
+	orm_assert_query_sql(
+		q, "SELECT EXISTS (SELECT 1 \nFROM qt_qe_addresses) AS "
+		   "anon_1");
 	assert_int_equal(qr_query_scalar_int64(&v, q), 1);
 	assert_int_equal(v, 0);
 
@@ -98,11 +89,12 @@ static void test_exists(void **state)
 				    qr_query(f->s, Address),
 				    qr_eq(qr_attr(Address, "user_id"),
 					  qr_attr(User, "id")))));
-	assert_sql(q, "SELECT qt_qe_users.id, qt_qe_users.name, "
-		      "qt_qe_users.fullname, qt_qe_users.password \nFROM "
-		      "qt_qe_users \nWHERE EXISTS (SELECT 1 \nFROM "
-		      "qt_qe_addresses \nWHERE qt_qe_addresses.user_id = "
-		      "qt_qe_users.id)");
+	orm_assert_query_sql(
+		q, "SELECT qt_qe_users.id, qt_qe_users.name, "
+		   "qt_qe_users.fullname, qt_qe_users.password \nFROM "
+		   "qt_qe_users \nWHERE EXISTS (SELECT 1 \nFROM "
+		   "qt_qe_addresses \nWHERE qt_qe_addresses.user_id = "
+		   "qt_qe_users.id)");
 	qr_assert_ok(qr_query_all(&l, q));
 	orm_assert_list(&l, "[<User(name='mary', fullname='Mary Contrary', "
 			    "password='xxg527')>]");

@@ -29,23 +29,16 @@ static void test_union_sql_and_objects(void **state)
 	qr_query *q = qr_query_order_by(
 		qr_query_union(named(f, "ed"), named(f, "fred")),
 		qr_attr(User, "name"));
-	qr_stmt *st = qr_query_statement(q);
-	char *sql = NULL;
-
-	assert_non_null(st);
-	qr_assert_ok(qr_compile_literal(&sql, st, "sqlite"));
-	assert_string_equal(
-		sql, "SELECT anon_1.id, anon_1.name, anon_1.fullname, "
-		     "anon_1.password \nFROM (SELECT qt_so_users.id AS id, "
-		     "qt_so_users.name AS name, qt_so_users.fullname AS "
-		     "fullname, qt_so_users.password AS password \nFROM "
-		     "qt_so_users \nWHERE qt_so_users.name = 'ed' UNION "
-		     "SELECT qt_so_users.id AS id, qt_so_users.name AS name, "
-		     "qt_so_users.fullname AS fullname, qt_so_users.password "
-		     "AS password \nFROM qt_so_users \nWHERE qt_so_users.name "
-		     "= 'fred') AS anon_1 ORDER BY anon_1.name");
-	qr_free(sql);
-	qr_stmt_free(st);
+	orm_assert_query_sql(
+		q, "SELECT anon_1.id, anon_1.name, anon_1.fullname, "
+		   "anon_1.password \nFROM (SELECT qt_so_users.id AS id, "
+		   "qt_so_users.name AS name, qt_so_users.fullname AS "
+		   "fullname, qt_so_users.password AS password \nFROM "
+		   "qt_so_users \nWHERE qt_so_users.name = 'ed' UNION "
+		   "SELECT qt_so_users.id AS id, qt_so_users.name AS name, "
+		   "qt_so_users.fullname AS fullname, qt_so_users.password "
+		   "AS password \nFROM qt_so_users \nWHERE qt_so_users.name "
+		   "= 'fred') AS anon_1 ORDER BY anon_1.name");
 
 	qr_assert_ok(qr_query_all(&l, q));
 	assert_int_equal(l.count, 2);
