@@ -177,6 +177,8 @@ int qr_compile__node(qr_compiled **out, const qr_node *node,
 	case QR_NODE_ALIAS:
 	case QR_NODE_SUBQUERY:
 	case QR_NODE_EXCLUDED:
+	case QR_NODE_EXTRACT:
+	case QR_NODE_WITHIN_GROUP:
 		/* The expression compiler, through the compiled cache. */
 		return qr_sql__compile(out, node, dialect, NULL);
 	default:

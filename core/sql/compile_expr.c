@@ -72,6 +72,20 @@ static hint_save binary_hint(qr_sqlc *c, const qr_node *l, const qr_node *r)
 	return binary_hint_op(c, QR_OP_NONE, l, r);
 }
 
+qr_sqlc_hint qr_sqlc__hint_binary(qr_sqlc *c, const qr_node *l,
+				  const qr_node *r)
+{
+	hint_save h = binary_hint(c, l, r);
+	qr_sqlc_hint out = {h.hint, h.type};
+	return out;
+}
+
+void qr_sqlc__hint_restore(qr_sqlc *c, qr_sqlc_hint old)
+{
+	c->hint = old.hint;
+	c->hint_type = old.type;
+}
+
 static bool native_boolean(const qr_sqlc *c)
 {
 	return c->d && (c->d->features & QR_FEATURE_NATIVE_BOOLEAN);
@@ -219,6 +233,7 @@ int qr_sqlc__binary_generic(qr_sqlc *c, const qr_node *n, const char *op,
 {
 	const qr_node *l = n->kids[QR_BIN_LEFT], *r = n->kids[QR_BIN_RIGHT];
 	hint_save old = binary_hint_op(c, (qr_opcode)n->op, l, r);
+	ctx |= QR_CTX_OPERAND;
 	qr_sqlc__visit_grouped(c, l, (qr_opcode)n->op, ctx);
 	qr_sqlc__puts(c, op);
 	qr_sqlc__visit_grouped(c, r, (qr_opcode)n->op, ctx);
@@ -241,15 +256,22 @@ static int like_right(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	const qr_node *r = n->kids[QR_BIN_RIGHT];
 	if (n->ival == QR_LIKE_PLAIN)
 		return qr_sqlc__visit_grouped(c, r, (qr_opcode)n->op, ctx);
-	/* SQLAlchemy puts the '%' around the right side unparenthesised. */
+	/* SQLAlchemy puts the '%' around the right side unparenthesised;
+	 * icontains & co. put it in lower(), its binds keeping their name. */
 	qr_type st = QR_STRING;
+	int how = (int)(n->ival & ~(int64_t)QR_LIKE_FOLD);
 	qr_node *expr = qr_expr_ref((qr_node *)r);
+	if (n->ival & QR_LIKE_FOLD) {
+		expr = qr_lower(expr);
+		if (expr)
+			expr->flags |= QR_NF_FUNC_KEEP_HINT;
+	}
 	qr_node *pct = NULL;
-	if (n->ival == QR_LIKE_CONTAINS || n->ival == QR_LIKE_ENDS) {
+	if (expr && (how == QR_LIKE_CONTAINS || how == QR_LIKE_ENDS)) {
 		pct = qr_literal_column("'%'", st);
 		expr = qr_concat(pct, expr);
 	}
-	if (expr && (n->ival == QR_LIKE_CONTAINS || n->ival == QR_LIKE_STARTS))
+	if (expr && (how == QR_LIKE_CONTAINS || how == QR_LIKE_STARTS))
 		expr = qr_concat(expr, qr_literal_column("'%'", st));
 	if (!expr)
 		return qr_sqlc__fail(c, QR_ENOMEM, "out of memory");
@@ -270,6 +292,11 @@ static int visit_like(qr_sqlc *c, const qr_node *n, unsigned ctx)
 		qr_sqlc__puts(c, neg ? ") NOT LIKE lower(" : ") LIKE lower(");
 		like_right(c, n, ctx);
 		qr_sqlc__puts(c, ")");
+	} else if (n->ival & QR_LIKE_FOLD) {
+		qr_sqlc__puts(c, "lower(");
+		qr_sqlc__visit_grouped(c, l, QR_OP_COMMA, ctx);
+		qr_sqlc__puts(c, neg ? ") NOT LIKE " : ") LIKE ");
+		like_right(c, n, ctx);
 	} else {
 		qr_sqlc__visit_grouped(c, l, (qr_opcode)n->op, ctx);
 		qr_sqlc__puts(c, neg ? " NOT LIKE " : " LIKE ");
@@ -441,6 +468,12 @@ int qr_sqlc__visit_binary(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	case QR_OP_ILIKE:
 	case QR_OP_NOT_ILIKE:
 		return visit_like(c, n, ctx);
+	case QR_OP_COLLATE:
+		return qr_sqlc__binary_collate(c, n, ctx);
+	case QR_OP_REGEXP_MATCH:
+	case QR_OP_NOT_REGEXP_MATCH:
+	case QR_OP_REGEXP_REPLACE:
+		return qr_sqlc__binary_regexp(c, n, ctx);
 	case QR_OP_CUSTOM: {
 		const qr_node *l = n->kids[QR_BIN_LEFT];
 		const qr_node *r = n->kids[QR_BIN_RIGHT];
@@ -472,7 +505,11 @@ int qr_sqlc__visit_unary(qr_sqlc *c, const qr_node *n, unsigned ctx)
 		}
 		qr_sqlc__puts(c, "NOT ");
 		return qr_sqlc__visit_grouped(c, e, QR_OP_NOT, ctx);
+	case QR_OP_ANY:
+	case QR_OP_ALL:
+		return qr_sqlc__unary_collection(c, n, ctx);
 	case QR_OP_NEG:
+	case QR_OP_BITWISE_NOT:
 	case QR_OP_DISTINCT:
 	case QR_OP_EXISTS:
 		qr_sqlc__puts(c, qr_op__sql((qr_opcode)n->op));
@@ -592,7 +629,10 @@ int qr_sqlc__visit_func(qr_sqlc *c, const qr_node *n, unsigned ctx)
 		if (!args && strcmp(n->name, "count") == 0) {
 			qr_sqlc__puts(c, "*");
 		} else if (args) {
-			hint_save old = set_hint(c, n->name, NULL);
+			hint_save old =
+				(n->flags & QR_NF_FUNC_KEEP_HINT)
+					? set_hint(c, c->hint, c->hint_type)
+					: set_hint(c, n->name, NULL);
 			qr_sqlc__visit_list(c, args, ctx & ~QR_CTX_COLUMNS);
 			restore_hint(c, old);
 		}

@@ -26,13 +26,16 @@ typedef struct qr_sqlc qr_sqlc;
 
 /* Visit context flags. */
 enum {
-	QR_CTX_COLUMNS = 1u << 0,  /* in a SELECT's columns clause */
-	QR_CTX_ASFROM = 1u << 1,   /* a FROM element (subquery, CTE) */
-	QR_CTX_NO_TABLE = 1u << 2, /* columns without their table */
-	QR_CTX_LITERAL = 1u << 3,  /* values inline, not bound */
-	QR_CTX_ORDER = 1u << 4,    /* ORDER BY / GROUP BY: labels by name */
-	QR_CTX_RESULT = 1u << 5,   /* this SELECT's columns are the result */
-	QR_CTX_NO_SCHEMA = 1u << 6 /* tables without their schema */
+	QR_CTX_COLUMNS = 1u << 0,   /* in a SELECT's columns clause */
+	QR_CTX_ASFROM = 1u << 1,    /* a FROM element (subquery, CTE) */
+	QR_CTX_NO_TABLE = 1u << 2,  /* columns without their table */
+	QR_CTX_LITERAL = 1u << 3,   /* values inline, not bound */
+	QR_CTX_ORDER = 1u << 4,     /* ORDER BY / GROUP BY: labels by name */
+	QR_CTX_RESULT = 1u << 5,    /* this SELECT's columns are the result */
+	QR_CTX_NO_SCHEMA = 1u << 6, /* tables without their schema */
+	/* inside an operand of a binary operator (SQLAlchemy's
+	 * _in_operator_expression: SQLite's XOR groups itself there) */
+	QR_CTX_OPERAND = 1u << 7
 };
 
 typedef int (*qr_visit_fn)(qr_sqlc *c, const qr_node *n, unsigned ctx);
@@ -234,6 +237,31 @@ int qr_sqlc__binary_func(qr_sqlc *c, const qr_node *n, const char *fname,
 			 unsigned ctx);
 /* "left ILIKE right" (PostgreSQL). */
 int qr_sqlc__binary_ilike_native(qr_sqlc *c, const qr_node *n, unsigned ctx);
+
+/* The naming context of anonymous binds: a binary expression's binds
+ * are named after its keyed side (users.name = ? -> name_1). */
+typedef struct qr_sqlc_hint {
+	const char *hint;
+	const qr_type *type;
+} qr_sqlc_hint;
+qr_sqlc_hint qr_sqlc__hint_binary(qr_sqlc *c, const qr_node *l,
+				  const qr_node *r);
+void qr_sqlc__hint_restore(qr_sqlc *c, qr_sqlc_hint old);
+
+/* Operators of compile_ops.c (defaults; dialects call them too). */
+/* a COLLATE name. */
+int qr_sqlc__binary_collate(qr_sqlc *c, const qr_node *n, unsigned ctx);
+/* Regular expressions: unsupported unless the dialect overrides them. */
+int qr_sqlc__binary_regexp(qr_sqlc *c, const qr_node *n, unsigned ctx);
+/* "CONCAT('(?', 'flags', ')', pattern)" (PostgreSQL, MariaDB). */
+int qr_sqlc__regexp_flagged(qr_sqlc *c, const char *flags,
+			    const qr_node *pattern, unsigned ctx);
+/* "name(a, p, r[, 'flags'])" for regexp_replace; flags NULL: none;
+ * pattern_flags: the flags go in the pattern (MariaDB). */
+int qr_sqlc__regexp_replace_func(qr_sqlc *c, const qr_node *n,
+				 bool pattern_flags, unsigned ctx);
+/* ANY (x) / ALL (x). */
+int qr_sqlc__unary_collection(qr_sqlc *c, const qr_node *n, unsigned ctx);
 
 /* The name a FROMCOL renders (its own, or its inner anon label). */
 const char *qr_sqlc__fromcol_name(qr_sqlc *c, const qr_node *n);

@@ -245,9 +245,39 @@ static const qr_type *result_type(qr_opcode op, const qr_node *a,
 	return t->kind != QR_TYPE_NULL ? t : qr_sql__type(b);
 }
 
+static bool is_collection(const qr_node *n)
+{
+	return n && n->kind == QR_NODE_UNARY &&
+	       (n->op == QR_OP_ANY || n->op == QR_OP_ALL);
+}
+
+/* "ANY (x) < y" is "y > ANY (x)" (SQLAlchemy's mirror()). */
+static qr_opcode mirrored(qr_opcode op)
+{
+	switch (op) {
+	case QR_OP_LT:
+		return QR_OP_GT;
+	case QR_OP_GT:
+		return QR_OP_LT;
+	case QR_OP_LE:
+		return QR_OP_GE;
+	case QR_OP_GE:
+		return QR_OP_LE;
+	default:
+		return op;
+	}
+}
+
 static qr_node *make_binary(qr_opcode op, qr_node *a, qr_node *b, qr_node *c,
 			    const char *fn)
 {
+	if (op >= QR_OP_EQ && op <= QR_OP_GE && is_collection(a) &&
+	    !is_collection(b)) {
+		qr_node *t = a;
+		a = b;
+		b = t;
+		op = mirrored(op);
+	}
 	if (!a || !b || (op == QR_OP_BETWEEN && !c) ||
 	    (op == QR_OP_NOT_BETWEEN && !c)) {
 		qr_expr_free(a);
@@ -645,7 +675,7 @@ qr_expr *qr_tuple_new(qr_expr *first, ...)
 
 /* ---- unary ------------------------------------------------------------ */
 
-static qr_node *unary(qr_opcode op, qr_node *a, const char *fn)
+qr_node *qr_sql__unary(qr_opcode op, qr_node *a, const char *fn)
 {
 	if (!a)
 		return qr_sql__null_arg(fn, "the operand");
@@ -705,6 +735,10 @@ static qr_opcode negated(qr_opcode op)
 		return QR_OP_NOT_BETWEEN;
 	case QR_OP_NOT_BETWEEN:
 		return QR_OP_BETWEEN;
+	case QR_OP_REGEXP_MATCH:
+		return QR_OP_NOT_REGEXP_MATCH;
+	case QR_OP_NOT_REGEXP_MATCH:
+		return QR_OP_REGEXP_MATCH;
 	default:
 		return QR_OP_NONE;
 	}
@@ -725,37 +759,37 @@ qr_expr *qr_not(qr_expr *a)
 			n->op = negated(n->op);
 		return n;
 	}
-	return unary(QR_OP_NOT, a, "qr_not");
+	return qr_sql__unary(QR_OP_NOT, a, "qr_not");
 }
 
 qr_expr *qr_neg(qr_expr *a)
 {
-	return unary(QR_OP_NEG, a, "qr_neg");
+	return qr_sql__unary(QR_OP_NEG, a, "qr_neg");
 }
 
 qr_expr *qr_distinct(qr_expr *a)
 {
-	return unary(QR_OP_DISTINCT, a, "qr_distinct");
+	return qr_sql__unary(QR_OP_DISTINCT, a, "qr_distinct");
 }
 
 qr_expr *qr_asc(qr_expr *a)
 {
-	return unary(QR_OP_ASC, a, "qr_asc");
+	return qr_sql__unary(QR_OP_ASC, a, "qr_asc");
 }
 
 qr_expr *qr_desc(qr_expr *a)
 {
-	return unary(QR_OP_DESC, a, "qr_desc");
+	return qr_sql__unary(QR_OP_DESC, a, "qr_desc");
 }
 
 qr_expr *qr_nulls_first(qr_expr *a)
 {
-	return unary(QR_OP_NULLS_FIRST, a, "qr_nulls_first");
+	return qr_sql__unary(QR_OP_NULLS_FIRST, a, "qr_nulls_first");
 }
 
 qr_expr *qr_nulls_last(qr_expr *a)
 {
-	return unary(QR_OP_NULLS_LAST, a, "qr_nulls_last");
+	return qr_sql__unary(QR_OP_NULLS_LAST, a, "qr_nulls_last");
 }
 
 qr_expr *qr_exists(qr_stmt *select)
@@ -766,7 +800,7 @@ qr_expr *qr_exists(qr_stmt *select)
 			     "qr_exists: not a SELECT");
 		return NULL;
 	}
-	return unary(QR_OP_EXISTS, select, "qr_exists");
+	return qr_sql__unary(QR_OP_EXISTS, select, "qr_exists");
 }
 
 qr_expr *qr_scalar(qr_stmt *select)

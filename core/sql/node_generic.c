@@ -58,6 +58,8 @@ bool qr_op__is_comparison(qr_opcode op)
 	case QR_OP_NOT_IN:
 	case QR_OP_BETWEEN:
 	case QR_OP_NOT_BETWEEN:
+	case QR_OP_REGEXP_MATCH:
+	case QR_OP_NOT_REGEXP_MATCH:
 		return true;
 	default:
 		return false;

@@ -30,9 +30,9 @@ enum {
 
 /* BIND flags. */
 enum {
-	QR_NF_BIND_VALUE = 1u << 0, /* carries a value */
-	QR_NF_BIND_TYPED = 1u << 1, /* type given explicitly */
-	QR_NF_BIND_LIMIT = 1u << 2, /* LIMIT/OFFSET/frame: named param_N */
+	QR_NF_BIND_VALUE = 1u << 0,    /* carries a value */
+	QR_NF_BIND_TYPED = 1u << 1,    /* type given explicitly */
+	QR_NF_BIND_LIMIT = 1u << 2,    /* LIMIT/OFFSET/frame: named param_N */
 	QR_NF_BIND_EXPANDING = 1u << 3 /* a list expanded at execution */
 };
 
@@ -41,12 +41,27 @@ enum {
 enum { QR_BIN_LEFT, QR_BIN_RIGHT, QR_BIN_THIRD };
 /* LIKE's ival: contains / startswith / endswith add '%' around right. */
 enum { QR_LIKE_PLAIN, QR_LIKE_CONTAINS, QR_LIKE_STARTS, QR_LIKE_ENDS };
+/* icontains / istartswith / iendswith: the same, both sides in lower()
+ * (ival is one of these; QR_LIKE_FOLD is added to the plain form's). */
+enum {
+	QR_LIKE_FOLD = 8,
+	QR_LIKE_ICONTAINS = QR_LIKE_FOLD + QR_LIKE_CONTAINS,
+	QR_LIKE_ISTARTS = QR_LIKE_FOLD + QR_LIKE_STARTS,
+	QR_LIKE_IENDS = QR_LIKE_FOLD + QR_LIKE_ENDS
+};
 
 /* FUNC: name; kids [args LIST(COMMA) or NULL, FILTER condition]. */
 enum { QR_FN_ARGS, QR_FN_FILTER, QR_FN_NKIDS };
 enum {
-	QR_NF_FUNC_TYPED = 1u << 0 /* return type given explicitly */
+	QR_NF_FUNC_TYPED = 1u << 0, /* return type given explicitly */
+	/* Binds among the arguments keep the enclosing name (the lower()
+	 * that icontains puts around its operand). */
+	QR_NF_FUNC_KEEP_HINT = 1u << 1
 };
+
+/* EXTRACT: name the field; kids [expr]. WITHIN_GROUP: kids [function,
+ * order LIST(COMMA)]. */
+enum { QR_WG_FUNC, QR_WG_ORDER };
 
 /* CASE: kids [value, else, when...]. */
 enum { QR_CASE_VALUE, QR_CASE_ELSE, QR_CASE_WHENS };
@@ -225,6 +240,10 @@ void qr_sql__drain(va_list ap);
  * A NULL item releases everything (list too) and returns NULL. */
 qr_node *qr_sql__collect(qr_node *list, qr_node *first, va_list ap,
 			 const char *fn);
+
+/* A UNARY node op over a (taken), typed boolean for NOT and EXISTS and
+ * a's type otherwise; NULL a: NULL, recording fn's error. */
+qr_node *qr_sql__unary(qr_opcode op, qr_node *a, const char *fn);
 
 /* The type of an expression node (QR_NULLTYPE when none). */
 const qr_type *qr_sql__type(const qr_node *n);

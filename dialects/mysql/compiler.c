@@ -79,6 +79,11 @@ static int mysql_literal(qr_sqlc *c, const qr_node *n, unsigned ctx)
 
 static int mysql_unary(qr_sqlc *c, const qr_node *n, unsigned ctx)
 {
+	if ((n->op == QR_OP_ANY || n->op == QR_OP_ALL) &&
+	    !qr_sql__is_selectable(n->kids[0]))
+		return qr_sqlc__unsupported(c, n->op == QR_OP_ANY
+						       ? "ANY () of an array"
+						       : "ALL () of an array");
 	if (n->op == QR_OP_NULLS_FIRST)
 		return qr_sqlc__unsupported(c, "NULLS FIRST");
 	if (n->op == QR_OP_NULLS_LAST)
@@ -313,10 +318,58 @@ static int mysql_drop_index(qr_sqlc *c, const qr_node *index)
 	return c->rc ? c->rc : 1;
 }
 
+static bool is_mariadb(const qr_sqlc *c)
+{
+	return c->d && strcmp(c->d->name, "mariadb") == 0;
+}
+
+/* a REGEXP p; with flags REGEXP_LIKE(a, p, flags) on MySQL and a REGEXP
+ * CONCAT('(?', flags, ')', p) on MariaDB (SQLAlchemy's MySQLCompiler). */
+static int mysql_regexp(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	bool neg = n->op == QR_OP_NOT_REGEXP_MATCH;
+	const char *op = neg ? " NOT REGEXP " : " REGEXP ";
+	if (!n->str)
+		return qr_sqlc__binary_generic(c, n, op, ctx);
+	const qr_node *l = n->kids[QR_BIN_LEFT], *r = n->kids[QR_BIN_RIGHT];
+	qr_sqlc_hint old = qr_sqlc__hint_binary(c, l, r);
+	if (is_mariadb(c)) {
+		qr_sqlc__visit_grouped(c, l, (qr_opcode)n->op, ctx);
+		qr_sqlc__puts(c, op);
+		qr_sqlc__regexp_flagged(c, n->str, r, ctx);
+	} else {
+		qr_sqlc__puts(c, neg ? "NOT REGEXP_LIKE(" : "REGEXP_LIKE(");
+		qr_sqlc__visit_grouped(c, l, (qr_opcode)n->op, ctx);
+		qr_sqlc__puts(c, ", ");
+		qr_sqlc__visit_grouped(c, r, (qr_opcode)n->op, ctx);
+		qr_sqlc__puts(c, ", ");
+		qr_sqlc__string_literal(c, n->str);
+		qr_sqlc__puts(c, ")");
+	}
+	qr_sqlc__hint_restore(c, old);
+	return c->rc;
+}
+
+static int mysql_regexp_replace(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	return qr_sqlc__regexp_replace_func(c, n, is_mariadb(c), ctx);
+}
+
+static int mysql_within_group(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	(void)n;
+	(void)ctx;
+	return qr_sqlc__unsupported(c, "WITHIN GROUP");
+}
+
 const qr_compiler_overrides qr_mysql__compiler = {
 	.visit = {[QR_NODE_LITERAL] = mysql_literal,
-		  [QR_NODE_UNARY] = mysql_unary},
+		  [QR_NODE_UNARY] = mysql_unary,
+		  [QR_NODE_WITHIN_GROUP] = mysql_within_group},
 	.binary = {[QR_OP_CONCAT] = mysql_concat,
+		   [QR_OP_REGEXP_MATCH] = mysql_regexp,
+		   [QR_OP_NOT_REGEXP_MATCH] = mysql_regexp,
+		   [QR_OP_REGEXP_REPLACE] = mysql_regexp_replace,
 		   [QR_OP_IS_DISTINCT_FROM] = mysql_distinct_from,
 		   [QR_OP_IS_NOT_DISTINCT_FROM] = mysql_distinct_from},
 	.function = mysql_function,

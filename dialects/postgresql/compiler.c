@@ -137,9 +137,42 @@ static int pg_drop_enum(qr_sqlc *c, const qr_type *t)
 	return qr_sqlc__ident(c, t->name);
 }
 
+/* a ~ p, a ~* p (flags "i"), a ~ CONCAT('(?', flags, ')', p) and the
+ * negations with !~, as SQLAlchemy's PGCompiler. */
+static int pg_regexp(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	bool neg = n->op == QR_OP_NOT_REGEXP_MATCH;
+	if (!n->str)
+		return qr_sqlc__binary_generic(c, n, neg ? " !~ " : " ~ ", ctx);
+	if (strcmp(n->str, "i") == 0)
+		return qr_sqlc__binary_generic(c, n, neg ? " !~* " : " ~* ",
+					       ctx);
+	const qr_node *l = n->kids[QR_BIN_LEFT], *r = n->kids[QR_BIN_RIGHT];
+	qr_sqlc_hint old = qr_sqlc__hint_binary(c, l, r);
+	qr_sqlc__visit_grouped(c, l, (qr_opcode)n->op, ctx);
+	qr_sqlc__puts(c, neg ? " !~ " : " ~ ");
+	qr_sqlc__regexp_flagged(c, n->str, r, ctx);
+	qr_sqlc__hint_restore(c, old);
+	return c->rc;
+}
+
+static int pg_regexp_replace(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	return qr_sqlc__regexp_replace_func(c, n, false, ctx);
+}
+
+static int pg_xor(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	return qr_sqlc__binary_generic(c, n, " # ", ctx);
+}
+
 const qr_compiler_overrides qr_postgresql__compiler = {
 	.binary = {[QR_OP_ILIKE] = qr_sqlc__binary_ilike_native,
-		   [QR_OP_NOT_ILIKE] = qr_sqlc__binary_ilike_native},
+		   [QR_OP_NOT_ILIKE] = qr_sqlc__binary_ilike_native,
+		   [QR_OP_REGEXP_MATCH] = pg_regexp,
+		   [QR_OP_NOT_REGEXP_MATCH] = pg_regexp,
+		   [QR_OP_REGEXP_REPLACE] = pg_regexp_replace,
+		   [QR_OP_BITWISE_XOR] = pg_xor},
 	.limit_clause = pg_limit,
 	.for_update = pg_for_update,
 	.update_from = pg_update_from,

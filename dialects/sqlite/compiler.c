@@ -110,10 +110,107 @@ static int sqlite_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 	return c->rc ? c->rc : 1;
 }
 
+/* a REGEXP b through the driver's regexp() function (SQLAlchemy's
+ * pysqlite registers one with Python's re); no flags there. */
+static int sqlite_regexp(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	if (n->str)
+		return qr_sqlc__unsupported(c, "regexp_match with flags");
+	return qr_sqlc__binary_generic(
+		c, n, n->op == QR_OP_REGEXP_MATCH ? " REGEXP " : " NOT REGEXP ",
+		ctx);
+}
+
+/* An operand of the emulated XOR: SQLAlchemy's eager grouping puts an
+ * operator expression in (more) parentheses. */
+static int xor_operand(qr_sqlc *c, const qr_node *e, unsigned ctx)
+{
+	bool group =
+		e->kind == QR_NODE_BINARY &&
+		((e->op >= QR_OP_ADD && e->op <= QR_OP_IS_NOT_DISTINCT_FROM) ||
+		 (e->op >= QR_OP_BITWISE_AND && e->op <= QR_OP_BITWISE_RSHIFT));
+	if (group)
+		qr_sqlc__puts(c, "(");
+	qr_sqlc__visit_grouped(c, e, QR_OP_BITWISE_XOR, ctx);
+	return group ? qr_sqlc__puts(c, ")") : c->rc;
+}
+
+/* SQLite has no XOR: (a | b) - (a & b), as SQLAlchemy's SQLite compiler
+ * renders it (its halves grouped only inside another operator). */
+static int sqlite_xor(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	const qr_node *l = n->kids[QR_BIN_LEFT], *r = n->kids[QR_BIN_RIGHT];
+	bool nested = ctx & QR_CTX_OPERAND;
+	qr_sqlc_hint old = qr_sqlc__hint_binary(c, l, r);
+	ctx |= QR_CTX_OPERAND;
+	static const char *const ops[2] = {" | ", " & "};
+	qr_sqlc__puts(c, "(");
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			qr_sqlc__puts(c, " - ");
+		if (nested)
+			qr_sqlc__puts(c, "(");
+		xor_operand(c, l, ctx);
+		qr_sqlc__puts(c, ops[i]);
+		xor_operand(c, r, ctx);
+		if (nested)
+			qr_sqlc__puts(c, ")");
+	}
+	qr_sqlc__hint_restore(c, old);
+	return qr_sqlc__puts(c, ")");
+}
+
+/* EXTRACT as SQLAlchemy's SQLite compiler: CAST(STRFTIME(..) AS INTEGER). */
+static int sqlite_extract(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	static const char *const map[][2] = {
+		{"month", "%m"},  {"day", "%d"},   {"year", "%Y"},
+		{"second", "%S"}, {"hour", "%H"},  {"doy", "%j"},
+		{"minute", "%M"}, {"epoch", "%s"}, {"dow", "%w"},
+		{"week", "%W"},
+	};
+	const char *fmt = NULL;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(map[i][0], n->name) == 0)
+			fmt = map[i][1];
+	}
+	if (!fmt)
+		return qr_sqlc__fail(c, QR_ECOMPILE,
+				     "%s is not a valid extract argument.",
+				     n->name);
+	qr_sqlc_hint old = {c->hint, c->hint_type};
+	qr_sqlc__hint_restore(c, (qr_sqlc_hint){NULL, NULL});
+	qr_sqlc__printf(c, "CAST(STRFTIME('%s', ", fmt);
+	qr_sqlc__visit(c, n->kids[0], ctx & ~QR_CTX_COLUMNS);
+	qr_sqlc__hint_restore(c, old);
+	return qr_sqlc__puts(c, ") AS INTEGER)");
+}
+
+static int sqlite_within_group(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	(void)n;
+	(void)ctx;
+	return qr_sqlc__unsupported(c, "WITHIN GROUP");
+}
+
+static int sqlite_unary(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	if (n->op == QR_OP_ANY || n->op == QR_OP_ALL)
+		return qr_sqlc__unsupported(c, n->op == QR_OP_ANY ? "ANY ()"
+								  : "ALL ()");
+	return qr_sqlc__visit_unary(c, n, ctx);
+}
+
 const qr_compiler_overrides qr_sqlite__compiler = {
-	.visit = {[QR_NODE_COMPOUND] = sqlite_compound},
+	.visit = {[QR_NODE_COMPOUND] = sqlite_compound,
+		  [QR_NODE_EXTRACT] = sqlite_extract,
+		  [QR_NODE_WITHIN_GROUP] = sqlite_within_group,
+		  [QR_NODE_UNARY] = sqlite_unary},
 	.binary = {[QR_OP_IS_DISTINCT_FROM] = sqlite_distinct_from,
-		   [QR_OP_IS_NOT_DISTINCT_FROM] = sqlite_distinct_from},
+		   [QR_OP_IS_NOT_DISTINCT_FROM] = sqlite_distinct_from,
+		   [QR_OP_REGEXP_MATCH] = sqlite_regexp,
+		   [QR_OP_NOT_REGEXP_MATCH] = sqlite_regexp,
+		   [QR_OP_BITWISE_XOR] = sqlite_xor},
 	.function = sqlite_function,
 	.limit_clause = sqlite_limit,
 	.for_update = sqlite_for_update,

@@ -23,6 +23,7 @@
  * extended result code.
  */
 #include "sqlite.h"
+#include "sqlite_regexp.h"
 
 #include <quarry/sys/driver.h>
 
@@ -250,6 +251,19 @@ static int sqlite_connect(qr_driver_conn **out, const qr_connect_args *args)
 		return err;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
+	rc = qr_sqlite__register_regexp(c->db);
+	if (rc != SQLITE_OK) {
+		int err = (rc & 0xff) == SQLITE_NOMEM
+				  ? qr_error_oom("sqlite connection")
+				  : qr_error_set_db(
+					    QR_EDB, QR_ECLASS_OPERATIONAL, NULL,
+					    rc, false,
+					    "sqlite: registering regexp(): %s",
+					    sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		free(c);
+		return err;
+	}
 	const char *timeout = option(args, "timeout");
 	double secs = timeout ? atof(timeout) : 5.0;
 	sqlite3_busy_timeout(c->db, (int)(secs * 1000));

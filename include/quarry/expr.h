@@ -175,6 +175,62 @@ QR_API qr_expr *qr_contains(qr_expr *a, qr_expr *b);
 QR_API qr_expr *qr_startswith(qr_expr *a, qr_expr *b);
 QR_API qr_expr *qr_endswith(qr_expr *a, qr_expr *b);
 
+/* SQLAlchemy 2.0's icontains / istartswith / iendswith: LIKE with both
+ * sides in lower() on every dialect, "lower(a) LIKE '%' || lower(b) ||
+ * '%'"; qr_not() gives NOT LIKE, qr_escape() an ESCAPE. */
+QR_API qr_expr *qr_icontains(qr_expr *a, qr_expr *b);
+QR_API qr_expr *qr_istartswith(qr_expr *a, qr_expr *b);
+QR_API qr_expr *qr_iendswith(qr_expr *a, qr_expr *b);
+
+/*
+ * Regular expressions (SQLAlchemy's regexp_match / regexp_replace).
+ * flags (NULL: none; copied; letters only, e.g. "i") are rendered as a
+ * literal. PostgreSQL: a ~ p, a ~* p ("i"), a !~ p, REGEXP_REPLACE(a, p,
+ * r[, flags]). MySQL: a REGEXP p, REGEXP_LIKE(a, p, flags),
+ * REGEXP_REPLACE(a, p, r[, flags]); MariaDB puts flags in the pattern,
+ * CONCAT('(?', flags, ')', p). SQLite: a REGEXP p through the regexp()
+ * function the sqlite3 driver registers (POSIX extended regular
+ * expressions, searched anywhere in the string as Python's re.search
+ * that SQLAlchemy registers; no Perl classes such as \d); flags and
+ * qr_regexp_replace fail there with QR_ENOTSUP. qr_not() negates a match.
+ */
+QR_API qr_expr *qr_regexp_match(qr_expr *a, qr_expr *pattern,
+				const char *flags);
+QR_API qr_expr *qr_not_regexp_match(qr_expr *a, qr_expr *pattern,
+				    const char *flags);
+QR_API qr_expr *qr_regexp_replace(qr_expr *a, qr_expr *pattern,
+				  qr_expr *replacement, const char *flags);
+
+/* a COLLATE name (SQLAlchemy's collate()): name is copied and quoted as
+ * an identifier when it needs it ("C" on PostgreSQL, utf8mb4_bin
+ * bare). The type is a's. */
+QR_API qr_expr *qr_collate(qr_expr *a, const char *collation);
+
+/*
+ * Bitwise operators (SQLAlchemy 2.0.2's bitwise_and() ...): a & b, a | b,
+ * a << b, a >> b, ~a everywhere; XOR is a ^ b on MySQL, a # b on
+ * PostgreSQL and (a | b - a & b) on SQLite, which has none (((a | b) -
+ * (a & b)) inside another operator), as SQLAlchemy renders them.
+ */
+QR_API qr_expr *qr_bitwise_and(qr_expr *a, qr_expr *b);
+QR_API qr_expr *qr_bitwise_or(qr_expr *a, qr_expr *b);
+QR_API qr_expr *qr_bitwise_xor(qr_expr *a, qr_expr *b);
+QR_API qr_expr *qr_bitwise_lshift(qr_expr *a, qr_expr *b);
+QR_API qr_expr *qr_bitwise_rshift(qr_expr *a, qr_expr *b);
+QR_API qr_expr *qr_bitwise_not(qr_expr *a);
+
+/*
+ * ANY (collection) / ALL (collection), the right side of a comparison
+ * (SQLAlchemy's any_() / all_()): qr_eq(qr_bind_int(5),
+ * qr_any_(arraycol)) is "? = ANY (t.arraycol)"; given on the left, the
+ * comparison is turned around (qr_lt(qr_any_(x), y) is y > ANY (x)), as
+ * SQLAlchemy does. PostgreSQL takes an array or a SELECT; MySQL/MariaDB
+ * only a SELECT (no arrays: QR_ENOTSUP otherwise); SQLite has neither
+ * (QR_ENOTSUP).
+ */
+QR_API qr_expr *qr_any_(qr_expr *collection);
+QR_API qr_expr *qr_all_(qr_expr *collection);
+
 /*
  * IN / NOT IN: b is a qr_list() of values, a qr_tuple list, or a SELECT
  * (a subquery). An empty list follows SQLAlchemy: IN is false and NOT IN
@@ -259,6 +315,26 @@ QR_API qr_expr *qr_func_filter(qr_expr *fn, qr_expr *cond);
 QR_API qr_expr *qr_over_new(qr_expr *fn, ...);
 QR_API qr_expr *qr_rows(int64_t lo, int64_t hi);
 QR_API qr_expr *qr_range(int64_t lo, int64_t hi);
+
+/*
+ * An ordered-set aggregate: fn WITHIN GROUP (ORDER BY exprs...)
+ * (SQLAlchemy's FunctionElement.within_group()), fn a qr_func():
+ *   qr_within_group(qr_func("percentile_cont", qr_bind_double(0.5)),
+ *                   qr_desc(qr_c(t, "x")))
+ * percentile_cont, percentile_disc and mode take the type of the first
+ * ORDER BY expression. It may be a window function's fn (qr_over).
+ * PostgreSQL only: QR_ENOTSUP on SQLite and MySQL/MariaDB.
+ */
+#define qr_within_group(fn, ...) qr_within_group_new((fn), __VA_ARGS__, QR_END)
+QR_API qr_expr *qr_within_group_new(qr_expr *fn, ...);
+
+/* EXTRACT(field FROM a), an INTEGER (SQLAlchemy's extract()): field is
+ * a word such as "year", "month", "day", "hour", "minute", "second",
+ * "dow", "doy", "week", "epoch" (copied; QR_EINVAL for anything but
+ * letters, digits and '_'). SQLite has no EXTRACT: CAST(STRFTIME('%Y',
+ * a) AS INTEGER) for the fields SQLAlchemy maps (QR_ECOMPILE for
+ * others); the other dialects pass the field through. */
+QR_API qr_expr *qr_extract(const char *field, qr_expr *a);
 
 /* CASE WHEN .. THEN .. [ELSE ..] END; qr_case_value: CASE value WHEN. */
 #define qr_case(...) qr_case_new(__VA_ARGS__, QR_END)

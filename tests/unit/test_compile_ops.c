@@ -1,0 +1,228 @@
+/*
+ * test_compile_ops.c - golden SQL of SQLAlchemy 2.0's further column
+ * operators: collate(), extract(), regexp_match() / regexp_replace(),
+ * icontains() & co., the bitwise operators, any_() / all_() and
+ * within_group(), on SQLite, PostgreSQL and MySQL (MariaDB's spellings
+ * in test_compile_ops_mariadb.c).
+ */
+#include "golden.h"
+
+static qr_stmt *b_collate(void)
+{
+	return qr_collate(C(users, "name"), "utf8mb4_bin");
+}
+static qr_stmt *b_collate_quoted(void)
+{
+	return qr_eq(qr_collate(C(users, "name"), "C"), TXT("x"));
+}
+static qr_stmt *b_collate_order(void)
+{
+	return qr_select(
+		C(users, "id"),
+		qr_order_by(qr_desc(qr_collate(C(users, "name"), "NOCASE"))));
+}
+static qr_stmt *b_collate_bind(void)
+{
+	return qr_collate(TXT("x"), "NOCASE");
+}
+static qr_stmt *b_extract_year(void)
+{
+	return qr_select(qr_extract("year", C(things, "created")));
+}
+static qr_stmt *b_extract_where(void)
+{
+	return qr_eq(qr_extract("month", C(things, "day")), INT(3));
+}
+static qr_stmt *b_extract_bad(void)
+{
+	return qr_extract("quarter", C(things, "day"));
+}
+static qr_stmt *b_regexp(void)
+{
+	return qr_regexp_match(C(users, "name"), TXT("^j"), NULL);
+}
+static qr_stmt *b_not_regexp(void)
+{
+	return qr_not(qr_regexp_match(C(users, "name"), TXT("^j"), NULL));
+}
+static qr_stmt *b_regexp_i(void)
+{
+	return qr_regexp_match(C(users, "name"), TXT("^j"), "i");
+}
+static qr_stmt *b_not_regexp_i(void)
+{
+	return qr_not_regexp_match(C(users, "name"), TXT("^j"), "i");
+}
+static qr_stmt *b_regexp_flags(void)
+{
+	return qr_regexp_match(C(users, "name"), TXT("^j"), "ix");
+}
+static qr_stmt *b_regexp_replace(void)
+{
+	return qr_regexp_replace(C(users, "name"), TXT("a+"), TXT("b"), NULL);
+}
+static qr_stmt *b_regexp_replace_flags(void)
+{
+	return qr_regexp_replace(C(users, "name"), TXT("a+"), TXT("b"), "g");
+}
+static qr_stmt *b_icontains(void)
+{
+	return qr_icontains(C(users, "name"), TXT("Ed"));
+}
+static qr_stmt *b_istartswith(void)
+{
+	return qr_istartswith(C(users, "name"), TXT("Ed"));
+}
+static qr_stmt *b_iendswith(void)
+{
+	return qr_iendswith(C(users, "name"), TXT("Ed"));
+}
+static qr_stmt *b_not_icontains(void)
+{
+	return qr_not(qr_icontains(C(users, "name"), TXT("Ed")));
+}
+static qr_stmt *b_bit_and(void)
+{
+	return qr_bitwise_and(C(users, "id"), INT(3));
+}
+static qr_stmt *b_bit_or(void)
+{
+	return qr_bitwise_or(C(users, "id"), INT(3));
+}
+static qr_stmt *b_bit_xor(void)
+{
+	return qr_select(qr_bitwise_xor(C(users, "id"), INT(3)));
+}
+static qr_stmt *b_bit_xor_nested(void)
+{
+	return qr_eq(qr_bitwise_xor(C(users, "id"), INT(3)), INT(6));
+}
+static qr_stmt *b_bit_not(void)
+{
+	return qr_bitwise_not(C(users, "id"));
+}
+static qr_stmt *b_bit_shift(void)
+{
+	return qr_bitwise_rshift(qr_bitwise_lshift(C(users, "id"), INT(2)),
+				 INT(1));
+}
+static qr_stmt *b_bit_prec(void)
+{
+	return qr_bitwise_and(qr_add(C(users, "id"), INT(1)), INT(6));
+}
+static qr_stmt *b_any_select(void)
+{
+	return qr_eq(C(users, "id"),
+		     qr_any_(qr_select(C(addresses, "user_id"))));
+}
+static qr_stmt *b_all_mirror(void)
+{
+	return qr_lt(qr_all_(qr_select(C(addresses, "user_id"))),
+		     C(users, "id"));
+}
+static qr_stmt *b_any_array(void)
+{
+	return qr_eq(INT(5), qr_any_(C(things, "doc")));
+}
+static qr_stmt *b_within_group(void)
+{
+	return qr_select(
+		qr_within_group(qr_func("percentile_cont", qr_bind_double(0.5)),
+				qr_desc(C(users, "id"))));
+}
+static qr_stmt *b_within_group_over(void)
+{
+	return qr_over(qr_within_group(qr_func("mode"), C(users, "name")),
+		       qr_partition_by(C(users, "fullname")));
+}
+
+static const qr_golden cases[] = {
+	/* BEGIN GOLDEN */
+	{"collate", b_collate, "users.name COLLATE utf8mb4_bin", NULL, NULL,
+	 NULL},
+	{"collate_quoted", b_collate_quoted, "(users.name COLLATE \"C\") = ?",
+	 NULL, "(users.name COLLATE `C`) = ?", "param_1"},
+	{"collate_order", b_collate_order,
+	 "SELECT users.id \nFROM users ORDER BY users.name COLLATE \"NOCASE\" "
+	 "DESC",
+	 NULL,
+	 "SELECT users.id \nFROM users ORDER BY users.name COLLATE `NOCASE` "
+	 "DESC",
+	 NULL},
+	{"collate_bind", b_collate_bind, "? COLLATE \"NOCASE\"", NULL,
+	 "? COLLATE `NOCASE`", "param_1"},
+	{"extract_year", b_extract_year,
+	 "SELECT CAST(STRFTIME('%Y', things.created) AS INTEGER) AS anon_1 "
+	 "\nFROM things",
+	 "SELECT EXTRACT(year FROM things.created) AS anon_1 \nFROM things",
+	 "SELECT EXTRACT(year FROM things.created) AS anon_1 \nFROM things",
+	 NULL},
+	{"extract_where", b_extract_where,
+	 "CAST(STRFTIME('%m', things.day) AS INTEGER) = ?",
+	 "EXTRACT(month FROM things.day) = $1",
+	 "EXTRACT(month FROM things.day) = ?", "param_1"},
+	{"extract_bad", b_extract_bad, "!ECOMPILE",
+	 "EXTRACT(quarter FROM things.day)", "EXTRACT(quarter FROM things.day)",
+	 NULL},
+	{"regexp", b_regexp, "users.name REGEXP ?", "users.name ~ $1", NULL,
+	 "name_1"},
+	{"not_regexp", b_not_regexp, "users.name NOT REGEXP ?",
+	 "users.name !~ $1", NULL, "name_1"},
+	{"regexp_i", b_regexp_i, "!ENOTSUP", "users.name ~* $1",
+	 "REGEXP_LIKE(users.name, ?, 'i')", NULL},
+	{"not_regexp_i", b_not_regexp_i, "!ENOTSUP", "users.name !~* $1",
+	 "NOT REGEXP_LIKE(users.name, ?, 'i')", NULL},
+	{"regexp_flags", b_regexp_flags, "!ENOTSUP",
+	 "users.name ~ CONCAT('(?', 'ix', ')', $1)",
+	 "REGEXP_LIKE(users.name, ?, 'ix')", NULL},
+	{"regexp_replace", b_regexp_replace, "!ENOTSUP",
+	 "REGEXP_REPLACE(users.name, $1, $2)",
+	 "REGEXP_REPLACE(users.name, ?, ?)", NULL},
+	{"regexp_replace_flags", b_regexp_replace_flags, "!ENOTSUP",
+	 "REGEXP_REPLACE(users.name, $1, $2, 'g')",
+	 "REGEXP_REPLACE(users.name, ?, ?, 'g')", NULL},
+	{"icontains", b_icontains,
+	 "lower(users.name) LIKE '%' || lower(?) || '%'", NULL,
+	 "lower(users.name) LIKE concat(concat('%', lower(?)), '%')", "name_1"},
+	{"istartswith", b_istartswith, "lower(users.name) LIKE lower(?) || '%'",
+	 NULL, "lower(users.name) LIKE concat(lower(?), '%')", "name_1"},
+	{"iendswith", b_iendswith, "lower(users.name) LIKE '%' || lower(?)",
+	 NULL, "lower(users.name) LIKE concat('%', lower(?))", "name_1"},
+	{"not_icontains", b_not_icontains,
+	 "lower(users.name) NOT LIKE '%' || lower(?) || '%'", NULL,
+	 "lower(users.name) NOT LIKE concat(concat('%', lower(?)), '%')",
+	 "name_1"},
+	{"bit_and", b_bit_and, "users.id & ?", NULL, NULL, "id_1"},
+	{"bit_or", b_bit_or, "users.id | ?", NULL, NULL, "id_1"},
+	{"bit_xor", b_bit_xor,
+	 "SELECT (users.id | ? - users.id & ?) AS anon_1 \nFROM users",
+	 "SELECT users.id # $1 AS anon_1 \nFROM users",
+	 "SELECT users.id ^ ? AS anon_1 \nFROM users", "id_1 id_1"},
+	{"bit_xor_nested", b_bit_xor_nested,
+	 "((users.id | ?) - (users.id & ?)) = ?", "users.id # $1 = $2",
+	 "users.id ^ ? = ?", "id_1 id_1 param_1"},
+	{"bit_not", b_bit_not, "~users.id", NULL, NULL, NULL},
+	{"bit_shift", b_bit_shift, "(users.id << ?) >> ?", NULL, NULL,
+	 "id_1 param_1"},
+	{"bit_prec", b_bit_prec, "(users.id + ?) & ?", NULL, NULL,
+	 "id_1 param_1"},
+	{"any_select", b_any_select, "!ENOTSUP",
+	 "users.id = ANY (SELECT addresses.user_id \nFROM addresses)",
+	 "users.id = ANY (SELECT addresses.user_id \nFROM addresses)", NULL},
+	{"all_mirror", b_all_mirror, "!ENOTSUP",
+	 "users.id > ALL (SELECT addresses.user_id \nFROM addresses)",
+	 "users.id > ALL (SELECT addresses.user_id \nFROM addresses)", NULL},
+	{"any_array", b_any_array, "!ENOTSUP", "$1 = ANY (things.doc)", NULL,
+	 NULL},
+	{"within_group", b_within_group, "!ENOTSUP",
+	 "SELECT percentile_cont($1) WITHIN GROUP (ORDER BY users.id DESC) AS "
+	 "anon_1 \nFROM users",
+	 NULL, NULL},
+	{"within_group_over", b_within_group_over, "!ENOTSUP",
+	 "mode() WITHIN GROUP (ORDER BY users.name) OVER (PARTITION BY "
+	 "users.fullname)",
+	 NULL, NULL},
+	/* END GOLDEN */
+};
+
+QR_GOLDEN_MAIN("compile_ops", cases)
