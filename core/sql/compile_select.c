@@ -664,6 +664,31 @@ int qr_sqlc__limit_default(qr_sqlc *c, const qr_node *limit,
 	return c->rc;
 }
 
+int qr_sqlc__fetch_default(qr_sqlc *c, const qr_node *fetch,
+			   const qr_node *offset, bool parens, unsigned ctx)
+{
+	const char *open = parens ? "(" : "", *close = parens ? ")" : "";
+	if (offset) {
+		qr_sqlc__printf(c, "\n OFFSET %s", open);
+		qr_sqlc__visit(c, offset, ctx);
+		qr_sqlc__printf(c, "%s ROWS", close);
+	}
+	qr_sqlc__printf(c, "\n FETCH FIRST %s", open);
+	qr_sqlc__visit(c, fetch->kids[0], ctx);
+	return qr_sqlc__printf(
+		c, "%s%s ROWS %s", close,
+		(fetch->ival & QR_FETCH_PERCENT) ? " PERCENT" : "",
+		(fetch->ival & QR_FETCH_WITH_TIES) ? "WITH TIES" : "ONLY");
+}
+
+static int fetch_clause(qr_sqlc *c, const qr_node *fetch, const qr_node *offset,
+			unsigned ctx)
+{
+	if (!c->ov->fetch_clause)
+		return qr_sqlc__unsupported(c, "FETCH FIRST");
+	return c->ov->fetch_clause(c, fetch, offset, ctx & QR_CTX_LITERAL);
+}
+
 static int limit_clause(qr_sqlc *c, const qr_node *limit, const qr_node *offset,
 			unsigned ctx)
 {
@@ -742,7 +767,12 @@ int qr_sqlc__visit_select(qr_sqlc *c, const qr_node *sel, unsigned ctx)
 	and_clause(c, " \nHAVING ", sel->kids[QR_SEL_HAVING], ctx);
 	order_clause(c, " ORDER BY ", sel->kids[QR_SEL_ORDER],
 		     QR_CTX_ORDER | (ctx & QR_CTX_LITERAL));
-	limit_clause(c, sel->kids[QR_SEL_LIMIT], sel->kids[QR_SEL_OFFSET], ctx);
+	if (sel->kids[QR_SEL_FETCH])
+		fetch_clause(c, sel->kids[QR_SEL_FETCH],
+			     sel->kids[QR_SEL_OFFSET], ctx);
+	else
+		limit_clause(c, sel->kids[QR_SEL_LIMIT],
+			     sel->kids[QR_SEL_OFFSET], ctx);
 	if (sel->flags & QR_NF_SEL_FOR_UPDATE) {
 		if (c->ov->for_update)
 			c->ov->for_update(c, (unsigned)sel->ival);
@@ -778,7 +808,7 @@ static bool member_needs_parens(const qr_node *s)
 	if (s->kind == QR_NODE_COMPOUND)
 		return true;
 	return s->kids[QR_SEL_ORDER] || s->kids[QR_SEL_LIMIT] ||
-	       s->kids[QR_SEL_OFFSET];
+	       s->kids[QR_SEL_OFFSET] || s->kids[QR_SEL_FETCH];
 }
 
 int qr_sqlc__visit_compound(qr_sqlc *c, const qr_node *cs, unsigned ctx)

@@ -54,6 +54,10 @@ typedef struct qr_compiler_overrides {
 	/* LIMIT/OFFSET (either may be NULL; not both). */
 	int (*limit_clause)(qr_sqlc *c, const qr_node *limit,
 			    const qr_node *offset, unsigned ctx);
+	/* OFFSET .. ROWS FETCH FIRST .. ROWS (fetch a PART FETCH; offset
+	 * may be NULL). NULL: unsupported (QR_ENOTSUP). */
+	int (*fetch_clause)(qr_sqlc *c, const qr_node *fetch,
+			    const qr_node *offset, unsigned ctx);
 	/* FOR UPDATE with QR_FOR_* flags. */
 	int (*for_update)(qr_sqlc *c, unsigned flags);
 	/* The text inside "IN (...)" for an empty list; negate for NOT IN.
@@ -304,6 +308,12 @@ int qr_sqlc__from_objects(const qr_node *expr, const qr_node ***list, size_t *n,
 int qr_sqlc__push_frame(qr_sqlc *c, const qr_node *stmt,
 			const qr_node *const *froms, size_t nfroms);
 void qr_sqlc__pop_frame(qr_sqlc *c);
+
+/* SQLAlchemy's base fetch_clause: "\n OFFSET x ROWS\n FETCH FIRST y
+ * [PERCENT ]ROWS ONLY|WITH TIES"; parens: each value in parentheses
+ * (PostgreSQL). */
+int qr_sqlc__fetch_default(qr_sqlc *c, const qr_node *fetch,
+			   const qr_node *offset, bool parens, unsigned ctx);
 
 /* The default LIMIT/OFFSET clause ("\n LIMIT x OFFSET y"). */
 int qr_sqlc__limit_default(qr_sqlc *c, const qr_node *limit,

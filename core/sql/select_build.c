@@ -117,6 +117,19 @@ qr_expr *qr_offset(int64_t n)
 	return limit_part(QR_PART_OFFSET, n);
 }
 
+qr_expr *qr_fetch(int64_t n, unsigned flags)
+{
+	if (flags & ~(unsigned)(QR_FETCH_WITH_TIES | QR_FETCH_PERCENT)) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_fetch: unknown flags %#x", flags);
+		return NULL;
+	}
+	qr_node *p = limit_part(QR_PART_FETCH, n);
+	if (p)
+		p->ival = (int64_t)flags;
+	return p;
+}
+
 qr_expr *qr_distinct_rows(void)
 {
 	return part0(QR_PART_DISTINCT, 0);
@@ -160,6 +173,7 @@ static const char *part_name(int op)
 		[QR_PART_ROWS] = "ROWS",
 		[QR_PART_RANGE] = "RANGE",
 		[QR_PART_ELSE] = "ELSE",
+		[QR_PART_FETCH] = "FETCH FIRST",
 	};
 	if (op >= 0 && (size_t)op < sizeof(names) / sizeof(names[0]) &&
 	    names[op])
@@ -262,7 +276,13 @@ static int add_to_select(qr_node *s, qr_node *p)
 	case QR_PART_CORRELATE_EXCEPT:
 		return append_items(s, QR_SEL_CORRELATE_EXCEPT, QR_OP_COMMA, p);
 	case QR_PART_LIMIT:
+		/* LIMIT and FETCH replace each other, as in SQLAlchemy. */
+		qr_sql__set_kid(s, QR_SEL_FETCH, NULL);
 		set_from_part(s, QR_SEL_LIMIT, p);
+		return 0;
+	case QR_PART_FETCH:
+		qr_sql__set_kid(s, QR_SEL_LIMIT, NULL);
+		qr_sql__set_kid(s, QR_SEL_FETCH, p);
 		return 0;
 	case QR_PART_OFFSET:
 		set_from_part(s, QR_SEL_OFFSET, p);

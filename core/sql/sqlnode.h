@@ -108,6 +108,7 @@ enum {
 	QR_SEL_DISTINCT_ON, /* LIST(COMMA) */
 	QR_SEL_CORRELATE,   /* LIST of FROM objects */
 	QR_SEL_CORRELATE_EXCEPT,
+	QR_SEL_FETCH, /* PART FETCH: kids [count BIND]; ival QR_FETCH_* */
 	QR_SEL_NKIDS
 };
 enum {
@@ -157,7 +158,8 @@ enum {
 	QR_PART_ON_DUPLICATE,        /* kids [LIST of SET] */
 	QR_PART_ROWS,                /* window frame; kids [lo, hi] */
 	QR_PART_RANGE,
-	QR_PART_ELSE /* CASE ... ELSE */
+	QR_PART_ELSE, /* CASE ... ELSE */
+	QR_PART_FETCH /* FETCH FIRST; kids [count]; ival QR_FETCH_* */
 };
 
 /* INSERT kids. */

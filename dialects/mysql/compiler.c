@@ -355,6 +355,16 @@ static int mysql_regexp_replace(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	return qr_sqlc__regexp_replace_func(c, n, is_mariadb(c), ctx);
 }
 
+/* FETCH FIRST: MariaDB 10.6+ only (SQLAlchemy's base fetch_clause);
+ * MySQL has none. */
+static int mysql_fetch(qr_sqlc *c, const qr_node *fetch, const qr_node *offset,
+		       unsigned ctx)
+{
+	if (!is_mariadb(c))
+		return qr_sqlc__unsupported(c, "FETCH FIRST");
+	return qr_sqlc__fetch_default(c, fetch, offset, false, ctx);
+}
+
 static int mysql_within_group(qr_sqlc *c, const qr_node *n, unsigned ctx)
 {
 	(void)n;
@@ -374,6 +384,7 @@ const qr_compiler_overrides qr_mysql__compiler = {
 		   [QR_OP_IS_NOT_DISTINCT_FROM] = mysql_distinct_from},
 	.function = mysql_function,
 	.limit_clause = mysql_limit,
+	.fetch_clause = mysql_fetch,
 	.for_update = mysql_for_update,
 	.update_tables = mysql_update_tables,
 	.delete_using = mysql_delete_using,

@@ -166,6 +166,13 @@ static int pg_xor(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	return qr_sqlc__binary_generic(c, n, " # ", ctx);
 }
 
+/* SQLAlchemy's PGCompiler.fetch_clause: each value in parentheses. */
+static int pg_fetch(qr_sqlc *c, const qr_node *fetch, const qr_node *offset,
+		    unsigned ctx)
+{
+	return qr_sqlc__fetch_default(c, fetch, offset, true, ctx);
+}
+
 const qr_compiler_overrides qr_postgresql__compiler = {
 	.binary = {[QR_OP_ILIKE] = qr_sqlc__binary_ilike_native,
 		   [QR_OP_NOT_ILIKE] = qr_sqlc__binary_ilike_native,
@@ -174,6 +181,7 @@ const qr_compiler_overrides qr_postgresql__compiler = {
 		   [QR_OP_REGEXP_REPLACE] = pg_regexp_replace,
 		   [QR_OP_BITWISE_XOR] = pg_xor},
 	.limit_clause = pg_limit,
+	.fetch_clause = pg_fetch,
 	.for_update = pg_for_update,
 	.update_from = pg_update_from,
 	.delete_using = pg_delete_using,

@@ -72,6 +72,17 @@ QR_API qr_expr *qr_partition_by_new(qr_expr *first, ...);
 QR_API qr_expr *qr_limit(int64_t n);
 QR_API qr_expr *qr_offset(int64_t n);
 
+/*
+ * FETCH FIRST n ROWS ONLY (SQLAlchemy's select.fetch(n)); the flags add
+ * WITH TIES and PERCENT. It replaces a LIMIT (and a later qr_limit
+ * replaces it); an OFFSET is then rendered OFFSET n ROWS before it.
+ * PostgreSQL: "OFFSET ($1) ROWS FETCH FIRST ($2) ROWS ONLY"; MariaDB
+ * (10.6+) the same without parentheses; SQLite and MySQL have no FETCH
+ * (QR_ENOTSUP). Errors: QR_EINVAL for unknown flags.
+ */
+enum { QR_FETCH_WITH_TIES = 1u << 0, QR_FETCH_PERCENT = 1u << 1 };
+QR_API qr_expr *qr_fetch(int64_t n, unsigned flags);
+
 /* SELECT DISTINCT, and PostgreSQL's DISTINCT ON (exprs). */
 QR_API qr_expr *qr_distinct_rows(void);
 #define qr_distinct_on(...) qr_distinct_on_new(__VA_ARGS__, QR_END)

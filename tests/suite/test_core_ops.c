@@ -2,8 +2,8 @@
  * test_core_ops.c - SQLAlchemy 2.0's further column operators executed
  * on the test URL: icontains & co., regular expressions (SQLite through
  * the driver's regexp()), COLLATE, EXTRACT, the bitwise operators,
- * ANY / ALL and WITHIN GROUP; where a backend has no such construct, the
- * error names it and the dialect.
+ * ANY / ALL, WITHIN GROUP and FETCH FIRST; where a backend has no such
+ * construct, the error names it and the dialect.
  */
 #include "core_fixture.h"
 
@@ -227,6 +227,27 @@ static void test_within_group(void **state)
 	expect_rows(conn, s, NULL, "(6,)\n");
 }
 
+static void test_fetch(void **state)
+{
+	(void)state;
+	qr_stmt *s = qr_select(C(items, "id"), qr_order_by(N), qr_offset(1),
+			       qr_fetch(1, 0));
+	if (backend_is("sqlite")) {
+		expect_unsupported(s, "FETCH FIRST");
+		return;
+	}
+	/* the mysql:// test server is MariaDB 10.6+ (the mariadb flavour) */
+	expect_rows(conn, s, NULL, "(2,)\n");
+	qr_stmt *ties = qr_select(
+		C(items, "id"),
+		qr_order_by(qr_desc(qr_case(qr_when(qr_gt(N, INT(5)), INT(1)),
+					    qr_else(INT(0))))),
+		qr_fetch(1, QR_FETCH_WITH_TIES));
+	expect_rows(conn,
+		    qr_select(qr_count_star(), qr_from(qr_subquery(ties, "t"))),
+		    NULL, "(2,)\n");
+}
+
 static void test_setup(void **state)
 {
 	setup(state);
@@ -246,6 +267,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_bitwise, reset),
 	cmocka_unit_test_setup(test_any_all, reset),
 	cmocka_unit_test_setup(test_within_group, reset),
+	cmocka_unit_test_setup(test_fetch, reset),
 	cmocka_unit_test(test_teardown),
 };
 

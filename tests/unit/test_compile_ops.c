@@ -135,6 +135,25 @@ static qr_stmt *b_within_group_over(void)
 	return qr_over(qr_within_group(qr_func("mode"), C(users, "name")),
 		       qr_partition_by(C(users, "fullname")));
 }
+static qr_stmt *b_fetch(void)
+{
+	return qr_select(C(users, "id"), qr_order_by(C(users, "id")),
+			 qr_fetch(3, 0));
+}
+static qr_stmt *b_fetch_offset_ties(void)
+{
+	return qr_select(C(users, "id"), qr_order_by(C(users, "id")),
+			 qr_offset(2), qr_fetch(3, QR_FETCH_WITH_TIES));
+}
+static qr_stmt *b_fetch_replaces_limit(void)
+{
+	return qr_select(C(users, "id"), qr_limit(5), qr_fetch(3, 0));
+}
+static qr_stmt *b_limit_replaces_fetch(void)
+{
+	return qr_select(C(users, "id"), qr_fetch(3, QR_FETCH_PERCENT),
+			 qr_limit(5));
+}
 
 static const qr_golden cases[] = {
 	/* BEGIN GOLDEN */
@@ -222,6 +241,21 @@ static const qr_golden cases[] = {
 	 "mode() WITHIN GROUP (ORDER BY users.name) OVER (PARTITION BY "
 	 "users.fullname)",
 	 NULL, NULL},
+	{"fetch", b_fetch, "!ENOTSUP",
+	 "SELECT users.id \nFROM users ORDER BY users.id\n FETCH FIRST ($1) "
+	 "ROWS ONLY",
+	 NULL, NULL},
+	{"fetch_offset_ties", b_fetch_offset_ties, "!ENOTSUP",
+	 "SELECT users.id \nFROM users ORDER BY users.id\n OFFSET ($1) ROWS\n "
+	 "FETCH FIRST ($2) ROWS WITH TIES",
+	 NULL, NULL},
+	{"fetch_replaces_limit", b_fetch_replaces_limit, "!ENOTSUP",
+	 "SELECT users.id \nFROM users\n FETCH FIRST ($1) ROWS ONLY", NULL,
+	 NULL},
+	{"limit_replaces_fetch", b_limit_replaces_fetch,
+	 "SELECT users.id \nFROM users\n LIMIT ? OFFSET ?",
+	 "SELECT users.id \nFROM users \n LIMIT $1",
+	 "SELECT users.id \nFROM users \n LIMIT ?", "param_1 param_2"},
 	/* END GOLDEN */
 };
 

@@ -28,6 +28,14 @@ static void test_mariadb_regexp_flags(void **state)
 	       "REGEXP_REPLACE(users.name, CONCAT('(?', 'i', ')', ?), ?)");
 	expect(qr_regexp_match(C(users, "name"), TXT("^j"), NULL), "mariadb",
 	       "users.name REGEXP ?");
+	/* FETCH FIRST: MariaDB 10.6+ has it, unparenthesised. */
+	expect(qr_select(C(users, "id"), qr_order_by(C(users, "id")),
+			 qr_offset(1), qr_fetch(2, QR_FETCH_WITH_TIES)),
+	       "mariadb",
+	       "SELECT users.id \nFROM users ORDER BY users.id\n OFFSET ? "
+	       "ROWS\n FETCH FIRST ? ROWS WITH TIES");
+	assert_null(qr_fetch(1, 1u << 5));
+	assert_int_equal(qr_error_last()->code, QR_EINVAL);
 	/* Other operators spell as on MySQL. */
 	expect(qr_bitwise_xor(C(users, "id"), INT(3)), "mariadb",
 	       "users.id ^ ?");
