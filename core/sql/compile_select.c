@@ -142,7 +142,9 @@ int qr_sqlc__select_froms(qr_sqlc *c, const qr_node *sel, unsigned ctx,
 	size_t ncorr = e ? e->ncorrelate : 0;
 	const qr_node *const *asf = e ? e->asfrom : NULL;
 	size_t nasf = e ? e->nasfrom : 0;
-	bool asfrom = (ctx & QR_CTX_ASFROM) != 0;
+	/* A LATERAL subquery correlates to the enclosing FROM objects, as
+	 * a nested SELECT does (SQLAlchemy's lateral=True). */
+	bool asfrom = (ctx & QR_CTX_ASFROM) && !(ctx & QR_CTX_LATERAL);
 
 	const qr_node *lc = sel->kids[QR_SEL_CORRELATE];
 	const qr_node *lx = sel->kids[QR_SEL_CORRELATE_EXCEPT];
@@ -331,8 +333,15 @@ int qr_sqlc__visit_subquery(qr_sqlc *c, const qr_node *n, unsigned ctx)
 {
 	if (!(ctx & QR_CTX_ASFROM))
 		return qr_sqlc__ident(c, qr_sqlc__from_name(c, n));
+	unsigned sctx = QR_CTX_ASFROM | (ctx & QR_CTX_LITERAL);
+	if (n->flags & QR_NF_SUBQUERY_LATERAL) {
+		if (c->d && !(c->d->features & QR_FEATURE_LATERAL))
+			return qr_sqlc__unsupported(c, "LATERAL");
+		qr_sqlc__puts(c, "LATERAL ");
+		sctx |= QR_CTX_LATERAL;
+	}
 	qr_sqlc__puts(c, "(");
-	qr_sqlc__visit(c, n->kids[0], QR_CTX_ASFROM | (ctx & QR_CTX_LITERAL));
+	qr_sqlc__visit(c, n->kids[0], sctx);
 	qr_sqlc__puts(c, ") AS ");
 	return qr_sqlc__ident(c, qr_sqlc__from_name(c, n));
 }

@@ -35,7 +35,8 @@ enum {
 	QR_CTX_NO_SCHEMA = 1u << 6, /* tables without their schema */
 	/* inside an operand of a binary operator (SQLAlchemy's
 	 * _in_operator_expression: SQLite's XOR groups itself there) */
-	QR_CTX_OPERAND = 1u << 7
+	QR_CTX_OPERAND = 1u << 7,
+	QR_CTX_LATERAL = 1u << 8 /* the SELECT of a LATERAL subquery */
 };
 
 typedef int (*qr_visit_fn)(qr_sqlc *c, const qr_node *n, unsigned ctx);

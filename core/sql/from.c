@@ -201,6 +201,17 @@ qr_expr *qr_subquery(qr_stmt *select, const char *name)
 	return named_wrapper(QR_NODE_SUBQUERY, select, name, "qr_subquery");
 }
 
+qr_expr *qr_lateral(qr_stmt *select, const char *name)
+{
+	if (!check_select(select, "qr_lateral"))
+		return NULL;
+	qr_node *n =
+		named_wrapper(QR_NODE_SUBQUERY, select, name, "qr_lateral");
+	if (n)
+		n->flags |= QR_NF_SUBQUERY_LATERAL;
+	return n;
+}
+
 qr_expr *qr_cte(qr_stmt *select, const char *name)
 {
 	if (!check_select(select, "qr_cte"))

@@ -88,6 +88,9 @@ enum {
 enum { QR_JOIN_INNER, QR_JOIN_LEFT, QR_JOIN_FULL };
 enum { QR_JOIN_L, QR_JOIN_R, QR_JOIN_ON };
 
+/* SUBQUERY flags. */
+enum { QR_NF_SUBQUERY_LATERAL = 1u << 0 };
+
 /* FROMCOL: kids [from, inner column or NULL]; name (NULL: anonymous). */
 enum { QR_FC_FROM, QR_FC_INNER };
 

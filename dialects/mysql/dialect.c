@@ -315,7 +315,7 @@ static const char *const mysql_reserved_words[] = {
 /* What MySQL 8 and MariaDB 10.3+ share: window functions and CTEs (MySQL
  * 8.0 / MariaDB 10.2), INTERSECT/EXCEPT (8.0.31 / 10.3), FOR UPDATE,
  * multi-table UPDATE. RETURNING is MariaDB's only (10.5+, INSERT and
- * DELETE): the mariadb flavour's. */
+ * DELETE): the mariadb flavour's; LATERAL MySQL's only (8.0.14). */
 #define MYSQL_FEATURES                                                        \
 	(QR_FEATURE_SAVEPOINT | QR_FEATURE_MULTI_VALUES | QR_FEATURE_WINDOW | \
 	 QR_FEATURE_CTE | QR_FEATURE_INTERSECT_EXCEPT |                       \
@@ -327,7 +327,7 @@ const qr_dialect qr_mysql__dialect = {
 	.default_driver = "mysqlclient",
 	.paramstyle = QR_PARAMSTYLE_QMARK,
 	.identifier_quote = '`',
-	.features = MYSQL_FEATURES,
+	.features = MYSQL_FEATURES | QR_FEATURE_LATERAL, /* 8.0.14+ */
 	.reserved_words = mysql_reserved_words,
 	.reserved_word_count =
 		sizeof(mysql_reserved_words) / sizeof(mysql_reserved_words[0]),

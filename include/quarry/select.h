@@ -127,6 +127,12 @@ QR_API qr_expr *qr_alias(qr_expr *table, const char *name);
  * qr_c(subquery, "name"). */
 QR_API qr_expr *qr_subquery(qr_stmt *select, const char *name);
 
+/* LATERAL (SELECT ...) AS name (SQLAlchemy's select.lateral()); name
+ * NULL: anon_N. Its SELECT correlates to the FROM objects before it, so
+ * it may refer to them: join it with qr_join_on(t, lateral, qr_true()).
+ * PostgreSQL and MySQL 8.0.14+; QR_ENOTSUP on SQLite and MariaDB. */
+QR_API qr_expr *qr_lateral(qr_stmt *select, const char *name);
+
 /*
  * A common table expression (WITH name AS (select)); name NULL: anon_N.
  * A recursive CTE starts from its base SELECT and is completed with the

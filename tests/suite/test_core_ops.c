@@ -2,8 +2,8 @@
  * test_core_ops.c - SQLAlchemy 2.0's further column operators executed
  * on the test URL: icontains & co., regular expressions (SQLite through
  * the driver's regexp()), COLLATE, EXTRACT, the bitwise operators,
- * ANY / ALL, WITHIN GROUP and FETCH FIRST; where a backend has no such
- * construct, the error names it and the dialect.
+ * ANY / ALL, WITHIN GROUP, FETCH FIRST and LATERAL; where a backend has no
+ * such construct, the error names it and the dialect.
  */
 #include "core_fixture.h"
 
@@ -248,6 +248,29 @@ static void test_fetch(void **state)
 		    NULL, "(2,)\n");
 }
 
+static void test_lateral(void **state)
+{
+	(void)state;
+	/* each item with the number of items whose n is smaller */
+	qr_expr *other = qr_alias(items, "o");
+	qr_expr *lat =
+		qr_lateral(qr_select(qr_label(qr_count_star(), "smaller"),
+				     qr_from(qr_expr_ref(other)),
+				     qr_where(qr_lt(qr_c(other, "n"), N))),
+			   "l");
+	qr_expr_free(other);
+	qr_expr *smaller = qr_c(lat, "smaller");
+	qr_stmt *s = qr_select(C(items, "id"), smaller,
+			       qr_from(qr_join_on(items, lat, qr_true())),
+			       qr_order_by(C(items, "id")));
+	if (!backend_is("postgresql")) {
+		/* SQLite, and MariaDB (the mysql:// test server) have none */
+		expect_unsupported(s, "LATERAL");
+		return;
+	}
+	expect_rows(conn, s, NULL, "(1, 0)\n(2, 1)\n(3, 2)\n");
+}
+
 static void test_setup(void **state)
 {
 	setup(state);
@@ -268,6 +291,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_any_all, reset),
 	cmocka_unit_test_setup(test_within_group, reset),
 	cmocka_unit_test_setup(test_fetch, reset),
+	cmocka_unit_test_setup(test_lateral, reset),
 	cmocka_unit_test(test_teardown),
 };
 

@@ -154,6 +154,28 @@ static qr_stmt *b_limit_replaces_fetch(void)
 	return qr_select(C(users, "id"), qr_fetch(3, QR_FETCH_PERCENT),
 			 qr_limit(5));
 }
+static qr_stmt *b_lateral(void)
+{
+	qr_expr *lat =
+		qr_lateral(qr_select(C(addresses, "email_address"),
+				     qr_where(qr_eq(C(addresses, "user_id"),
+						    C(users, "id"))),
+				     qr_limit(1)),
+			   "a");
+	qr_expr *email = qr_c(lat, "email_address");
+	return qr_select(C(users, "name"), email,
+			 qr_from(qr_join_on(users, lat, qr_true())));
+}
+static qr_stmt *b_lateral_from(void)
+{
+	qr_expr *lat =
+		qr_lateral(qr_select(qr_label(qr_count_star(), "n"),
+				     qr_where(qr_eq(C(addresses, "user_id"),
+						    C(users, "id")))),
+			   NULL);
+	qr_expr *n = qr_c(lat, "n");
+	return qr_select(C(users, "id"), n, qr_from(users, lat));
+}
 
 static const qr_golden cases[] = {
 	/* BEGIN GOLDEN */
@@ -256,6 +278,20 @@ static const qr_golden cases[] = {
 	 "SELECT users.id \nFROM users\n LIMIT ? OFFSET ?",
 	 "SELECT users.id \nFROM users \n LIMIT $1",
 	 "SELECT users.id \nFROM users \n LIMIT ?", "param_1 param_2"},
+	{"lateral", b_lateral, "!ENOTSUP",
+	 "SELECT users.name, a.email_address \nFROM users JOIN LATERAL (SELECT "
+	 "addresses.email_address AS email_address \nFROM addresses \nWHERE "
+	 "addresses.user_id = users.id \n LIMIT $1) AS a ON true",
+	 "SELECT users.name, a.email_address \nFROM users JOIN LATERAL (SELECT "
+	 "addresses.email_address AS email_address \nFROM addresses \nWHERE "
+	 "addresses.user_id = users.id \n LIMIT ?) AS a ON true",
+	 NULL},
+	{"lateral_from", b_lateral_from, "!ENOTSUP",
+	 "SELECT users.id, anon_1.n \nFROM users, LATERAL (SELECT count(*) AS "
+	 "n \nFROM addresses \nWHERE addresses.user_id = users.id) AS anon_1",
+	 "SELECT users.id, anon_1.n \nFROM users, LATERAL (SELECT count(*) AS "
+	 "n \nFROM addresses \nWHERE addresses.user_id = users.id) AS anon_1",
+	 NULL},
 	/* END GOLDEN */
 };
 

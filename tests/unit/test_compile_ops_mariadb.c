@@ -1,9 +1,9 @@
 /*
  * test_compile_ops_mariadb.c - MariaDB's spellings of the regular
  * expression operators with flags (the pattern takes them, as
- * SQLAlchemy's MySQLCompiler does for MariaDB), and the argument checks
- * and NULL propagation of the constructors of quarry/expr.h's further
- * operators.
+ * SQLAlchemy's MySQLCompiler does for MariaDB), of FETCH FIRST and
+ * LATERAL, and the argument checks and NULL propagation of the constructors of
+ * quarry/expr.h's further operators.
  */
 #include "golden.h"
 
@@ -34,6 +34,14 @@ static void test_mariadb_regexp_flags(void **state)
 	       "mariadb",
 	       "SELECT users.id \nFROM users ORDER BY users.id\n OFFSET ? "
 	       "ROWS\n FETCH FIRST ? ROWS WITH TIES");
+	/* LATERAL: MySQL 8.0.14+ only */
+	qr_stmt *lat = qr_select(
+		qr_star(), qr_from(qr_lateral(qr_select(C(users, "id")), "l")));
+	qr_compiled *c = NULL;
+	assert_int_equal(qr_compile(&c, lat, "mariadb"), QR_ENOTSUP);
+	assert_string_equal(qr_error_last()->message,
+			    "LATERAL is not supported by the mariadb dialect");
+	qr_stmt_free(lat);
 	assert_null(qr_fetch(1, 1u << 5));
 	assert_int_equal(qr_error_last()->code, QR_EINVAL);
 	/* Other operators spell as on MySQL. */

@@ -50,7 +50,8 @@ enum {
 	/* RETURNING on INSERT / on DELETE only (MariaDB 10.5+, which has no
 	 * UPDATE .. RETURNING); QR_FEATURE_RETURNING implies both. */
 	QR_FEATURE_INSERT_RETURNING = 1u << 15,
-	QR_FEATURE_DELETE_RETURNING = 1u << 16
+	QR_FEATURE_DELETE_RETURNING = 1u << 16,
+	QR_FEATURE_LATERAL = 1u << 17 /* LATERAL subqueries in FROM */
 };
 
 typedef struct qr_dialect qr_dialect;
