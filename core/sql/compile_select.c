@@ -51,6 +51,7 @@ int qr_sqlc__from_objects(const qr_node *e, const qr_node ***list, size_t *n,
 	case QR_NODE_SUBQUERY:
 	case QR_NODE_CTE:
 	case QR_NODE_JOIN:
+	case QR_NODE_VALUES_FROM:
 		return push_unique(list, n, cap, e);
 	case QR_NODE_SELECT:
 	case QR_NODE_COMPOUND:
@@ -287,6 +288,7 @@ const char *qr_sqlc__from_name(qr_sqlc *c, const qr_node *f)
 		return qr_sqlc__anon(c, f, QR_ANON_ALIAS,
 				     qr_sqlc__from_name(c, f->kids[0]));
 	case QR_NODE_SUBQUERY:
+	case QR_NODE_VALUES_FROM:
 		return f->name ? f->name
 			       : qr_sqlc__anon(c, f, QR_ANON_ALIAS, "anon");
 	case QR_NODE_CTE:
@@ -344,6 +346,30 @@ int qr_sqlc__visit_subquery(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	qr_sqlc__visit(c, n->kids[0], sctx);
 	qr_sqlc__puts(c, ") AS ");
 	return qr_sqlc__ident(c, qr_sqlc__from_name(c, n));
+}
+
+/* (VALUES (?, ?), (?, ?)) AS name (a, b), as SQLAlchemy's visit_values:
+ * the values are anonymous binds (param_N). */
+int qr_sqlc__visit_values_from(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	if (!(ctx & QR_CTX_ASFROM))
+		return qr_sqlc__ident(c, qr_sqlc__from_name(c, n));
+	if (c->d && !(c->d->features & QR_FEATURE_VALUES_FROM))
+		return qr_sqlc__unsupported(c, "VALUES in FROM");
+	qr_sqlc_hint old = {c->hint, c->hint_type};
+	qr_sqlc__hint_restore(c, (qr_sqlc_hint){NULL, NULL});
+	qr_sqlc__puts(c, "(VALUES ");
+	for (size_t i = QR_VF_ROWS; i < n->nkids && !c->rc; i++) {
+		if (i > QR_VF_ROWS)
+			qr_sqlc__puts(c, ", ");
+		qr_sqlc__visit(c, n->kids[i], ctx & QR_CTX_LITERAL);
+	}
+	qr_sqlc__hint_restore(c, old);
+	qr_sqlc__puts(c, ") AS ");
+	qr_sqlc__ident(c, qr_sqlc__from_name(c, n));
+	qr_sqlc__puts(c, " (");
+	qr_sqlc__visit_items(c, n->kids[QR_VF_COLUMNS], ", ", 0);
+	return qr_sqlc__puts(c, ")");
 }
 
 int qr_sqlc__visit_join(qr_sqlc *c, const qr_node *n, unsigned ctx)
@@ -596,18 +622,23 @@ static int from_columns(qr_sqlc *c, const qr_node *f, seen_names *seen,
 		f->kind == QR_NODE_ALIAS && f->kids[0]->kind == QR_NODE_TABLE
 			? f->kids[0]
 			: NULL;
-	size_t n = table ? qr_table_column_count(table)
-			 : qr_sql__select_ncols(sel);
+	const qr_node *vcols =
+		f->kind == QR_NODE_VALUES_FROM ? f->kids[QR_VF_COLUMNS] : NULL;
+	size_t n = table   ? qr_table_column_count(table)
+		   : vcols ? vcols->nkids
+			   : qr_sql__select_ncols(sel);
 	for (size_t i = 0; i < n && !c->rc; i++) {
 		if (!*first)
 			qr_sqlc__puts(c, ", ");
 		*first = false;
 		char buf[300];
-		const qr_node *inner = table ? qr_table_column_at(table, i)
-					     : qr_sql__select_col(sel, i);
+		const qr_node *inner = table   ? qr_table_column_at(table, i)
+				       : vcols ? vcols->kids[i]
+					       : qr_sql__select_col(sel, i);
 		const char *en =
-			table ? qr_column_name(inner)
-			      : qr_sql__export_name(sel, i, buf, sizeof(buf));
+			table   ? qr_column_name(inner)
+			: vcols ? inner->name
+				: qr_sql__export_name(sel, i, buf, sizeof(buf));
 		qr_node *fc = qr_sql__fromcol(f, en, qr_sql__type(inner), i,
 					      inner->pinned ? NULL : inner);
 		if (!fc)

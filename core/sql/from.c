@@ -69,11 +69,13 @@ static const char *from_display_name(const qr_node *from)
 	case QR_NODE_ALIAS:
 	case QR_NODE_SUBQUERY:
 	case QR_NODE_CTE:
+	case QR_NODE_VALUES_FROM:
 		if (from->name)
 			return from->name;
 		if (from->kind == QR_NODE_ALIAS)
 			return from_display_name(from->kids[0]);
-		return "anonymous subquery";
+		return from->kind == QR_NODE_VALUES_FROM ? "anonymous VALUES"
+							 : "anonymous subquery";
 	default:
 		return qr_node__kind_name(from->kind);
 	}
@@ -113,6 +115,16 @@ qr_expr *qr_c(const qr_expr *from, const char *name)
 	case QR_NODE_CTE:
 		col = select_column(from->kids[0], name, &index);
 		break;
+	case QR_NODE_VALUES_FROM: {
+		const qr_node *cols = from->kids[QR_VF_COLUMNS];
+		for (size_t i = 0; !col && i < cols->nkids; i++) {
+			if (strcmp(cols->kids[i]->name, name) == 0) {
+				col = cols->kids[i];
+				index = i;
+			}
+		}
+		break;
+	}
 	default:
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 			     "qr_c: a %s has no columns to name",
@@ -147,6 +159,56 @@ qr_expr *qr_cols_new(const qr_expr *from, const char *const *names)
 		}
 	}
 	return list;
+}
+
+/* ---- VALUES as a FROM object ------------------------------------------- */
+
+qr_expr *qr_values_from(const char *name, const char *const *columns,
+			const qr_type *types, const qr_value *data,
+			size_t nrows)
+{
+	size_t ncols = 0;
+	while (columns && columns[ncols])
+		ncols++;
+	if (!ncols || (!data && nrows) || !nrows) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_values_from: %s",
+			     !ncols ? "no columns" : "no rows");
+		return NULL;
+	}
+	qr_node *n = qr_sql__node(QR_NODE_VALUES_FROM, 1);
+	qr_node *cols = n ? qr_list_empty() : NULL;
+	if (!cols)
+		goto fail;
+	n->kids[QR_VF_COLUMNS] = cols;
+	if (name && qr_sql__set_name(n, name))
+		goto fail;
+	for (size_t j = 0; j < ncols; j++) {
+		qr_node *col = qr_column_ref(columns[j]);
+		if (!col || qr_sql__push(cols, col))
+			goto fail;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		qr_node *row = qr_sql__node(QR_NODE_LIST, 0);
+		if (!row || qr_sql__push(n, row))
+			goto fail;
+		row->op = QR_OP_TUPLE;
+		for (size_t j = 0; j < ncols; j++) {
+			const qr_value *v = &data[i * ncols + j];
+			qr_node *b = types ? qr_bind_typed(*v, types[j])
+					   : qr_bind_value(*v);
+			if (!b || qr_sql__push(row, b))
+				goto fail;
+			/* a column's type: given, or its first row's value's */
+			if (i == 0 &&
+			    qr_sql__set_type(cols->kids[j], qr_sql__type(b)))
+				goto fail;
+		}
+	}
+	return n;
+fail:
+	qr_expr_free(n);
+	return NULL;
 }
 
 /* ---- aliases, subqueries, CTEs ---------------------------------------- */

@@ -68,7 +68,8 @@
 	X(EXCLUDED, excluded)         /* excluded.col / VALUES(col) */      \
 	X(DDL, ddl)                   /* CREATE/DROP TABLE/INDEX/TYPE */    \
 	X(EXTRACT, extract)           /* EXTRACT(field FROM expr) */        \
-	X(WITHIN_GROUP, within_group) /* fn WITHIN GROUP (ORDER BY) */
+	X(WITHIN_GROUP, within_group) /* fn WITHIN GROUP (ORDER BY) */      \
+	X(VALUES_FROM, values_from)   /* (VALUES (..), ..) AS name (cols) */
 
 #define QR_NODE_KINDS(X) X(TEXT, text) QR_SQL_NODE_KINDS(X)
 

@@ -255,6 +255,7 @@ bool qr_sql__is_from(const qr_node *n)
 	case QR_NODE_SUBQUERY:
 	case QR_NODE_CTE:
 	case QR_NODE_JOIN:
+	case QR_NODE_VALUES_FROM:
 		return true;
 	default:
 		return false;
@@ -323,6 +324,8 @@ static size_t from_ncols(const qr_node *f)
 	case QR_NODE_JOIN:
 		return from_ncols(f->kids[QR_JOIN_L]) +
 		       from_ncols(f->kids[QR_JOIN_R]);
+	case QR_NODE_VALUES_FROM:
+		return f->kids[QR_VF_COLUMNS]->nkids;
 	default:
 		return 0;
 	}
@@ -343,6 +346,8 @@ static const qr_node *from_col(const qr_node *f, size_t i)
 		return i < nl ? from_col(f->kids[QR_JOIN_L], i)
 			      : from_col(f->kids[QR_JOIN_R], i - nl);
 	}
+	case QR_NODE_VALUES_FROM:
+		return f->kids[QR_VF_COLUMNS]->kids[i];
 	default:
 		return NULL;
 	}

@@ -408,6 +408,55 @@ qr_stmt *qr_select_new(qr_expr *first, ...)
 	return s;
 }
 
+qr_stmt *qr_with_only_columns_new(qr_stmt *select, ...)
+{
+	va_list ap;
+	va_start(ap, select);
+	qr_node *s = NULL;
+	bool failed = true;
+	if (!select) {
+		qr_sql__null_arg("qr_with_only_columns", "the SELECT");
+	} else if (select->kind != QR_NODE_SELECT) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_with_only_columns: not a SELECT");
+		qr_expr_free(select);
+	} else if ((s = qr_sql__own(select)) != NULL) {
+		qr_sql__set_kid(s, QR_SEL_COLS, NULL);
+		failed = false;
+	}
+	for (qr_node *p = va_arg(ap, qr_node *); p != QR_END;
+	     p = va_arg(ap, qr_node *)) {
+		if (!p) {
+			if (!failed)
+				qr_sql__null_arg("qr_with_only_columns",
+						 "a column");
+			failed = true;
+		} else if (failed) {
+			qr_expr_free(p);
+		} else if (p->kind == QR_NODE_PART) {
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "qr_with_only_columns: a %s clause is "
+				     "not a column",
+				     part_name(p->op));
+			qr_expr_free(p);
+			failed = true;
+		} else if (add_to_select(s, p)) {
+			failed = true;
+		}
+	}
+	va_end(ap);
+	if (!failed && !s->kids[QR_SEL_COLS]) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_with_only_columns: no columns");
+		failed = true;
+	}
+	if (failed) {
+		qr_expr_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 /* ---- set operations --------------------------------------------------- */
 
 static qr_node *compound(int op, qr_node *first, va_list ap, const char *fn)

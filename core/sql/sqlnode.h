@@ -88,6 +88,10 @@ enum {
 enum { QR_JOIN_INNER, QR_JOIN_LEFT, QR_JOIN_FULL };
 enum { QR_JOIN_L, QR_JOIN_R, QR_JOIN_ON };
 
+/* VALUES_FROM: name (NULL: anonymous); kids [LIST of LEXCOL columns
+ * (typed), then one LIST(TUPLE) of BINDs per row]. */
+enum { QR_VF_COLUMNS, QR_VF_ROWS };
+
 /* SUBQUERY flags. */
 enum { QR_NF_SUBQUERY_LATERAL = 1u << 0 };
 

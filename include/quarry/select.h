@@ -48,6 +48,18 @@ QR_API qr_stmt *qr_stmt_add(qr_stmt *stmt, qr_expr *clause);
 	qr_stmt_extend_new((stmt), __VA_ARGS__, QR_END)
 QR_API qr_stmt *qr_stmt_extend_new(qr_stmt *stmt, ...);
 
+/*
+ * The same SELECT with other columns (SQLAlchemy's
+ * select.with_only_columns(*cols)): its other clauses are kept, and its
+ * FROM objects are those of the new columns (and its explicit qr_from
+ * ones), as in SQLAlchemy 2.0. select and the columns are taken (select
+ * changed in place when the caller held its only reference). Errors:
+ * QR_EINVAL (not a SELECT, a clause among the columns, no columns).
+ */
+#define qr_with_only_columns(select, ...) \
+	qr_with_only_columns_new((select), __VA_ARGS__, QR_END)
+QR_API qr_stmt *qr_with_only_columns_new(qr_stmt *select, ...);
+
 /* ---- clauses (items of qr_select and qr_stmt_add) --------------------- */
 
 /* WHERE / HAVING: several conditions are joined with AND, and so are
@@ -126,6 +138,22 @@ QR_API qr_expr *qr_alias(qr_expr *table, const char *name);
 /* (SELECT ...) AS name; name NULL: anon_1, ... Columns are reached with
  * qr_c(subquery, "name"). */
 QR_API qr_expr *qr_subquery(qr_stmt *select, const char *name);
+
+/*
+ * A VALUES list as a FROM object (SQLAlchemy's values(column("a", T),
+ * ..., name="v").data([(1, "x"), ...])):
+ *   (VALUES ($1, $2), ($3, $4)) AS v (a, b)
+ * columns: the NULL-terminated column names (copied); types: one per
+ * column, or NULL for each column to take its first row's value's type;
+ * data: nrows rows of as many values as columns, row after row (copied,
+ * bound as param_N). name NULL: anon_N. qr_c(v, "a") names a column.
+ * PostgreSQL only: SQLite takes no column names after the alias and
+ * MySQL/MariaDB no VALUES in FROM (QR_ENOTSUP). Errors: QR_EINVAL (no
+ * column, no row).
+ */
+QR_API qr_expr *qr_values_from(const char *name, const char *const *columns,
+			       const qr_type *types, const qr_value *data,
+			       size_t nrows);
 
 /* LATERAL (SELECT ...) AS name (SQLAlchemy's select.lateral()); name
  * NULL: anon_N. Its SELECT correlates to the FROM objects before it, so

@@ -2,8 +2,9 @@
  * test_core_ops.c - SQLAlchemy 2.0's further column operators executed
  * on the test URL: icontains & co., regular expressions (SQLite through
  * the driver's regexp()), COLLATE, EXTRACT, the bitwise operators,
- * ANY / ALL, WITHIN GROUP, FETCH FIRST and LATERAL; where a backend has no
- * such construct, the error names it and the dialect.
+ * ANY / ALL, WITHIN GROUP, FETCH FIRST, LATERAL, with_only_columns and
+ * VALUES in FROM; where a backend has no such construct, the error names
+ * it and the dialect.
  */
 #include "core_fixture.h"
 
@@ -271,6 +272,32 @@ static void test_lateral(void **state)
 	expect_rows(conn, s, NULL, "(1, 0)\n(2, 1)\n(3, 2)\n");
 }
 
+static void test_with_only_columns(void **state)
+{
+	(void)state;
+	qr_stmt *s = qr_select(C(items, "id"), C(items, "name"),
+			       qr_where(qr_gt(N, INT(5))));
+	expect_rows(conn, qr_with_only_columns(s, qr_count_star()), NULL,
+		    "(2,)\n");
+}
+
+static void test_values_from(void **state)
+{
+	(void)state;
+	qr_value data[] = {qr_val_int(1), qr_val_text("one"), qr_val_int(3),
+			   qr_val_text("three")};
+	qr_expr *v = qr_values_from("v", QR_NAMES("id", "word"), NULL, data, 2);
+	qr_expr *vid = qr_c(v, "id"), *word = qr_c(v, "word");
+	qr_expr_free(v);
+	qr_stmt *s = qr_select(C(items, "name"), word,
+			       qr_where(qr_eq(C(items, "id"), vid)), IDS);
+	if (!backend_is("postgresql")) {
+		expect_unsupported(s, "VALUES in FROM");
+		return;
+	}
+	expect_rows(conn, s, NULL, "('Jack', 'one')\n('MARY', 'three')\n");
+}
+
 static void test_setup(void **state)
 {
 	setup(state);
@@ -292,6 +319,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_within_group, reset),
 	cmocka_unit_test_setup(test_fetch, reset),
 	cmocka_unit_test_setup(test_lateral, reset),
+	cmocka_unit_test_setup(test_with_only_columns, reset),
+	cmocka_unit_test_setup(test_values_from, reset),
 	cmocka_unit_test(test_teardown),
 };
 

@@ -176,6 +176,40 @@ static qr_stmt *b_lateral_from(void)
 	qr_expr *n = qr_c(lat, "n");
 	return qr_select(C(users, "id"), n, qr_from(users, lat));
 }
+static qr_stmt *b_with_only_columns(void)
+{
+	return qr_with_only_columns(
+		qr_select(C(users, "id"), C(users, "name"),
+			  qr_where(qr_gt(C(users, "id"), INT(5))),
+			  qr_order_by(C(users, "id"))),
+		qr_count_star());
+}
+static qr_stmt *b_with_only_columns_froms(void)
+{
+	return qr_with_only_columns(qr_select(C(users, "name")),
+				    C(addresses, "email_address"),
+				    C(addresses, "id"));
+}
+static qr_value vf_data[4];
+static qr_stmt *b_values_from(void)
+{
+	vf_data[0] = qr_val_int(1);
+	vf_data[1] = qr_val_text("a");
+	vf_data[2] = qr_val_int(2);
+	vf_data[3] = qr_val_text("b");
+	qr_expr *v =
+		qr_values_from("v", QR_NAMES("id", "name"), NULL, vf_data, 2);
+	qr_expr *vid = qr_c(v, "id"), *vname = qr_c(v, "name");
+	qr_expr_free(v);
+	return qr_select(C(users, "id"), vname,
+			 qr_where(qr_eq(C(users, "id"), vid)));
+}
+static qr_stmt *b_values_from_star(void)
+{
+	vf_data[0] = qr_val_int(1);
+	vf_data[1] = qr_val_int(2);
+	return qr_select(qr_values_from(NULL, QR_NAMES("n"), NULL, vf_data, 2));
+}
 
 static const qr_golden cases[] = {
 	/* BEGIN GOLDEN */
@@ -291,6 +325,20 @@ static const qr_golden cases[] = {
 	 "n \nFROM addresses \nWHERE addresses.user_id = users.id) AS anon_1",
 	 "SELECT users.id, anon_1.n \nFROM users, LATERAL (SELECT count(*) AS "
 	 "n \nFROM addresses \nWHERE addresses.user_id = users.id) AS anon_1",
+	 NULL},
+	{"with_only_columns", b_with_only_columns,
+	 "SELECT count(*) AS count_1 \nFROM users \nWHERE users.id > ? ORDER "
+	 "BY users.id",
+	 NULL, NULL, "id_1"},
+	{"with_only_columns_froms", b_with_only_columns_froms,
+	 "SELECT addresses.email_address, addresses.id \nFROM addresses", NULL,
+	 NULL, NULL},
+	{"values_from", b_values_from, "!ENOTSUP",
+	 "SELECT users.id, v.name \nFROM users, (VALUES ($1, $2), ($3, $4)) AS "
+	 "v (id, name) \nWHERE users.id = v.id",
+	 NULL, NULL},
+	{"values_from_star", b_values_from_star, "!ENOTSUP",
+	 "SELECT anon_1.n \nFROM (VALUES ($1), ($2)) AS anon_1 (n)", NULL,
 	 NULL},
 	/* END GOLDEN */
 };

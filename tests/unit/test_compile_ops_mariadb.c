@@ -44,6 +44,13 @@ static void test_mariadb_regexp_flags(void **state)
 	qr_stmt_free(lat);
 	assert_null(qr_fetch(1, 1u << 5));
 	assert_int_equal(qr_error_last()->code, QR_EINVAL);
+	assert_null(qr_values_from("v", QR_NAMES("a"), NULL, NULL, 0));
+	assert_int_equal(qr_error_last()->code, QR_EINVAL);
+	assert_null(qr_with_only_columns(qr_select(C(users, "id")),
+					 qr_where(qr_true())));
+	assert_int_equal(qr_error_last()->code, QR_EINVAL);
+	assert_null(qr_with_only_columns(qr_bind_int(1), C(users, "id")));
+	assert_int_equal(qr_error_last()->code, QR_EINVAL);
 	/* Other operators spell as on MySQL. */
 	expect(qr_bitwise_xor(C(users, "id"), INT(3)), "mariadb",
 	       "users.id ^ ?");

@@ -51,7 +51,9 @@ enum {
 	 * UPDATE .. RETURNING); QR_FEATURE_RETURNING implies both. */
 	QR_FEATURE_INSERT_RETURNING = 1u << 15,
 	QR_FEATURE_DELETE_RETURNING = 1u << 16,
-	QR_FEATURE_LATERAL = 1u << 17 /* LATERAL subqueries in FROM */
+	QR_FEATURE_LATERAL = 1u << 17, /* LATERAL subqueries in FROM */
+	/* (VALUES ..) AS name (columns) in FROM */
+	QR_FEATURE_VALUES_FROM = 1u << 18
 };
 
 typedef struct qr_dialect qr_dialect;
