@@ -180,8 +180,9 @@ bool qr_orm__poly_selected(const qr_mapper *m, size_t c, bool alias,
 {
 	const qr_table *t = qr_column_table(m->poly_cols[c]);
 
+	/* an alias: of its table, or of a joined subclass's tables */
 	if (alias)
-		return t == m->table;
+		return m->ntables > 1 ? qr_orm__has_table(m, t) : t == m->table;
 	if (qr_orm__has_table(m, t))
 		return true;
 	for (size_t i = 0; i < m->nsubs; i++)

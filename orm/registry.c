@@ -281,6 +281,37 @@ qr_expr *qr_mapping_aliased_from(qr_mapping *mapping, qr_expr *selectable,
 	return register_alias(m, selectable, name);
 }
 
+/* An alias of a joined-table subclass: its tables joined, as a
+ * subquery exporting each mapped column under its name (SQLAlchemy's
+ * aliased(Engineer) selects from such an anonymous subquery). */
+static qr_expr *joined_alias(qr_mapper *m, const char *name)
+{
+	qr_stmt *sel = NULL;
+
+	for (size_t f = 0; f < m->nfields; f++) {
+		const qr_field *fi = &m->fields[f];
+		for (size_t g = 0; g < f; g++)
+			if (strcmp(m->fields[g].colname, fi->colname) == 0) {
+				qr_stmt_free(sel);
+				qr_error_set(QR_ENOTSUP,
+					     QR_ECLASS_NOT_SUPPORTED,
+					     "qr_aliased: %s's tables both "
+					     "have a column %s",
+					     m->name, fi->colname);
+				return NULL;
+			}
+		qr_expr *col = qr_label(fi->column, fi->colname);
+		sel = sel ? qr_stmt_add(sel, col) : qr_select(col);
+		if (!sel)
+			return NULL;
+	}
+	qr_expr *sub;
+	sel = qr_stmt_add(sel, qr_from(qr_expr_ref(m->join)));
+	if (!sel || !(sub = qr_subquery(sel, name)))
+		return NULL;
+	return register_alias(m, sub, name);
+}
+
 qr_expr *qr_mapper_aliased(qr_mapper *m, const char *name)
 {
 	qr_registry *reg;
@@ -292,13 +323,8 @@ qr_expr *qr_mapper_aliased(qr_mapper *m, const char *name)
 				     "qr_aliased: NULL mapper");
 		return NULL;
 	}
-	if (m->ntables > 1) {
-		qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
-			     "qr_aliased: %s is a joined-table subclass, "
-			     "whose rows span %zu tables",
-			     m->name, m->ntables);
-		return NULL;
-	}
+	if (m->ntables > 1)
+		return joined_alias(m, name);
 	reg = m->registry;
 	if (reg->naliases == reg->acap) {
 		size_t cap = reg->acap ? reg->acap * 2 : 8;

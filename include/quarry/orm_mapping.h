@@ -444,8 +444,9 @@ QR_API qr_expr *qr_mapping_entity(const qr_mapping *mapping);
  * it is freed. name NULL: an anonymous name. Reach its columns with
  * qr_alias_attr(). An alias of a base covers its table: the rows of
  * joined-table subclasses are completed by one more SELECT per class.
- * NULL on error (recorded; QR_ENOTSUP for a joined-table subclass, whose
- * rows span several tables).
+ * An alias of a joined-table subclass is a subquery of its tables
+ * joined, each mapped column under its name. NULL on error (recorded;
+ * QR_ENOTSUP for a joined subclass whose tables share a column name).
  */
 QR_API qr_expr *qr_mapper_aliased(qr_mapper *m, const char *name);
 QR_API qr_expr *qr_mapping_aliased(qr_mapping *mapping, const char *name);
