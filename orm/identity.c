@@ -555,22 +555,28 @@ qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 {
 	size_t i = *pos, n = map->ndense;
 
-	if (i >= n)
-		return NULL;
-	if (i + 2 * AHEAD < n) {
-		const char *x = (const char *)map->dense[i + 2 * AHEAD];
-		prefetch(x);
-		prefetch(x + 64);
-		prefetch(x + 128);
+	for (; i < n; i++) {
+		qr_objhdr *h = map->dense[i];
+		if (i + 2 * AHEAD < n) {
+			const char *x = (const char *)map->dense[i + 2 * AHEAD];
+			prefetch(x);
+			prefetch(x + 64);
+			prefetch(x + 128);
+		}
+		if (i + AHEAD < n) {
+			const qr_objhdr *a = map->dense[i + AHEAD];
+			const char *x = (const char *)a + a->mapper->snap_off;
+			prefetch(x);
+			prefetch(x + a->mapper->snap_size - 1);
+		}
+		if (h->state != QR_STATE_PERSISTENT ||
+		    (h->flags & QR_OF_DELETE) || !qr_orm__snapshot_same(h)) {
+			*pos = i + 1;
+			return h;
+		}
 	}
-	if (i + AHEAD < n) {
-		const qr_objhdr *h = map->dense[i + AHEAD];
-		const char *x = (const char *)h + h->mapper->snap_off;
-		prefetch(x);
-		prefetch(x + h->mapper->snap_size - 1);
-	}
-	*pos = i + 1;
-	return map->dense[i];
+	*pos = n;
+	return NULL;
 }
 
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos)

@@ -566,6 +566,7 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	/* (the tail starts aligned for an identity key) */
 	m->alloc_size =
 		QR_ORM_ALIGN_UP(m->snap_off + m->snap_size, alignof(qr_ikey));
+	m->cmpwords = QR_ORM_ALIGN_UP(m->struct_size + bits, 8) / 8;
 	if (!(m->cmpmask = qr_orm__compare_mask(m))) {
 		qr_orm__mapper_free(m);
 		return QR_ENOMEM;

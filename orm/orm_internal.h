@@ -161,8 +161,12 @@ struct qr_mapper {
 	size_t snap_off, snap_size;
 	/* which bytes of an object's image (struct then NULL flags) hold
 	 * mapped values: 0xff each, 0 for padding and unmapped members,
-	 * rounded up to 8 bytes (qr_orm__compare_mask) */
+	 * rounded up to 8 bytes (qr_orm__compare_mask), and how many
+	 * 8-byte words that is (the object and the image both have room
+	 * for the last word: the owned slots and the text table start
+	 * 8-aligned after them) */
 	unsigned char *cmpmask;
+	size_t cmpwords;
 	qr_expr *entity;       /* the entity token (a reference held) */
 	const char **colnames; /* column names in field order, NULL-ended */
 	qr_rel *rels;
@@ -530,9 +534,29 @@ void qr_orm__snapshot_flag(qr_objhdr *h, const qr_field *f);
  * s or the object; NULL for a text qr_orm__snap_unknown). */
 void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 			    qr_value *out);
-/* Whether h certainly equals its snapshot, by one memcmp of its bytes
- * with the image (false when it has none, or when unsure). */
-bool qr_orm__snapshot_same(const qr_objhdr *h);
+/* Whether h certainly equals its snapshot: its bytes compared with the
+ * image 8 at a time, masked, so that padding (maybe undefined) never
+ * decides (false when it has none, or when unsure). Inline: the dirty
+ * pass runs it for every object of the session. */
+static inline bool qr_orm__snapshot_same(const qr_objhdr *h)
+{
+	const qr_mapper *m = h->mapper;
+	const unsigned char *a = (const unsigned char *)qr_orm__obj(h);
+	const unsigned char *b = (const unsigned char *)h + m->snap_off;
+	const unsigned char *k = m->cmpmask;
+	uint64_t diff = 0;
+
+	if (!(h->flags & QR_OF_SNAP) || h->snap_verify)
+		return false;
+	for (size_t i = 0; i < m->cmpwords * 8; i += 8) {
+		uint64_t x, y, z;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		memcpy(&z, k + i, 8);
+		diff |= (x ^ y) & z;
+	}
+	return diff == 0;
+}
 /* After h was found equal to its snapshot member by member: the image
  * becomes h's bytes, so that the next check is one memcmp again (not
  * while a member holds a pointer of the user's). */
@@ -606,7 +630,8 @@ void qr_orm__idmap_free(qr_idmap *map);
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos);
 /* The same for the dirty pass, which must not remove any: the objects
  * that are not read-only, in the order they came, each fetched from
- * memory a few objects ahead. */
+ * memory a few objects ahead, but for persistent objects equal to their
+ * snapshot (qr_orm__snapshot_same), skipped there in one tight loop. */
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos);
 /* After h (in the map) became read-only (off the dirty pass) or
  * modifiable again. Errors: QR_ENOMEM. */

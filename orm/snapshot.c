@@ -405,35 +405,6 @@ unsigned char *qr_orm__compare_mask(const qr_mapper *m)
 	return mask;
 }
 
-/* Whether the significant bytes of a and b (n of them) are equal: 8 at
- * a time, masked, so that padding (maybe undefined) never decides. */
-static bool masked_equal(const unsigned char *a, const unsigned char *b,
-			 const unsigned char *mask, size_t n)
-{
-	uint64_t diff = 0;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, y, k;
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		memcpy(&k, mask + i, 8);
-		diff |= (x ^ y) & k;
-	}
-	for (; i < n; i++)
-		diff |= (uint64_t)((a[i] ^ b[i]) & mask[i]);
-	return diff == 0;
-}
-
-bool qr_orm__snapshot_same(const qr_objhdr *h)
-{
-	const qr_snapshot *s = qr_orm__snap(h);
-
-	return s && !h->snap_verify &&
-	       masked_equal(object_bytes(h), image(s), h->mapper->cmpmask,
-			    image_size(h->mapper));
-}
-
 void qr_orm__snapshot_refresh(qr_objhdr *h)
 {
 	const qr_mapper *m = h->mapper;
