@@ -546,10 +546,11 @@ static inline void prefetch(const void *p)
 #endif
 }
 
-/* How far ahead of a scan: the object dense[pos + 2 * AHEAD] (its
- * header and struct) is asked for, and the snapshot image in the block
- * of dense[pos + AHEAD] (by then its header is in the cache). */
-#define AHEAD 8
+/* How far ahead of a scan the object dense[pos + AHEAD] is asked for:
+ * what the pass reads of it (the end of its header, its struct and its
+ * snapshot's image, adjacent: orm_internal.h), measured with the mapper
+ * of the object at pos (most often the same). */
+#define AHEAD 12
 
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 {
@@ -557,17 +558,14 @@ qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 
 	for (; i < n; i++) {
 		qr_objhdr *h = map->dense[i];
-		if (i + 2 * AHEAD < n) {
-			const char *x = (const char *)map->dense[i + 2 * AHEAD];
-			prefetch(x);
-			prefetch(x + 64);
-			prefetch(x + 128);
-		}
 		if (i + AHEAD < n) {
-			const qr_objhdr *a = map->dense[i + AHEAD];
-			const char *x = (const char *)a + a->mapper->snap_off;
-			prefetch(x);
-			prefetch(x + a->mapper->snap_size - 1);
+			const char *x = (const char *)map->dense[i + AHEAD];
+			size_t end =
+				h->mapper->snap_off + h->mapper->cmpwords * 8;
+			for (size_t o = offsetof(qr_objhdr, mapper); o < end;
+			     o += 64)
+				prefetch(x + o);
+			prefetch(x + end - 1);
 		}
 		if (h->state != QR_STATE_PERSISTENT ||
 		    (h->flags & QR_OF_DELETE) || !qr_orm__snapshot_same(h)) {

@@ -555,17 +555,19 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	}
 	bits = (m->nfields + 7) / 8;
 	m->nullbits_off = QR_ORM_HDR_SIZE + m->struct_size;
-	m->slots_off = QR_ORM_ALIGN_UP(m->nullbits_off + bits, alignof(void *));
+	/* the snapshot next to the struct (the dirty pass reads both) */
+	m->snap_off = QR_ORM_ALIGN_UP(m->nullbits_off + bits,
+				      alignof(uint64_t)); /* (the image is
+							     compared 8 bytes
+							     at a time) */
+	m->snap_size = qr_orm__snapshot_size(m);
+	m->slots_off =
+		QR_ORM_ALIGN_UP(m->snap_off + m->snap_size, alignof(void *));
 	m->rels_off = QR_ORM_ALIGN_UP(m->slots_off + m->nptr * sizeof(void *),
 				      alignof(qr_relstate));
-	m->snap_off =
-		QR_ORM_ALIGN_UP(m->rels_off + m->nrels * sizeof(qr_relstate),
-				alignof(uint64_t)); /* (the image is compared 8
-						       bytes at a time) */
-	m->snap_size = qr_orm__snapshot_size(m);
 	/* (the tail starts aligned for an identity key) */
-	m->alloc_size =
-		QR_ORM_ALIGN_UP(m->snap_off + m->snap_size, alignof(qr_ikey));
+	m->alloc_size = QR_ORM_ALIGN_UP(
+		m->rels_off + m->nrels * sizeof(qr_relstate), alignof(qr_ikey));
 	m->cmpwords = QR_ORM_ALIGN_UP(m->struct_size + bits, 8) / 8;
 	if (!(m->cmpmask = qr_orm__compare_mask(m))) {
 		qr_orm__mapper_free(m);

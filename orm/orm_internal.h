@@ -5,10 +5,14 @@
  * block (one allocation):
  *
  *   [qr_objhdr, padded to QR_ORM_HDR_SIZE][the user's struct]
- *   [NULL flags: one bit per field][owned pointer slots: one per
- *   string/blob field][relationship states][snapshot: qr_snapshot, the
- *   image, the text table][tail: the bytes of strings and blobs loaded
+ *   [NULL flags: one bit per field][snapshot: qr_snapshot, the image,
+ *   the text table][owned pointer slots: one per string/blob field]
+ *   [relationship states][tail: the bytes of strings and blobs loaded
  *   with the object]
+ *
+ * (The snapshot's image follows the struct, so that the dirty pass,
+ * which compares the two for every object of a session, reads adjacent
+ * bytes.)
  *
  * The pointer users hold points at the struct; the header is found just
  * before it. An owned slot holds the pointer the ORM allocated for that
@@ -163,7 +167,7 @@ struct qr_mapper {
 	 * mapped values: 0xff each, 0 for padding and unmapped members,
 	 * rounded up to 8 bytes (qr_orm__compare_mask), and how many
 	 * 8-byte words that is (the object and the image both have room
-	 * for the last word: the owned slots and the text table start
+	 * for the last word: the snapshot and its text table start
 	 * 8-aligned after them) */
 	unsigned char *cmpmask;
 	size_t cmpwords;
@@ -356,9 +360,25 @@ typedef struct qr_objext {
 } qr_objext;
 
 /* The header of every mapped object (80 bytes: what every loaded object
- * pays; the rarely used links are in qr_objext). */
+ * pays; the rarely used links are in qr_objext). What the dirty pass
+ * reads (the mapper, the state, the flags) is at its end, next to the
+ * struct and the snapshot's image after it: one or two cache lines an
+ * object. */
 typedef struct qr_objhdr {
 	uint32_t magic;
+	/* bytes after the mapper's block for the strings and blobs loaded
+	 * with the object (one allocation), and how many are used */
+	uint32_t tail, tail_used;
+	uint32_t mark;                 /* scratch: the last pass that saw it
+					  (qr_orm__next_mark) */
+	qr_session *session;           /* the owner / the session it is in */
+	struct qr_objhdr *prev, *next; /* the owner's list of objects */
+	uint64_t seq;                  /* order added */
+	/* identity; NULL when none. Malloc'd, or in the tail of an object
+	 * loaded from a row: released with qr_orm__owned_free */
+	struct qr_ikey *key;
+	qr_objext *ext; /* NULL until needed */
+	qr_mapper *mapper;
 	uint8_t state; /* qr_objstate */
 	uint8_t flags; /* QR_OF_* */
 	/* the snapshot's image may not describe its values (set when
@@ -367,21 +387,8 @@ typedef struct qr_objhdr {
 	 * then compares member by member */
 	bool snap_verify;
 	uint8_t spare_;
-	/* bytes after the mapper's block for the strings and blobs loaded
-	 * with the object (one allocation), and how many are used */
-	uint32_t tail, tail_used;
-	qr_mapper *mapper;
-	qr_session *session;           /* the owner / the session it is in */
-	struct qr_objhdr *prev, *next; /* the owner's list of objects */
-	uint64_t seq;                  /* order added */
-	/* identity; NULL when none. Malloc'd, or in the tail of an object
-	 * loaded from a row: released with qr_orm__owned_free */
-	struct qr_ikey *key;
-	qr_objext *ext; /* NULL until needed */
-	uint32_t mark;  /* scratch: the last pass that saw it
-			   (qr_orm__next_mark) */
-	uint32_t midx;  /* its place in the identity map's dense array, or
-			 * QR_ORM_NO_MIDX (not in the map, or read-only) */
+	uint32_t midx; /* its place in the identity map's dense array, or
+			* QR_ORM_NO_MIDX (not in the map, or read-only) */
 } qr_objhdr;
 
 #define QR_ORM_NO_MIDX UINT32_MAX
