@@ -252,11 +252,11 @@ static int check_identities(qr_session *s, const objvec *ins)
 	for (size_t i = 0; i < ins->n; i++) {
 		qr_objhdr *h = ins->items[i], *other;
 		qr_ikey *key = NULL;
-		int rc = qr_orm__key_of(&key, h);
+		int rc = qr_orm__key_make(&key, h);
 		if (rc)
 			return rc;
 		other = key ? qr_orm__idmap_get(&s->idmap, key) : NULL;
-		free(key);
+		qr_orm__owned_free(h, key);
 		if (other) {
 			qr_obuf b = {0};
 			char *id = NULL;

@@ -15,20 +15,28 @@
  * reuses them); a larger array is freed. */
 #define IDMAP_KEEP 256
 
-static uint64_t fnv(uint64_t h, const void *data, size_t n)
+/* Hashes n bytes at p into h, 8 at a time (the last word zero-padded,
+ * with n in its top byte): keys are short, mostly one 9-byte integer. */
+static uint64_t hash_bytes(uint64_t h, const unsigned char *p, size_t n)
 {
-	const unsigned char *p = data;
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t w;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
 	}
-	return h;
+	w = (uint64_t)n << 56;
+	if (n)
+		memcpy(&w, p, n); /* (n < 8: the top byte stays) */
+	h = (h ^ w) * k;
+	return h ^ (h >> 29);
 }
 
-/* FNV-1a's low bits, which index the map, are poorly mixed (its multiply
- * carries only upward): a final mix (splitmix64's) spreads every bit
- * over them, so that consecutive integer keys do not cluster. */
+/* A final mix (splitmix64's) spreads every bit of the hash over the low
+ * bits, which pick the map's slot, so that consecutive integer keys do
+ * not cluster. */
 static uint64_t mix(uint64_t h)
 {
 	h ^= h >> 30;
@@ -215,13 +223,13 @@ static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals,
 	k->len = len;
 	for (size_t i = 0; i < m->npk; i++)
 		pos += encode(k->bytes + pos, &vals[i]);
-	k->hash = mix(fnv(fnv(14695981039346656037ull, &m, sizeof(m)), k->bytes,
-			  len));
+	k->hash = mix(hash_bytes((uint64_t)(uintptr_t)m, k->bytes, len));
 	*out = k;
 	return 0;
 }
 
-int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
+/* h's key from its fields, in buf when it fits cap bytes. */
+static int key_of_in(qr_ikey **out, const qr_objhdr *h, void *buf, size_t cap)
 {
 	qr_mapper *m = h->mapper;
 	qr_value vals[16], *v = vals;
@@ -235,12 +243,65 @@ int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
 	for (size_t i = 0; i < m->npk && rc == 0; i++)
 		rc = qr_orm__field_get(h, &m->fields[m->pk[i]], &v[i]);
 	if (rc == 0)
-		rc = make_key(out, m, v, NULL, 0);
+		rc = make_key(out, m, v, buf, cap);
 	else
 		*out = NULL;
 	if (v != vals)
 		free(v);
 	return rc;
+}
+
+int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
+{
+	return key_of_in(out, h, NULL, 0);
+}
+
+/* The bytes a key of value kind k takes when its size is fixed (its
+ * kind byte and its value), 0 otherwise. */
+static size_t fixed_size(qr_ctype t)
+{
+	switch (t) {
+	case QR_CTYPE_INT:
+	case QR_CTYPE_UINT:
+	case QR_CTYPE_FLOAT:
+	case QR_CTYPE_DOUBLE:
+		return 9;
+	case QR_CTYPE_BOOL:
+		return 2;
+	case QR_CTYPE_DATE:
+		return 7;
+	case QR_CTYPE_TIME:
+		return 8;
+	case QR_CTYPE_DATETIME:
+		return 19;
+	default:
+		return 0;
+	}
+}
+
+size_t qr_orm__key_room_size(const qr_mapper *m)
+{
+	size_t n = sizeof(qr_ikey);
+
+	for (size_t i = 0; i < m->npk; i++) {
+		const qr_field *f = &m->fields[m->pk[i]];
+		size_t b = (f->flags & QR_FF_NUMERIC_TEXT)
+				   ? 0
+				   : fixed_size(f->ctype);
+		if (!b)
+			return 0;
+		n += b;
+	}
+	return m->npk ? QR_ORM_ALIGN_UP(n, alignof(qr_ikey)) : 0;
+}
+
+int qr_orm__key_make(qr_ikey **out, qr_objhdr *h)
+{
+	qr_ikey *room = (qr_ikey *)((char *)h + h->mapper->alloc_size);
+
+	if (!h->key_room || h->key == room)
+		return key_of_in(out, h, NULL, 0);
+	return key_of_in(out, h, room, h->mapper->key_room);
 }
 
 int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,

@@ -569,6 +569,7 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 	m->alloc_size = QR_ORM_ALIGN_UP(
 		m->rels_off + m->nrels * sizeof(qr_relstate), alignof(qr_ikey));
 	m->cmpwords = QR_ORM_ALIGN_UP(m->struct_size + bits, 8) / 8;
+	m->key_room = qr_orm__key_room_size(m);
 	if (!(m->cmpmask = qr_orm__compare_mask(m))) {
 		qr_orm__mapper_free(m);
 		return QR_ENOMEM;

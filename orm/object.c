@@ -53,7 +53,8 @@ void **qr_orm__slot(const qr_objhdr *h, size_t slot)
 	return (void **)((char *)h + h->mapper->slots_off) + slot;
 }
 
-/* A new object with tail bytes, and its qr_objext after them (ext). */
+/* A new object with tail bytes, and its qr_objext after them (ext: an
+ * object made by the program, whose tail is the room of its key). */
 static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 {
 	qr_objhdr *h;
@@ -66,8 +67,12 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 		return NULL;
 	}
 	h->tail = (uint32_t)tail;
-	if (ext)
+	if (ext) {
 		h->ext = (qr_objext *)((char *)h + m->alloc_size + tail);
+		/* made by the program: the tail is its key's room */
+		h->key_room = tail != 0;
+		h->tail_used = (uint32_t)tail;
+	}
 	h->magic = QR_ORM_MAGIC;
 	h->state = QR_STATE_TRANSIENT;
 	h->mapper = m;
@@ -93,7 +98,7 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
 {
-	return alloc(m, 0, true);
+	return alloc(m, m->key_room, true);
 }
 
 qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)

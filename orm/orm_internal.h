@@ -171,6 +171,9 @@ struct qr_mapper {
 	 * 8-aligned after them) */
 	unsigned char *cmpmask;
 	size_t cmpwords;
+	/* the bytes kept at the start of the tail of an object made by
+	 * qr_new for its identity key (qr_orm__key_room_size), or 0 */
+	size_t key_room;
 	qr_expr *entity;       /* the entity token (a reference held) */
 	const char **colnames; /* column names in field order, NULL-ended */
 	qr_rel *rels;
@@ -386,7 +389,10 @@ typedef struct qr_objhdr {
 	 * pointer of the user's was seen, after a restore); the next check
 	 * then compares member by member */
 	bool snap_verify;
-	uint8_t spare_;
+	/* the tail's first mapper->key_room bytes are kept for the
+	 * object's identity key (objects made by qr_new: their key is made
+	 * at their INSERT; qr_orm__key_make) */
+	bool key_room;
 	uint32_t midx; /* its place in the identity map's dense array, or
 			* QR_ORM_NO_MIDX (not in the map, or read-only) */
 } qr_objhdr;
@@ -416,8 +422,8 @@ static inline void *qr_orm__obj(const qr_objhdr *h)
 qr_objhdr *qr_orm__check(const void *obj, const char *what);
 
 /* Allocates a zeroed transient object with its NULL flags set as for a
- * new object, its qr_objext in its block; owned by nobody yet. NULL on
- * OOM (recorded). */
+ * new object, its qr_objext in its block and the room for its key in its
+ * tail (mapper->key_room); owned by nobody yet. NULL on OOM (recorded). */
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
 /* The same with tail bytes for the strings a load stores into it. */
 qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail);
@@ -590,6 +596,12 @@ typedef struct qr_ikey {
 /* The identity of an object from its primary key fields; *out NULL (and
  * 0 returned) when a key field is NULL. Errors: QR_ENOMEM, QR_ERANGE. */
 int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h);
+/* The same, in h's key room when it has one that does not hold h->key
+ * (else malloc'd): *out is released with qr_orm__owned_free(h, *out). */
+int qr_orm__key_make(qr_ikey **out, qr_objhdr *h);
+/* The bytes of a key room for objects of m: the size of their key when
+ * every key field has a value of fixed size, else 0 (none). */
+size_t qr_orm__key_room_size(const qr_mapper *m);
 /* The identity from primary key values (normalized per field). */
 int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
 			    size_t npk);

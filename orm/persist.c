@@ -308,9 +308,9 @@ int qr_orm__persist_updates(qr_session *s, qr_conn *conn, qr_mapper *m,
 /* ---- INSERT ----------------------------------------------------------------
  */
 
-/* Makes an inserted object persistent under key (taken; NULL: its key
- * is NULL, an error), expired when the database filled columns that
- * could not be fetched. */
+/* Makes an inserted object persistent under key (taken, from
+ * qr_orm__key_make; NULL: its key is NULL, an error), expired when the
+ * database filled columns that could not be fetched. */
 static int finish_insert(qr_session *s, qr_objhdr *h, qr_ikey *key, bool expire)
 {
 	int rc;
@@ -321,7 +321,7 @@ static int finish_insert(qr_session *s, qr_objhdr *h, qr_ikey *key, bool expire)
 				    "after its INSERT",
 				    h->mapper->name);
 	if ((rc = qr_orm__snapshot_take(h)) != 0) {
-		free(key);
+		qr_orm__owned_free(h, key);
 		return rc;
 	}
 	qr_orm__owned_free(h, h->key);
@@ -356,7 +356,7 @@ static int inserted(qr_session *s, const qr_mapper *m, size_t t, qr_objhdr *h,
 		return 0;
 	}
 	expire = expire_last(h, expire);
-	if ((rc = qr_orm__key_of(&key, h)) != 0)
+	if ((rc = qr_orm__key_make(&key, h)) != 0)
 		return rc;
 	return finish_insert(s, h, key, expire);
 }
@@ -382,7 +382,7 @@ static int inserted_all(qr_session *s, const qr_mapper *m, size_t t,
 		size_t w = n - k < FINISH_AHEAD ? n - k : FINISH_AHEAD;
 		qr_ikey *keys[FINISH_AHEAD] = {NULL};
 		for (size_t i = 0; i < w && rc == 0; i++) {
-			rc = qr_orm__key_of(&keys[i], objs[k + i]);
+			rc = qr_orm__key_make(&keys[i], objs[k + i]);
 			qr_orm__idmap_prefetch(&s->idmap, keys[i]);
 		}
 		for (size_t i = 0; i < w && rc == 0; i++) {
@@ -392,7 +392,7 @@ static int inserted_all(qr_session *s, const qr_mapper *m, size_t t,
 			keys[i] = NULL;
 		}
 		for (size_t i = 0; i < w; i++)
-			free(keys[i]);
+			qr_orm__owned_free(objs[k + i], keys[i]);
 	}
 	return rc;
 }

@@ -874,6 +874,50 @@ static void test_identity_conflict(void **state)
 	qr_assert_ok(qr_session_flush(f->s));
 }
 
+/* A new object's identity key is made in its block (its key room): given
+ * or generated, changed after the INSERT (the room holds the old key),
+ * dropped by a rollback and made again by the next flush. */
+static void test_new_object_keys(void **state)
+{
+	orm_fx *f = *state;
+	User *given = orm_user(f->s, "given", "Given", "g");
+	User *gen = orm_user(f->s, "gen", "Generated", "n"), *got, *other;
+
+	given->id = 70;
+	qr_assert_ok(qr_session_add(f->s, given));
+	qr_assert_ok(qr_session_add(f->s, gen));
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_true(gen->id > 0);
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(70)), 1);
+	assert_ptr_equal(got, given);
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(gen->id)), 1);
+	assert_ptr_equal(got, gen);
+	/* a new key while the room holds the old one */
+	given->id = 91;
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(91)), 1);
+	assert_ptr_equal(got, given);
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(70)), 0);
+	/* rolled back: transient again, keyless; added again under another
+	 * key, which the next flush makes (a conflict first) */
+	qr_assert_ok(qr_session_rollback(f->s));
+	assert_int_equal(qr_object_state(given), QR_STATE_TRANSIENT);
+	other = orm_user(f->s, "other", "Other", "o");
+	other->id = 92;
+	qr_assert_ok(qr_session_add(f->s, other));
+	qr_assert_ok(qr_session_commit(f->s));
+	given->id = 92;
+	qr_assert_ok(qr_session_add(f->s, given));
+	assert_int_equal(qr_session_flush(f->s), QR_ESTATE);
+	given->id = 93;
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(93)), 1);
+	assert_ptr_equal(got, given);
+	assert_string_equal(given->name, "given");
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(92)), 1);
+	assert_ptr_equal(got, other);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -901,6 +945,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_all_defaults),
 		cmocka_unit_test(test_composite_key),
 		cmocka_unit_test(test_wide_failed_flush),
+		cmocka_unit_test_setup_teardown(test_new_object_keys, orm_setup,
+						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_identity_conflict,
 						orm_setup, orm_teardown),
 	};
