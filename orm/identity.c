@@ -46,27 +46,51 @@ static uint64_t mix(uint64_t h)
 	return h ^ (h >> 31);
 }
 
-/* Appends one encoded value: a kind byte, an 8-byte length, the bytes;
- * returns the size (or the size needed when out is NULL). */
-/* Whether values of kind k have one size (their encoding carries no
- * length: the kind byte says it). */
-static bool fixed_kind(qr_vkind k)
+/* The bytes of a value of kind k when they have one size (its encoding
+ * then carries no length: the kind byte says it), else 0. */
+static size_t fixed_len(qr_vkind k)
 {
 	switch (k) {
 	case QR_VINT:
 	case QR_VDOUBLE:
+		return 8;
 	case QR_VBOOL:
+		return 1;
 	case QR_VDATE:
+		return 6;
 	case QR_VTIME:
+		return 7;
 	case QR_VDATETIME:
-		return true;
+		return 18;
 	default:
-		return false;
+		return 0;
 	}
 }
 
-/* Encodes a key value at out (NULL: only measures): its kind, its
- * length for text and blobs (8 bytes), its bytes. Returns the size. */
+static bool fixed_kind(qr_vkind k)
+{
+	return fixed_len(k) != 0;
+}
+
+/* The size of v's encoding (encode()'s). */
+static size_t encoded_size(const qr_value *v)
+{
+	size_t n = fixed_len(v->kind);
+
+	if (n)
+		return 1 + n;
+	switch (v->kind) {
+	case QR_VTEXT:
+	case QR_VNUMERIC:
+	case QR_VBLOB:
+		return 9 + v->u.s.len;
+	default:
+		return 9;
+	}
+}
+
+/* Encodes a key value at out: its kind, its length for text and blobs
+ * (8 bytes), its bytes. Returns the size. */
 static size_t encode(unsigned char *out, const qr_value *v)
 {
 	unsigned char raw[32];
@@ -124,13 +148,11 @@ static size_t encode(unsigned char *out, const qr_value *v)
 	}
 	size_t head = fixed_kind(v->kind) ? 1 : 9;
 
-	if (out) {
-		out[0] = (unsigned char)v->kind;
-		if (head > 1)
-			memcpy(out + 1, &len, 8);
-		if (len)
-			memcpy(out + head, data, (size_t)len);
-	}
+	out[0] = (unsigned char)v->kind;
+	if (head > 1)
+		memcpy(out + 1, &len, 8);
+	if (len)
+		memcpy(out + head, data, (size_t)len);
 	return head + (size_t)len;
 }
 
@@ -213,7 +235,7 @@ static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals,
 	for (size_t i = 0; i < m->npk; i++) {
 		if (vals[i].kind == QR_VNULL)
 			return 0;
-		len += encode(NULL, &vals[i]);
+		len += encoded_size(&vals[i]);
 	}
 	k = buf && sizeof(*k) + len <= cap ? buf : malloc(sizeof(*k) + len);
 	if (!k)
@@ -221,8 +243,15 @@ static int make_key(qr_ikey **out, qr_mapper *m, const qr_value *vals,
 	m = qr_orm__root(m); /* a hierarchy shares one key space */
 	k->mapper = m;
 	k->len = len;
-	for (size_t i = 0; i < m->npk; i++)
-		pos += encode(k->bytes + pos, &vals[i]);
+	for (size_t i = 0; i < m->npk; i++) {
+		if (vals[i].kind == QR_VINT) { /* most keys */
+			k->bytes[pos] = QR_VINT;
+			memcpy(k->bytes + pos + 1, &vals[i].u.i, 8);
+			pos += 9;
+		} else {
+			pos += encode(k->bytes + pos, &vals[i]);
+		}
+	}
 	k->hash = mix(hash_bytes((uint64_t)(uintptr_t)m, k->bytes, len));
 	*out = k;
 	return 0;
@@ -256,24 +285,26 @@ int qr_orm__key_of(qr_ikey **out, const qr_objhdr *h)
 	return key_of_in(out, h, NULL, 0);
 }
 
-/* The bytes a key of value kind k takes when its size is fixed (its
- * kind byte and its value), 0 otherwise. */
+/* The bytes a key value of a field of C type t takes when their number
+ * is fixed (its kind byte and its value; qr_orm__value_at's kinds), 0
+ * otherwise. */
 static size_t fixed_size(qr_ctype t)
 {
 	switch (t) {
 	case QR_CTYPE_INT:
 	case QR_CTYPE_UINT:
+		return 1 + fixed_len(QR_VINT);
 	case QR_CTYPE_FLOAT:
 	case QR_CTYPE_DOUBLE:
-		return 9;
+		return 1 + fixed_len(QR_VDOUBLE);
 	case QR_CTYPE_BOOL:
-		return 2;
+		return 1 + fixed_len(QR_VBOOL);
 	case QR_CTYPE_DATE:
-		return 7;
+		return 1 + fixed_len(QR_VDATE);
 	case QR_CTYPE_TIME:
-		return 8;
+		return 1 + fixed_len(QR_VTIME);
 	case QR_CTYPE_DATETIME:
-		return 19;
+		return 1 + fixed_len(QR_VDATETIME);
 	default:
 		return 0;
 	}
