@@ -232,6 +232,7 @@ static int sync_delete(qr_session *s, qr_mapper *m, const matched *mt)
 			qr_orm__list_remove(s, h);
 		h->flags &= (uint8_t)~QR_OF_DELETE;
 		h->state = QR_STATE_DELETED;
+		s->made_deleted++;
 	}
 	return rc;
 }

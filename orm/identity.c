@@ -669,6 +669,23 @@ qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 	return NULL;
 }
 
+qr_objhdr *qr_orm__idmap_each(const qr_idmap *map, size_t *pos)
+{
+	size_t i = *pos;
+
+	if (map->ndense != map->count)
+		return qr_orm__idmap_next(map, pos);
+	if (i >= map->ndense)
+		return NULL;
+	if (i + AHEAD < map->ndense) {
+		const char *x = (const char *)map->dense[i + AHEAD];
+		prefetch(x + offsetof(qr_objhdr, mapper));
+		prefetch(x + offsetof(qr_objhdr, mapper) + 64);
+	}
+	*pos = i + 1;
+	return map->dense[i];
+}
+
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos)
 {
 	while (*pos < map->cap) {

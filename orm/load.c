@@ -436,7 +436,7 @@ void qr_session_expire_all(qr_session *s)
 
 	if (!s)
 		return;
-	while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
+	while ((h = qr_orm__idmap_each(&s->idmap, &pos)) != NULL)
 		qr_orm__expire(h);
 }
 

@@ -647,6 +647,11 @@ void qr_orm__idmap_clear(qr_idmap *map);
 void qr_orm__idmap_free(qr_idmap *map);
 /* Iteration: *pos starts at 0; returns NULL at the end. */
 qr_objhdr *qr_orm__idmap_next(const qr_idmap *map, size_t *pos);
+/* The same, in the dense array's order (near the order of memory, each
+ * object fetched a few ahead) when every object of the map is in it (none
+ * read-only), else in the slots' order; for a walk that neither adds nor
+ * removes objects. */
+qr_objhdr *qr_orm__idmap_each(const qr_idmap *map, size_t *pos);
 /* The same for the dirty pass, which must not remove any: the objects
  * that are not read-only, in the order they came, each fetched from
  * memory a few objects ahead, but for persistent objects equal to their
@@ -713,6 +718,9 @@ struct qr_session {
 	qr_objhdr *pending_head, *pending_tail; /* in add order */
 	qr_objhdr *deleted_head, *deleted_tail;
 	size_t npending, ndeleted;
+	/* objects made QR_STATE_DELETED since the last commit, at least:
+	 * the commit looks for them among its objects only when not 0 */
+	size_t made_deleted;
 	qr_idmap idmap;
 	uint64_t next_seq;
 	uint32_t next_mark; /* passes over objects (qr_objhdr.mark) */

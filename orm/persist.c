@@ -847,6 +847,7 @@ int qr_orm__persist_deletes(qr_session *s, qr_conn *conn, qr_mapper *m,
 		qr_orm__list_remove(s, h);
 		h->flags &= (uint8_t)~QR_OF_DELETE;
 		h->state = QR_STATE_DELETED;
+		s->made_deleted++;
 	}
 	return rc;
 }

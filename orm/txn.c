@@ -300,11 +300,12 @@ int qr_session_commit(qr_session *s)
 		s->conn = NULL;
 	}
 	qr_orm__journal_forget(&s->outer);
-	for (h = s->objects; h; h = h->next)
+	for (h = s->made_deleted ? s->objects : NULL; h; h = h->next)
 		if (h->state == QR_STATE_DELETED)
 			h->state = QR_STATE_DETACHED;
+	s->made_deleted = 0;
 	if (s->expire_on_commit)
-		while ((h = qr_orm__idmap_next(&s->idmap, &pos)) != NULL)
+		while ((h = qr_orm__idmap_each(&s->idmap, &pos)) != NULL)
 			qr_orm__expire(h);
 	return 0;
 }

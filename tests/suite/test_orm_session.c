@@ -228,6 +228,46 @@ static void test_no_expire_on_commit(void **state)
 	orm_fx_free(f);
 }
 
+/* A commit expires every object of the session, read-only ones among
+ * them or not, and detaches the objects deleted since the last commit
+ * (not those of an earlier one again). */
+static void test_commit_expires_and_detaches(void **state)
+{
+	orm_fx *f = *state;
+	User *u[6];
+	char name[16];
+
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "user%d", i);
+		u[i] = orm_user(f->s, name, name, "pw");
+		qr_assert_ok(qr_session_add(f->s, u[i]));
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	for (int i = 0; i < 6; i++)
+		assert_true(qr_object_expired(u[i]));
+	qr_assert_ok(qr_session_load(f->s, u[0]));
+	qr_assert_ok(qr_session_load(f->s, u[1]));
+	qr_assert_ok(qr_object_set_read_only(u[1], true));
+	qr_assert_ok(qr_session_delete(f->s, u[2]));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(qr_object_state(u[2]), QR_STATE_DETACHED);
+	for (int i = 0; i < 6; i++)
+		if (i != 2)
+			assert_true(qr_object_expired(u[i]));
+	/* a commit with no delete; then one deleting another object */
+	qr_assert_ok(qr_session_load(f->s, u[3]));
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(qr_object_state(u[3]), QR_STATE_PERSISTENT);
+	assert_true(qr_object_expired(u[3]));
+	qr_assert_ok(qr_session_delete(f->s, u[4]));
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(qr_object_state(u[4]), QR_STATE_DELETED);
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_int_equal(qr_object_state(u[4]), QR_STATE_DETACHED);
+	assert_int_equal(qr_object_state(u[5]), QR_STATE_PERSISTENT);
+	assert_int_equal(count_users(f), 4);
+}
+
 static void test_rollback(void **state)
 {
 	orm_fx *f = *state;
@@ -536,6 +576,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_commit_expires, orm_setup,
 						orm_teardown),
 		cmocka_unit_test(test_no_expire_on_commit),
+		cmocka_unit_test_setup_teardown(
+			test_commit_expires_and_detaches, orm_setup,
+			orm_teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, orm_setup,
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(
