@@ -997,8 +997,9 @@ void qr_conn_free(qr_conn *conn)
 		(void)qr_result__detach(conn->active);
 	if (conn->pooled) {
 		bool was_reset = false;
-		if (conn->in_tx && conn->engine->opts.pool_reset_on_return ==
-					   QR_RESET_ROLLBACK) {
+		bool reset = conn->engine->opts.pool_reset_on_return ==
+			     QR_RESET_ROLLBACK;
+		if (conn->in_tx && reset) {
 			/* A connection whose ROLLBACK failed may still hold
 			 * its transaction: it is not handed out again. */
 			if (finish(conn, false) != 0 && conn->pooled &&
@@ -1006,6 +1007,20 @@ void qr_conn_free(qr_conn *conn)
 				qr_pool__invalidate(conn->engine->pool,
 						    conn->pooled, false, true);
 			was_reset = true;
+		} else if (reset && !conn->pooled->invalidated &&
+			   qr_pool__sole_holder(conn->engine->pool,
+						conn->pooled) &&
+			   conn->engine->driver->rollback(
+				   conn->pooled->dconn) != 0) {
+			/* No transaction of its own, but SQLAlchemy's pool
+			 * rolls back every connection it gets back: one
+			 * begun by SQL text ("BEGIN" in AUTOCOMMIT) must not
+			 * reach the next checkout. The drivers send nothing
+			 * when the server has none open. Not while other
+			 * checkouts share the connection (per-thread and
+			 * static pools): the transaction is theirs too. */
+			qr_pool__invalidate(conn->engine->pool, conn->pooled,
+					    false, true);
 		}
 		if (conn->isolation_changed && !conn->pooled->invalidated &&
 		    conn->engine->driver->set_isolation &&

@@ -617,6 +617,20 @@ void qr_pool__checkin(qr_pool *p, qr_pooled *h, bool transaction_was_reset)
 	free(h);
 }
 
+bool qr_pool__sole_holder(qr_pool *p, const qr_pooled *h)
+{
+	if (!h || h->orphan)
+		return false;
+	/* These never hand one connection to two checkouts. */
+	if (p->strategy == &qr_pool__queue_strategy ||
+	    p->strategy == &qr_pool__null_strategy)
+		return true;
+	pthread_mutex_lock(&p->lock);
+	bool sole = h->rec->holders == 1;
+	pthread_mutex_unlock(&p->lock);
+	return sole;
+}
+
 void qr_pool__invalidate(qr_pool *p, qr_pooled *h, bool whole_pool, bool error)
 {
 	if (!h || h->invalidated)

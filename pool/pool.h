@@ -79,6 +79,11 @@ int qr_pool__checkout(qr_pool *pool, qr_pooled **out, const qr_pool_site *site);
 void qr_pool__checkin(qr_pool *pool, qr_pooled *conn,
 		      bool transaction_was_reset);
 
+/* Whether conn is the only checkout holding its connection (false for
+ * one checked out before a fork): no other checkout shares it (the
+ * per-thread and static strategies hand one connection to several). */
+bool qr_pool__sole_holder(qr_pool *pool, const qr_pooled *conn);
+
 /*
  * Marks a checkout's connection unusable (fires INVALIDATE with the
  * calling thread's last error when error is true): it is never handed out

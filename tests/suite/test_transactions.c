@@ -1,6 +1,7 @@
 /*
  * test_transactions.c - commit as you go, begin blocks, savepoints, the
- * rollback of a connection returned mid-transaction, and echo logging.
+ * rollback of a connection returned mid-transaction (its own, or one
+ * begun by SQL text), and echo logging.
  */
 #include "test_support.h"
 
@@ -183,6 +184,26 @@ static void test_connection_returned_mid_transaction(void **state)
 	qr_conn_rollback(f->conn);
 }
 
+/* A transaction begun by SQL text on an AUTOCOMMIT connection is not
+ * the connection's, but the pool rolls it back all the same when the
+ * connection comes back (SQLAlchemy's reset on return): the next
+ * checkout of that connection does not find it open. */
+static void test_returned_with_text_transaction(void **state)
+{
+	fixture *f = *state;
+	qr_conn_free(f->conn);
+	/* the pool's only connection */
+	qr_conn *c = qr_test_connect(f->engine);
+	qr_assert_ok(qr_conn_set_isolation(c, QR_ISOLATION_AUTOCOMMIT));
+	qr_test_exec(c, "BEGIN");
+	insert(c, 7);
+	assert_false(qr_conn_in_transaction(c));
+	qr_conn_free(c);
+	f->conn = qr_test_connect(f->engine);
+	assert_int_equal(count_rows(f->conn), 0);
+	qr_assert_ok(qr_conn_rollback(f->conn));
+}
+
 typedef struct log_capture {
 	char lines[64][256];
 	int count;
@@ -268,6 +289,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 			test_connection_returned_mid_transaction, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_returned_with_text_transaction, setup, teardown),
 		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_closed_connection),
 	};
