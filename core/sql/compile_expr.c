@@ -261,7 +261,7 @@ static int like_right(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	qr_type st = QR_STRING;
 	int how = (int)(n->ival & ~(int64_t)QR_LIKE_FOLD);
 	qr_node *expr = qr_expr_ref((qr_node *)r);
-	if (n->ival & QR_LIKE_FOLD) {
+	if ((n->ival & QR_LIKE_FOLD) && !c->ov->native_ilike) {
 		expr = qr_lower(expr);
 		if (expr)
 			expr->flags |= QR_NF_FUNC_KEEP_HINT;
@@ -292,6 +292,12 @@ static int visit_like(qr_sqlc *c, const qr_node *n, unsigned ctx)
 		qr_sqlc__puts(c, neg ? ") NOT LIKE lower(" : ") LIKE lower(");
 		like_right(c, n, ctx);
 		qr_sqlc__puts(c, ")");
+	} else if ((n->ival & QR_LIKE_FOLD) && c->ov->native_ilike) {
+		/* SQLAlchemy's PGCompiler: icontains & co. are ILIKE, their
+		 * operands without lower() */
+		qr_sqlc__visit_grouped(c, l, QR_OP_ILIKE, ctx);
+		qr_sqlc__puts(c, neg ? " NOT ILIKE " : " ILIKE ");
+		like_right(c, n, ctx);
 	} else if (n->ival & QR_LIKE_FOLD) {
 		qr_sqlc__puts(c, "lower(");
 		qr_sqlc__visit_grouped(c, l, QR_OP_COMMA, ctx);

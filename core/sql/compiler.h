@@ -76,6 +76,9 @@ typedef struct qr_compiler_overrides {
 	bool update_set_with_table;
 	/* RETURNING columns without their table (SQLite). */
 	bool returning_no_table;
+	/* icontains / istartswith / iendswith render ILIKE without lower()
+	 * (PostgreSQL). */
+	bool native_ilike;
 	/* Tuples compared with IN render as VALUES (SQLite). */
 	bool tuple_in_values;
 	/* INSERT with no columns: "DEFAULT VALUES" (false: "() VALUES ()"). */

@@ -182,6 +182,7 @@ const qr_compiler_overrides qr_postgresql__compiler = {
 		   [QR_OP_BITWISE_XOR] = pg_xor},
 	.limit_clause = pg_limit,
 	.fetch_clause = pg_fetch,
+	.native_ilike = true,
 	.for_update = pg_for_update,
 	.update_from = pg_update_from,
 	.delete_using = pg_delete_using,

@@ -176,8 +176,9 @@ QR_API qr_expr *qr_startswith(qr_expr *a, qr_expr *b);
 QR_API qr_expr *qr_endswith(qr_expr *a, qr_expr *b);
 
 /* SQLAlchemy 2.0's icontains / istartswith / iendswith: LIKE with both
- * sides in lower() on every dialect, "lower(a) LIKE '%' || lower(b) ||
- * '%'"; qr_not() gives NOT LIKE, qr_escape() an ESCAPE. */
+ * sides in lower(), "lower(a) LIKE '%' || lower(b) || '%'", and on
+ * PostgreSQL ILIKE, "a ILIKE '%' || b || '%'"; qr_not() negates them,
+ * qr_escape() adds an ESCAPE. */
 QR_API qr_expr *qr_icontains(qr_expr *a, qr_expr *b);
 QR_API qr_expr *qr_istartswith(qr_expr *a, qr_expr *b);
 QR_API qr_expr *qr_iendswith(qr_expr *a, qr_expr *b);
