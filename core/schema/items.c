@@ -158,6 +158,9 @@ qr_schema_item *qr_column_new(const char *name, const qr_column_options *o)
 	d->default_arg = o->default_arg;
 	d->onupdate_fn = o->onupdate_fn;
 	d->onupdate_arg = o->onupdate_arg;
+	d->has_identity = o->identity != NULL;
+	if (o->identity)
+		d->identity = *o->identity;
 	d->order = qr_schema__next_order();
 	if (qr_sql__set_name(n, name) || qr_sql__set_type(n, &o->type) ||
 	    dup_opt(&d->fk_target, o->foreign_key) ||

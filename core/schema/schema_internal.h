@@ -53,6 +53,8 @@ typedef struct qr_column_def {
 	char *server_default;
 	qr_node *server_default_expr;
 	char *comment;
+	bool has_identity;
+	qr_identity identity;
 	uint64_t order;
 } qr_column_def;
 

@@ -912,6 +912,15 @@ bool qr_column_is_nullable(const qr_column *c)
 	       ((qr_column_def *)c->ext)->nullable;
 }
 
+const qr_identity *qr_column_identity(const qr_column *c)
+{
+	const qr_column_def *d;
+
+	if (!c || c->kind != QR_NODE_COLUMN || !(d = c->ext))
+		return NULL;
+	return d->has_identity ? &d->identity : NULL;
+}
+
 bool qr_column_is_autoincrement(const qr_column *c)
 {
 	qr_table *t = qr_column_table(c);
