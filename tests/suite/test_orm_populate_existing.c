@@ -2,7 +2,9 @@
  * test_orm_populate_existing.c - query.populate_existing(): rows loaded
  * over objects already in the session replace their members and their
  * pending changes, and their relationships load again (eagerly when the
- * query says so, else at the next access), on every backend.
+ * query says so, else at the next access), on every backend. Also
+ * session.get's options, and the eager loads of a set operation's query
+ * (they need this file's relationships).
  */
 #define ORM_TABLE_PREFIX "qt_pe_"
 #define ORM_WITH_RELATIONSHIPS
@@ -159,6 +161,39 @@ static void test_new_and_existing_rows(void **state)
 	assert_null(qr_query_populate_existing(NULL));
 }
 
+/* A set operation's query keeps the first query's loader options: the
+ * relationship is joined onto its subquery, or loaded by selectin. */
+static void test_union_with_eager_loads(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = ed_with_address(f);
+
+	for (int how = 0; how < 2; how++) {
+		qr_objlist l = QR_OBJLIST_INIT;
+		qr_session_expunge_all(f->s);
+		qr_query *a = qr_query_load(
+			qr_query_filter_by(qr_query(f->s, User), "name",
+					   qr_val_text("ed")),
+			&qr_mapping_User, "addresses",
+			how ? QR_LAZY_JOINED : QR_LAZY_SELECTIN);
+		qr_query *b = qr_query_filter_by(qr_query(f->s, User), "name",
+						 qr_val_text("wendy"));
+		orm_log_clear(&f->log);
+		qr_assert_ok(qr_query_all(
+			&l, qr_query_order_by(qr_query_union(a, b),
+					      qr_attr(User, "name"))));
+		assert_int_equal(l.count, 2);
+		assert_int_equal(orm_log_count(&f->log, "SELECT"), how ? 1 : 2);
+		ed = l.items[0];
+		assert_true(QR_LOADED(ed, addresses));
+		orm_assert_list(&ed->addresses,
+				"[<Address(email_address='ed@home')>]");
+		assert_true(QR_LOADED((User *)l.items[1], addresses));
+		assert_int_equal(((User *)l.items[1])->addresses.count, 0);
+		qr_objlist_clear(&l);
+	}
+}
+
 /* session.get(populate_existing=True, with_for_update=True). */
 static void test_get_with_options(void **state)
 {
@@ -228,6 +263,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_new_and_existing_rows,
 						orm_setup, orm_teardown),
 		cmocka_unit_test_setup_teardown(test_get_with_options,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_union_with_eager_loads,
 						orm_setup, orm_teardown),
 	};
 	return qr_test_run(argc, argv, "orm_populate_existing", tests,
