@@ -54,7 +54,8 @@ void **qr_orm__slot(const qr_objhdr *h, size_t slot)
 }
 
 /* A new object with tail bytes, and its qr_objext after them (ext: an
- * object made by the program, whose tail is the room of its key). */
+ * object made by the program, whose tail starts with the room of its
+ * key). */
 static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 {
 	qr_objhdr *h;
@@ -69,9 +70,10 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 	h->tail = (uint32_t)tail;
 	if (ext) {
 		h->ext = (qr_objext *)((char *)h + m->alloc_size + tail);
-		/* made by the program: the tail is its key's room */
-		h->key_room = tail != 0;
-		h->tail_used = (uint32_t)tail;
+		/* made by the program: the tail starts with its key's
+		 * room */
+		h->key_room = m->key_room != 0;
+		h->tail_used = (uint32_t)m->key_room;
 	}
 	h->magic = QR_ORM_MAGIC;
 	h->state = QR_STATE_TRANSIENT;
@@ -98,7 +100,10 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
 {
-	return alloc(m, m->key_room, true);
+	return alloc(m,
+		     m->key_room + atomic_load_explicit(&m->text_room,
+							memory_order_relaxed),
+		     true);
 }
 
 qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
@@ -141,7 +146,7 @@ void qr_orm__object_release(qr_objhdr *h)
 	qr_orm__rels_release(h);
 	qr_orm__snapshot_drop(h);
 	qr_orm__owned_free(h, h->key);
-	if ((char *)h->ext != (char *)h + h->mapper->alloc_size + h->tail)
+	if (!qr_orm__made_by_program(h))
 		free(h->ext);
 	h->magic = QR_ORM_FREED;
 	free(h);

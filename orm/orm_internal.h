@@ -30,6 +30,7 @@
 #include <quarry/sys/error.h>
 
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -174,6 +175,12 @@ struct qr_mapper {
 	/* the bytes kept at the start of the tail of an object made by
 	 * qr_new for its identity key (qr_orm__key_room_size), or 0 */
 	size_t key_room;
+	/* the tail bytes after them for the strings and blobs the program
+	 * sets (stored there while they fit, then shared with the
+	 * snapshot rather than copied): what the content of those of the
+	 * last such object taken into the snapshot needed, at most
+	 * QR_ORM_TEXT_ROOM_MAX (a hint, read and written by any thread) */
+	_Atomic size_t text_room;
 	qr_expr *entity;       /* the entity token (a reference held) */
 	const char **colnames; /* column names in field order, NULL-ended */
 	qr_rel *rels;
@@ -399,6 +406,10 @@ typedef struct qr_objhdr {
 
 #define QR_ORM_NO_MIDX UINT32_MAX
 
+/* The most tail bytes an object made by the program gets for the
+ * strings and blobs set into it (qr_mapper.text_room). */
+#define QR_ORM_TEXT_ROOM_MAX 256
+
 /* The innermost transaction level journaling h, or NULL. */
 static inline struct qr_stx *qr_orm__jl(const qr_objhdr *h)
 {
@@ -422,8 +433,9 @@ static inline void *qr_orm__obj(const qr_objhdr *h)
 qr_objhdr *qr_orm__check(const void *obj, const char *what);
 
 /* Allocates a zeroed transient object with its NULL flags set as for a
- * new object, its qr_objext in its block and the room for its key in its
- * tail (mapper->key_room); owned by nobody yet. NULL on OOM (recorded). */
+ * new object, its qr_objext in its block and in its tail the room for
+ * its key (mapper->key_room) and its strings (mapper->text_room); owned
+ * by nobody yet. NULL on OOM (recorded). */
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
 /* The same with tail bytes for the strings a load stores into it. */
 qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail);
@@ -438,6 +450,13 @@ static inline bool qr_orm__in_tail(const qr_objhdr *h, const void *p)
 {
 	const char *tail = (const char *)h + h->mapper->alloc_size;
 	return (const char *)p >= tail && (const char *)p < tail + h->tail;
+}
+/* Whether h was made by the program (qr_new, qr_object_new): its
+ * qr_objext is in its block, after its tail. */
+static inline bool qr_orm__made_by_program(const qr_objhdr *h)
+{
+	return (const char *)h->ext ==
+	       (const char *)h + h->mapper->alloc_size + h->tail;
 }
 /* Frees an object's block, strings, snapshot and key. */
 void qr_orm__object_release(qr_objhdr *h);

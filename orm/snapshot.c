@@ -140,6 +140,19 @@ static char *copy_text(qr_snaptext *t, char *p)
 	return p + t->len + 1;
 }
 
+/* An object made by the program whose string and blob members hold
+ * need bytes: its mapper's next such objects get that room in their
+ * tail (a hint: written only when it changes). */
+static void note_text_room(qr_mapper *m, size_t need)
+{
+	need = QR_ORM_ALIGN_UP(need, 8);
+	if (need > QR_ORM_TEXT_ROOM_MAX)
+		need = QR_ORM_TEXT_ROOM_MAX;
+	if (atomic_load_explicit(&m->text_room, memory_order_relaxed) != need)
+		atomic_store_explicit(&m->text_room, need,
+				      memory_order_relaxed);
+}
+
 /*
  * h's snapshot becomes its image, and the content of its string and blob
  * members, field i's from text[i] (every field's value; the current
@@ -148,7 +161,7 @@ static char *copy_text(qr_snaptext *t, char *p)
 static int build(qr_objhdr *h, const qr_value *text, bool verify)
 {
 	const qr_mapper *m = h->mapper;
-	size_t img = image_size(m), bytes = 0;
+	size_t img = image_size(m), bytes = 0, content = 0;
 	qr_snaptext seen[8]; /* the first members' content, read once */
 	qr_snapshot *s = (qr_snapshot *)((char *)h + m->snap_off);
 	char *copies = NULL, *p;
@@ -164,11 +177,15 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 			seen[f->ptr_slot] = t;
 		if (needs_copy(h, &t))
 			bytes += t.len + 1;
+		if (t.data)
+			content += t.len + 1;
 		/* a pointer of the user's, not adopted yet: the image says
 		 * nothing of its content */
 		verify |= member_address(h, f) !=
 			  *qr_orm__slot(h, (size_t)f->ptr_slot);
 	}
+	if (!text && m->nptr && qr_orm__made_by_program(h))
+		note_text_room(h->mapper, content);
 	if (bytes && !(copies = malloc(bytes)))
 		return qr_error_oom("snapshot");
 	/* the old copies go once the new ones are made: text may be the

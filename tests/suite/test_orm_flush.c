@@ -918,6 +918,55 @@ static void test_new_object_keys(void **state)
 	assert_ptr_equal(got, other);
 }
 
+/* The strings set into a new object go to room in its block (sized from
+ * the mapper's last new object), shared with its snapshot after the
+ * INSERT: edits in place count once flagged, replacements and a rollback
+ * behave as with strings of their own, longer strings do not fit and
+ * are stored apart. */
+static void test_new_object_text_room(void **state)
+{
+	orm_fx *f = *state;
+	User *a = orm_user(f->s, "aa", "Aa", "a1"), *b, *c, *got;
+	char big[46]; /* longer than the room the first object gave */
+	int64_t ids[2];
+
+	qr_assert_ok(qr_session_add(f->s, a));
+	qr_assert_ok(qr_session_commit(f->s));
+	b = orm_user(f->s, "bb", "Bb", "b1");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	c = orm_user(f->s, "cc", big, "c1");
+	qr_assert_ok(qr_session_add(f->s, b));
+	qr_assert_ok(qr_session_add(f->s, c));
+	qr_assert_ok(qr_session_flush(f->s));
+	/* edited in place: unseen until flagged */
+	b->name[0] = 'B';
+	assert_false(qr_session_is_modified(f->s, b));
+	qr_assert_ok(QR_FLAG_MODIFIED(b, name));
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_int_equal(orm_log_count(&f->log, "UPDATE"), 1);
+	/* replaced, then rolled back: the committed value again */
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_session_load(f->s, b));
+	qr_assert_ok(
+		qr_set_text(b, &b->fullname, "Bbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+	qr_assert_ok(qr_session_flush(f->s));
+	qr_assert_ok(qr_session_rollback(f->s));
+	qr_assert_ok(qr_session_load(f->s, b));
+	assert_string_equal(b->fullname, "Bb");
+	ids[0] = b->id;
+	ids[1] = c->id;
+	qr_session_expunge_all(f->s);
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(ids[0])), 1);
+	assert_string_equal(got->name, "Bb");
+	assert_string_equal(got->fullname, "Bb");
+	assert_string_equal(got->password, "b1");
+	assert_int_equal(qr_get(&got, f->s, User, qr_val_int(ids[1])), 1);
+	assert_string_equal(got->fullname, big);
+	assert_string_equal(got->name, "cc");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -947,6 +996,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_wide_failed_flush),
 		cmocka_unit_test_setup_teardown(test_new_object_keys, orm_setup,
 						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_new_object_text_room,
+						orm_setup, orm_teardown),
 		cmocka_unit_test_setup_teardown(test_identity_conflict,
 						orm_setup, orm_teardown),
 	};

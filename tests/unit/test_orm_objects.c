@@ -374,7 +374,10 @@ static void test_header_ext_and_marks(void **state)
 	loaded = qr_orm__object_alloc_tail(m, 8);
 	assert_non_null(made);
 	assert_non_null(loaded);
-	assert_ptr_equal(made->ext, (char *)made + m->alloc_size);
+	/* after its tail: the room of its key and of its strings */
+	assert_int_equal(made->tail, m->key_room + m->text_room);
+	assert_int_equal(made->tail_used, m->key_room);
+	assert_ptr_equal(made->ext, (char *)made + m->alloc_size + made->tail);
 	assert_null(made->ext->jl);
 	assert_null(loaded->ext);
 	assert_null(qr_orm__jl(loaded));
@@ -383,7 +386,10 @@ static void test_header_ext_and_marks(void **state)
 	assert_non_null(loaded->ext);
 	assert_null(loaded->ext->lnext);
 	qr_assert_ok(qr_orm__ext_need(made)); /* kept */
-	assert_ptr_equal(made->ext, (char *)made + m->alloc_size);
+	/* after its tail: the room of its key and of its strings */
+	assert_int_equal(made->tail, m->key_room + m->text_room);
+	assert_int_equal(made->tail_used, m->key_room);
+	assert_ptr_equal(made->ext, (char *)made + m->alloc_size + made->tail);
 
 	memset(&s, 0, sizeof(s));
 	s.objects = made;
