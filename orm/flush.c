@@ -327,7 +327,7 @@ static int flush_work(qr_session *s)
 {
 	work w = {0};
 	qr_conn *conn;
-	bool inserted = false;
+	bool inserted = false, before_flush_done = false;
 	uint64_t collected;
 	int rc;
 
@@ -336,6 +336,19 @@ static int flush_work(qr_session *s)
 		rc = qr_orm__sync_fks(s, defer_mapper, &w);
 	if (rc == 0)
 		rc = collect(s, &w);
+	if (rc == 0 && (w.n || qr_orm__m2m_dirty(s)) && s->nlisteners &&
+	    !before_flush_done) {
+		/* before_flush may add or change objects: then look again */
+		before_flush_done = true;
+		work_free(&w);
+		w = (work){0};
+		if ((rc = qr_orm__session_event(s, QR_BEFORE_FLUSH)) == 0)
+			rc = qr_orm__cascade_all(s);
+		if (rc == 0)
+			rc = qr_orm__sync_fks(s, defer_mapper, &w);
+		if (rc == 0)
+			rc = collect(s, &w);
+	}
 	collected = s->fk_changes;
 	if (rc == 0 && w.n == 0 && !qr_orm__m2m_dirty(s))
 		goto out;
@@ -361,13 +374,30 @@ static int flush_work(qr_session *s)
 		}
 		if (mw->ins.n)
 			inserted = true;
-		if (mw->upd.n)
+		if (mw->upd.n &&
+		    qr_orm__has_listener(mw->m, QR_BEFORE_UPDATE)) {
+			/* what the listeners change is written too */
+			rc = qr_orm__mapper_event(s, conn, QR_BEFORE_UPDATE,
+						  mw->upd.items, mw->upd.n);
+			if (rc == 0)
+				rc = collect_updates(s, &w, mw);
+		}
+		if (rc == 0 && mw->upd.n)
 			rc = qr_orm__persist_updates(s, conn, mw->m,
 						     mw->upd.items,
 						     mw->upd.masks, mw->upd.n);
+		if (rc == 0 && mw->upd.n)
+			rc = qr_orm__mapper_event(s, conn, QR_AFTER_UPDATE,
+						  mw->upd.items, mw->upd.n);
+		if (rc == 0 && mw->ins.n)
+			rc = qr_orm__mapper_event(s, conn, QR_BEFORE_INSERT,
+						  mw->ins.items, mw->ins.n);
 		if (rc == 0 && mw->ins.n)
 			rc = qr_orm__persist_inserts(s, conn, mw->m,
 						     mw->ins.items, mw->ins.n);
+		if (rc == 0 && mw->ins.n)
+			rc = qr_orm__mapper_event(s, conn, QR_AFTER_INSERT,
+						  mw->ins.items, mw->ins.n);
 	}
 	/* post-update: foreign keys to rows inserted after the row holding
 	 * them (a row referencing its own table in the same batch, cycles)
@@ -397,9 +427,17 @@ static int flush_work(qr_session *s)
 			mw->del.items[b - 1] = t;
 		}
 		if (mw->del.n)
+			rc = qr_orm__mapper_event(s, conn, QR_BEFORE_DELETE,
+						  mw->del.items, mw->del.n);
+		if (rc == 0 && mw->del.n)
 			rc = qr_orm__persist_deletes(s, conn, mw->m,
 						     mw->del.items, mw->del.n);
+		if (rc == 0 && mw->del.n)
+			rc = qr_orm__mapper_event(s, conn, QR_AFTER_DELETE,
+						  mw->del.items, mw->del.n);
 	}
+	if (rc == 0)
+		rc = qr_orm__session_event(s, QR_AFTER_FLUSH);
 	if (rc)
 		rc = fail(s, rc);
 	else

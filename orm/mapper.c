@@ -679,6 +679,7 @@ void qr_orm__mapper_free(qr_mapper *m)
 	free(m->pk);
 	free(m->repr);
 	free(m->name);
+	qr_orm__listeners_free(m->listeners);
 	free(m);
 }
 

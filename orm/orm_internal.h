@@ -155,6 +155,10 @@ struct qr_mapper {
 	size_t npk;
 	int version;      /* field index of the version counter, or -1 */
 	size_t ndeferred; /* fields flagged QR_FF_DEFERRED */
+	/* mapper event listeners (events.c), and those of its ancestors
+	 * that propagate to it; owned */
+	struct qr_listener *listeners;
+	size_t nlisteners;
 	size_t *repr;
 	size_t nrepr;
 	bool repr_positional;
@@ -756,7 +760,30 @@ struct qr_session {
 	struct qr_pkselect *pk_selects;
 	size_t npk_selects;
 	qr_params *pk_params;
+	/* session event listeners (events.c); owned */
+	struct qr_listener *listeners;
+	size_t nlisteners;
 };
+
+/* ---- events (events.c) ------------------------------------------------- */
+
+/* A registered listener: a mapper or a session event. */
+typedef struct qr_listener {
+	int event;
+	void (*fn)(void); /* a qr_mapper_listener or qr_session_listener */
+	void *userdata;
+	bool propagate;
+} qr_listener;
+
+/* Calls m's listeners of ev for each of objs (per object, in order), and
+ * the session's of ev; the first failure stops, recorded as what and
+ * where. No-op without listeners. */
+int qr_orm__mapper_event(qr_session *s, qr_conn *conn, int ev, qr_objhdr **objs,
+			 size_t n);
+int qr_orm__session_event(qr_session *s, int ev);
+/* Whether any object of the mapper has listeners of ev. */
+bool qr_orm__has_listener(const qr_mapper *m, int ev);
+void qr_orm__listeners_free(qr_listener *l);
 
 /* Every statement the ORM sends goes through here (counted). */
 static inline int qr_orm__exec(qr_session *s, qr_result **out, qr_conn *conn,

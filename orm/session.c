@@ -645,6 +645,7 @@ void qr_session_free(qr_session *s)
 		return;
 	qr_session_close(s);
 	qr_orm__idmap_free(&s->idmap);
+	qr_orm__listeners_free(s->listeners);
 	free(s);
 }
 

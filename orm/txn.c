@@ -282,7 +282,9 @@ int qr_session_commit(qr_session *s)
 	if (!s)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_session_commit: NULL session");
-	rc = qr_orm__flush(s);
+	rc = qr_orm__session_event(s, QR_BEFORE_COMMIT);
+	if (rc == 0)
+		rc = qr_orm__flush(s);
 	if (rc)
 		return rc;
 	while (s->tx != &s->outer) {
@@ -307,7 +309,7 @@ int qr_session_commit(qr_session *s)
 	if (s->expire_on_commit)
 		while ((h = qr_orm__idmap_each(&s->idmap, &pos)) != NULL)
 			qr_orm__expire(h);
-	return 0;
+	return qr_orm__session_event(s, QR_AFTER_COMMIT);
 }
 
 int qr_session_rollback(qr_session *s)
@@ -317,6 +319,8 @@ int qr_session_rollback(qr_session *s)
 	if (!s)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_session_rollback: NULL session");
+	bool had_conn = s->conn != NULL;
+
 	if (s->conn)
 		rc = qr_conn_rollback(s->conn);
 	while (s->tx != &s->outer) {
@@ -328,6 +332,9 @@ int qr_session_rollback(qr_session *s)
 		s->conn = NULL;
 	}
 	qr_orm__rollback_objects(s, &s->outer);
+	/* a real rollback of the database's transaction */
+	if (rc == 0 && had_conn)
+		rc = qr_orm__session_event(s, QR_AFTER_ROLLBACK);
 	return rc;
 }
 

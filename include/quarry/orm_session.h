@@ -196,6 +196,60 @@ QR_API int qr_session_get_value(qr_value *out, qr_session *s, void *obj,
 QR_API int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 			  const qr_value *pk, size_t npk);
 /*
+ * Events (SQLAlchemy's event.listen on a mapper or a session). A
+ * listener returns 0 to go on; anything else stops the flush or commit
+ * as an exception in a listener would: its error (recorded with
+ * qr_error_set, or a generic one naming the event) is returned, and the
+ * flush's statements are rolled back with the transaction as for any
+ * flush error. Listeners run in the order registered.
+ *
+ * Mapper events, per object, during a flush: before_insert is called
+ * before the object's INSERT (members set in it are inserted),
+ * before_update before its UPDATE for every object the flush found
+ * changed (changes made in it are written), before_delete before its
+ * DELETE; the after_ events once the statement ran (keys generated are
+ * in the object). conn is the session's connection: a listener may
+ * execute SQL on it (in the flush's transaction), not flush the session.
+ * Registered on a registry's mapping; with propagate, the subclasses'
+ * objects too (SQLAlchemy's propagate=True).
+ */
+typedef enum qr_mapper_event {
+	QR_BEFORE_INSERT = 1,
+	QR_AFTER_INSERT,
+	QR_BEFORE_UPDATE,
+	QR_AFTER_UPDATE,
+	QR_BEFORE_DELETE,
+	QR_AFTER_DELETE
+} qr_mapper_event;
+typedef int (*qr_mapper_listener)(qr_mapper_event event, qr_conn *conn,
+				  void *obj, void *userdata);
+QR_API int qr_registry_listen(qr_registry *reg, qr_mapping *mapping,
+			      qr_mapper_event event, qr_mapper_listener fn,
+			      void *userdata, bool propagate);
+
+/*
+ * Session events: before_flush (before the flush works out what to
+ * write: objects added or changed in it are flushed; only when the
+ * session has something to flush), after_flush (its statements sent,
+ * before the commit), before_commit (before the commit's flush),
+ * after_commit (the database transaction committed), after_rollback
+ * (the database transaction rolled back). A failing after_commit or
+ * after_rollback listener's error is returned, the transaction's end
+ * having happened.
+ */
+typedef enum qr_session_event {
+	QR_BEFORE_FLUSH = 1,
+	QR_AFTER_FLUSH,
+	QR_BEFORE_COMMIT,
+	QR_AFTER_COMMIT,
+	QR_AFTER_ROLLBACK
+} qr_session_event;
+typedef int (*qr_session_listener)(qr_session_event event, qr_session *s,
+				   void *userdata);
+QR_API int qr_session_listen(qr_session *s, qr_session_event event,
+			     qr_session_listener fn, void *userdata);
+
+/*
  * ORM bulk INSERT and UPDATE by primary key (SQLAlchemy 2.0's
  * session.execute(insert(User), [{...}, ...]) and
  * session.execute(update(User), [{...}, ...]); the legacy
