@@ -551,6 +551,11 @@ int qr_orm__snapshot_update(qr_objhdr *h);
  * QR_ENOMEM (the old snapshot kept), a value the field cannot hold (the
  * snapshot dropped); recorded. */
 int qr_orm__snapshot_make(qr_objhdr *h, const qr_value *vals);
+/* After h's snapshot was taken: when h was made by the program, the
+ * content of its strings and blobs is the room its mapper's next new
+ * objects get for theirs (qr_mapper.text_room; written only when it
+ * changes). */
+void qr_orm__snapshot_note_room(const qr_objhdr *h);
 /* h has no snapshot any more (its copies freed). */
 void qr_orm__snapshot_drop(qr_objhdr *h);
 /* A detached copy of h's snapshot (every text copied), for the journal;

@@ -324,6 +324,7 @@ static int finish_insert(qr_session *s, qr_objhdr *h, qr_ikey *key, bool expire)
 		qr_orm__owned_free(h, key);
 		return rc;
 	}
+	qr_orm__snapshot_note_room(h);
 	qr_orm__owned_free(h, h->key);
 	h->key = key;
 	qr_orm__list_remove(s, h);

@@ -140,11 +140,19 @@ static char *copy_text(qr_snaptext *t, char *p)
 	return p + t->len + 1;
 }
 
-/* An object made by the program whose string and blob members hold
- * need bytes: its mapper's next such objects get that room in their
- * tail (a hint: written only when it changes). */
-static void note_text_room(qr_mapper *m, size_t need)
+void qr_orm__snapshot_note_room(const qr_objhdr *h)
 {
+	qr_mapper *m = h->mapper;
+	const qr_snapshot *s = qr_orm__snap(h);
+	size_t need = 0;
+
+	if (!s || !m->nptr || !qr_orm__made_by_program(h))
+		return;
+	for (size_t i = 0; i < m->nptr; i++) {
+		const qr_snaptext *t = &texts(m, s)[i];
+		if (t->data && t->data != qr_orm__snap_unknown)
+			need += t->len + 1;
+	}
 	need = QR_ORM_ALIGN_UP(need, 8);
 	if (need > QR_ORM_TEXT_ROOM_MAX)
 		need = QR_ORM_TEXT_ROOM_MAX;
@@ -161,7 +169,7 @@ static void note_text_room(qr_mapper *m, size_t need)
 static int build(qr_objhdr *h, const qr_value *text, bool verify)
 {
 	const qr_mapper *m = h->mapper;
-	size_t img = image_size(m), bytes = 0, content = 0;
+	size_t img = image_size(m), bytes = 0;
 	qr_snaptext seen[8]; /* the first members' content, read once */
 	qr_snapshot *s = (qr_snapshot *)((char *)h + m->snap_off);
 	char *copies = NULL, *p;
@@ -177,15 +185,11 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 			seen[f->ptr_slot] = t;
 		if (needs_copy(h, &t))
 			bytes += t.len + 1;
-		if (t.data)
-			content += t.len + 1;
 		/* a pointer of the user's, not adopted yet: the image says
 		 * nothing of its content */
 		verify |= member_address(h, f) !=
 			  *qr_orm__slot(h, (size_t)f->ptr_slot);
 	}
-	if (!text && m->nptr && qr_orm__made_by_program(h))
-		note_text_room(h->mapper, content);
 	if (bytes && !(copies = malloc(bytes)))
 		return qr_error_oom("snapshot");
 	/* the old copies go once the new ones are made: text may be the
