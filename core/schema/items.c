@@ -68,6 +68,7 @@ void qr_schema__destroy_ext(qr_node *n)
 		free(d->server_default);
 		qr_expr_free(d->server_default_expr);
 		free(d->comment);
+		free(d->computed);
 		break;
 	}
 	case QR_NODE_CONSTRAINT: {
@@ -158,6 +159,7 @@ qr_schema_item *qr_column_new(const char *name, const qr_column_options *o)
 	d->default_arg = o->default_arg;
 	d->onupdate_fn = o->onupdate_fn;
 	d->onupdate_arg = o->onupdate_arg;
+	d->computed_persisted = o->computed_persisted;
 	d->has_identity = o->identity != NULL;
 	if (o->identity)
 		d->identity = *o->identity;
@@ -168,6 +170,7 @@ qr_schema_item *qr_column_new(const char *name, const qr_column_options *o)
 	    dup_opt(&d->on_update, o->on_update) ||
 	    dup_opt(&d->server_default, o->server_default) ||
 	    dup_opt(&d->comment, o->comment) ||
+	    dup_opt(&d->computed, o->computed) ||
 	    qr_value__copy(&d->default_value, &o->default_value,
 			   &d->default_storage) ||
 	    qr_value__copy(&d->onupdate_value, &o->onupdate_value,

@@ -55,6 +55,8 @@ typedef struct qr_column_def {
 	char *comment;
 	bool has_identity;
 	qr_identity identity;
+	char *computed; /* GENERATED ALWAYS AS (computed), or NULL */
+	qr_persisted computed_persisted;
 	uint64_t order;
 } qr_column_def;
 

@@ -970,7 +970,19 @@ bool qr_column_has_server_default(const qr_column *c)
 	if (!c || c->kind != QR_NODE_COLUMN)
 		return false;
 	const qr_column_def *d = c->ext;
-	return d->server_default || d->server_default_expr;
+	/* (a computed column: the database makes its value too) */
+	return d->server_default || d->server_default_expr || d->computed;
+}
+
+const char *qr_column_computed(const qr_column *c, qr_persisted *persisted)
+{
+	const qr_column_def *d;
+
+	if (!c || c->kind != QR_NODE_COLUMN || !(d = c->ext) || !d->computed)
+		return NULL;
+	if (persisted)
+		*persisted = d->computed_persisted;
+	return d->computed;
 }
 
 qr_schema_item *qr_table_index(const qr_table *t, const char *name)

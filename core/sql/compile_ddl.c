@@ -224,9 +224,35 @@ int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col)
 		qr_sqlc__puts(c, def);
 		free(def);
 	}
+	qr_sqlc__computed(c, col, false);
 	if (!d->nullable)
 		qr_sqlc__puts(c, " NOT NULL");
 	return comment_inline(c, col);
+}
+
+int qr_sqlc__computed(qr_sqlc *c, const qr_node *col, bool stored_only)
+{
+	qr_persisted p = QR_PERSISTED_UNSAID;
+	const char *sql = qr_column_computed(col, &p);
+
+	if (!sql)
+		return c->rc;
+	if (stored_only && p == QR_PERSISTED_VIRTUAL)
+		return qr_sqlc__fail(c, QR_ENOTSUP,
+				     "PostgreSQL computed columns do not "
+				     "support 'virtual' persistence; set the "
+				     "'persisted' flag to None or True for "
+				     "PostgreSQL support (column %s, dialect "
+				     "postgresql)",
+				     col->name);
+	qr_sqlc__puts(c, " GENERATED ALWAYS AS (");
+	qr_sqlc__puts(c, sql);
+	qr_sqlc__puts(c, ")");
+	if (stored_only || p == QR_PERSISTED_STORED)
+		qr_sqlc__puts(c, " STORED");
+	else if (p == QR_PERSISTED_VIRTUAL)
+		qr_sqlc__puts(c, " VIRTUAL");
+	return c->rc;
 }
 
 static int name_list(qr_sqlc *c, char **names, size_t n)

@@ -340,6 +340,10 @@ int qr_sqlc__type_ddl(qr_sqlc *c, const qr_type *t);
 
 /* The default column spec (name type [DEFAULT x] [NOT NULL]). */
 int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col);
+/* " GENERATED ALWAYS AS (expr) [STORED|VIRTUAL]" of a computed column
+ * (nothing for another); stored_only: PostgreSQL's, always STORED and
+ * VIRTUAL refused. */
+int qr_sqlc__computed(qr_sqlc *c, const qr_node *col, bool stored_only);
 /* The DEFAULT clause text of a column into *out (NULL when none). */
 int qr_sqlc__server_default(qr_sqlc *c, const qr_node *col, char **out);
 /* The server default is a SQL expression other than text() (SQLite puts

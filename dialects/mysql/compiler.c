@@ -275,6 +275,7 @@ static int mysql_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 	qr_sqlc__ident(c, col->name);
 	qr_sqlc__puts(c, " ");
 	qr_sqlc__type_ddl(c, &col->type);
+	qr_sqlc__computed(c, col, false);
 	if (!qr_column_is_nullable(col))
 		qr_sqlc__puts(c, " NOT NULL");
 	const char *comment = qr_column__comment(col);

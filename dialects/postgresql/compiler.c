@@ -130,6 +130,16 @@ static int pg_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 	const qr_identity *id = qr_column_identity(col);
 
 	(void)pk_inline;
+	if (qr_column_computed(col, NULL) && !id) {
+		/* always STORED */
+		qr_sqlc__ident(c, col->name);
+		qr_sqlc__puts(c, " ");
+		qr_sqlc__type_ddl(c, &col->type);
+		qr_sqlc__computed(c, col, true);
+		if (!qr_column_is_nullable(col))
+			qr_sqlc__puts(c, " NOT NULL");
+		return c->rc ? c->rc : 1;
+	}
 	if (id) {
 		/* the type as declared, no SERIAL; no NOT NULL: an identity
 		 * column is one */

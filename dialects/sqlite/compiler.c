@@ -105,6 +105,7 @@ static int sqlite_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 			qr_sqlc__puts(c, ")");
 		free(def);
 	}
+	qr_sqlc__computed(c, col, false);
 	if (!qr_column_is_nullable(col))
 		qr_sqlc__puts(c, " NOT NULL");
 	return c->rc ? c->rc : 1;

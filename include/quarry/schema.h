@@ -103,6 +103,14 @@ typedef struct qr_identity {
 	qr_cycle cycle;
 } qr_identity;
 
+/* Whether a computed column is stored (SQLAlchemy's Computed
+ * persisted=None/True/False). */
+typedef enum qr_persisted {
+	QR_PERSISTED_UNSAID = 0, /* the database's default */
+	QR_PERSISTED_STORED,
+	QR_PERSISTED_VIRTUAL
+} qr_persisted;
+
 typedef struct qr_column_options {
 	qr_type type; /* QR_NULLTYPE with foreign_key: the
 		       * referenced column's type */
@@ -133,6 +141,13 @@ typedef struct qr_column_options {
 	const char *comment;
 	/* GENERATED ... AS IDENTITY (copied; NULL: none). */
 	const qr_identity *identity;
+	/* A computed column (SQLAlchemy's Computed("price * qty")): the SQL
+	 * expression, copied, rendered GENERATED ALWAYS AS (...) [STORED |
+	 * VIRTUAL] (PostgreSQL: always STORED; VIRTUAL is an error). The
+	 * database computes it: INSERTs leave it out when the ORM object
+	 * holds NULL, as for a server default. */
+	const char *computed;
+	qr_persisted computed_persisted;
 } qr_column_options;
 
 /*
@@ -150,6 +165,9 @@ QR_API qr_schema_item *qr_column_new(const char *name,
 QR_API const char *qr_column_name(const qr_column *c);
 QR_API const qr_type *qr_column_type(const qr_column *c);
 QR_API qr_table *qr_column_table(const qr_column *c);
+/* A computed column's expression (borrowed) and persistence, or NULL. */
+QR_API const char *qr_column_computed(const qr_column *c,
+				      qr_persisted *persisted);
 /* The column's identity options, or NULL (none, NULL c). Borrowed. */
 QR_API const qr_identity *qr_column_identity(const qr_column *c);
 QR_API bool qr_column_is_primary_key(const qr_column *c);

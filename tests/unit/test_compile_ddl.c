@@ -323,8 +323,56 @@ static qr_stmt *b_create_identity(void)
 	return qr_create_table(t);
 }
 
+static qr_stmt *b_create_computed(void)
+{
+	ONCE("line_items")
+	t = qr_table(scratch_md(), "line_items",
+		     qr_column("id", QR_INTEGER, .primary_key = true),
+		     qr_column("price", QR_INTEGER),
+		     qr_column("qty", QR_INTEGER),
+		     qr_column("total", QR_INTEGER, .computed = "price * qty",
+			       .computed_persisted = QR_PERSISTED_STORED),
+		     qr_column("half", QR_INTEGER, .computed = "price / 2"));
+	return qr_create_table(t);
+}
+
+static qr_stmt *b_create_computed_virtual(void)
+{
+	ONCE("vline_items")
+	t = qr_table(scratch_md(), "vline_items",
+		     qr_column("id", QR_INTEGER, .primary_key = true),
+		     qr_column("price", QR_INTEGER),
+		     qr_column("twice", QR_INTEGER, .computed = "price * 2",
+			       .computed_persisted = QR_PERSISTED_VIRTUAL));
+	return qr_create_table(t);
+}
+
 static const qr_golden cases[] = {
 	/* BEGIN GOLDEN */
+	{"create_computed", b_create_computed,
+	 "CREATE TABLE line_items (\n\tid INTEGER NOT NULL, \n\tprice INTEGER, "
+	 "\n\tqty INTEGER, \n\ttotal INTEGER GENERATED ALWAYS AS (price * qty) "
+	 "STORED, \n\thalf INTEGER GENERATED ALWAYS AS (price / 2), "
+	 "\n\tPRIMARY KEY (id)\n)",
+	 "CREATE TABLE line_items (\n\tid SERIAL NOT NULL, \n\tprice INTEGER, "
+	 "\n\tqty INTEGER, \n\ttotal INTEGER GENERATED ALWAYS AS (price * qty) "
+	 "STORED, \n\thalf INTEGER GENERATED ALWAYS AS (price / 2) STORED, "
+	 "\n\tPRIMARY KEY (id)\n)",
+	 "CREATE TABLE line_items (\n\tid INTEGER NOT NULL AUTO_INCREMENT, "
+	 "\n\tprice INTEGER, \n\tqty INTEGER, \n\ttotal INTEGER GENERATED "
+	 "ALWAYS AS (price * qty) STORED, \n\thalf INTEGER GENERATED ALWAYS AS "
+	 "(price / 2), \n\tPRIMARY KEY (id)\n)",
+	 NULL},
+	{"create_computed_virtual", b_create_computed_virtual,
+	 "CREATE TABLE vline_items (\n\tid INTEGER NOT NULL, \n\tprice "
+	 "INTEGER, "
+	 "\n\ttwice INTEGER GENERATED ALWAYS AS (price * 2) VIRTUAL, "
+	 "\n\tPRIMARY KEY (id)\n)",
+	 "!ENOTSUP",
+	 "CREATE TABLE vline_items (\n\tid INTEGER NOT NULL AUTO_INCREMENT, "
+	 "\n\tprice INTEGER, \n\ttwice INTEGER GENERATED ALWAYS AS (price * "
+	 "2) VIRTUAL, \n\tPRIMARY KEY (id)\n)",
+	 NULL},
 	{"create_identity", b_create_identity,
 	 "CREATE TABLE tickets (\n\tid INTEGER NOT NULL, \n\tseq BIGINT, "
 	 "\n\tnote VARCHAR(20), \n\tPRIMARY KEY (id)\n)",
