@@ -1087,6 +1087,8 @@ struct qr_query {
 	bool distinct;
 	bool for_update;    /* with_for_update() */
 	unsigned for_flags; /* its QR_FOR_* */
+	qr_expr *for_of;    /* with_for_update(of=): a table or alias, or
+			       NULL (a reference) */
 	qr_params *params;
 	qr_stmt *from_stmt;
 	size_t yield_per;

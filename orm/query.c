@@ -70,6 +70,7 @@ static void item_free(qr_qitem *it)
 
 static void query_destroy(qr_query *q)
 {
+	qr_expr_free(q->for_of);
 	qr_expr_free(q->adapt_to);
 	for (size_t i = 0; i < q->nadapt; i++)
 		qr_expr_free(q->adapt_from[i]);
@@ -168,6 +169,7 @@ static qr_query *query_clone(const qr_query *q)
 	c->offset = q->offset;
 	c->distinct = q->distinct;
 	c->for_update = q->for_update;
+	c->for_of = qr_expr_ref(q->for_of);
 	c->for_flags = q->for_flags;
 	c->yield_per = q->yield_per;
 	c->populate_existing = q->populate_existing;
@@ -589,6 +591,33 @@ qr_query *qr_query_with_for_update(qr_query *q, unsigned flags)
 {
 	if (!q || !(q = writable(q)))
 		return NULL;
+	q->for_update = true;
+	q->for_flags = flags;
+	return q;
+}
+
+qr_query *qr_query_with_for_update_of(qr_query *q, unsigned flags, qr_expr *of)
+{
+	const char *alias_name = NULL;
+	bool is_alias = false;
+	qr_mapper *m;
+
+	if (!q || !of || !(q = writable(q))) {
+		if (!of && !qr_error_last()->code)
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "qr_query_with_for_update_of: NULL of");
+		qr_expr_free(of);
+		qr_query_free(q);
+		return NULL;
+	}
+	/* an entity locks its table's rows (an aliased one, its alias's) */
+	m = qr_orm__token_find(of, &is_alias, &alias_name);
+	if (m && !is_alias) {
+		qr_expr_free(of);
+		of = m->table;
+	}
+	qr_expr_free(q->for_of);
+	q->for_of = of;
 	q->for_update = true;
 	q->for_flags = flags;
 	return q;
@@ -1023,7 +1052,11 @@ qr_stmt *qr_orm__query_select_eager(const qr_query *q, const qr_eager *e,
 	if (q->offset >= 0)
 		stmt = qr_stmt_add(stmt, qr_offset(q->offset));
 	if (q->for_update)
-		stmt = qr_stmt_add(stmt, qr_for_update(q->for_flags));
+		stmt = qr_stmt_add(
+			stmt, q->for_of
+				      ? qr_for_update_of(q->for_flags,
+							 qr_expr_ref(q->for_of))
+				      : qr_for_update(q->for_flags));
 	return stmt;
 }
 

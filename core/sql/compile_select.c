@@ -815,7 +815,8 @@ int qr_sqlc__visit_select(qr_sqlc *c, const qr_node *sel, unsigned ctx)
 			     sel->kids[QR_SEL_OFFSET], ctx);
 	if (sel->flags & QR_NF_SEL_FOR_UPDATE) {
 		if (c->ov->for_update)
-			c->ov->for_update(c, (unsigned)sel->ival);
+			c->ov->for_update(c, (unsigned)sel->ival,
+					  sel->kids[QR_SEL_FOR_UPDATE_OF]);
 		else
 			qr_sqlc__puts(c, " FOR UPDATE");
 	}
@@ -886,5 +887,18 @@ int qr_sqlc__visit_compound(qr_sqlc *c, const qr_node *cs, unsigned ctx)
 		     QR_CTX_ORDER | QR_CTX_NO_TABLE | (ctx & QR_CTX_LITERAL));
 	limit_clause(c, cs->kids[QR_CMP_LIMIT], cs->kids[QR_CMP_OFFSET], ctx);
 	qr_sqlc__pop_frame(c);
+	return c->rc;
+}
+
+int qr_sqlc__for_update_of(qr_sqlc *c, const qr_node *of)
+{
+	for (size_t i = 0; of && i < of->nkids; i++) {
+		const qr_node *t = of->kids[i];
+		qr_sqlc__puts(c, i ? ", " : " OF ");
+		/* a table by its name (no schema), an alias by its own */
+		qr_sqlc__ident(c, t->kind == QR_NODE_TABLE ? t->name
+				  : t->name                ? t->name
+							   : "anon");
+	}
 	return c->rc;
 }

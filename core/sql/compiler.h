@@ -59,8 +59,9 @@ typedef struct qr_compiler_overrides {
 	 * may be NULL). NULL: unsupported (QR_ENOTSUP). */
 	int (*fetch_clause)(qr_sqlc *c, const qr_node *fetch,
 			    const qr_node *offset, unsigned ctx);
-	/* FOR UPDATE with QR_FOR_* flags. */
-	int (*for_update)(qr_sqlc *c, unsigned flags);
+	/* FOR UPDATE with QR_FOR_* flags, OF the tables of list of (NULL:
+	 * none; qr_sqlc__for_update_of renders it). */
+	int (*for_update)(qr_sqlc *c, unsigned flags, const qr_node *of);
 	/* The text inside "IN (...)" for an empty list; negate for NOT IN.
 	 * The default renders SQLAlchemy's "NULL) AND (1 != 1". */
 	int (*empty_in)(qr_sqlc *c, const qr_node *bin, bool negate);
@@ -344,6 +345,9 @@ int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col);
  * (nothing for another); stored_only: PostgreSQL's, always STORED and
  * VIRTUAL refused. */
 int qr_sqlc__computed(qr_sqlc *c, const qr_node *col, bool stored_only);
+/* " OF t1, t2" of FOR UPDATE OF (tables by name, aliases by theirs); nothing
+ * for NULL. */
+int qr_sqlc__for_update_of(qr_sqlc *c, const qr_node *of);
 /* The DEFAULT clause text of a column into *out (NULL when none). */
 int qr_sqlc__server_default(qr_sqlc *c, const qr_node *col, char **out);
 /* The server default is a SQL expression other than text() (SQLite puts

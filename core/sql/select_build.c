@@ -140,6 +140,39 @@ qr_expr *qr_for_update(unsigned flags)
 	return part0(QR_PART_FOR_UPDATE, (int64_t)flags);
 }
 
+qr_expr *qr_for_update_of_new(unsigned flags, qr_expr *first, ...)
+{
+	va_list ap;
+	qr_node *p = part0(QR_PART_FOR_UPDATE, (int64_t)flags);
+	bool failed = !p;
+
+	va_start(ap, first);
+	for (qr_node *t = first; t != QR_END; t = va_arg(ap, qr_node *)) {
+		if (failed || !t || !qr_sql__is_from(t) ||
+		    t->kind == QR_NODE_JOIN) {
+			if (!failed && t)
+				qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+					     "qr_for_update_of: OF takes "
+					     "tables and aliases");
+			else if (!failed)
+				qr_sql__null_arg("qr_for_update_of", "a table");
+			failed = true;
+			qr_expr_free(t);
+			continue;
+		}
+		if (qr_sql__push(p, t)) {
+			qr_expr_free(t);
+			failed = true;
+		}
+	}
+	va_end(ap);
+	if (failed) {
+		qr_expr_free(p);
+		return NULL;
+	}
+	return p;
+}
+
 qr_expr *qr_correlate_none(void)
 {
 	return part0(QR_PART_CORRELATE_NONE, 0);
@@ -298,6 +331,10 @@ static int add_to_select(qr_node *s, qr_node *p)
 	case QR_PART_FOR_UPDATE:
 		s->flags |= QR_NF_SEL_FOR_UPDATE;
 		s->ival = p->ival;
+		qr_sql__set_kid(s, QR_SEL_FOR_UPDATE_OF, NULL);
+		if (p->nkids)
+			return append_items(s, QR_SEL_FOR_UPDATE_OF,
+					    QR_OP_COMMA, p);
 		qr_expr_free(p);
 		return 0;
 	default:

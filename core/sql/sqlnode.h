@@ -116,6 +116,7 @@ enum {
 	QR_SEL_CORRELATE,   /* LIST of FROM objects */
 	QR_SEL_CORRELATE_EXCEPT,
 	QR_SEL_FETCH, /* PART FETCH: kids [count BIND]; ival QR_FETCH_* */
+	QR_SEL_FOR_UPDATE_OF, /* LIST of FROM objects (FOR UPDATE OF) */
 	QR_SEL_NKIDS
 };
 enum {

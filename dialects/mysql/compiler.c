@@ -56,11 +56,16 @@ static int mysql_limit(qr_sqlc *c, const qr_node *limit, const qr_node *offset,
 	return qr_sqlc__visit(c, limit, ctx);
 }
 
-static int mysql_for_update(qr_sqlc *c, unsigned flags)
+static bool is_mariadb(const qr_sqlc *c);
+
+static int mysql_for_update(qr_sqlc *c, unsigned flags, const qr_node *of)
 {
 	if (flags & QR_FOR_SHARE)
 		return qr_sqlc__puts(c, " LOCK IN SHARE MODE");
 	qr_sqlc__puts(c, " FOR UPDATE");
+	/* MySQL 8 has OF; MariaDB has none (left out, as SQLAlchemy does) */
+	if (!is_mariadb(c))
+		qr_sqlc__for_update_of(c, of);
 	if (flags & QR_FOR_NOWAIT)
 		qr_sqlc__puts(c, " NOWAIT");
 	if (flags & QR_FOR_SKIP_LOCKED)

@@ -29,7 +29,7 @@ static int pg_limit(qr_sqlc *c, const qr_node *limit, const qr_node *offset,
 	return c->rc;
 }
 
-static int pg_for_update(qr_sqlc *c, unsigned flags)
+static int pg_for_update(qr_sqlc *c, unsigned flags, const qr_node *of)
 {
 	if (flags & QR_FOR_SHARE)
 		qr_sqlc__puts(c, (flags & QR_FOR_KEY_SHARE) ? " FOR KEY SHARE"
@@ -38,6 +38,7 @@ static int pg_for_update(qr_sqlc *c, unsigned flags)
 		qr_sqlc__puts(c, (flags & QR_FOR_KEY_SHARE)
 					 ? " FOR NO KEY UPDATE"
 					 : " FOR UPDATE");
+	qr_sqlc__for_update_of(c, of);
 	if (flags & QR_FOR_NOWAIT)
 		qr_sqlc__puts(c, " NOWAIT");
 	if (flags & QR_FOR_SKIP_LOCKED)

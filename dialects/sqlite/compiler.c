@@ -34,8 +34,9 @@ static int sqlite_limit(qr_sqlc *c, const qr_node *limit, const qr_node *offset,
 	return qr_sqlc__bind_int(c, 0, ctx);
 }
 
-static int sqlite_for_update(qr_sqlc *c, unsigned flags)
+static int sqlite_for_update(qr_sqlc *c, unsigned flags, const qr_node *of)
 {
+	(void)of;
 	(void)flags; /* SQLite has no row locks */
 	return c->rc;
 }

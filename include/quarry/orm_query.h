@@ -238,6 +238,11 @@ QR_API qr_query *qr_query_yield_per(qr_query *q, size_t n);
  * last until the session's transaction ends. Takes q.
  */
 QR_API qr_query *qr_query_with_for_update(qr_query *q, unsigned flags);
+/* The same locking the rows of one entity's table only
+ * (with_for_update(of=User)): of is qr_entity(User), an aliased entity
+ * or a table, taken: FOR UPDATE OF users. */
+QR_API qr_query *qr_query_with_for_update_of(qr_query *q, unsigned flags,
+					     qr_expr *of);
 
 /*
  * The query's Core SELECT (a new reference: qr_stmt_free), to use as a

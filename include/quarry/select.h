@@ -110,6 +110,13 @@ enum {
 	QR_FOR_KEY_SHARE = 1u << 3 /* PostgreSQL: FOR [NO] KEY ... */
 };
 QR_API qr_expr *qr_for_update(unsigned flags);
+/* The same locking the rows of the tables (or aliases) given only
+ * (with_for_update(of=...)): FOR UPDATE OF users (PostgreSQL, MySQL 8;
+ * MariaDB has no OF and SQLAlchemy leaves it out there too). The tables
+ * are borrowed (schema items) or taken (aliases). NULL on error. */
+#define qr_for_update_of(flags, ...) \
+	qr_for_update_of_new((flags), __VA_ARGS__, QR_END)
+QR_API qr_expr *qr_for_update_of_new(unsigned flags, qr_expr *first, ...);
 
 /* Correlation control for a nested SELECT. */
 #define qr_correlate(...) qr_correlate_new(__VA_ARGS__, QR_END)

@@ -105,12 +105,39 @@ static void test_exists(void **state)
 	assert_int_equal(qr_error_last()->code, QR_EINVAL);
 }
 
+/* with_for_update(of=User): the rows of that entity's table only. */
+static void test_for_update_of(void **state)
+{
+	orm_fx *f = *state;
+	User *ed = NULL;
+	const char *b = qr_test_backend();
+
+	orm_seed(f);
+	orm_log_clear(&f->log);
+	qr_assert_ok(qr_query_one(
+		(void **)&ed,
+		qr_query_with_for_update_of(named(f, "ed"), QR_FOR_NOWAIT,
+					    qr_entity(User))));
+	assert_string_equal(ed->name, "ed");
+	if (strcmp(b, "postgresql") == 0)
+		assert_true(orm_logged(&f->log, "FOR UPDATE OF qt_qe_users "
+						"NOWAIT"));
+	else if (strcmp(b, "sqlite") == 0)
+		assert_false(orm_logged(&f->log, "FOR UPDATE"));
+	else /* MariaDB has no OF */
+		assert_true(orm_logged(&f->log, "FOR UPDATE"));
+	qr_assert_ok(qr_session_rollback(f->s));
+	assert_null(qr_query_with_for_update_of(named(f, "ed"), 0, NULL));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_with_entities, orm_setup,
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_exists, orm_setup,
+						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_for_update_of, orm_setup,
 						orm_teardown),
 	};
 	return qr_test_run(argc, argv, "orm_query_entities", tests,

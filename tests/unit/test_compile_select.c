@@ -677,6 +677,22 @@ static qr_stmt *b_offset_only_limit_param(void)
 			 qr_limit(5), qr_offset(10));
 }
 
+static qr_stmt *b_for_update_of(void)
+{
+	qr_expr *a = qr_alias(addresses, "a");
+	qr_stmt *s = qr_select(
+		C(users, "name"), C(a, "email_address"),
+		qr_where(qr_eq(C(users, "id"), C(a, "user_id"))),
+		qr_for_update_of(QR_FOR_NOWAIT, users, qr_expr_ref(a)));
+	qr_expr_free(a);
+	return s;
+}
+static qr_stmt *b_for_update_of_bad(void)
+{
+	qr_expr *of = qr_for_update_of(0, qr_join(users, addresses));
+	return of ? qr_select(users, of) : NULL;
+}
+
 static qr_stmt *b_adapt_onto_subquery(void)
 {
 	qr_expr *sub = qr_subquery(qr_select(users), "anon_1");
@@ -1151,6 +1167,15 @@ static const qr_golden cases[] = {
 	 NULL, NULL, "name_1 param_1"},
 	{"adapt_missing_column", b_adapt_missing_column, "!ECOLUMN", NULL, NULL,
 	 NULL},
+	{"for_update_of", b_for_update_of,
+	 "SELECT users.name, a.email_address \nFROM users, addresses AS a "
+	 "\nWHERE users.id = a.user_id",
+	 "SELECT users.name, a.email_address \nFROM users, addresses AS a "
+	 "\nWHERE users.id = a.user_id FOR UPDATE OF users, a NOWAIT",
+	 "SELECT users.name, a.email_address \nFROM users, addresses AS a "
+	 "\nWHERE users.id = a.user_id FOR UPDATE OF users, a NOWAIT",
+	 NULL},
+	{"for_update_of_bad", b_for_update_of_bad, "!EINVAL", NULL, NULL, NULL},
 	/* END GOLDEN */
 };
 
