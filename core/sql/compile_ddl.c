@@ -210,9 +210,8 @@ static int comment_inline(qr_sqlc *c, const qr_node *col)
 	return qr_sqlc__string_literal(c, d->comment);
 }
 
-int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col)
+int qr_sqlc__column_head(qr_sqlc *c, const qr_node *col)
 {
-	const qr_column_def *d = col->ext;
 	char *def = NULL;
 	qr_sqlc__ident(c, col->name);
 	qr_sqlc__puts(c, " ");
@@ -224,6 +223,14 @@ int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col)
 		qr_sqlc__puts(c, def);
 		free(def);
 	}
+	return c->rc;
+}
+
+int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col)
+{
+	const qr_column_def *d = col->ext;
+	if (qr_sqlc__column_head(c, col))
+		return c->rc;
 	qr_sqlc__computed(c, col, false);
 	if (!d->nullable)
 		qr_sqlc__puts(c, " NOT NULL");

@@ -340,6 +340,8 @@ int qr_sqlc__type_ddl_default(qr_sqlc *c, const qr_type *t);
 int qr_sqlc__type_ddl(qr_sqlc *c, const qr_type *t);
 
 /* The default column spec (name type [DEFAULT x] [NOT NULL]). */
+/* "name TYPE [DEFAULT x]": the start every column spec shares. */
+int qr_sqlc__column_head(qr_sqlc *c, const qr_node *col);
 int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col);
 /* " GENERATED ALWAYS AS (expr) [STORED|VIRTUAL]" of a computed column
  * (nothing for another); stored_only: PostgreSQL's, always STORED and

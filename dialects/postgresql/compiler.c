@@ -144,17 +144,8 @@ static int pg_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 	if (id) {
 		/* the type as declared, no SERIAL; no NOT NULL: an identity
 		 * column is one */
-		char *def = NULL;
-		qr_sqlc__ident(c, col->name);
-		qr_sqlc__puts(c, " ");
-		qr_sqlc__type_ddl(c, &col->type);
-		if (qr_sqlc__server_default(c, col, &def))
+		if (qr_sqlc__column_head(c, col))
 			return c->rc;
-		if (def) {
-			qr_sqlc__puts(c, " DEFAULT ");
-			qr_sqlc__puts(c, def);
-			free(def);
-		}
 		pg_identity(c, id);
 		return c->rc ? c->rc : 1;
 	}
