@@ -261,6 +261,8 @@ static unsigned column_flags(qr_column *c)
 		fl |= QR_FF_DEFAULT;
 	if (qr_column_has_server_default(c))
 		fl |= QR_FF_SERVER_DEFAULT;
+	if (qr_column_computed(c, NULL))
+		fl |= QR_FF_COMPUTED;
 	return fl;
 }
 
@@ -539,6 +541,8 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 		rc = qr_orm__rels_build(m, items, n);
 	if (rc == 0)
 		rc = build_poly(m, items, n);
+	for (size_t i = 0; rc == 0 && i < m->nfields; i++)
+		m->ncomputed += (m->fields[i].flags & QR_FF_COMPUTED) != 0;
 	for (size_t i = 0; rc == 0 && i < m->nfields; i++) {
 		if (!(m->fields[i].flags & QR_FF_DEFERRED))
 			continue;

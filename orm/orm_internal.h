@@ -62,7 +62,8 @@ enum {
 	QR_FF_SERVER_DEFAULT = 1u << 4, /* a server-side default */
 	QR_FF_VERSION = 1u << 5,        /* the version counter */
 	QR_FF_NUMERIC_TEXT = 1u << 6,   /* char * holding exact decimals */
-	QR_FF_DEFERRED = 1u << 7        /* QR_DEFERRED: left out by queries */
+	QR_FF_DEFERRED = 1u << 7,       /* QR_DEFERRED: left out by queries */
+	QR_FF_COMPUTED = 1u << 8        /* a computed column (read-only) */
 };
 
 typedef struct qr_field {
@@ -155,6 +156,7 @@ struct qr_mapper {
 	size_t npk;
 	int version;      /* field index of the version counter, or -1 */
 	size_t ndeferred; /* fields flagged QR_FF_DEFERRED */
+	size_t ncomputed; /* fields flagged QR_FF_COMPUTED */
 	/* mapper event listeners (events.c), and those of its ancestors
 	 * that propagate to it; owned */
 	struct qr_listener *listeners;

@@ -300,8 +300,13 @@ int qr_orm__persist_updates(qr_session *s, qr_conn *conn, qr_mapper *m,
 	}
 	for (size_t t = 0; m->ntables > 1 && t < m->ntables && rc == 0; t++)
 		rc = update_table(s, conn, m, t, objs, changed, n);
-	for (size_t k = 0; k < n && rc == 0; k++)
+	for (size_t k = 0; k < n && rc == 0; k++) {
 		rc = updated(s, objs[k]);
+		/* the database computed columns again: read with the row when
+		 * the object next loads (SQLAlchemy expires them) */
+		if (m->ncomputed)
+			objs[k]->flags |= QR_OF_EXPIRED;
+	}
 	return rc;
 }
 

@@ -43,8 +43,13 @@ static void test_computed(void **state)
 	qr_assert_ok(qr_session_load(f->s, l));
 	assert_int_equal(l->total, 21);
 
-	/* a change of its inputs: computed again */
+	/* a change of its inputs: computed again, read by the next load */
 	QR_SET(l, qty, 10);
+	qr_assert_ok(qr_session_flush(f->s));
+	assert_true(qr_object_expired(l));
+	qr_assert_ok(qr_session_load(f->s, l));
+	assert_int_equal(l->total, 70);
+	assert_int_equal(l->qty, 10);
 	qr_assert_ok(qr_session_commit(f->s));
 	qr_session_expunge_all(f->s);
 	assert_int_equal(qr_get(&again, f->s, Line, qr_val_int(id)), 1);
