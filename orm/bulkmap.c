@@ -228,20 +228,41 @@ static qr_stmt *update_for(const qr_mapper *m, const qr_params *rows, size_t r,
 	return stmt;
 }
 
+/* Room for one row of a run: its key values, its other members. */
+typedef struct sync_room {
+	qr_value *pk, *vals;
+	const qr_field **fields;
+} sync_room;
+
+static int room_alloc(sync_room *room, const qr_mapper *m, size_t nnames)
+{
+	room->pk = malloc((m->npk ? m->npk : 1) * sizeof(*room->pk));
+	room->vals = malloc((nnames ? nnames : 1) * sizeof(*room->vals));
+	room->fields = malloc((nnames ? nnames : 1) * sizeof(*room->fields));
+	return room->pk && room->vals && room->fields
+		       ? 0
+		       : qr_error_oom("bulk update");
+}
+
+static void room_free(sync_room *room)
+{
+	free(room->pk);
+	free(room->vals);
+	free(room->fields);
+}
+
 /* The session's object of row r's key gets the row's other values. */
 static int sync_row(qr_session *s, qr_mapper *m, const qr_params *rows,
-		    size_t r)
+		    size_t r, sync_room *room)
 {
-	qr_value pk[16], vals[64];
-	const qr_field *fields[64];
+	qr_value *pk = room->pk, *vals = room->vals;
+	const qr_field **fields = room->fields;
 	alignas(qr_ikey) unsigned char kbuf[256];
 	qr_ikey *key = NULL;
 	qr_objhdr *h;
 	size_t n = 0;
 	int rc;
 
-	if (m->npk > 16)
-		return 0;
 	for (size_t k = 0; k < m->npk; k++)
 		pk[k] = *qr_params_get(rows, r, m->fields[m->pk[k]].name);
 	rc = qr_orm__key_from_values_in(&key, kbuf, sizeof(kbuf), m, pk,
@@ -254,7 +275,7 @@ static int sync_row(qr_session *s, qr_mapper *m, const qr_params *rows,
 	if (!h || !qr_orm__isa(h->mapper, m) ||
 	    h->state != QR_STATE_PERSISTENT || (h->flags & QR_OF_EXPIRED))
 		return 0;
-	for (size_t i = 0; i < qr_params_count(rows, r) && n < 64; i++) {
+	for (size_t i = 0; i < qr_params_count(rows, r); i++) {
 		const qr_field *f =
 			qr_orm__field_by_name(m, qr_params_name_at(rows, r, i));
 		if (f->pk_pos >= 0)
@@ -288,8 +309,12 @@ int qr_session_bulk_update(int64_t *matched, qr_session *s, qr_mapping *mapping,
 			rc = qr_session_execute(&res, s, stmt, p);
 		if (rc == 0 && qr_result_rowcount(res) > 0)
 			total += qr_result_rowcount(res);
+		sync_room room = {0};
+		if (rc == 0)
+			rc = room_alloc(&room, m, qr_params_count(rows, first));
 		for (size_t r = first; r < end && rc == 0; r++)
-			rc = sync_row(s, m, rows, r);
+			rc = sync_row(s, m, rows, r, &room);
+		room_free(&room);
 		qr_result_free(res);
 		qr_stmt_free(stmt);
 		qr_params_free(p);

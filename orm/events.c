@@ -47,8 +47,11 @@ int qr_registry_listen(qr_registry *reg, qr_mapping *mapping,
 					  : "unknown mapper event");
 	if ((rc = qr_orm__mapper_for(&m, mapping, reg)) != 0)
 		return rc;
-	return add(&m->listeners, &m->nlisteners, (int)event,
-		   (void (*)(void))fn, userdata, propagate);
+	rc = add(&m->listeners, &m->nlisteners, (int)event, (void (*)(void))fn,
+		 userdata, propagate);
+	if (rc == 0)
+		reg->nlisteners++;
+	return rc;
 }
 
 int qr_session_listen(qr_session *s, qr_session_event event,
@@ -96,6 +99,9 @@ int qr_orm__mapper_event(qr_session *s, qr_conn *conn, int ev, qr_objhdr **objs,
 	int rc = 0;
 
 	(void)s; /* (listeners get the connection, not the session) */
+	/* the flush calls this per batch: nothing to walk without any */
+	if (!n || !objs[0]->mapper->registry->nlisteners)
+		return 0;
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		const qr_mapper *m = objs[k]->mapper;
 		/* the object's class first, then what propagates to it */

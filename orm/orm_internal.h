@@ -310,6 +310,7 @@ struct qr_registry {
 	size_t nmappers, cap;
 	qr_expr **aliases; /* aliased entities (a reference held each) */
 	size_t naliases, acap;
+	size_t nlisteners; /* mapper event listeners of all its mappers */
 };
 
 /* Mapper of a mapping, mapping it into reg when given and needed;

@@ -895,10 +895,9 @@ int qr_sqlc__for_update_of(qr_sqlc *c, const qr_node *of)
 	for (size_t i = 0; of && i < of->nkids; i++) {
 		const qr_node *t = of->kids[i];
 		qr_sqlc__puts(c, i ? ", " : " OF ");
-		/* a table by its name (no schema), an alias by its own */
-		qr_sqlc__ident(c, t->kind == QR_NODE_TABLE ? t->name
-				  : t->name                ? t->name
-							   : "anon");
+		/* a table by its name (no schema), an alias by its own, an
+		 * anonymous one as its FROM renders it */
+		qr_sqlc__ident(c, qr_sqlc__from_name(c, t));
 	}
 	return c->rc;
 }

@@ -687,6 +687,14 @@ static qr_stmt *b_for_update_of(void)
 	qr_expr_free(a);
 	return s;
 }
+static qr_stmt *b_for_update_of_anon(void)
+{
+	qr_expr *a = qr_alias(addresses, NULL);
+	qr_stmt *s = qr_select(C(a, "email_address"),
+			       qr_for_update_of(0, qr_expr_ref(a)));
+	qr_expr_free(a);
+	return s;
+}
 static qr_stmt *b_for_update_of_bad(void)
 {
 	qr_expr *of = qr_for_update_of(0, qr_join(users, addresses));
@@ -1174,6 +1182,13 @@ static const qr_golden cases[] = {
 	 "\nWHERE users.id = a.user_id FOR UPDATE OF users, a NOWAIT",
 	 "SELECT users.name, a.email_address \nFROM users, addresses AS a "
 	 "\nWHERE users.id = a.user_id FOR UPDATE OF users, a NOWAIT",
+	 NULL},
+	{"for_update_of_anon", b_for_update_of_anon,
+	 "SELECT addresses_1.email_address \nFROM addresses AS addresses_1",
+	 "SELECT addresses_1.email_address \nFROM addresses AS addresses_1 FOR "
+	 "UPDATE OF addresses_1",
+	 "SELECT addresses_1.email_address \nFROM addresses AS addresses_1 FOR "
+	 "UPDATE OF addresses_1",
 	 NULL},
 	{"for_update_of_bad", b_for_update_of_bad, "!EINVAL", NULL, NULL, NULL},
 	/* END GOLDEN */
