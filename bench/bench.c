@@ -31,6 +31,23 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void bench_pause(bench_ctx *ctx)
+{
+	if (ctx->pause_t0 >= 0)
+		return;
+	ctx->pause_c0 = cpu_now();
+	ctx->pause_t0 = bench_now();
+}
+
+void bench_resume(bench_ctx *ctx)
+{
+	if (ctx->pause_t0 < 0)
+		return;
+	ctx->paused_secs += bench_now() - ctx->pause_t0;
+	ctx->paused_cpu += cpu_now() - ctx->pause_c0;
+	ctx->pause_t0 = -1;
+}
+
 size_t bench_scaled(const bench_ctx *ctx, size_t n)
 {
 	double v = (double)n * ctx->scale;
@@ -432,9 +449,14 @@ static int run_variant(bench_ctx *ctx, const bench_variant *v,
 	long start = -1;
 	if (hwm_ok && hwm_reset())
 		start = proc_status_kb("VmRSS");
+	ctx->paused_secs = ctx->paused_cpu = 0;
+	ctx->pause_t0 = -1;
 	double c0 = cpu_now(), t0 = bench_now();
 	rc = v->run(ctx);
 	double t = bench_now() - t0, cpu = cpu_now() - c0;
+	bench_resume(ctx); /* a run that ended paused */
+	t -= ctx->paused_secs;
+	cpu -= ctx->paused_cpu;
 	long hwm = proc_status_kb("VmHWM");
 	if (rc == 0 && v->teardown)
 		rc = v->teardown(ctx);

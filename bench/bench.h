@@ -93,6 +93,10 @@ struct bench_ctx {
 	bool verbose;
 	int run_index; /* which run is going on (0-based; -1 warm) */
 	struct qr_sessionmaker *sessionmaker; /* bench_model.h */
+	/* Time a run left out of its measure (bench_pause/bench_resume):
+	 * wall-clock and CPU seconds, and when the pause began (< 0: not
+	 * paused). Reset by the harness before each run. */
+	double paused_secs, paused_cpu, pause_t0, pause_c0;
 };
 
 /* ---- used by suites --------------------------------------------------- */
@@ -115,6 +119,12 @@ int bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic seconds. */
 double bench_now(void);
+
+/* Leaves the work between bench_pause() and bench_resume() out of the
+ * run's time (preparing a batch of inputs inside a timed loop). The
+ * calls cost about two clock reads each; unbalanced calls are ignored. */
+void bench_pause(bench_ctx *ctx);
+void bench_resume(bench_ctx *ctx);
 
 /* Scales a size with the context's factor (at least 1). */
 size_t bench_scaled(const bench_ctx *ctx, size_t n);

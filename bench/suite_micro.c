@@ -11,6 +11,12 @@
  *                     statement's structure, the values re-bound)
  *   compile_mixed     the same with two statement shapes one after the
  *                     other: hits, none on the most recent entry
+ *   compile_cold_fresh, compile_cached_fresh
+ *                     the same two with each statement compiled soon
+ *                     after it was built, as a program does: batches of
+ *                     BATCH statements built (untimed), then compiled
+ *                     (timed), then freed (untimed), so that a statement
+ *                     is still in the processor's caches when compiled
  *   compile_again     qr_compile() of one statement object again and
  *                     again (its compiled form is kept by the object)
  *   text_compile      qr_text() + qr_compile(): a SELECT parsed and
@@ -122,6 +128,55 @@ static int compile_each(bench_ctx *ctx)
 	return 0;
 }
 
+/* Statements built a batch at a time by the _fresh variants: few
+ * enough that a batch stays in the processor's caches. */
+#define BATCH 256
+
+/* Builds, compiles and frees ctx->n statements BATCH at a time; only
+ * the compiles are timed. The compiled cache is on unless cold. */
+static int compile_fresh(bench_ctx *ctx, bool cold)
+{
+	qr_stmt *batch[BATCH];
+	int rc = 0;
+
+	bench_pause(ctx);
+	qr_compile_cache_set_capacity(cold ? 0 : 500);
+	for (size_t done = 0; done < ctx->n && rc == 0;) {
+		size_t k = ctx->n - done < BATCH ? ctx->n - done : BATCH;
+		for (size_t i = 0; i < k; i++)
+			if (!(batch[i] = lookup_stmt((int64_t)(done + i)))) {
+				for (size_t j = 0; j < i; j++)
+					qr_stmt_free(batch[j]);
+				return bench_qr_fail(qr_error_last()->code,
+						     "lookup_stmt");
+			}
+		bench_resume(ctx);
+		for (size_t i = 0; i < k && rc == 0; i++) {
+			qr_compiled *c;
+			rc = qr_compile(&c, batch[i], ctx->backend_name);
+			if (rc == 0)
+				qr_compiled_free(c);
+		}
+		bench_pause(ctx);
+		for (size_t i = 0; i < k; i++)
+			qr_stmt_free(batch[i]);
+		done += k;
+	}
+	qr_compile_cache_set_capacity(500);
+	bench_resume(ctx);
+	return rc ? bench_qr_fail(rc, "qr_compile") : 0;
+}
+
+static int compile_cold_fresh(bench_ctx *ctx)
+{
+	return compile_fresh(ctx, true);
+}
+
+static int compile_cached_fresh(bench_ctx *ctx)
+{
+	return compile_fresh(ctx, false);
+}
+
 static int compile_again(bench_ctx *ctx)
 {
 	qr_stmt *s = lookup_stmt(42);
@@ -199,6 +254,9 @@ static const bench_variant variants[] = {
 	 teardown_stmts},
 	{"compile_mixed", "compile_cold", setup_mixed, compile_each,
 	 teardown_stmts},
+	{"compile_cold_fresh", "", NULL, compile_cold_fresh, NULL},
+	{"compile_cached_fresh", "compile_cold_fresh", NULL,
+	 compile_cached_fresh, NULL},
 	{"compile_again", "compile_cold", NULL, compile_again, NULL},
 	{"text_compile", "", NULL, text_compile, NULL},
 	{"text_recompile", "text_compile", NULL, text_recompile, NULL},
