@@ -431,6 +431,7 @@ static int my_connect(qr_driver_conn **out, const qr_connect_args *args)
 		rc = qr_mysql__error(conn, "SET autocommit=0");
 		goto fail;
 	}
+	conn->bulk = qr_mysql__bulk_supported(conn->my);
 	*out = conn;
 	return 0;
 fail:

@@ -12,9 +12,10 @@
  *     prepare (ER_UNSUPPORTED_PS) falls back to the text protocol when it
  *     has no parameters. A cached handle the server no longer knows
  *     (ER_UNKNOWN_STMT_HANDLER) is prepared again, once.
- *   - executemany (nrows > 1) executes the prepared statement once per
- *     row, summing affected rows; the last generated id is kept. (Array
- *     binding, MariaDB's bulk execution, is a later optimisation.)
+ *   - executemany (nrows > 1) of an UPDATE or DELETE on MariaDB binds the
+ *     rows as arrays, a batch per round trip (mysqlclient_bulk.c);
+ *     otherwise it executes the prepared statement once per row,
+ *     summing affected rows; the last generated id is kept.
  *
  * Rows are read unbuffered by default (see mysqlclient_cursor.c).
  */
@@ -107,6 +108,36 @@ static void datetime_to_mysql(MYSQL_TIME *t, const qr_datetime *dt)
 	t->time_type = MYSQL_TIMESTAMP_DATETIME;
 }
 
+bool qr_mysql__time_value(MYSQL_TIME *t, enum enum_field_types *type,
+			  const qr_value *v)
+{
+	switch (v->kind) {
+	case QR_VDATE:
+		memset(t, 0, sizeof(*t));
+		t->year = (unsigned)v->u.date.year;
+		t->month = v->u.date.month;
+		t->day = v->u.date.day;
+		t->time_type = MYSQL_TIMESTAMP_DATE;
+		*type = MYSQL_TYPE_DATE;
+		return true;
+	case QR_VTIME:
+		memset(t, 0, sizeof(*t));
+		t->hour = v->u.time.hour;
+		t->minute = v->u.time.minute;
+		t->second = v->u.time.second;
+		t->second_part = v->u.time.microsecond;
+		t->time_type = MYSQL_TIMESTAMP_TIME;
+		*type = MYSQL_TYPE_TIME;
+		return true;
+	case QR_VDATETIME:
+		datetime_to_mysql(t, &v->u.datetime);
+		*type = MYSQL_TYPE_DATETIME;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void bind_bytes(MYSQL_BIND *b, qr_mysql_param *p,
 		       enum enum_field_types type, const qr_value *v)
 {
@@ -154,25 +185,9 @@ static int bind_param(qr_driver_conn *c, size_t i, const qr_value *v)
 		bind_bytes(b, p, MYSQL_TYPE_BLOB, v);
 		return 0;
 	case QR_VDATE:
-		p->u.t.year = (unsigned)v->u.date.year;
-		p->u.t.month = v->u.date.month;
-		p->u.t.day = v->u.date.day;
-		p->u.t.time_type = MYSQL_TIMESTAMP_DATE;
-		b->buffer_type = MYSQL_TYPE_DATE;
-		b->buffer = &p->u.t;
-		return 0;
 	case QR_VTIME:
-		p->u.t.hour = v->u.time.hour;
-		p->u.t.minute = v->u.time.minute;
-		p->u.t.second = v->u.time.second;
-		p->u.t.second_part = v->u.time.microsecond;
-		p->u.t.time_type = MYSQL_TIMESTAMP_TIME;
-		b->buffer_type = MYSQL_TYPE_TIME;
-		b->buffer = &p->u.t;
-		return 0;
 	case QR_VDATETIME:
-		datetime_to_mysql(&p->u.t, &v->u.datetime);
-		b->buffer_type = MYSQL_TYPE_DATETIME;
+		qr_mysql__time_value(&p->u.t, &b->buffer_type, v);
 		b->buffer = &p->u.t;
 		return 0;
 	default:
@@ -305,6 +320,21 @@ static int exec_stmt(qr_driver_cursor **out, qr_driver_conn *conn,
 		if (owns)
 			mysql_stmt_close(stmt);
 		return rc;
+	}
+	/* UPDATE and DELETE: in batches of arrays (MariaDB), unless their
+	 * values' kinds vary */
+	if (conn->bulk && exec->nparams > 0 &&
+	    mysql_stmt_field_count(stmt) == 0 &&
+	    qr_mysql__is_update_or_delete(exec->sql, exec->sql_len)) {
+		bool sent;
+		rc = qr_mysql__exec_bulk(&sent, &total, conn, stmt, exec);
+		if (rc || sent) {
+			if (owns)
+				mysql_stmt_close(stmt);
+			return rc ? rc
+				  : qr_mysql__cursor_text(out, conn, NULL,
+							  total, 0);
+		}
 	}
 	for (size_t r = 0; r < exec->nrows; r++) {
 		rc = bind_row(conn, stmt, exec, r, exec->sql);

@@ -51,6 +51,7 @@ struct qr_driver_conn {
 	 * has none) may say no transaction while the failed statement
 	 * opened one, holding its locks. */
 	bool status_stale;
+	bool bulk; /* the server takes bulk executions (array binding) */
 	/* Parameter binds for one row, grown as needed. */
 	MYSQL_BIND *pbinds;
 	qr_mysql_param *pvals;
@@ -144,5 +145,31 @@ const char *qr_mysql__type_name(const MYSQL_FIELD *f);
 bool qr_mysql__is_script(const char *sql, size_t len);
 /* SELECT, INSERT, UPDATE, DELETE, REPLACE, WITH, VALUES, TABLE, CALL. */
 bool qr_mysql__is_cacheable(const char *sql, size_t len);
+/* An UPDATE or DELETE (its first word). */
+bool qr_mysql__is_update_or_delete(const char *sql, size_t len);
+
+/* mysqlclient_bulk.c: executemany by MariaDB's bulk execution. */
+
+/* Whether conn's server takes bulk executions (MariaDB 10.2 and later,
+ * through MariaDB Connector/C); false for MySQL. */
+bool qr_mysql__bulk_supported(MYSQL *my);
+
+/*
+ * Executes exec's rows (an UPDATE or DELETE without a result, prepared as
+ * stmt) in batches of rows bound as arrays: one round trip a batch
+ * instead of one a row. Adds the rows each batch matched to *total.
+ * *sent is false when nothing was executed: a parameter's values are
+ * not all of one kind (NULLs aside) or the client library has no bulk
+ * execution; the caller then executes row by row. Returns 0 or an error
+ * (rows of earlier batches stay executed, as with row-by-row execution:
+ * the caller's transaction decides).
+ */
+int qr_mysql__exec_bulk(bool *sent, int64_t *total, qr_driver_conn *conn,
+			MYSQL_STMT *stmt, const qr_driver_exec *exec);
+
+/* The MYSQL_TIME and buffer type of a date, time or datetime value;
+ * false for another kind. */
+bool qr_mysql__time_value(MYSQL_TIME *t, enum enum_field_types *type,
+			  const qr_value *v);
 
 #endif

@@ -92,23 +92,45 @@ bool qr_mysql__is_script(const char *sql, size_t len)
 	return false;
 }
 
-bool qr_mysql__is_cacheable(const char *sql, size_t len)
+/* The statement's first word (after spaces, comments and opening
+ * parentheses): its start and length. */
+static size_t first_word(const char *sql, size_t len, size_t *start)
 {
-	static const char *const words[] = {"select", "insert",  "update",
-					    "delete", "replace", "with",
-					    "values", "table"};
 	size_t i = skip_space(sql, len, 0);
 
 	while (i < len && sql[i] == '(')
 		i = skip_space(sql, len, i + 1);
-	size_t start = i;
+	*start = i;
 	while (i < len && ident_char(sql[i]))
 		i++;
-	size_t n = i - start;
-	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+	return i - *start;
+}
+
+static bool first_word_in(const char *sql, size_t len, const char *const *words,
+			  size_t nwords)
+{
+	size_t start, n = first_word(sql, len, &start);
+
+	for (size_t w = 0; w < nwords; w++) {
 		if (strlen(words[w]) == n &&
 		    !strncasecmp(sql + start, words[w], n))
 			return true;
 	}
 	return false;
+}
+
+bool qr_mysql__is_cacheable(const char *sql, size_t len)
+{
+	static const char *const words[] = {"select", "insert",  "update",
+					    "delete", "replace", "with",
+					    "values", "table"};
+
+	return first_word_in(sql, len, words, sizeof(words) / sizeof(words[0]));
+}
+
+bool qr_mysql__is_update_or_delete(const char *sql, size_t len)
+{
+	static const char *const words[] = {"update", "delete"};
+
+	return first_word_in(sql, len, words, 2);
 }

@@ -287,6 +287,151 @@ static void test_chunked_update(void **state)
 	qr_result_free(r);
 }
 
+/* SELECT count(*) FROM qt_many WHERE <where>. */
+static int64_t count_where(qr_conn *c, const char *where)
+{
+	char sql[200];
+	qr_result *r;
+	const qr_value *v;
+	int64_t n = -1;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM qt_many WHERE %s",
+		 where);
+	qr_assert_ok(qr_conn_execute_text(&r, c, sql, NULL));
+	assert_int_equal(qr_result_scalar(r, &v), 1);
+	qr_assert_ok(qr_value_int64(v, &n));
+	qr_result_free(r);
+	return n;
+}
+
+/* An UPDATE of 2,500 sets (several batches where the driver batches
+ * them: MariaDB's bulk execution), text and NULL values in one
+ * parameter, sets matching no row: the rowcount is the rows matched,
+ * every row has its set's values. */
+static void test_update_many_sets(void **state)
+{
+	fixture *f = *state;
+	qr_params *p = numbered_rows(2400, true);
+	qr_result *r;
+	char twin[40];
+	qr_assert_ok(qr_conn_execute_text(
+		NULL, f->conn,
+		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v)",
+		p));
+	qr_params_free(p);
+	p = qr_params_new();
+	for (int i = 1; i <= 2500; i++) { /* 2401..2500 match nothing */
+		if (i > 1)
+			qr_assert_ok(qr_params_next_row(p));
+		qr_assert_ok(qr_params_int(p, "id", i));
+		if (i % 3 == 0) {
+			qr_assert_ok(qr_params_null(p, "twin"));
+		} else {
+			snprintf(twin, sizeof(twin), "twin of %d", i);
+			qr_assert_ok(qr_params_text(p, "twin", twin));
+		}
+		qr_assert_ok(qr_params_int(p, "v", -i));
+	}
+	qr_assert_ok(
+		qr_conn_execute_text(&r, f->conn,
+				     "UPDATE qt_many SET twin = :twin, v = :v "
+				     "WHERE id = :id",
+				     p));
+	assert_int_equal(qr_result_rowcount(r), 2400);
+	qr_result_free(r);
+	qr_params_free(p);
+	assert_int_equal(count_where(f->conn, "v = -id"), 2400);
+	assert_int_equal(count_where(f->conn, "twin IS NULL"), 800);
+	assert_int_equal(count_where(f->conn, "id = 1234 AND twin = "
+					      "'twin of 1234'"),
+			 1);
+	assert_int_equal(count_where(f->conn, "id = 1235 AND twin = "
+					      "'twin of 1235'"),
+			 1);
+
+	/* a DELETE of many sets: the rows it matched */
+	p = qr_params_new();
+	for (int i = 2; i <= 2600; i += 2) {
+		if (i > 2)
+			qr_assert_ok(qr_params_next_row(p));
+		qr_assert_ok(qr_params_int(p, "id", i));
+	}
+	qr_assert_ok(qr_conn_execute_text(
+		&r, f->conn, "DELETE FROM qt_many WHERE id = :id", p));
+	assert_int_equal(qr_result_rowcount(r), 1200);
+	qr_result_free(r);
+	qr_params_free(p);
+	assert_int_equal(count_rows(f->conn), 1200);
+	assert_int_equal(count_where(f->conn, "id % 2 = 0"), 0);
+}
+
+/* Sets whose values for one parameter are of different kinds (an
+ * integer in one, text in another) update every row as given. */
+static void test_update_mixed_kinds(void **state)
+{
+	fixture *f = *state;
+	qr_params *p = numbered_rows(10, true);
+	qr_result *r;
+	qr_assert_ok(qr_conn_execute_text(
+		NULL, f->conn,
+		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v)",
+		p));
+	qr_params_free(p);
+	p = qr_params_new();
+	for (int i = 1; i <= 10; i++) {
+		if (i > 1)
+			qr_assert_ok(qr_params_next_row(p));
+		qr_assert_ok(qr_params_int(p, "id", i));
+		if (i % 2)
+			qr_assert_ok(qr_params_int(p, "v", 100 + i));
+		else
+			qr_assert_ok(qr_params_double(p, "v", 100.0 + i));
+	}
+	qr_assert_ok(qr_conn_execute_text(
+		&r, f->conn, "UPDATE qt_many SET v = :v WHERE id = :id", p));
+	assert_int_equal(qr_result_rowcount(r), 10);
+	qr_result_free(r);
+	qr_params_free(p);
+	assert_int_equal(count_where(f->conn, "v = 100 + id"), 10);
+}
+
+/* An UPDATE set failing in a later batch (a unique name repeated) fails
+ * the statement with an integrity error; rolling back restores every
+ * row. */
+static void test_update_failure_in_later_batch(void **state)
+{
+	fixture *f = *state;
+	qr_params *p = numbered_rows(2200, true);
+	char name[32];
+	qr_assert_ok(qr_conn_execute_text(
+		NULL, f->conn,
+		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v)",
+		p));
+	qr_params_free(p);
+	qr_assert_ok(qr_conn_commit(f->conn));
+	p = qr_params_new();
+	for (int i = 1; i <= 2200; i++) {
+		if (i > 1)
+			qr_assert_ok(qr_params_next_row(p));
+		/* set 2100 takes the name set 5 gave row 5 */
+		snprintf(name, sizeof(name), "new %d", i == 2100 ? 5 : i);
+		qr_assert_ok(qr_params_int(p, "id", i));
+		qr_assert_ok(qr_params_text(p, "name", name));
+	}
+	int rc = qr_conn_execute_text(
+		NULL, f->conn, "UPDATE qt_many SET name = :name WHERE id = :id",
+		p);
+	assert_int_equal(rc, QR_EDB);
+	assert_int_equal(qr_error_last()->klass, QR_ECLASS_INTEGRITY);
+	qr_params_free(p);
+	qr_assert_ok(qr_conn_rollback(f->conn));
+	assert_int_equal(count_where(f->conn, "name LIKE 'new %'"), 0);
+	check_numbered(f->conn, 2200);
+	/* the committed rows are the test's: remove them */
+	qr_assert_ok(qr_conn_execute_text(NULL, f->conn, "DELETE FROM qt_many",
+					  NULL));
+	qr_assert_ok(qr_conn_commit(f->conn));
+}
+
 /* A value missing from the last set fails before any row is written. */
 static void test_missing_value_runs_nothing(void **state)
 {
@@ -463,6 +608,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_not_batched_forms, setup,
 					teardown),
 	cmocka_unit_test_setup_teardown(test_chunked_update, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_update_many_sets, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_update_mixed_kinds, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(test_update_failure_in_later_batch,
+					setup, teardown),
 	cmocka_unit_test_setup_teardown(test_missing_value_runs_nothing, setup,
 					teardown),
 	cmocka_unit_test_setup_teardown(test_failure_in_later_batch, setup,
