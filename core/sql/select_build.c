@@ -214,26 +214,32 @@ static const char *part_name(int op)
 	return "?";
 }
 
-/* Moves the part's items to the end of the list in slot i of stmt
- * (creating or un-sharing the list). Takes part. */
-static int append_items(qr_node *stmt, size_t i, qr_opcode op, qr_node *part)
+/* The list in slot i of stmt, created (joined by op) or un-shared so
+ * that items can be pushed onto it; NULL when out of memory. */
+static qr_node *own_list(qr_node *stmt, size_t i, qr_opcode op)
 {
 	qr_node *list = stmt->kids[i];
 	if (!list) {
 		list = qr_sql__node(QR_NODE_LIST, 0);
-		if (!list) {
-			qr_expr_free(part);
-			return QR_ENOMEM;
-		}
-		list->op = op;
+		if (list)
+			list->op = op;
 	} else {
 		stmt->kids[i] = NULL;
-		if (!(list = qr_sql__own(list))) {
-			qr_expr_free(part);
-			return QR_ENOMEM;
-		}
+		list = qr_sql__own(list);
 	}
 	stmt->kids[i] = list;
+	return list;
+}
+
+/* Moves the part's items to the end of the list in slot i of stmt
+ * (creating or un-sharing the list). Takes part. */
+static int append_items(qr_node *stmt, size_t i, qr_opcode op, qr_node *part)
+{
+	qr_node *list = own_list(stmt, i, op);
+	if (!list) {
+		qr_expr_free(part);
+		return QR_ENOMEM;
+	}
 	for (size_t k = 0; k < part->nkids; k++) {
 		if (qr_sql__push(list, qr_expr_ref(part->kids[k]))) {
 			qr_expr_free(part);
@@ -268,27 +274,22 @@ static int add_to_select(qr_node *s, qr_node *p)
 	if (p->kind != QR_NODE_PART) {
 		if (p->kind == QR_NODE_WHEN || p->kind == QR_NODE_SET)
 			return bad_clause(s, p);
-		/* A column expression (or a list of them). */
-		qr_node *part = qr_sql__node(QR_NODE_PART, 0);
-		if (!part) {
+		/* A column expression, or a list of them: onto the columns */
+		qr_node *cols = own_list(s, QR_SEL_COLS, QR_OP_COMMA);
+		if (!cols) {
 			qr_expr_free(p);
 			return QR_ENOMEM;
 		}
-		if (p->kind == QR_NODE_LIST && p->op == QR_OP_COMMA) {
-			for (size_t i = 0; i < p->nkids; i++) {
-				if (qr_sql__push(part,
-						 qr_expr_ref(p->kids[i]))) {
-					qr_expr_free(part);
-					qr_expr_free(p);
-					return QR_ENOMEM;
-				}
+		if (p->kind != QR_NODE_LIST || p->op != QR_OP_COMMA)
+			return qr_sql__push(cols, p); /* frees p on failure */
+		for (size_t i = 0; i < p->nkids; i++) {
+			if (qr_sql__push(cols, qr_expr_ref(p->kids[i]))) {
+				qr_expr_free(p);
+				return QR_ENOMEM;
 			}
-			qr_expr_free(p);
-		} else if (qr_sql__push(part, p)) {
-			qr_expr_free(part);
-			return QR_ENOMEM;
 		}
-		return append_items(s, QR_SEL_COLS, QR_OP_COMMA, part);
+		qr_expr_free(p);
+		return 0;
 	}
 	switch (p->op) {
 	case QR_PART_WHERE:
