@@ -52,6 +52,15 @@ QR_API void qr_compile_cache_set_capacity(size_t n);
 /* Empties the cache and resets the counters. */
 QR_API void qr_compile_cache_clear(void);
 
+/*
+ * Hands back to the allocator the freed expression nodes the calling
+ * thread keeps for its next statements (at most 64, about 13 KiB). A
+ * thread's are released when it ends; call this for the main thread
+ * before checking that every allocation was freed, or after a burst of
+ * statement building. Never needed for correctness.
+ */
+QR_API void qr_thread_cache_release(void);
+
 #ifdef __cplusplus
 }
 #endif

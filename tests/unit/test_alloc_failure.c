@@ -325,6 +325,7 @@ static void sweep(const scenario *s, bool echo)
 		 * each run, its allocations are swept and never counted as
 		 * leaks. */
 		qr_compile_cache_clear();
+		qr_thread_cache_release();
 		long before = oom_live();
 		if (s->setup)
 			s->setup(&c);
@@ -352,6 +353,7 @@ static void sweep(const scenario *s, bool echo)
 			s->verify(&c, rc);
 		close_all(&c);
 		qr_compile_cache_clear();
+		qr_thread_cache_release();
 		if (oom_live() != before)
 			fail_msg("%s: %ld blocks leaked when allocation %ld "
 				 "failed",
