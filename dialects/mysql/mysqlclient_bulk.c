@@ -16,6 +16,11 @@
  * values are of several kinds (an integer in one row, text in another)
  * cannot go that way, and the caller executes row by row instead.
  *
+ * Layout (MariaDB Connector/C's rule): a type of fixed size (integers,
+ * doubles) is an array of values; any other (strings, decimals, blobs,
+ * and dates and times too) an array of pointers to the values, with an
+ * array of lengths for the bytes.
+ *
  * Ownership: the arrays are allocated a batch at a time and freed before
  * returning; nothing is kept on the connection or the statement, whose
  * array size is set back to 0 (single executions) after every batch.
@@ -90,7 +95,7 @@ static size_t elem_size(qr_vkind kind)
 	case QR_VDATE:
 	case QR_VTIME:
 	case QR_VDATETIME:
-		return sizeof(MYSQL_TIME);
+		return sizeof(MYSQL_TIME *) + sizeof(MYSQL_TIME);
 	default:
 		return sizeof(int64_t);
 	}
@@ -116,15 +121,27 @@ static size_t batch_rows(const qr_driver_exec *exec, size_t first)
 	return k;
 }
 
+/* Rounds n up to a multiple of 16 (each array starts aligned). */
+static size_t round16(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+/* Bytes a column of k values of kind takes: indicators, then values. */
+static size_t column_bytes(qr_vkind kind, size_t k)
+{
+	return round16(k) + round16(k * elem_size(kind));
+}
+
 /* Fills bind b with parameter i's values of rows [first, first + k),
- * of kind (checked by column_kind), into mem (k bytes of indicators
- * then k elements). */
+ * of kind (checked by column_kind), into mem (column_bytes: k
+ * indicators, then the values). */
 static int fill_column(MYSQL_BIND *b, unsigned char *mem, qr_vkind kind,
 		       const qr_driver_exec *exec, size_t first, size_t k,
 		       size_t i)
 {
 	char *ind = (char *)mem;
-	unsigned char *vals = mem + ((k + 15) & ~(size_t)15);
+	unsigned char *vals = mem + round16(k);
 
 	memset(b, 0, sizeof(*b));
 	b->u.indicator = ind;
@@ -195,10 +212,13 @@ static int fill_column(MYSQL_BIND *b, unsigned char *mem, qr_vkind kind,
 		case QR_VDATE:
 		case QR_VTIME:
 		case QR_VDATETIME: {
-			MYSQL_TIME *t = &((MYSQL_TIME *)(void *)vals)[r];
+			/* variable length for the connector: by pointer */
+			MYSQL_TIME **tp = (MYSQL_TIME **)(void *)vals;
+			MYSQL_TIME *t = (MYSQL_TIME *)(void *)(tp + k) + r;
 			enum enum_field_types type;
 			if (!qr_mysql__time_value(t, &type, v))
 				memset(t, 0, sizeof(*t));
+			tp[r] = t;
 			break;
 		}
 		default:
@@ -222,7 +242,7 @@ static int exec_batch(int64_t *total, qr_driver_conn *conn, MYSQL_STMT *stmt,
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
-		bytes += ((k + 15) & ~(size_t)15) + k * elem_size(kinds[i]);
+		bytes += column_bytes(kinds[i], k);
 	binds = malloc(n * sizeof(*binds));
 	mem = malloc(bytes ? bytes : 1);
 	if (!binds || !mem) {
@@ -233,7 +253,7 @@ static int exec_batch(int64_t *total, qr_driver_conn *conn, MYSQL_STMT *stmt,
 	unsigned char *p = mem;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = fill_column(&binds[i], p, kinds[i], exec, first, k, i);
-		p += ((k + 15) & ~(size_t)15) + k * elem_size(kinds[i]);
+		p += column_bytes(kinds[i], k);
 	}
 	if (rc == 0 &&
 	    (mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &size) ||

@@ -432,6 +432,108 @@ static void test_update_failure_in_later_batch(void **state)
 	qr_assert_ok(qr_conn_commit(f->conn));
 }
 
+/* An UPDATE of many sets with values of every kind (doubles, booleans,
+ * decimals, dates, datetimes, blobs; NULL in some sets) stores each
+ * set's values. */
+static void test_update_many_kinds(void **state)
+{
+	fixture *f = *state;
+	qr_result *r;
+	qr_params *p;
+	const qr_row *row;
+	enum { N = 1500 };
+
+	char ddl[256];
+
+	qr_test_drop(f->conn, "DROP TABLE qt_many_kinds");
+	snprintf(ddl, sizeof(ddl),
+		 "CREATE TABLE qt_many_kinds (id INTEGER PRIMARY KEY, "
+		 "x DOUBLE PRECISION, b BOOLEAN, n NUMERIC(10, 2), d DATE, "
+		 "dt TIMESTAMP NULL, bin %s)",
+		 strcmp(qr_test_backend(), "postgresql") == 0 ? "BYTEA"
+							      : "BLOB");
+	qr_test_exec(f->conn, ddl);
+	p = qr_params_new();
+	for (int i = 1; i <= N; i++) {
+		if (i > 1)
+			qr_assert_ok(qr_params_next_row(p));
+		qr_assert_ok(qr_params_int(p, "id", i));
+	}
+	qr_assert_ok(qr_conn_execute_text(
+		NULL, f->conn, "INSERT INTO qt_many_kinds (id) VALUES (:id)",
+		p));
+	qr_params_free(p);
+	p = qr_params_new();
+	for (int i = 1; i <= N; i++) {
+		char dec[16], bin[16];
+		if (i > 1)
+			qr_assert_ok(qr_params_next_row(p));
+		qr_assert_ok(qr_params_int(p, "id", i));
+		qr_assert_ok(qr_params_double(p, "x", i + 0.5));
+		qr_assert_ok(qr_params_bool(p, "b", i % 2 == 0));
+		snprintf(dec, sizeof(dec), "%d.25", i);
+		qr_assert_ok(qr_params_set(p, "n", qr_val_numeric(dec)));
+		qr_assert_ok(qr_params_set(
+			p, "d", qr_val_date(2020, 1 + i % 12, 1 + i % 28)));
+		if (i % 5 == 0)
+			qr_assert_ok(qr_params_null(p, "dt"));
+		else
+			qr_assert_ok(qr_params_set(
+				p, "dt",
+				qr_val_datetime((qr_date){2021, 3, 1 + i % 28},
+						(qr_time){10, i % 60, 30, 0})));
+		snprintf(bin, sizeof(bin), "b%d", i);
+		qr_assert_ok(qr_params_blob(p, "bin", bin, strlen(bin)));
+	}
+	qr_assert_ok(qr_conn_execute_text(
+		&r, f->conn,
+		"UPDATE qt_many_kinds SET x = :x, b = :b, n = :n, d = :d, "
+		"dt = :dt, bin = :bin WHERE id = :id",
+		p));
+	assert_int_equal(qr_result_rowcount(r), N);
+	qr_result_free(r);
+	qr_params_free(p);
+
+	qr_assert_ok(qr_conn_execute_text(
+		&r, f->conn,
+		"SELECT x, b, n, d, dt, bin FROM qt_many_kinds WHERE id = 730",
+		NULL));
+	assert_int_equal(qr_result_next(r, &row), 1);
+	double x;
+	bool b;
+	double n;
+	qr_date d;
+	qr_datetime dt;
+	qr_assert_ok(qr_value_double(qr_row_value(row, 0), &x));
+	assert_true(x == 730.5);
+	qr_assert_ok(qr_value_bool(qr_row_value(row, 1), &b));
+	assert_true(b);
+	qr_assert_ok(qr_value_double(qr_row_value(row, 2), &n));
+	assert_true(n == 730.25);
+	qr_assert_ok(qr_value_date(qr_row_value(row, 3), &d));
+	assert_int_equal(d.year, 2020);
+	assert_int_equal(d.month, 1 + 730 % 12);
+	assert_int_equal(d.day, 1 + 730 % 28);
+	assert_int_equal(qr_row_value(row, 4)->kind, QR_VNULL);
+	qr_result_free(r);
+
+	qr_assert_ok(qr_conn_execute_text(
+		&r, f->conn, "SELECT dt, bin FROM qt_many_kinds WHERE id = 731",
+		NULL));
+	assert_int_equal(qr_result_next(r, &row), 1);
+	qr_assert_ok(qr_value_datetime(qr_row_value(row, 0), &dt));
+	assert_int_equal(dt.date.day, 1 + 731 % 28);
+	assert_int_equal(dt.time.minute, 731 % 60);
+	const void *bin;
+	size_t len;
+	qr_assert_ok(qr_value_blob(qr_row_value(row, 1), &bin, &len));
+	assert_int_equal(len, 4);
+	assert_memory_equal(bin, "b731", 4);
+	qr_result_free(r);
+	qr_assert_ok(qr_conn_rollback(f->conn));
+	qr_test_drop(f->conn, "DROP TABLE qt_many_kinds");
+}
+
 /* A value missing from the last set fails before any row is written. */
 static void test_missing_value_runs_nothing(void **state)
 {
@@ -610,6 +712,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_chunked_update, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_update_many_sets, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_update_mixed_kinds, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(test_update_many_kinds, setup,
 					teardown),
 	cmocka_unit_test_setup_teardown(test_update_failure_in_later_batch,
 					setup, teardown),
