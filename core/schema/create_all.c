@@ -16,6 +16,7 @@
 
 qr_node *qr_ddl__enum_type(bool create, const qr_type *t);
 qr_node *qr_ddl__comment(const qr_node *target);
+qr_node *qr_ddl__sequence(bool create, const qr_node *column);
 
 static const qr_dialect *conn_dialect(qr_conn *conn)
 {
@@ -110,6 +111,35 @@ static int enum_types(qr_conn *conn, const qr_node *t, bool create,
 	return rc;
 }
 
+/* The sequences of a table's columns, where the dialect has sequences:
+ * created before it, dropped after (SQLAlchemy's SchemaGenerator and
+ * SchemaDropper visit a column's Sequence default with the table). */
+static int sequences(qr_conn *conn, const qr_node *t, bool create,
+		     bool checkfirst)
+{
+	const qr_dialect *d = conn_dialect(conn);
+	const qr_compiler_overrides *ov = overrides(d);
+	qr_table_def *td = qr_table__def(t);
+	int rc = 0;
+
+	if (!qr_sqlc__dialect_has_sequences(d, ov))
+		return 0;
+	for (size_t i = 0; rc == 0 && i < td->ncolumns; i++) {
+		const char *name = qr_column_sequence(td->columns[i], NULL);
+		if (!name)
+			continue;
+		if (checkfirst && ov->has_sequence_sql) {
+			bool exists = false;
+			rc = probe(&exists, conn, ov->has_sequence_sql, name,
+				   NULL);
+			if (rc || exists == create)
+				continue;
+		}
+		rc = run(conn, qr_ddl__sequence(create, td->columns[i]));
+	}
+	return rc;
+}
+
 static int create_one(qr_node *t, qr_conn *conn, bool checkfirst)
 {
 	const qr_compiler_overrides *ov = overrides(conn_dialect(conn));
@@ -122,7 +152,8 @@ static int create_one(qr_node *t, qr_conn *conn, bool checkfirst)
 		if (exists)
 			return 0;
 	}
-	if ((rc = enum_types(conn, t, true, checkfirst)))
+	if ((rc = enum_types(conn, t, true, checkfirst)) ||
+	    (rc = sequences(conn, t, true, checkfirst)))
 		return rc;
 	if ((rc = run(conn, qr_create_table(t))))
 		return rc;
@@ -149,7 +180,8 @@ static int drop_one(qr_node *t, qr_conn *conn, bool checkfirst)
 		if (!exists)
 			return 0;
 	}
-	if ((rc = run(conn, qr_drop_table(t))))
+	if ((rc = run(conn, qr_drop_table(t))) ||
+	    (rc = sequences(conn, t, false, checkfirst)))
 		return rc;
 	return enum_types(conn, t, false, checkfirst);
 }

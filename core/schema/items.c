@@ -69,6 +69,7 @@ void qr_schema__destroy_ext(qr_node *n)
 		qr_expr_free(d->server_default_expr);
 		free(d->comment);
 		free(d->computed);
+		free(d->sequence);
 		break;
 	}
 	case QR_NODE_CONSTRAINT: {
@@ -163,6 +164,9 @@ qr_schema_item *qr_column_new(const char *name, const qr_column_options *o)
 	d->has_identity = o->identity != NULL;
 	if (o->identity)
 		d->identity = *o->identity;
+	d->has_seq_options = o->sequence_options != NULL;
+	if (o->sequence_options)
+		d->seq_options = *o->sequence_options;
 	d->order = qr_schema__next_order();
 	if (qr_sql__set_name(n, name) || qr_sql__set_type(n, &o->type) ||
 	    dup_opt(&d->fk_target, o->foreign_key) ||
@@ -171,6 +175,7 @@ qr_schema_item *qr_column_new(const char *name, const qr_column_options *o)
 	    dup_opt(&d->server_default, o->server_default) ||
 	    dup_opt(&d->comment, o->comment) ||
 	    dup_opt(&d->computed, o->computed) ||
+	    dup_opt(&d->sequence, o->sequence) ||
 	    qr_value__copy(&d->default_value, &o->default_value,
 			   &d->default_storage) ||
 	    qr_value__copy(&d->onupdate_value, &o->onupdate_value,

@@ -57,6 +57,9 @@ typedef struct qr_column_def {
 	qr_identity identity;
 	char *computed; /* GENERATED ALWAYS AS (computed), or NULL */
 	qr_persisted computed_persisted;
+	char *sequence; /* the sequence generating its values, or NULL */
+	bool has_seq_options;
+	qr_identity seq_options;
 	uint64_t order;
 } qr_column_def;
 

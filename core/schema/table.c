@@ -912,6 +912,19 @@ bool qr_column_is_nullable(const qr_column *c)
 	       ((qr_column_def *)c->ext)->nullable;
 }
 
+const char *qr_column_sequence(const qr_column *c, const qr_identity **options)
+{
+	const qr_column_def *d;
+
+	if (options)
+		*options = NULL;
+	if (!c || c->kind != QR_NODE_COLUMN || !(d = c->ext) || !d->sequence)
+		return NULL;
+	if (options && d->has_seq_options)
+		*options = &d->seq_options;
+	return d->sequence;
+}
+
 const qr_identity *qr_column_identity(const qr_column *c)
 {
 	const qr_column_def *d;

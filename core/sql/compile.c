@@ -179,6 +179,7 @@ int qr_compile__node(qr_compiled **out, const qr_node *node,
 	case QR_NODE_EXCLUDED:
 	case QR_NODE_EXTRACT:
 	case QR_NODE_WITHIN_GROUP:
+	case QR_NODE_NEXT_VALUE:
 		/* The expression compiler, through the compiled cache. */
 		return qr_sql__compile(out, node, dialect, NULL);
 	default:

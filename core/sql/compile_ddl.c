@@ -1,5 +1,6 @@
 /*
- * compile_ddl.c - DDL statements (CREATE/DROP TABLE, INDEX, TYPE) and the
+ * compile_ddl.c - DDL statements (CREATE/DROP TABLE, INDEX, TYPE,
+ * SEQUENCE), a sequence's next value, and the
  * default DDL spelling of types and columns (SQLAlchemy's DDLCompiler
  * and GenericTypeCompiler).
  */
@@ -10,6 +11,7 @@
 
 #include <quarry/sys/error.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,17 +61,24 @@ qr_stmt *qr_drop_index(qr_schema_item *index)
 			QR_NODE_INDEX);
 }
 
-/* COMMENT ON TABLE / COLUMN (create_all on PostgreSQL). */
-qr_node *qr_ddl__comment(const qr_node *target);
-qr_node *qr_ddl__comment(const qr_node *target)
+/* A DDL statement op on a schema object (pinned: borrowed). */
+static qr_node *ddl_on(int op, const qr_node *target)
 {
 	qr_node *n = qr_sql__node(QR_NODE_DDL, 1);
 	if (!n)
 		return NULL;
-	n->op = target->kind == QR_NODE_TABLE ? QR_DDL_COMMENT_TABLE
-					      : QR_DDL_COMMENT_COLUMN;
-	n->kids[0] = (qr_node *)target; /* pinned: borrowed */
+	n->op = op;
+	n->kids[0] = (qr_node *)target;
 	return n;
+}
+
+/* COMMENT ON TABLE / COLUMN (create_all on PostgreSQL). */
+qr_node *qr_ddl__comment(const qr_node *target);
+qr_node *qr_ddl__comment(const qr_node *target)
+{
+	return ddl_on(target->kind == QR_NODE_TABLE ? QR_DDL_COMMENT_TABLE
+						    : QR_DDL_COMMENT_COLUMN,
+		      target);
 }
 
 /* CREATE TYPE / DROP TYPE for an enum type (create_all on PostgreSQL). */
@@ -85,6 +94,114 @@ qr_node *qr_ddl__enum_type(bool create, const qr_type *t)
 		return NULL;
 	}
 	return n;
+}
+
+/* CREATE SEQUENCE / DROP SEQUENCE for a column's sequence (create_all
+ * where the dialect has sequences). */
+qr_node *qr_ddl__sequence(bool create, const qr_node *column);
+qr_node *qr_ddl__sequence(bool create, const qr_node *column)
+{
+	return ddl_on(create ? QR_DDL_CREATE_SEQUENCE : QR_DDL_DROP_SEQUENCE,
+		      column);
+}
+
+static qr_stmt *sequence_stmt(bool create, qr_column *column, const char *fn)
+{
+	if (!column)
+		return qr_sql__null_arg(fn, "the column");
+	if (column->kind != QR_NODE_COLUMN || !column->pinned ||
+	    !qr_column_sequence(column, NULL)) {
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "%s: expected a column with a sequence", fn);
+		return NULL;
+	}
+	return qr_ddl__sequence(create, column);
+}
+
+qr_stmt *qr_create_sequence(qr_column *column)
+{
+	return sequence_stmt(true, column, "qr_create_sequence");
+}
+
+qr_stmt *qr_drop_sequence(qr_column *column)
+{
+	return sequence_stmt(false, column, "qr_drop_sequence");
+}
+
+/* ---- sequences -------------------------------------------------------- */
+
+bool qr_sqlc__dialect_has_sequences(const qr_dialect *d,
+				    const qr_compiler_overrides *ov)
+{
+	return ov && ov->next_value &&
+	       (!ov->has_sequences || (d && ov->has_sequences(d)));
+}
+
+bool qr_sqlc__has_sequences(const qr_sqlc *c)
+{
+	return qr_sqlc__dialect_has_sequences(c->d, c->ov);
+}
+
+bool qr_sqlc__column_uses_sequence(const qr_sqlc *c, const qr_node *col)
+{
+	return qr_column_sequence(col, NULL) && qr_sqlc__has_sequences(c);
+}
+
+int qr_sqlc__identity_options(qr_sqlc *c, const qr_identity *id,
+			      const char *first)
+{
+	char buf[64];
+	int n = 0;
+#define ID_OPT(cond, ...)                                        \
+	do {                                                     \
+		if (cond) {                                      \
+			snprintf(buf, sizeof(buf), __VA_ARGS__); \
+			qr_sqlc__puts(c, n ? " " : first);       \
+			qr_sqlc__puts(c, buf);                   \
+			n++;                                     \
+		}                                                \
+	} while (0)
+
+	ID_OPT(id->increment, "INCREMENT BY %lld", (long long)id->increment);
+	ID_OPT(id->has_start, "START WITH %lld", (long long)id->start);
+	ID_OPT(id->has_minvalue, "MINVALUE %lld", (long long)id->minvalue);
+	ID_OPT(id->has_maxvalue, "MAXVALUE %lld", (long long)id->maxvalue);
+	ID_OPT(id->no_minvalue, "NO MINVALUE");
+	ID_OPT(id->no_maxvalue, "NO MAXVALUE");
+	ID_OPT(id->cache, "CACHE %lld", (long long)id->cache);
+	ID_OPT(id->cycle != QR_CYCLE_UNSAID, "%s",
+	       id->cycle == QR_CYCLE
+		       ? "CYCLE"
+		       : (c->ov->no_cycle ? c->ov->no_cycle : "NO CYCLE"));
+#undef ID_OPT
+	return n;
+}
+
+/* CREATE SEQUENCE name [options] / DROP SEQUENCE name. */
+static int sequence_ddl(qr_sqlc *c, const qr_node *col, bool create)
+{
+	const qr_identity *opts;
+	const char *name = qr_column_sequence(col, &opts);
+
+	if (!name)
+		return qr_sqlc__fail(c, QR_ECOMPILE,
+				     "column '%s' has no sequence", col->name);
+	if (!qr_sqlc__has_sequences(c))
+		return qr_sqlc__unsupported(c, create ? "CREATE SEQUENCE"
+						      : "DROP SEQUENCE");
+	qr_sqlc__puts(c, create ? "CREATE SEQUENCE " : "DROP SEQUENCE ");
+	qr_sqlc__ident(c, name);
+	if (create && opts)
+		qr_sqlc__identity_options(c, opts, " ");
+	return c->rc;
+}
+
+int qr_sqlc__visit_next_value(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	(void)ctx;
+	if (!qr_sqlc__has_sequences(c))
+		return qr_sqlc__unsupported(c, "a sequence's next value");
+	return c->ov->next_value(c, n->name);
 }
 
 /* ---- types ------------------------------------------------------------ */
@@ -487,6 +604,9 @@ int qr_sqlc__visit_ddl(qr_sqlc *c, const qr_node *n, unsigned ctx)
 		if (!c->ov->drop_enum)
 			return qr_sqlc__unsupported(c, "DROP TYPE");
 		return c->ov->drop_enum(c, &n->type);
+	case QR_DDL_CREATE_SEQUENCE:
+	case QR_DDL_DROP_SEQUENCE:
+		return sequence_ddl(c, target, n->op == QR_DDL_CREATE_SEQUENCE);
 	default:
 		return qr_sqlc__fail(c, QR_ECOMPILE, "unknown DDL statement");
 	}

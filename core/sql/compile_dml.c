@@ -75,6 +75,10 @@ static int crud_default(qr_sqlc *c, const qr_node *col, bool update,
 	qr_default_fn fn = update ? def->onupdate_fn : def->default_fn;
 	void *arg = update ? def->onupdate_arg : def->default_arg;
 	const qr_node *expr = update ? def->onupdate_expr : def->default_expr;
+	if (!update && qr_sqlc__column_uses_sequence(c, col)) {
+		c->ov->next_value(c, def->sequence);
+		return c->rc ? c->rc : 1;
+	}
 	if (expr) {
 		qr_sqlc__visit_grouped(c, expr, QR_OP_NONE, 0);
 		return c->rc ? c->rc : 1;
@@ -94,14 +98,15 @@ static int crud_default(qr_sqlc *c, const qr_node *col, bool update,
 	return 0;
 }
 
-static bool has_default(const qr_node *col, bool update)
+static bool has_default(qr_sqlc *c, const qr_node *col, bool update)
 {
 	const qr_column_def *def = col->ext;
 	if (update)
 		return def->onupdate_expr || def->onupdate_fn ||
 		       def->onupdate_value.kind != QR_VNULL;
 	return def->default_expr || def->default_fn ||
-	       def->default_value.kind != QR_VNULL;
+	       def->default_value.kind != QR_VNULL ||
+	       qr_sqlc__column_uses_sequence(c, col);
 }
 
 /* ---- INSERT ----------------------------------------------------------- */
@@ -145,7 +150,7 @@ static bool insert_includes(qr_sqlc *c, const qr_node *col,
 {
 	if (all || find_set(values, col->name) || in_keys(c, col->name))
 		return true;
-	return has_default(col, false);
+	return has_default(c, col, false);
 }
 
 static int insert_single(qr_sqlc *c, const qr_node *ins, const qr_node *table)
@@ -214,7 +219,7 @@ static int insert_multi(qr_sqlc *c, const qr_node *ins, const qr_node *table)
 	bool first = true;
 	for (size_t i = 0; i < ncols; i++) {
 		const qr_node *col = qr_table_column_at(table, i);
-		if (!find_set(row0, col->name) && !has_default(col, false))
+		if (!find_set(row0, col->name) && !has_default(c, col, false))
 			continue;
 		if (!first)
 			qr_sqlc__puts(c, ", ");
@@ -231,7 +236,7 @@ static int insert_multi(qr_sqlc *c, const qr_node *ins, const qr_node *table)
 		for (size_t i = 0; i < ncols && !c->rc; i++) {
 			const qr_node *col = qr_table_column_at(table, i);
 			if (!find_set(row0, col->name) &&
-			    !has_default(col, false))
+			    !has_default(c, col, false))
 				continue;
 			if (!first)
 				qr_sqlc__puts(c, ", ");
@@ -321,7 +326,7 @@ static bool update_includes(qr_sqlc *c, const qr_node *col, const qr_node *sets,
 		return true;
 	if (all)
 		return true;
-	return has_default(col, true);
+	return has_default(c, col, true);
 }
 
 int qr_sqlc__visit_update(qr_sqlc *c, const qr_node *up, unsigned ctx)

@@ -566,8 +566,10 @@ static int select_column(qr_sqlc *c, const qr_node *col, seen_names *seen,
 		qr_sqlc__visit(c, col, cctx);
 	} else {
 		qr_sqlc__visit(c, col, cctx);
-		const char *derived =
-			col->kind == QR_NODE_FUNC ? col->name : "anon";
+		const char *derived = col->kind == QR_NODE_FUNC ? col->name
+				      : col->kind == QR_NODE_NEXT_VALUE
+					      ? "next_value"
+					      : "anon";
 		const char *label =
 			qr_sqlc__anon(c, col, QR_ANON_LABEL, derived);
 		qr_sqlc__puts(c, " AS ");

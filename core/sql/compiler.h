@@ -119,6 +119,16 @@ typedef struct qr_compiler_overrides {
 	/* An index on an expression: each expression in its own parentheses,
 	 * "((lower(email)))" (MySQL 8.0.13+ functional key parts). */
 	bool index_expr_parens;
+	/* Sequences: the next value of the sequence named (PostgreSQL
+	 * nextval('name'), MariaDB nextval(name)); has_sequences says
+	 * whether flavour d has them (NULL: yes). NULL next_value: none (a
+	 * column's sequence is left out, next_value() is an error). */
+	int (*next_value)(qr_sqlc *c, const char *name);
+	bool (*has_sequences)(const qr_dialect *d);
+	const char *has_sequence_sql; /* existence check (:name) */
+	/* The word for a sequence's cycle=False ("NO CYCLE"; MariaDB
+	 * "NOCYCLE"). */
+	const char *no_cycle;
 	/* The flavour (a dialect name) a server calls for, given its version
 	 * text, read by an engine at each new connection (SQLAlchemy's
 	 * dialect.initialize(): MariaDB's RETURNING); NULL: the engine's. */
@@ -342,6 +352,21 @@ int qr_sqlc__type_ddl(qr_sqlc *c, const qr_type *t);
 /* The default column spec (name type [DEFAULT x] [NOT NULL]). */
 /* "name TYPE [DEFAULT x]": the start every column spec shares. */
 int qr_sqlc__column_head(qr_sqlc *c, const qr_node *col);
+/* Whether the dialect being compiled for has sequences (see
+ * qr_compiler_overrides.next_value), and the same for a dialect and its
+ * overrides outside a compilation. */
+bool qr_sqlc__has_sequences(const qr_sqlc *c);
+bool qr_sqlc__dialect_has_sequences(const qr_dialect *d,
+				    const qr_compiler_overrides *ov);
+/* A column's sequence in use: the column has one and the dialect has
+ * sequences (its key then neither SERIAL nor AUTO_INCREMENT). */
+bool qr_sqlc__column_uses_sequence(const qr_sqlc *c, const qr_node *col);
+/* Identity / sequence options in SQLAlchemy's order (INCREMENT BY,
+ * START WITH, MINVALUE, MAXVALUE, NO MINVALUE, NO MAXVALUE, CACHE,
+ * CYCLE / NO CYCLE), each after a space, the first after first (" ("
+ * for an identity's parenthesised list); returns how many. */
+int qr_sqlc__identity_options(qr_sqlc *c, const qr_identity *id,
+			      const char *first);
 int qr_sqlc__column_spec_default(qr_sqlc *c, const qr_node *col);
 /* " GENERATED ALWAYS AS (expr) [STORED|VIRTUAL]" of a computed column
  * (nothing for another); stored_only: PostgreSQL's, always STORED and

@@ -78,6 +78,21 @@ qr_expr *qr_collate(qr_expr *a, const char *collation)
 
 /* ---- EXTRACT ----------------------------------------------------------- */
 
+qr_expr *qr_next_value(const char *sequence)
+{
+	if (!sequence || !*sequence)
+		return qr_sql__null_arg("qr_next_value", "the sequence's name");
+	qr_node *n = qr_sql__node(QR_NODE_NEXT_VALUE, 0);
+	if (!n)
+		return NULL;
+	if (qr_sql__set_name(n, sequence) ||
+	    qr_sql__set_type(n, &integer_type)) {
+		qr_expr_free(n);
+		return NULL;
+	}
+	return n;
+}
+
 qr_expr *qr_extract(const char *field, qr_expr *a)
 {
 	if (!field) {

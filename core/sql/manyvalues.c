@@ -50,9 +50,34 @@ static size_t last_values_tuple(const char *sql, size_t len)
 }
 
 /*
+ * A sequence's next value at sql[p] (a column's sequence in the VALUES:
+ * nextval('name') / nextval(name), as the dialects write it), with no
+ * placeholder character in the name: sets *end past its ")".
+ */
+static bool sequence_call(const char *sql, size_t len, size_t p, size_t *end)
+{
+	bool quoted = false;
+
+	if (len - p < 9 || strncasecmp(sql + p, "nextval(", 8) != 0)
+		return false;
+	for (p += 8; p < len && sql[p] != ')'; p++) {
+		char c = sql[p];
+		if (c == '\'')
+			quoted = !quoted;
+		else if (c == '?' || c == '%' || c == '$' || c == ':' ||
+			 c == '(' || (!quoted && c == ','))
+			return false;
+	}
+	if (p >= len || quoted)
+		return false;
+	*end = p + 1;
+	return true;
+}
+
+/*
  * Checks that sql[open..] is a tuple of nothing but placeholders that
- * names each of the nslots parameters (once per slot); sets *close to
- * its ")".
+ * names each of the nslots parameters (once per slot), and sequences'
+ * next values; sets *close to its ")".
  */
 static bool placeholders_only(const char *sql, size_t len, size_t open,
 			      qr_paramstyle style, size_t nslots, size_t *close)
@@ -91,6 +116,8 @@ static bool placeholders_only(const char *sql, size_t len, size_t open,
 				count++;
 			}
 			p = q;
+		} else if (sequence_call(sql, len, p, &p)) {
+			continue; /* the same in every row */
 		} else {
 			goto done; /* a literal, a function, a comment... */
 		}

@@ -33,43 +33,44 @@
 /* X(ENUM_SUFFIX, lower_name): every node kind. TEXT is the lead's
  * text.c; QR_SQL_NODE_KINDS are the generic kinds of the expression
  * language (compiler.c and friends). */
-#define QR_SQL_NODE_KINDS(X)                                                \
-	X(TABLE, table)           /* schema: a table (pinned) */            \
-	X(COLUMN, column)         /* schema: a table's column (pinned) */   \
-	X(CONSTRAINT, constraint) /* schema: PK/FK/UNIQUE/CHECK */          \
-	X(INDEX, index)           /* schema: an index */                    \
-	X(TABLE_OPT, table_opt)   /* schema: a table option item */         \
-	X(BIND, bind)             /* bound parameter */                     \
-	X(LITERAL, literal)       /* literal SQL: keyword / literal col */  \
-	X(LEXCOL, lexcol)         /* column('x') without a table */         \
-	X(BINARY, binary)         /* left op right (BETWEEN: 3 kids) */     \
-	X(UNARY, unary)           /* op element / element modifier */       \
-	X(LIST, list)             /* AND / OR / comma / tuple list */       \
-	X(FUNC, func)             /* name(args) */                          \
-	X(CASE, case)             /* CASE [value] WHEN.. ELSE.. END */      \
-	X(WHEN, when)             /* WHEN cond THEN result */               \
-	X(CAST, cast)             /* CAST(x AS type) */                     \
-	X(COERCE, coerce)         /* type_coerce(x, type) */                \
-	X(LABEL, label)           /* x AS name */                           \
-	X(OVER, over)             /* fn OVER (PARTITION BY.. ORDER BY..) */ \
-	X(FROMCOL, fromcol)       /* a column of an alias/subquery/cte */   \
-	X(ALIAS, alias)           /* table AS name */                       \
-	X(SUBQUERY, subquery)     /* (select) AS name */                    \
-	X(CTE, cte)               /* WITH name AS (select) */               \
-	X(JOIN, join)             /* left JOIN right ON cond */             \
-	X(SCALAR, scalar)         /* (select) as a column expression */     \
-	X(SELECT, select)                                                   \
-	X(COMPOUND, compound) /* UNION / INTERSECT / EXCEPT */              \
-	X(PART, part)         /* a clause handed to a constructor */        \
-	X(SET, set)           /* column = value (VALUES, SET) */            \
-	X(INSERT, insert)                                                   \
-	X(UPDATE, update)                                                   \
-	X(DELETE, delete)                                                   \
-	X(EXCLUDED, excluded)         /* excluded.col / VALUES(col) */      \
-	X(DDL, ddl)                   /* CREATE/DROP TABLE/INDEX/TYPE */    \
-	X(EXTRACT, extract)           /* EXTRACT(field FROM expr) */        \
-	X(WITHIN_GROUP, within_group) /* fn WITHIN GROUP (ORDER BY) */      \
-	X(VALUES_FROM, values_from)   /* (VALUES (..), ..) AS name (cols) */
+#define QR_SQL_NODE_KINDS(X)                                                 \
+	X(TABLE, table)           /* schema: a table (pinned) */             \
+	X(COLUMN, column)         /* schema: a table's column (pinned) */    \
+	X(CONSTRAINT, constraint) /* schema: PK/FK/UNIQUE/CHECK */           \
+	X(INDEX, index)           /* schema: an index */                     \
+	X(TABLE_OPT, table_opt)   /* schema: a table option item */          \
+	X(BIND, bind)             /* bound parameter */                      \
+	X(LITERAL, literal)       /* literal SQL: keyword / literal col */   \
+	X(LEXCOL, lexcol)         /* column('x') without a table */          \
+	X(BINARY, binary)         /* left op right (BETWEEN: 3 kids) */      \
+	X(UNARY, unary)           /* op element / element modifier */        \
+	X(LIST, list)             /* AND / OR / comma / tuple list */        \
+	X(FUNC, func)             /* name(args) */                           \
+	X(CASE, case)             /* CASE [value] WHEN.. ELSE.. END */       \
+	X(WHEN, when)             /* WHEN cond THEN result */                \
+	X(CAST, cast)             /* CAST(x AS type) */                      \
+	X(COERCE, coerce)         /* type_coerce(x, type) */                 \
+	X(LABEL, label)           /* x AS name */                            \
+	X(OVER, over)             /* fn OVER (PARTITION BY.. ORDER BY..) */  \
+	X(FROMCOL, fromcol)       /* a column of an alias/subquery/cte */    \
+	X(ALIAS, alias)           /* table AS name */                        \
+	X(SUBQUERY, subquery)     /* (select) AS name */                     \
+	X(CTE, cte)               /* WITH name AS (select) */                \
+	X(JOIN, join)             /* left JOIN right ON cond */              \
+	X(SCALAR, scalar)         /* (select) as a column expression */      \
+	X(SELECT, select)                                                    \
+	X(COMPOUND, compound) /* UNION / INTERSECT / EXCEPT */               \
+	X(PART, part)         /* a clause handed to a constructor */         \
+	X(SET, set)           /* column = value (VALUES, SET) */             \
+	X(INSERT, insert)                                                    \
+	X(UPDATE, update)                                                    \
+	X(DELETE, delete)                                                    \
+	X(EXCLUDED, excluded)         /* excluded.col / VALUES(col) */       \
+	X(DDL, ddl)                   /* CREATE/DROP TABLE/INDEX/TYPE */     \
+	X(EXTRACT, extract)           /* EXTRACT(field FROM expr) */         \
+	X(WITHIN_GROUP, within_group) /* fn WITHIN GROUP (ORDER BY) */       \
+	X(VALUES_FROM, values_from)   /* (VALUES (..), ..) AS name (cols) */ \
+	X(NEXT_VALUE, next_value)     /* a sequence's next value (name) */
 
 #define QR_NODE_KINDS(X) X(TEXT, text) QR_SQL_NODE_KINDS(X)
 

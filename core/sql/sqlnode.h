@@ -202,8 +202,10 @@ enum {
 	QR_DDL_DROP_INDEX,
 	QR_DDL_CREATE_TYPE,
 	QR_DDL_DROP_TYPE,
-	QR_DDL_COMMENT_TABLE, /* COMMENT ON TABLE (kid: table) */
-	QR_DDL_COMMENT_COLUMN /* COMMENT ON COLUMN (kid: column) */
+	QR_DDL_COMMENT_TABLE,   /* COMMENT ON TABLE (kid: table) */
+	QR_DDL_COMMENT_COLUMN,  /* COMMENT ON COLUMN (kid: column) */
+	QR_DDL_CREATE_SEQUENCE, /* a column's sequence (kid: the column) */
+	QR_DDL_DROP_SEQUENCE
 };
 
 /* TABLE_OPT sub-kinds. */

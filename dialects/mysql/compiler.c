@@ -288,7 +288,9 @@ static int mysql_column(qr_sqlc *c, const qr_node *col, bool *pk_inline)
 		qr_sqlc__puts(c, " COMMENT ");
 		qr_sqlc__string_literal(c, comment);
 	}
-	if (qr_column_is_autoincrement(col)) {
+	/* (a key its sequence generates on MariaDB: no AUTO_INCREMENT) */
+	if (qr_column_is_autoincrement(col) &&
+	    !qr_sqlc__column_uses_sequence(c, col)) {
 		qr_sqlc__puts(c, " AUTO_INCREMENT");
 	} else {
 		char *def = NULL;
@@ -378,6 +380,19 @@ static int mysql_within_group(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	return qr_sqlc__unsupported(c, "WITHIN GROUP");
 }
 
+/* Sequences: MariaDB's (10.3+), none in MySQL. */
+static bool mysql_has_sequences(const qr_dialect *d)
+{
+	return d && d->name && strcmp(d->name, "mariadb") == 0;
+}
+
+static int mysql_next_value(qr_sqlc *c, const char *name)
+{
+	qr_sqlc__puts(c, "nextval(");
+	qr_sqlc__ident(c, name);
+	return qr_sqlc__puts(c, ")");
+}
+
 const qr_compiler_overrides qr_mysql__compiler = {
 	.visit = {[QR_NODE_LITERAL] = mysql_literal,
 		  [QR_NODE_UNARY] = mysql_unary,
@@ -412,4 +427,11 @@ const qr_compiler_overrides qr_mysql__compiler = {
 	.has_table_schema_sql =
 		"SELECT table_name FROM information_schema.tables "
 		"WHERE table_schema = :schema AND table_name = :name",
+	.next_value = mysql_next_value,
+	.has_sequences = mysql_has_sequences,
+	.has_sequence_sql = "SELECT table_name FROM information_schema.tables "
+			    "WHERE table_type = 'SEQUENCE' "
+			    "AND table_schema = DATABASE() "
+			    "AND table_name = :name",
+	.no_cycle = "NOCYCLE",
 };

@@ -337,6 +337,13 @@ QR_API qr_expr *qr_within_group_new(qr_expr *fn, ...);
  * others); the other dialects pass the field through. */
 QR_API qr_expr *qr_extract(const char *field, qr_expr *a);
 
+/* The next value of a sequence (SQLAlchemy's Sequence("s").next_value()),
+ * an INTEGER: nextval('s') on PostgreSQL, nextval(s) on MariaDB;
+ * compiling it for a dialect without sequences (SQLite, MySQL) fails
+ * with QR_ENOTSUP naming the dialect. The name is copied. Executing
+ * select(qr_next_value("s")) advances the sequence. */
+QR_API qr_expr *qr_next_value(const char *sequence);
+
 /* CASE WHEN .. THEN .. [ELSE ..] END; qr_case_value: CASE value WHEN. */
 #define qr_case(...) qr_case_new(__VA_ARGS__, QR_END)
 #define qr_case_value(value, ...) \

@@ -148,6 +148,19 @@ typedef struct qr_column_options {
 	 * holds NULL, as for a server default. */
 	const char *computed;
 	qr_persisted computed_persisted;
+	/* A sequence generating the column's values (SQLAlchemy's
+	 * Column(Integer, Sequence("user_id_seq"), primary_key=True)): its
+	 * name (copied) and options (copied; NULL: none said; increment,
+	 * start, min/max, cache and cycle as for an identity, always
+	 * ignored). Where the database has sequences (PostgreSQL, MariaDB)
+	 * create_all creates it before the table and drop_all drops it
+	 * after, and an INSERT that does not set the column takes the
+	 * sequence's next value (inline: nextval('user_id_seq') /
+	 * nextval(user_id_seq)); the key is then not SERIAL /
+	 * AUTO_INCREMENT. Elsewhere (SQLite, MySQL) the sequence is left
+	 * out and the key autoincrements as it would without one. */
+	const char *sequence;
+	const qr_identity *sequence_options;
 } qr_column_options;
 
 /*
@@ -168,6 +181,10 @@ QR_API qr_table *qr_column_table(const qr_column *c);
 /* A computed column's expression (borrowed) and persistence, or NULL. */
 QR_API const char *qr_column_computed(const qr_column *c,
 				      qr_persisted *persisted);
+/* The column's sequence name and, in *options (may be NULL; set to NULL
+ * when none were said), its options; NULL when it has none. Borrowed. */
+QR_API const char *qr_column_sequence(const qr_column *c,
+				      const qr_identity **options);
 /* The column's identity options, or NULL (none, NULL c). Borrowed. */
 QR_API const qr_identity *qr_column_identity(const qr_column *c);
 QR_API bool qr_column_is_primary_key(const qr_column *c);
@@ -269,6 +286,12 @@ QR_API qr_stmt *qr_create_table(qr_table *table);
 QR_API qr_stmt *qr_drop_table(qr_table *table);
 QR_API qr_stmt *qr_create_index(qr_schema_item *index);
 QR_API qr_stmt *qr_drop_index(qr_schema_item *index);
+/* CREATE SEQUENCE name [options] / DROP SEQUENCE name for the sequence
+ * of a column (.sequence; SQLAlchemy's CreateSequence / DropSequence):
+ * QR_EINVAL for a column without one; compiling for a dialect without
+ * sequences fails with QR_ENOTSUP. create_all and drop_all emit them. */
+QR_API qr_stmt *qr_create_sequence(qr_column *column);
+QR_API qr_stmt *qr_drop_sequence(qr_column *column);
 
 /*
  * Creates every table (and its indexes, and PostgreSQL enum types) in

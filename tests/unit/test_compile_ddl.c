@@ -323,6 +323,56 @@ static qr_stmt *b_create_identity(void)
 	return qr_create_table(t);
 }
 
+/* A key from a sequence (SQLAlchemy's Column(Integer,
+ * Sequence("widget_id_seq", start=5, increment=2, cycle=False),
+ * primary_key=True)). */
+static qr_table *widgets_table(void)
+{
+	ONCE("widgets")
+	t = qr_table(
+		scratch_md(), "widgets",
+		qr_column("id", QR_INTEGER, .primary_key = true,
+			  .sequence = "widget_id_seq",
+			  .sequence_options =
+				  &(const qr_identity){.start = 5,
+						       .has_start = true,
+						       .increment = 2,
+						       .cycle = QR_NO_CYCLE}),
+		qr_column("name", qr_string(20)));
+	return t;
+}
+
+static qr_stmt *b_create_sequence_table(void)
+{
+	return qr_create_table(widgets_table());
+}
+
+static qr_stmt *b_create_sequence(void)
+{
+	return qr_create_sequence(qr_c(widgets_table(), "id"));
+}
+
+static qr_stmt *b_drop_sequence(void)
+{
+	return qr_drop_sequence(qr_c(widgets_table(), "id"));
+}
+
+static qr_stmt *b_insert_sequence(void)
+{
+	return qr_insert(widgets_table(), qr_set("name", qr_param("name")));
+}
+
+static qr_stmt *b_insert_sequence_given(void)
+{
+	return qr_insert(widgets_table(), qr_set("id", qr_param("id")),
+			 qr_set("name", qr_param("name")));
+}
+
+static qr_stmt *b_select_next_value(void)
+{
+	return qr_select(qr_next_value("widget_id_seq"));
+}
+
 static qr_stmt *b_create_computed(void)
 {
 	ONCE("line_items")
@@ -383,6 +433,27 @@ static const qr_golden cases[] = {
 	 "CREATE TABLE tickets (\n\tid INTEGER NOT NULL AUTO_INCREMENT, "
 	 "\n\tseq BIGINT, \n\tnote VARCHAR(20), \n\tPRIMARY KEY (id)\n)",
 	 NULL},
+	{"create_sequence_table", b_create_sequence_table,
+	 "CREATE TABLE widgets (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(20), "
+	 "\n\tPRIMARY KEY (id)\n)",
+	 "CREATE TABLE widgets (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(20), "
+	 "\n\tPRIMARY KEY (id)\n)",
+	 "CREATE TABLE widgets (\n\tid INTEGER NOT NULL AUTO_INCREMENT, "
+	 "\n\tname VARCHAR(20), \n\tPRIMARY KEY (id)\n)",
+	 NULL},
+	{"create_sequence", b_create_sequence, "!ENOTSUP",
+	 "CREATE SEQUENCE widget_id_seq INCREMENT BY 2 START WITH 5 NO CYCLE",
+	 "!ENOTSUP", NULL},
+	{"drop_sequence", b_drop_sequence, "!ENOTSUP",
+	 "DROP SEQUENCE widget_id_seq", "!ENOTSUP", NULL},
+	{"insert_sequence", b_insert_sequence,
+	 "INSERT INTO widgets (name) VALUES (?)",
+	 "INSERT INTO widgets (id, name) VALUES (nextval('widget_id_seq'), $1)",
+	 NULL, "name"},
+	{"insert_sequence_given", b_insert_sequence_given,
+	 "INSERT INTO widgets (id, name) VALUES (?, ?)", NULL, NULL, "id name"},
+	{"select_next_value", b_select_next_value, "!ENOTSUP",
+	 "SELECT nextval('widget_id_seq') AS next_value_1", "!ENOTSUP", ""},
 	{"create_users", b_create_users,
 	 "CREATE TABLE users (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(50), "
 	 "\n\tfullname VARCHAR(50), \n\tPRIMARY KEY (id)\n)",
