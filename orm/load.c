@@ -466,6 +466,25 @@ int qr_session_get_value(qr_value *out, qr_session *s, void *obj,
 	return qr_object_value(out, obj, member);
 }
 
+/* Whether pk (npk values) is m's key as it stands: as many values as
+ * key columns, each an integer for a signed 64-bit member, which
+ * normalising leaves unchanged and cannot fail on. Such a key needs no
+ * identity key made to learn it is valid (a lookup in an empty identity
+ * map); any other goes through qr_orm__key_from_values_in, which
+ * reports what is wrong with it. */
+static bool pk_as_key(const qr_mapper *m, const qr_value *pk, size_t npk)
+{
+	if (!pk || npk != m->npk)
+		return false;
+	for (size_t i = 0; i < npk; i++) {
+		const qr_field *f = &m->fields[m->pk[i]];
+		if (pk[i].kind != QR_VINT || f->ctype != QR_CTYPE_INT ||
+		    f->size < sizeof(int64_t))
+			return false;
+	}
+	return true;
+}
+
 int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 		   const qr_value *pk, size_t npk)
 {
@@ -486,9 +505,11 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_session_get: NULL session");
 	rc = qr_orm__mapper_for(&m, mapping, s->registry);
-	if (rc == 0)
-		rc = qr_orm__key_from_values_in(&key, kbuf, sizeof(kbuf), m, pk,
-						npk);
+	if (rc)
+		return rc;
+	if (s->idmap.count == 0 && pk_as_key(m, pk, npk))
+		goto miss; /* nothing to look for: no key made */
+	rc = qr_orm__key_from_values_in(&key, kbuf, sizeof(kbuf), m, pk, npk);
 	if (rc)
 		return rc;
 	if (!key)
@@ -514,6 +535,7 @@ int qr_session_get(void *out, qr_session *s, qr_mapping *mapping,
 	}
 	if (key != (qr_ikey *)kbuf)
 		free(key);
+miss:
 	rc = qr_orm__autoflush(s);
 	if (rc)
 		return rc;

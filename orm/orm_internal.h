@@ -824,7 +824,8 @@ void qr_orm__pending_sort(qr_session *s);
 int qr_orm__make_persistent(qr_session *s, qr_objhdr *h);
 /* Marks h expired, taking its current values as the snapshot. */
 int qr_orm__expire(qr_objhdr *h);
-/* Autoflush if on (not while loading relationships, rel_loading > 0). */
+/* Autoflush if on (not while loading relationships, rel_loading > 0),
+ * and when the session holds any object. */
 int qr_orm__autoflush(qr_session *s);
 
 /* Journal: records h's state in the innermost level before a flush
