@@ -8,6 +8,7 @@
  */
 #include "params_internal.h"
 
+#include "attrs.h"
 #include "mem.h"
 
 #include <quarry/sys/error.h>
@@ -139,10 +140,23 @@ int qr_params_next_row(qr_params *p)
 	return 0;
 }
 
+/* Whether names a and b are the same: a loop over their bytes, inline,
+ * costs a parameter name (a few bytes) less than a call to strcmp. */
+static inline bool same_name(const char *a, const char *b)
+{
+	while (*a == *b) {
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+	return false;
+}
+
 int qr_params__name_index(const qr_params *p, const char *name)
 {
 	for (size_t i = 0; i < p->nnames; i++) {
-		if (strcmp(p->names[i], name) == 0)
+		if (same_name(p->names[i], name))
 			return (int)i;
 	}
 	return -1;
@@ -196,31 +210,16 @@ const qr_value *qr_params__find_index(const qr_params *p, size_t row, int name)
 	return NULL;
 }
 
-/* Sets name in the last row to *value (copying text and blob bytes). */
-static int set_value(qr_params *p, const char *name, const qr_value *value)
+/* set_value past its common case, out of line (the common case then
+ * needs no registers saved): a name not interned yet, a full entries
+ * array, text and blob bytes to copy. idx is name's interned index or
+ * -1; e the row's entry for it or NULL. */
+static QR_NOINLINE int set_value_slow(qr_params *p, param_row *row,
+				      const char *name, int idx, param_entry *e,
+				      const qr_value *value)
 {
-	if (!p || !name || !*name)
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_params_set: %s is NULL or empty",
-				    p ? "name" : "params");
-	param_row *row = &p->rows[p->nrows - 1];
-	int idx = -1;
-	/* Rows of an executemany usually set the names row 0 has, in its
-	 * order: try the name row 0 has at this position first. */
-	if (p->nrows > 1 && row->count < p->rows[0].count) {
-		uint32_t cand = p->entries[p->rows[0].start + row->count].name;
-		if (strcmp(p->names[cand], name) == 0)
-			idx = (int)cand;
-	}
 	if (idx < 0 && (idx = intern(p, name)) < 0)
 		return idx;
-	/* The row's entry for the name, or a new one at the end (counted
-	 * once the value is in: a failed copy changes nothing). */
-	param_entry *e = NULL;
-	for (size_t i = 0; i < row->count && !e; i++) {
-		if (p->entries[row->start + i].name == (uint32_t)idx)
-			e = &p->entries[row->start + i];
-	}
 	bool added = !e;
 	if (added) {
 		if (p->nentries == p->entries_cap) {
@@ -243,11 +242,51 @@ static int set_value(qr_params *p, const char *name, const qr_value *value)
 	} else {
 		e->value = *value;
 	}
+	/* The entry counted once the value is in: a failed copy changes
+	 * nothing. */
 	if (added) {
 		e->name = (uint32_t)idx;
 		p->nentries++;
 		row->count++;
 	}
+	return 0;
+}
+
+/* Sets name in the last row to *value (copying text and blob bytes). */
+static inline int set_value(qr_params *p, const char *name,
+			    const qr_value *value)
+{
+	if (!p || !name || !*name)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_params_set: %s is NULL or empty",
+				    p ? "name" : "params");
+	param_row *row = &p->rows[p->nrows - 1];
+	int idx = -1;
+	/* Rows of an executemany usually set the names row 0 has, in its
+	 * order: try the name row 0 has at this position first. */
+	if (p->nrows > 1 && row->count < p->rows[0].count) {
+		uint32_t cand = p->entries[p->rows[0].start + row->count].name;
+		if (same_name(p->names[cand], name))
+			idx = (int)cand;
+	}
+	if (idx < 0)
+		idx = qr_params__name_index(p, name);
+	/* The row's entry for the name, or a new one at the end. */
+	param_entry *e = NULL;
+	for (size_t i = 0; idx >= 0 && i < row->count && !e; i++) {
+		if (p->entries[row->start + i].name == (uint32_t)idx)
+			e = &p->entries[row->start + i];
+	}
+	qr_vkind k = value->kind;
+	if (idx < 0 || (!e && p->nentries == p->entries_cap) || k == QR_VTEXT ||
+	    k == QR_VNUMERIC || k == QR_VBLOB)
+		return set_value_slow(p, row, name, idx, e, value);
+	if (!e) {
+		e = &p->entries[p->nentries++];
+		e->name = (uint32_t)idx;
+		row->count++;
+	}
+	e->value = *value;
 	return 0;
 }
 

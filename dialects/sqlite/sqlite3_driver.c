@@ -428,12 +428,31 @@ static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v,
 	return SQLITE_MISMATCH;
 }
 
+/*
+ * Whether SQLite must copy the text and blob params of a statement it
+ * runs with ex: not when it is done reading them before they may go.
+ * Every step happens in the execute call (an executemany, whose rows are
+ * discarded; a statement without result columns), or the caller holds
+ * them until the cursor is freed. Otherwise (a query's later steps read
+ * its params) SQLite copies them. The pointers left bound after the call
+ * are never read: every execution binds every parameter again first.
+ * Asked only when such a param is bound (a lookup by integer key asks
+ * nothing).
+ */
+static sqlite3_destructor_type bytes_mode(sqlite3_stmt *stmt,
+					  const qr_driver_exec *ex)
+{
+	return ex->params_held || ex->nrows > 1 ||
+			       sqlite3_column_count(stmt) == 0
+		       ? SQLITE_STATIC
+		       : SQLITE_TRANSIENT;
+}
+
 /* Binds a row of n values; expected is the statement's parameter
  * count (cached with a cached statement); text and blob bytes are
- * copied by SQLite unless bytes is SQLITE_STATIC. */
+ * copied by SQLite unless bytes_mode says otherwise. */
 static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
-		    const qr_value *vals, size_t n,
-		    sqlite3_destructor_type bytes)
+		    const qr_value *vals, size_t n, const qr_driver_exec *ex)
 {
 	if ((size_t)expected != n)
 		return qr_error_set(QR_EPARAM, QR_ECLASS_PROGRAMMING,
@@ -442,7 +461,12 @@ static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
 				    "are %zu supplied.",
 				    expected, n);
 	for (size_t i = 0; i < n; i++) {
-		int rc = bind_one(stmt, (int)i + 1, &vals[i], bytes);
+		int rc;
+		if (vals[i].kind == QR_VINT) /* the common case, inline */
+			rc = sqlite3_bind_int64(stmt, (int)i + 1, vals[i].u.i);
+		else
+			rc = bind_one(stmt, (int)i + 1, &vals[i],
+				      bytes_mode(stmt, ex));
 		if (rc != SQLITE_OK)
 			return fail(c->db, rc, "binding parameter");
 	}
@@ -632,24 +656,11 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	int64_t total = 0;
 	int expected =
 		cached ? cached->nparams : sqlite3_bind_parameter_count(stmt);
-	/*
-	 * Text and blob params are bound without a copy when SQLite is done
-	 * reading them before they may go: every step happens in this call
-	 * (an executemany, whose rows are discarded; a statement without
-	 * result columns), or the caller holds them until the cursor is
-	 * freed. Otherwise (a query's later steps read its params) SQLite
-	 * copies them. The pointers left bound after the call are never
-	 * read: every execution binds every parameter again first.
-	 */
-	sqlite3_destructor_type bytes =
-		ex->params_held || nrows > 1 || sqlite3_column_count(stmt) == 0
-			? SQLITE_STATIC
-			: SQLITE_TRANSIENT;
 	for (size_t r = 0; r < nrows; r++) {
 		if (r > 0)
 			sqlite3_reset(stmt);
 		rc = bind_row(c, stmt, expected, ex->params + r * ex->nparams,
-			      ex->nparams, bytes);
+			      ex->nparams, ex);
 		if (rc)
 			goto failed;
 		int step = sqlite3_step(stmt);

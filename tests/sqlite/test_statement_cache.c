@@ -5,7 +5,8 @@
  * again follows the schema (SELECT * after ALTER TABLE, a table dropped
  * and made again), runs after the connection's statement cache evicted
  * its statement and after statements of the same SQL took turns with
- * it, and between executemany runs of the same statement.
+ * it, and between executemany runs of the same statement. A query's
+ * text params are copied for its later rows.
  */
 #include "test_support.h"
 
@@ -149,10 +150,66 @@ static void test_executemany_and_single(void **state)
 	qr_engine_free(engine);
 }
 
+/* A query's text params are SQLite's copies (its later steps read
+ * them): the params reset and set again before the rows are read change
+ * nothing; integer and text params bound in turn in one statement. */
+static void test_params_bound_for_later_rows(void **state)
+{
+	qr_engine *engine;
+	qr_conn *conn;
+	qr_result *res;
+	const qr_row *row;
+	int64_t got;
+	const char *s;
+
+	(void)state;
+	qr_assert_ok(qr_engine_create(&engine, "sqlite://", NULL));
+	qr_assert_ok(qr_engine_connect(&conn, engine));
+	qr_test_exec(conn, "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT)");
+	qr_test_exec(conn, "INSERT INTO t (id, s) VALUES (1, 'a'), (2, 'b'), "
+			   "(3, 'a'), (4, 'b'), (5, 'a')");
+	qr_stmt *q = qr_text("SELECT id, :tag AS tag FROM t "
+			     "WHERE s = :s AND id >= :low ORDER BY id");
+	qr_params *p = qr_params_new();
+	for (int round = 0; round < 3; round++) {
+		char s_val[2] = {round % 2 ? 'b' : 'a', '\0'};
+		qr_params_reset(p);
+		qr_assert_ok(qr_params_text(p, "tag", "first"));
+		qr_assert_ok(qr_params_text(p, "s", s_val));
+		qr_assert_ok(qr_params_int(p, "low", 1 + round));
+		qr_assert_ok(qr_conn_execute(&res, conn, q, p));
+		/* the params change before any row is read */
+		qr_params_reset(p);
+		qr_assert_ok(qr_params_text(p, "tag", "other"));
+		qr_assert_ok(qr_params_text(p, "s", "zzz"));
+		qr_assert_ok(qr_params_int(p, "low", 100));
+		int64_t want = round % 2 ? 2 : 1;
+		while (want < 1 + round)
+			want += 2;
+		int n = 0;
+		while (qr_result_next(res, &row) == 1) {
+			qr_assert_ok(qr_row_int64(row, 0, &got));
+			assert_int_equal(got, want);
+			qr_assert_ok(qr_row_text(row, 1, &s));
+			assert_string_equal(s, "first");
+			want += 2;
+			n++;
+		}
+		assert_true(n > 0);
+		qr_result_free(res);
+	}
+	qr_params_free(p);
+	qr_stmt_free(q);
+	qr_assert_ok(qr_conn_rollback(conn));
+	qr_conn_free(conn);
+	qr_engine_free(engine);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_statement_follows_schema),
 	cmocka_unit_test(test_statement_after_eviction),
 	cmocka_unit_test(test_executemany_and_single),
+	cmocka_unit_test(test_params_bound_for_later_rows),
 };
 
 QR_TEST_MAIN("sqlite statement cache", tests)

@@ -7,6 +7,7 @@
 #include <quarry/sys/dialect.h>
 #include <quarry/sys/error.h>
 
+#include <stdio.h>
 #include <string.h>
 
 static void test_int_conversions(void **state)
@@ -196,6 +197,57 @@ static void test_params(void **state)
 	qr_params_free(NULL);
 }
 
+/* Names that share a prefix are different names; a name set again in
+ * a row replaces its value, as text or as a scalar, in any order; rows
+ * past the first and many names grow the arrays. */
+static void test_params_names_and_values(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"id", "idx", "i", "ide", "d"};
+	char name[16];
+	qr_params *p = qr_params_new();
+	for (int round = 0; round < 2; round++) {
+		qr_params_reset(p);
+		for (int64_t i = 0; i < 5; i++)
+			qr_assert_ok(qr_params_int(p, names[i], i + round));
+		for (int64_t i = 0; i < 5; i++)
+			assert_int_equal(qr_params_get(p, 0, names[i])->u.i,
+					 i + round);
+		assert_int_equal(qr_params_count(p, 0), 5);
+		/* text over a scalar, a scalar over text */
+		qr_assert_ok(qr_params_text(p, "idx", "ten"));
+		assert_string_equal(qr_params_get(p, 0, "idx")->u.s.ptr, "ten");
+		qr_assert_ok(qr_params_int(p, "idx", 11));
+		assert_int_equal(qr_params_get(p, 0, "idx")->kind, QR_VINT);
+		assert_int_equal(qr_params_get(p, 0, "idx")->u.i, 11);
+		assert_int_equal(qr_params_count(p, 0), 5);
+		assert_null(qr_params_get(p, 0, "idxx"));
+		assert_null(qr_params_get(p, 0, "x"));
+	}
+	/* rows: the names of row 0 in another order, one left out */
+	qr_assert_ok(qr_params_next_row(p));
+	qr_assert_ok(qr_params_int(p, "d", 40));
+	qr_assert_ok(qr_params_int(p, "id", 41));
+	qr_assert_ok(qr_params_int(p, "ide", 42));
+	qr_assert_ok(qr_params_int(p, "id", 43)); /* replaces */
+	assert_int_equal(qr_params_count(p, 1), 3);
+	assert_int_equal(qr_params_get(p, 1, "id")->u.i, 43);
+	assert_null(qr_params_get(p, 1, "i"));
+	assert_int_equal(qr_params_get(p, 0, "id")->u.i, 1);
+	/* many names in one row */
+	qr_params_reset(p);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		qr_assert_ok(qr_params_int(p, name, i));
+	}
+	assert_int_equal(qr_params_count(p, 0), 300);
+	for (int i = 0; i < 300; i += 37) {
+		snprintf(name, sizeof(name), "n%d", i);
+		assert_int_equal(qr_params_get(p, 0, name)->u.i, i);
+	}
+	qr_params_free(p);
+}
+
 static void test_error_model(void **state)
 {
 	(void)state;
@@ -230,7 +282,8 @@ static void test_reserved_words_sorted(void **state)
 	for (size_t n = 0; n < 3; n++) {
 		const qr_dialect *d;
 		if (qr_dialect_find(&d, names[n]) != 0)
-			continue; /* a dialect not built in this configuration */
+			continue; /* a dialect not built in this configuration
+				   */
 		for (size_t i = 1; i < d->reserved_word_count; i++) {
 			if (strcmp(d->reserved_words[i - 1],
 				   d->reserved_words[i]) >= 0)
@@ -255,6 +308,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_repr),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_params_names_and_values),
 		cmocka_unit_test(test_error_model),
 		cmocka_unit_test(test_reserved_words_sorted),
 	};
