@@ -25,6 +25,8 @@
 #include "sqlite.h"
 #include "sqlite_regexp.h"
 
+#include "attrs.h"
+
 #include <quarry/sys/driver.h>
 
 #include <ctype.h>
@@ -379,8 +381,8 @@ static void format_time(char *buf, size_t cap, const qr_time *t)
 
 /* Binds v as parameter i; text and blob bytes are copied by SQLite
  * unless bytes is SQLITE_STATIC (they outlive every step then). */
-static int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v,
-		    sqlite3_destructor_type bytes)
+static QR_NOINLINE int bind_one(sqlite3_stmt *stmt, int i, const qr_value *v,
+				sqlite3_destructor_type bytes)
 {
 	char buf[64];
 	switch (v->kind) {
@@ -451,8 +453,9 @@ static sqlite3_destructor_type bytes_mode(sqlite3_stmt *stmt,
 /* Binds a row of n values; expected is the statement's parameter
  * count (cached with a cached statement); text and blob bytes are
  * copied by SQLite unless bytes_mode says otherwise. */
-static int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
-		    const qr_value *vals, size_t n, const qr_driver_exec *ex)
+static inline int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
+			   const qr_value *vals, size_t n,
+			   const qr_driver_exec *ex)
 {
 	if ((size_t)expected != n)
 		return qr_error_set(QR_EPARAM, QR_ECLASS_PROGRAMMING,
@@ -622,8 +625,41 @@ static void load_colinfo(qr_driver_cursor *cur)
 			copy_colinfo(cur->stmt, cur->ncols);
 }
 
-static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
-			const qr_driver_exec *ex)
+/*
+ * Binds ex's one parameter set to cur's statement (expected parameters)
+ * and steps it once: a row is left pending in the cursor, and the
+ * columns and counts are taken (after the step, which re-prepares a
+ * statement whose schema changed: SELECT * after ALTER TABLE). 0 or an
+ * error; the caller releases the cursor on error.
+ */
+static inline int step_once(qr_driver_cursor *cur, const qr_driver_exec *ex,
+			    int expected)
+{
+	qr_driver_conn *c = cur->conn;
+	int rc = bind_row(c, cur->stmt, expected, ex->params, ex->nparams, ex);
+	if (rc)
+		return rc;
+	int step = sqlite3_step(cur->stmt);
+	if (step == SQLITE_ROW) {
+		cur->has_row = true;
+		cur->first = true;
+	} else if (step != SQLITE_DONE) {
+		return fail(c->db, step, NULL);
+	}
+	cur->ncols = sqlite3_column_count(cur->stmt);
+	if (!cur->has_row &&
+	    (cur->ncols == 0 || sqlite3_stmt_readonly(cur->stmt) == 0))
+		cur->rowcount = sqlite3_changes64(c->db); /* or RETURNING's */
+	cur->last_id = sqlite3_last_insert_rowid(c->db);
+	if (!cur->has_row && !cur->ncols)
+		release_stmt(cur);
+	return 0;
+}
+
+/* Any execution: statements not cached or not run by this id before,
+ * executemany, scripts (statements after the first). */
+static QR_NOINLINE int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
+				    const qr_driver_exec *ex)
 {
 	sqlite3_stmt *stmt = NULL;
 	cached_stmt *cached = NULL;
@@ -656,6 +692,14 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 	int64_t total = 0;
 	int expected =
 		cached ? cached->nparams : sqlite3_bind_parameter_count(stmt);
+	if (nrows == 1 && !tail) {
+		rc = step_once(cur, ex, expected);
+		if (rc)
+			goto failed;
+		*out = cur;
+		return 0;
+	}
+	/* executemany, or the first statement of a script */
 	for (size_t r = 0; r < nrows; r++) {
 		if (r > 0)
 			sqlite3_reset(stmt);
@@ -677,18 +721,12 @@ static int execute_stmt(qr_driver_cursor **out, qr_driver_conn *c,
 		}
 		total += sqlite3_changes64(c->db);
 	}
-	if (tail) {
-		rc = run_tail(c, tail, ex->sql + ex->sql_len, &total);
-		if (rc)
-			goto failed;
-	}
-	/* Counted after stepping: a step re-prepares a statement whose
-	 * schema changed (SELECT * after ALTER TABLE), columns included. */
+	rc = run_tail(c, tail, ex->sql + ex->sql_len, &total);
+	if (rc)
+		goto failed;
 	cur->ncols = sqlite3_column_count(stmt);
-	if (!cur->has_row && (cur->ncols == 0 || nrows > 1 || tail))
+	if (!cur->has_row)
 		cur->rowcount = total;
-	else if (!cur->has_row && sqlite3_stmt_readonly(stmt) == 0)
-		cur->rowcount = sqlite3_changes64(c->db); /* RETURNING */
 	cur->last_id = sqlite3_last_insert_rowid(c->db);
 	if (!cur->has_row && !cur->ncols)
 		release_stmt(cur);
@@ -698,6 +736,28 @@ failed:
 	release_stmt(cur);
 	cursor_release(cur);
 	return rc;
+}
+
+/*
+ * A statement run again by the id it last ran by, on the connection's
+ * last statement, with one parameter set and the spare cursor free:
+ * what a lookup repeats. Found without the cache's search and run
+ * without the general path's frame; NULL for anything else, which
+ * execute_stmt runs.
+ */
+static inline qr_driver_cursor *cursor_again(qr_driver_conn *c,
+					     const qr_driver_exec *ex)
+{
+	cached_stmt *e = c->last_hit;
+	if (!e || !ex->sql_id || e->sql_id != ex->sql_id || !e->stmt ||
+	    e->in_use || ex->nrows > 1 || c->spare_out)
+		return NULL;
+	e->in_use = true;
+	e->last_used = ++c->clock;
+	c->spare_out = true;
+	c->spare = (qr_driver_cursor){
+		.conn = c, .stmt = e->stmt, .cached = e, .rowcount = -1};
+	return &c->spare;
 }
 
 static int rebegin_shared(qr_driver_conn *c);
@@ -712,7 +772,18 @@ static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
 		*out = NULL;
 		return rc;
 	}
-	rc = execute_stmt(out, c, ex);
+	qr_driver_cursor *cur = cursor_again(c, ex);
+	if (cur) {
+		*out = cur;
+		rc = step_once(cur, ex, cur->cached->nparams);
+		if (rc) {
+			*out = NULL;
+			release_stmt(cur);
+			c->spare_out = false; /* (it owns no column names) */
+		}
+	} else {
+		rc = execute_stmt(out, c, ex);
+	}
 	/* A statement that ended the transaction itself ("COMMIT" as
 	 * text) succeeded: there is no transaction left to refuse. */
 	if (rc == 0 && c->in_tx && sqlite3_get_autocommit(c->db))
