@@ -717,11 +717,27 @@ static QR_NOINLINE int execute_compiled(qr_result **out, qr_conn *conn,
 	return rc;
 }
 
-int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
-		    const qr_params *params)
+/* Runs stmt on conn, which is open, valid and has no active result. */
+static inline int execute_ready(qr_result **out, qr_conn *conn,
+				const qr_stmt *stmt, const qr_params *params)
 {
-	if (out)
-		*out = NULL;
+	/* A statement executed again runs the compiled form it keeps,
+	 * borrowed for the call (no reference counted up and down). */
+	const qr_compiled *memo = qr_compile__memo(stmt, conn->engine->dialect);
+	if (memo && qr_compiled__has_expanding(memo))
+		memo = NULL; /* each execution expands its own */
+	if (memo && !conn->engine->opts.echo)
+		return run(out, conn, memo, params, NULL);
+	return execute_compiled(out, conn, stmt, params, memo);
+}
+
+/* qr_conn_execute past its common case: the arguments' errors, a
+ * connection to reconnect or refuse, a result to detach first. Out of
+ * line: the common case then needs no registers saved. */
+static QR_NOINLINE int execute_checked(qr_result **out, qr_conn *conn,
+				       const qr_stmt *stmt,
+				       const qr_params *params)
+{
 	if (!conn)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_conn_execute: connection is NULL");
@@ -736,15 +752,19 @@ int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
 		return rc;
 	if (conn->active && (rc = qr_result__detach(conn->active)))
 		return rc;
+	return execute_ready(out, conn, stmt, params);
+}
 
-	/* A statement executed again runs the compiled form it keeps,
-	 * borrowed for the call (no reference counted up and down). */
-	const qr_compiled *memo = qr_compile__memo(stmt, conn->engine->dialect);
-	if (memo && qr_compiled__has_expanding(memo))
-		memo = NULL; /* each execution expands its own */
-	if (memo && !conn->engine->opts.echo)
-		return run(out, conn, memo, params, NULL);
-	return execute_compiled(out, conn, stmt, params, memo);
+int qr_conn_execute(qr_result **out, qr_conn *conn, const qr_stmt *stmt,
+		    const qr_params *params)
+{
+	if (out)
+		*out = NULL;
+	/* The common case: usable() has nothing to do, nothing to detach. */
+	if (!conn || !stmt || !conn->pooled || conn->tx_lost ||
+	    conn->pooled->invalidated || conn->active)
+		return execute_checked(out, conn, stmt, params);
+	return execute_ready(out, conn, stmt, params);
 }
 
 int qr_conn_execute_text(qr_result **out, qr_conn *conn, const char *sql,

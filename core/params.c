@@ -112,6 +112,15 @@ void qr_params_free(qr_params *p)
 	free(p);
 }
 
+/* Empties the arena, keeping its first block for reuse. Out of line:
+ * parameters of integers never use it. */
+static QR_NOINLINE void arena_reset(arena_block *b)
+{
+	arena_free(b->next);
+	b->next = NULL;
+	b->used = 0;
+}
+
 void qr_params_reset(qr_params *p)
 {
 	if (!p)
@@ -119,12 +128,8 @@ void qr_params_reset(qr_params *p)
 	p->nentries = 0;
 	p->nrows = 1;
 	p->rows[0] = (param_row){0, 0};
-	/* Keep one block for reuse. */
-	if (p->arena) {
-		arena_free(p->arena->next);
-		p->arena->next = NULL;
-		p->arena->used = 0;
-	}
+	if (p->arena)
+		arena_reset(p->arena);
 }
 
 int qr_params_next_row(qr_params *p)

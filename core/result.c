@@ -369,13 +369,10 @@ static int process_row(qr_result *r)
 /* Fetches the next row into current_values. Drivers may forget the
  * column names once the rows end (SQLite releases its statement), so
  * they are copied before any fetch but the one first() makes (lazy). */
-static int fetch_row(qr_result *r, bool lazy)
+/* What follows a fetch (rc its return) but for a plain row: the result
+ * types' processing, the end of the rows, an error. Out of line. */
+static QR_NOINLINE int fetched(qr_result *r, int rc)
 {
-	if (!r->cursor)
-		return 0;
-	if (!lazy && !r->names && own_shape(r))
-		return QR_ENOMEM;
-	int rc = r->driver->fetch(r->cursor, r->current_values);
 	if (rc > 0 && r->nresult) {
 		int prc = process_row(r);
 		if (prc) {
@@ -392,6 +389,18 @@ static int fetch_row(qr_result *r, bool lazy)
 	if (rc == 0)
 		close_cursor(r);
 	return rc;
+}
+
+static int fetch_row(qr_result *r, bool lazy)
+{
+	if (!r->cursor)
+		return 0;
+	if (!lazy && !r->names && own_shape(r))
+		return QR_ENOMEM;
+	int rc = r->driver->fetch(r->cursor, r->current_values);
+	if (rc > 0 && !r->nresult)
+		return rc;
+	return fetched(r, rc);
 }
 
 static const qr_row *keep_row(qr_result *r, const qr_row *row);
@@ -521,6 +530,23 @@ static const qr_row *keep_row(qr_result *r, const qr_row *row)
 int qr_result_first(qr_result *r, const qr_row **row)
 {
 	const qr_row *got;
+	if (row && r && !r->held && !r->buffer && r->returns_rows &&
+	    r->cursor && !r->nresult) {
+		/* The common case (a statement's first row, plain values):
+		 * the row stays in the cursor, copied only if the connection
+		 * runs something else before the result is freed
+		 * (release_held): a lookup read at once copies nothing. */
+		int rc = r->driver->fetch(r->cursor, r->current_values);
+		if (rc <= 0) {
+			*row = NULL;
+			return fetched(r, rc);
+		}
+		r->current.values = r->current_values;
+		r->held = true;
+		r->kept = (qr_row){r, r->current_values};
+		*row = &r->kept;
+		return 1;
+	}
 	if (!row)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 				    "qr_result_first: row is NULL");
@@ -532,9 +558,7 @@ int qr_result_first(qr_result *r, const qr_row **row)
 	if (rc <= 0)
 		return rc;
 	if (got == &r->current && r->cursor) {
-		/* The row stays in the cursor, copied only if the connection
-		 * runs something else before the result is freed
-		 * (release_held): a lookup read at once copies nothing. */
+		/* The row stays in the cursor (as above). */
 		r->held = true;
 		r->kept = (qr_row){r, r->current_values};
 		*row = &r->kept;
@@ -662,6 +686,22 @@ void qr_result_free(qr_result *r)
 {
 	if (!r)
 		return;
+	qr_conn *c = r->conn;
+	if (r->packed && c && c->active == r && !c->spare_result &&
+	    !r->shape_mem && !r->result_types && !r->scratch && !r->buffer &&
+	    !r->kept_mem) {
+		/* The common case (a lookup's result, nothing of its own to
+		 * free): its block waits on the connection for the next
+		 * result, the cursor released last (a tail call). */
+		qr_driver_cursor *cur = r->cursor;
+		r->cursor = NULL;
+		r->held = false;
+		c->active = NULL;
+		c->spare_result = r;
+		if (cur)
+			r->driver->cursor_free(cur);
+		return;
+	}
 	/* A result still active on its connection has a live connection
 	 * (qr_conn_free detaches it first): its block may wait there for
 	 * the next result. */

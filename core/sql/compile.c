@@ -130,19 +130,6 @@ static int compile_memo(qr_compiled **out, const qr_node *node,
 	return rc;
 }
 
-const qr_compiled *qr_compile__memo(const qr_node *node,
-				    const qr_dialect *dialect)
-{
-	const qr_compiled *m = NULL;
-	if (node->kind == QR_NODE_TEXT)
-		m = atomic_load_explicit(&node->u.text.compiled,
-					 memory_order_acquire);
-	else if (node->kind == QR_NODE_SELECT ||
-		 node->kind == QR_NODE_COMPOUND || node->kind == QR_NODE_DELETE)
-		m = atomic_load_explicit(&node->memo, memory_order_acquire);
-	return m && m->dialect == dialect ? m : NULL;
-}
-
 int qr_compile__node(qr_compiled **out, const qr_node *node,
 		     const qr_dialect *dialect)
 {

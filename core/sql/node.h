@@ -244,9 +244,20 @@ int qr_compile__exec(qr_compiled **out, const qr_node *node,
 
 /* The compiled form a statement keeps for dialect (SELECT, set
  * operation, DELETE, text()), borrowed: valid while the caller holds the
- * statement unchanged. NULL when it has none yet (compile it then). */
-const qr_compiled *qr_compile__memo(const qr_node *node,
-				    const qr_dialect *dialect);
+ * statement unchanged. NULL when it has none yet (compile it then).
+ * Inline: a statement executed again asks it first. */
+static inline const qr_compiled *qr_compile__memo(const qr_node *node,
+						  const qr_dialect *dialect)
+{
+	const qr_compiled *m = NULL;
+	if (node->kind == QR_NODE_TEXT)
+		m = atomic_load_explicit(&node->u.text.compiled,
+					 memory_order_acquire);
+	else if (node->kind == QR_NODE_SELECT ||
+		 node->kind == QR_NODE_COMPOUND || node->kind == QR_NODE_DELETE)
+		m = atomic_load_explicit(&node->memo, memory_order_acquire);
+	return m && m->dialect == dialect ? m : NULL;
+}
 
 /* Compiles a TEXT node for dialect into a new qr_compiled. */
 int qr_text__compile(qr_compiled **out, const qr_node *node,

@@ -785,8 +785,10 @@ static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
 		rc = execute_stmt(out, c, ex);
 	}
 	/* A statement that ended the transaction itself ("COMMIT" as
-	 * text) succeeded: there is no transaction left to refuse. */
-	if (rc == 0 && c->in_tx && sqlite3_get_autocommit(c->db))
+	 * text) succeeded: there is no transaction left to refuse. (One
+	 * with a row pending did not: none of those returns rows.) */
+	if (rc == 0 && c->in_tx && !(*out)->has_row &&
+	    sqlite3_get_autocommit(c->db))
 		c->in_tx = false;
 	return rc;
 }
