@@ -423,14 +423,47 @@ static const int *slot_indexes(qr_conn *c, const qr_compiled *cp,
 	return c->slots_index;
 }
 
-/*
- * Runs a compiled statement with one parameter set (or none): what most
- * executions are, and what a short lookup pays for on top of the
- * driver, so none of the executemany set-up (chunks, batches, the
- * gatherer's arrays) is done. Same checks, order and errors as run().
- */
-static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
-		   const qr_params *params, const char *stats)
+/* The driver's request to run cp once with values. */
+static inline qr_driver_exec
+one_request(const qr_conn *c, const qr_compiled *cp, const qr_value *values)
+{
+	return (qr_driver_exec){.sql = cp->sql,
+				.sql_len = cp->sql_len,
+				.params = values,
+				.nparams = cp->nslots,
+				.nrows = 1,
+				.stream_results = c->stream_results,
+				.sql_id = cp->id};
+}
+
+/* The result of an execution of cp that gave cur (freed when this
+ * fails), into *out (NULL: freed). */
+static inline int result_of(qr_result **out, qr_conn *c, const qr_compiled *cp,
+			    qr_driver_cursor *cur)
+{
+	qr_result *res = NULL;
+	c->tx_work = c->in_tx;
+	int rc = qr_result__new(&res, c, cur); /* frees cur when it fails */
+	if (rc == 0 && cp->nresult && c->plain_results_form != cp->id) {
+		/* (Forms of one id have the same result types.) */
+		if (qr_result__types_convert(cp))
+			rc = qr_result__set_types(res, cp);
+		else
+			c->plain_results_form = cp->id;
+	}
+	if (rc == 0 && out)
+		*out = res;
+	else
+		qr_result_free(res);
+	return rc;
+}
+
+/* run_one's any case: slots without a value in params (defaults,
+ * values of the statement, errors), conversions, echo, a transaction
+ * to begin. */
+static QR_NOINLINE int run_one_any(qr_result **out, qr_conn *c,
+				   const qr_compiled *cp,
+				   const qr_params *params, const char *stats)
 {
 	qr_value stackvals[16];
 	qr_value *values = stackvals;
@@ -459,13 +492,7 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	if (rc == 0) {
 		if (c->engine->opts.echo)
 			echo_statement(c, cp, values, 1, 1, stats);
-		qr_driver_exec ex = {.sql = cp->sql,
-				     .sql_len = cp->sql_len,
-				     .params = values,
-				     .nparams = cp->nslots,
-				     .nrows = 1,
-				     .stream_results = c->stream_results,
-				     .sql_id = cp->id};
+		qr_driver_exec ex = one_request(c, cp, values);
 		rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
 		if (rc)
 			rc = qr_conn__failed(c, rc, cp->sql);
@@ -474,21 +501,44 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		free(values);
 	if (rc)
 		return rc;
-	qr_result *res = NULL;
-	c->tx_work = c->in_tx;
-	rc = qr_result__new(&res, c, cur); /* frees cur when it fails */
-	if (rc == 0 && cp->nresult && c->plain_results_form != cp->id) {
-		/* (Forms of one id have the same result types.) */
-		if (qr_result__types_convert(cp))
-			rc = qr_result__set_types(res, cp);
-		else
-			c->plain_results_form = cp->id;
+	return result_of(out, c, cp, cur);
+}
+
+/*
+ * Runs a compiled statement with one parameter set (or none): what most
+ * executions are, and what a short lookup pays for on top of the
+ * driver, so none of the executemany set-up (chunks, batches, the
+ * gatherer's arrays) is done. Same checks, order and errors as run().
+ * Its common case here (a transaction begun or none wanted, each slot's
+ * value in params, nothing to convert or echo), the rest in
+ * run_one_any.
+ */
+static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
+		   const qr_params *params, const char *stats)
+{
+	const int *known;
+	if (!params || cp->nslots > QR_CONN_SLOT_MEMO || cp->converts ||
+	    !(c->in_tx || c->autocommit) || c->engine->opts.echo ||
+	    (c->scratch && c->scratch->used) ||
+	    !(known = slot_indexes(c, cp, params)))
+		return run_one_any(out, c, cp, params, stats);
+	qr_value values[QR_CONN_SLOT_MEMO];
+	for (size_t i = 0; i < cp->nslots; i++) {
+		/* The parameters usually come in the statement's order. */
+		const qr_value *v =
+			known[i] >= 0
+				? qr_params__get_index(params, 0, known[i], i)
+				: NULL;
+		if (!v)
+			return run_one_any(out, c, cp, params, stats);
+		values[i] = *v;
 	}
-	if (rc == 0 && out)
-		*out = res;
-	else
-		qr_result_free(res);
-	return rc;
+	qr_driver_cursor *cur = NULL;
+	qr_driver_exec ex = one_request(c, cp, values);
+	int rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
+	if (rc)
+		return qr_conn__failed(c, rc, cp->sql);
+	return result_of(out, c, cp, cur);
 }
 
 /* Runs a compiled statement with several parameter sets (executemany);

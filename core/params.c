@@ -215,16 +215,47 @@ const qr_value *qr_params__find_index(const qr_params *p, size_t row, int name)
 	return NULL;
 }
 
-/* set_value past its common case, out of line (the common case then
- * needs no registers saved): a name not interned yet, a full entries
- * array, text and blob bytes to copy. idx is name's interned index or
- * -1; e the row's entry for it or NULL. */
-static QR_NOINLINE int set_value_slow(qr_params *p, param_row *row,
-				      const char *name, int idx, param_entry *e,
-				      const qr_value *value)
+/* The interned index of name for the last row (-1: not interned). */
+static inline int name_in_row(const qr_params *p, const param_row *row,
+			      const char *name)
 {
+	/* Rows of an executemany usually set the names row 0 has, in its
+	 * order: try the name row 0 has at this position first. */
+	if (p->nrows > 1 && row->count < p->rows[0].count) {
+		uint32_t cand = p->entries[p->rows[0].start + row->count].name;
+		if (same_name(p->names[cand], name))
+			return (int)cand;
+	}
+	return qr_params__name_index(p, name);
+}
+
+/* row's entry for interned name idx, or NULL. */
+static inline param_entry *entry_in_row(qr_params *p, const param_row *row,
+					int idx)
+{
+	for (size_t i = 0; i < row->count; i++) {
+		if (p->entries[row->start + i].name == (uint32_t)idx)
+			return &p->entries[row->start + i];
+	}
+	return NULL;
+}
+
+/* Sets name in the last row to *value (copying text and blob bytes):
+ * any case. */
+static QR_NOINLINE int set_value(qr_params *p, const char *name,
+				 const qr_value *value)
+{
+	if (!p || !name || !*name)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_params_set: %s is NULL or empty",
+				    p ? "name" : "params");
+	param_row *row = &p->rows[p->nrows - 1];
+	int idx = name_in_row(p, row, name);
 	if (idx < 0 && (idx = intern(p, name)) < 0)
 		return idx;
+	/* The row's entry for the name, or a new one at the end (counted
+	 * once the value is in: a failed copy changes nothing). */
+	param_entry *e = entry_in_row(p, row, idx);
 	bool added = !e;
 	if (added) {
 		if (p->nentries == p->entries_cap) {
@@ -247,8 +278,6 @@ static QR_NOINLINE int set_value_slow(qr_params *p, param_row *row,
 	} else {
 		e->value = *value;
 	}
-	/* The entry counted once the value is in: a failed copy changes
-	 * nothing. */
 	if (added) {
 		e->name = (uint32_t)idx;
 		p->nentries++;
@@ -257,47 +286,40 @@ static QR_NOINLINE int set_value_slow(qr_params *p, param_row *row,
 	return 0;
 }
 
-/* Sets name in the last row to *value (copying text and blob bytes). */
-static inline int set_value(qr_params *p, const char *name,
-			    const qr_value *value)
+/* The common case of setting a value without bytes to copy: name's
+ * entry in the last row, found or added (then counted: the caller sets
+ * its value, which cannot fail). NULL for the rest (an invalid or new
+ * name, a full entries array), which set_value does. Inline, without
+ * saved registers. */
+static inline param_entry *scalar_entry(qr_params *p, const char *name)
 {
 	if (!p || !name || !*name)
-		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
-				    "qr_params_set: %s is NULL or empty",
-				    p ? "name" : "params");
+		return NULL;
 	param_row *row = &p->rows[p->nrows - 1];
-	int idx = -1;
-	/* Rows of an executemany usually set the names row 0 has, in its
-	 * order: try the name row 0 has at this position first. */
-	if (p->nrows > 1 && row->count < p->rows[0].count) {
-		uint32_t cand = p->entries[p->rows[0].start + row->count].name;
-		if (same_name(p->names[cand], name))
-			idx = (int)cand;
-	}
+	int idx = name_in_row(p, row, name);
 	if (idx < 0)
-		idx = qr_params__name_index(p, name);
-	/* The row's entry for the name, or a new one at the end. */
-	param_entry *e = NULL;
-	for (size_t i = 0; idx >= 0 && i < row->count && !e; i++) {
-		if (p->entries[row->start + i].name == (uint32_t)idx)
-			e = &p->entries[row->start + i];
-	}
-	qr_vkind k = value->kind;
-	if (idx < 0 || (!e && p->nentries == p->entries_cap) || k == QR_VTEXT ||
-	    k == QR_VNUMERIC || k == QR_VBLOB)
-		return set_value_slow(p, row, name, idx, e, value);
+		return NULL;
+	param_entry *e = entry_in_row(p, row, idx);
 	if (!e) {
+		if (p->nentries == p->entries_cap)
+			return NULL;
 		e = &p->entries[p->nentries++];
 		e->name = (uint32_t)idx;
 		row->count++;
 	}
-	e->value = *value;
-	return 0;
+	return e;
 }
 
 int qr_params_set(qr_params *p, const char *name, qr_value value)
 {
-	return set_value(p, name, &value);
+	qr_vkind k = value.kind;
+	param_entry *e = k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB
+				 ? NULL
+				 : scalar_entry(p, name);
+	if (!e)
+		return set_value(p, name, &value);
+	e->value = value;
+	return 0;
 }
 
 int qr_params_list(qr_params *p, const char *name, const qr_value *values,
@@ -335,12 +357,21 @@ int qr_params_list(qr_params *p, const char *name, const qr_value *values,
 	return qr_params_set(p, name, v);
 }
 
+/* qr_params_int past scalar_entry (a tail call: the common case then
+ * needs no stack of its own). */
+static QR_NOINLINE int set_int(qr_params *params, const char *name, int64_t v)
+{
+	return set_value(params, name, &(qr_value){QR_VINT, {.i = v}});
+}
+
 int qr_params_int(qr_params *params, const char *name, int64_t v)
 {
-	qr_value val;
-	val.kind = QR_VINT;
-	val.u.i = v;
-	return set_value(params, name, &val);
+	param_entry *e = scalar_entry(params, name);
+	if (!e)
+		return set_int(params, name, v);
+	e->value.kind = QR_VINT;
+	e->value.u.i = v;
+	return 0;
 }
 
 int qr_params_double(qr_params *params, const char *name, double v)

@@ -824,7 +824,8 @@ static const char *sqlite_column_type(const qr_driver_cursor *cur, size_t i)
 
 static int sqlite_fetch(qr_driver_cursor *cur, qr_value *vals)
 {
-	if (!cur->stmt)
+	sqlite3_stmt *stmt = cur->stmt;
+	if (!stmt)
 		return 0;
 	if (!cur->has_row) {
 		int step = sqlite3_step(cur->stmt);
@@ -850,9 +851,9 @@ static int sqlite_fetch(qr_driver_cursor *cur, qr_value *vals)
 	 * sqlite3_column_* getter. The connection is opened without
 	 * SQLite's mutex (SQLITE_OPEN_NOMUTEX), so the column's value may
 	 * be read through sqlite3_value_* directly. */
-	for (int i = 0; i < cur->ncols; i++) {
+	for (int i = 0, n = cur->ncols; i < n; i++) {
 		qr_value *v = &vals[i];
-		sqlite3_value *sv = sqlite3_column_value(cur->stmt, i);
+		sqlite3_value *sv = sqlite3_column_value(stmt, i);
 		switch (sqlite3_value_type(sv)) {
 		case SQLITE_INTEGER:
 			v->kind = QR_VINT;

@@ -7,7 +7,8 @@
  * a name added after a failed execution, alternating between two
  * statements or two params, a params freed and another made; the same
  * statement on another connection, after a rollback, and statements of
- * the expression language that share one compiled-cache entry.
+ * the expression language that share one compiled-cache entry; values
+ * from the params and the statement, one missing, in AUTOCOMMIT.
  */
 #include "test_support.h"
 
@@ -258,12 +259,63 @@ static void test_expression_statements(void **state)
 	qr_engine_free(engine);
 }
 
+/* A statement whose slots take their values from the params and from
+ * the statement itself (a literal bind), executed again: with every
+ * value, with one missing (the error names it; nothing runs), in an
+ * AUTOCOMMIT connection, and with a params of more names than slots. */
+static void test_values_from_params_and_statement(void **state)
+{
+	qr_engine *engine = qr_test_engine();
+	qr_conn *conn = setup(engine);
+	qr_metadata *md = qr_metadata_new();
+	qr_table *t = qr_table(md, ITEMS, qr_column("id", QR_INTEGER),
+			       qr_column("name", qr_string(20)));
+	qr_stmt *stmt = qr_select(
+		qr_cols(t, "id", "name"),
+		qr_where(qr_and(qr_eq(qr_c(t, "id"), qr_param("id")),
+				qr_ne(qr_c(t, "name"), qr_bind_text("none")))));
+	qr_params *p = qr_params_new();
+	qr_result *res = NULL;
+
+	(void)state;
+	assert_non_null(stmt);
+	for (int64_t i = 1; i <= 3; i++) {
+		qr_params_reset(p);
+		qr_assert_ok(qr_params_int(p, "id", i));
+		expect_item(conn, stmt, p, i);
+		/* the id missing: refused before anything runs */
+		qr_params_reset(p);
+		qr_assert_ok(qr_params_int(p, "other", i));
+		assert_int_equal(qr_conn_execute(&res, conn, stmt, p),
+				 QR_EPARAM);
+		assert_null(res);
+		assert_non_null(strstr(qr_error_last()->message, "'id'"));
+		/* more names than slots */
+		qr_assert_ok(qr_params_int(p, "id", i + 10));
+		expect_item(conn, stmt, p, i + 10);
+	}
+	qr_assert_ok(qr_conn_rollback(conn));
+	qr_assert_ok(qr_conn_set_isolation(conn, QR_ISOLATION_AUTOCOMMIT));
+	for (int64_t i = 4; i <= 6; i++) {
+		qr_params_reset(p);
+		qr_assert_ok(qr_params_int(p, "id", i));
+		expect_item(conn, stmt, p, i);
+		assert_false(qr_conn_in_transaction(conn));
+	}
+	qr_params_free(p);
+	qr_stmt_free(stmt);
+	qr_metadata_free(md);
+	teardown(conn);
+	qr_engine_free(engine);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_params_reset_and_set_again),
 	cmocka_unit_test(test_params_names_change),
 	cmocka_unit_test(test_statements_and_params_in_turn),
 	cmocka_unit_test(test_other_connection_and_rollback),
 	cmocka_unit_test(test_expression_statements),
+	cmocka_unit_test(test_values_from_params_and_statement),
 };
 
 QR_TEST_MAIN("statement reuse", tests)
