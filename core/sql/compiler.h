@@ -352,6 +352,11 @@ int qr_sqlc__type_ddl(qr_sqlc *c, const qr_type *t);
 /* The default column spec (name type [DEFAULT x] [NOT NULL]). */
 /* "name TYPE [DEFAULT x]": the start every column spec shares. */
 int qr_sqlc__column_head(qr_sqlc *c, const qr_node *col);
+/* JSON elements (json.c): the default (PostgreSQL's -> / CAST(->> AS
+ * type)), and "json, path" for the dialects' JSON_EXTRACT forms (the key
+ * bound as a JSON path, '$."key"' / '$[2]'). */
+int qr_sqlc__binary_json_getitem(qr_sqlc *c, const qr_node *n, unsigned ctx);
+int qr_sqlc__json_operands(qr_sqlc *c, const qr_node *n, unsigned ctx);
 /* Whether the dialect being compiled for has sequences (see
  * qr_compiler_overrides.next_value), and the same for a dialect and its
  * overrides outside a compilation. */

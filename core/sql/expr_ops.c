@@ -76,7 +76,57 @@ qr_expr *qr_collate(qr_expr *a, const char *collation)
 	return binary_of(QR_OP_COLLATE, kids, 2, NULL, NULL, "qr_collate");
 }
 
-/* ---- EXTRACT ----------------------------------------------------------- */
+/* ---- JSON elements (json.c compiles them) ----------------------------- */
+
+static qr_expr *json_element(qr_expr *json, qr_expr *index, const char *fn)
+{
+	static const qr_type json_type = {.kind = QR_TYPE_JSON};
+	qr_node *kids[2] = {json, index};
+
+	if (!index) { /* out of memory, recorded */
+		qr_expr_free(json);
+		return NULL;
+	}
+	return binary_of(QR_OP_JSON_GETITEM, kids, 2, &json_type, NULL, fn);
+}
+
+qr_expr *qr_json_get(qr_expr *json, const char *key)
+{
+	if (!key) {
+		qr_expr_free(json);
+		return qr_sql__null_arg("qr_json_get", "the key");
+	}
+	return json_element(json, qr_bind_typed(qr_val_text(key), QR_STRING),
+			    "qr_json_get");
+}
+
+qr_expr *qr_json_get_index(qr_expr *json, int64_t index)
+{
+	return json_element(json, qr_bind_typed(qr_val_int(index), QR_INTEGER),
+			    "qr_json_get_index");
+}
+
+qr_expr *qr_json_as(qr_expr *element, qr_type type)
+{
+	if (!element)
+		return qr_sql__null_arg("qr_json_as", "the JSON element");
+	if (element->kind != QR_NODE_BINARY ||
+	    element->op != QR_OP_JSON_GETITEM) {
+		qr_expr_free(element);
+		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+			     "qr_json_as: not a JSON element (qr_json_get, "
+			     "qr_json_get_index)");
+		return NULL;
+	}
+	qr_node *n = qr_sql__own(element);
+	if (n && qr_sql__set_type(n, &type)) {
+		qr_expr_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* ---- sequences ---------------------------------------------------------- */
 
 qr_expr *qr_next_value(const char *sequence)
 {
@@ -92,6 +142,8 @@ qr_expr *qr_next_value(const char *sequence)
 	}
 	return n;
 }
+
+/* ---- EXTRACT ----------------------------------------------------------- */
 
 qr_expr *qr_extract(const char *field, qr_expr *a)
 {

@@ -139,7 +139,8 @@ typedef enum qr_node_kind {
 	X(BITWISE_RSHIFT, " >> ", 7)                                   \
 	X(BITWISE_NOT, "~", 7) /* unary */                             \
 	X(ANY, "ANY ", 15)     /* unary: ANY (collection) */           \
-	X(ALL, "ALL ", 15)
+	X(ALL, "ALL ", 15)                                             \
+	X(JSON_GETITEM, " -> ", 15) /* json[key]; the type: as_*() */
 
 typedef enum qr_opcode {
 #define QR_OP_ENUM_(e, s, p) QR_OP_##e,

@@ -380,6 +380,73 @@ static int mysql_within_group(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	return qr_sqlc__unsupported(c, "WITHIN GROUP");
 }
 
+/* JSON_EXTRACT(json, '$."key"'). */
+static int json_extract(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	qr_sqlc__puts(c, "JSON_EXTRACT(");
+	qr_sqlc__json_operands(c, n, ctx);
+	return qr_sqlc__puts(c, ")");
+}
+
+/* A JSON element (SQLAlchemy's MySQLCompiler
+ * _render_json_extract_from_binary): JSON_EXTRACT while it is JSON;
+ * read as another type, a CASE that makes a JSON null NULL and converts
+ * the rest (SIGNED INTEGER, DECIMAL(p, s), a float by adding 0.0..., a
+ * boolean's true/false, a string unquoted). */
+static int mysql_json_getitem(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	const qr_type *t = &n->type;
+	char buf[64];
+
+	ctx &= ~QR_CTX_COLUMNS;
+	if (t->kind == QR_TYPE_JSON)
+		return json_extract(c, n, ctx);
+	qr_sqlc__puts(c, "CASE ");
+	json_extract(c, n, ctx);
+	qr_sqlc__puts(c, " WHEN 'null' THEN NULL ");
+	switch (t->kind) {
+	case QR_TYPE_INTEGER:
+	case QR_TYPE_SMALLINT:
+	case QR_TYPE_BIGINT:
+		qr_sqlc__puts(c, "ELSE CAST(");
+		json_extract(c, n, ctx);
+		qr_sqlc__puts(c, " AS SIGNED INTEGER)");
+		break;
+	case QR_TYPE_NUMERIC:
+	case QR_TYPE_FLOAT:
+	case QR_TYPE_DOUBLE:
+		qr_sqlc__puts(c, "ELSE ");
+		if (t->kind == QR_TYPE_NUMERIC && t->precision) {
+			qr_sqlc__puts(c, "CAST(");
+			json_extract(c, n, ctx);
+			snprintf(buf, sizeof(buf), " AS DECIMAL(%d, %d))",
+				 t->precision, t->scale);
+			qr_sqlc__puts(c, buf);
+		} else {
+			/* FLOAT / REAL casts came with MySQL 8.0.17 */
+			json_extract(c, n, ctx);
+			qr_sqlc__puts(c, "+0.0000000000000000000000");
+		}
+		break;
+	case QR_TYPE_BOOLEAN:
+		qr_sqlc__puts(c, "WHEN true THEN true ELSE false");
+		break;
+	case QR_TYPE_STRING:
+	case QR_TYPE_TEXT:
+	case QR_TYPE_ENUM:
+	case QR_TYPE_UUID:
+		qr_sqlc__puts(c, "ELSE JSON_UNQUOTE(");
+		json_extract(c, n, ctx);
+		qr_sqlc__puts(c, ")");
+		break;
+	default:
+		qr_sqlc__puts(c, "ELSE ");
+		json_extract(c, n, ctx);
+		break;
+	}
+	return qr_sqlc__puts(c, " END");
+}
+
 /* Sequences: MariaDB's (10.3+), none in MySQL. */
 static bool mysql_has_sequences(const qr_dialect *d)
 {
@@ -402,7 +469,8 @@ const qr_compiler_overrides qr_mysql__compiler = {
 		   [QR_OP_NOT_REGEXP_MATCH] = mysql_regexp,
 		   [QR_OP_REGEXP_REPLACE] = mysql_regexp_replace,
 		   [QR_OP_IS_DISTINCT_FROM] = mysql_distinct_from,
-		   [QR_OP_IS_NOT_DISTINCT_FROM] = mysql_distinct_from},
+		   [QR_OP_IS_NOT_DISTINCT_FROM] = mysql_distinct_from,
+		   [QR_OP_JSON_GETITEM] = mysql_json_getitem},
 	.function = mysql_function,
 	.limit_clause = mysql_limit,
 	.fetch_clause = mysql_fetch,

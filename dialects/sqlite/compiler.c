@@ -137,6 +137,17 @@ static int xor_operand(qr_sqlc *c, const qr_node *e, unsigned ctx)
 	return group ? qr_sqlc__puts(c, ")") : c->rc;
 }
 
+/* A JSON element (SQLAlchemy's SQLiteCompiler): JSON_EXTRACT(json,
+ * '$."key"'), inside JSON_QUOTE() while it is JSON (a JSON document,
+ * strings quoted), bare when read as another type. */
+static int sqlite_json_getitem(qr_sqlc *c, const qr_node *n, unsigned ctx)
+{
+	bool json = n->type.kind == QR_TYPE_JSON;
+	qr_sqlc__puts(c, json ? "JSON_QUOTE(JSON_EXTRACT(" : "JSON_EXTRACT(");
+	qr_sqlc__json_operands(c, n, ctx);
+	return qr_sqlc__puts(c, json ? "))" : ")");
+}
+
 /* SQLite has no XOR: (a | b) - (a & b), as SQLAlchemy's SQLite compiler
  * renders it (its halves grouped only inside another operator). */
 static int sqlite_xor(qr_sqlc *c, const qr_node *n, unsigned ctx)
@@ -212,7 +223,8 @@ const qr_compiler_overrides qr_sqlite__compiler = {
 		   [QR_OP_IS_NOT_DISTINCT_FROM] = sqlite_distinct_from,
 		   [QR_OP_REGEXP_MATCH] = sqlite_regexp,
 		   [QR_OP_NOT_REGEXP_MATCH] = sqlite_regexp,
-		   [QR_OP_BITWISE_XOR] = sqlite_xor},
+		   [QR_OP_BITWISE_XOR] = sqlite_xor,
+		   [QR_OP_JSON_GETITEM] = sqlite_json_getitem},
 	.function = sqlite_function,
 	.limit_clause = sqlite_limit,
 	.for_update = sqlite_for_update,

@@ -337,6 +337,24 @@ QR_API qr_expr *qr_within_group_new(qr_expr *fn, ...);
  * others); the other dialects pass the field through. */
 QR_API qr_expr *qr_extract(const char *field, qr_expr *a);
 
+/*
+ * JSON elements (SQLAlchemy's JSON type: data["key"], data[2] and
+ * .as_string() / .as_integer() / .as_float() / .as_boolean() /
+ * .as_numeric() / .as_json()). qr_json_get(json, "key") and
+ * qr_json_get_index(json, 2) are a JSON value (its document as text):
+ * PostgreSQL json -> $1, MySQL JSON_EXTRACT(json, '$."key"' / '$[2]'),
+ * SQLite JSON_QUOTE(JSON_EXTRACT(...)), the key or index bound. qr_json_as
+ * (element, QR_STRING | QR_INTEGER | QR_FLOAT | QR_BOOLEAN | a numeric
+ * type | QR_JSON) reads the element as that type: PostgreSQL CAST(json
+ * ->> $1 AS type), SQLite JSON_EXTRACT(...), MySQL JSON_UNQUOTE / CAST
+ * inside a CASE that turns a JSON null into NULL. json is taken (a NULL
+ * json is an error); the key is copied; qr_json_as takes element, which
+ * must come from qr_json_get or qr_json_get_index (QR_EINVAL otherwise).
+ */
+QR_API qr_expr *qr_json_get(qr_expr *json, const char *key);
+QR_API qr_expr *qr_json_get_index(qr_expr *json, int64_t index);
+QR_API qr_expr *qr_json_as(qr_expr *element, qr_type type);
+
 /* The next value of a sequence (SQLAlchemy's Sequence("s").next_value()),
  * an INTEGER: nextval('s') on PostgreSQL, nextval(s) on MariaDB;
  * compiling it for a dialect without sequences (SQLite, MySQL) fails

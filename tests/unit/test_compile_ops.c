@@ -211,8 +211,85 @@ static qr_stmt *b_values_from_star(void)
 	return qr_select(qr_values_from(NULL, QR_NAMES("n"), NULL, vf_data, 2));
 }
 
+/* JSON elements (SQLAlchemy: things.c.doc["a"], doc[1], .as_string(),
+ * .as_integer(), .as_float(), .as_boolean(), .as_numeric(10, 2)). */
+static qr_stmt *b_json_get(void)
+{
+	return qr_select(qr_json_get(qr_c(things, "doc"), "a"));
+}
+static qr_stmt *b_json_as_string_where(void)
+{
+	return qr_select(
+		qr_c(things, "id"),
+		qr_where(qr_eq(qr_json_as(qr_json_get(qr_c(things, "doc"), "a"),
+					  QR_STRING),
+			       qr_bind_text("x"))));
+}
+static qr_stmt *b_json_index_as_integer(void)
+{
+	return qr_select(qr_json_as(qr_json_get_index(qr_c(things, "doc"), 1),
+				    QR_INTEGER));
+}
+static qr_stmt *b_json_as_float(void)
+{
+	return qr_select(
+		qr_json_as(qr_json_get(qr_c(things, "doc"), "f"), QR_FLOAT));
+}
+static qr_stmt *b_json_as_boolean(void)
+{
+	return qr_select(
+		qr_json_as(qr_json_get(qr_c(things, "doc"), "b"), QR_BOOLEAN));
+}
+static qr_stmt *b_json_as_numeric(void)
+{
+	return qr_select(qr_json_as(qr_json_get(qr_c(things, "doc"), "n"),
+				    qr_numeric(10, 2)));
+}
+
 static const qr_golden cases[] = {
 	/* BEGIN GOLDEN */
+	{"json_get", b_json_get,
+	 "SELECT JSON_QUOTE(JSON_EXTRACT(things.doc, ?)) AS anon_1 \nFROM "
+	 "things",
+	 "SELECT things.doc -> $1 AS anon_1 \nFROM things",
+	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things", "doc_1"},
+	{"json_as_string_where", b_json_as_string_where,
+	 "SELECT things.id \nFROM things \nWHERE JSON_EXTRACT(things.doc, ?) = "
+	 "?",
+	 "SELECT things.id \nFROM things \nWHERE CAST(things.doc ->> $1 AS "
+	 "VARCHAR) = $2",
+	 "SELECT things.id \nFROM things \nWHERE CASE JSON_EXTRACT(things.doc, "
+	 "?) WHEN 'null' THEN NULL ELSE JSON_UNQUOTE(JSON_EXTRACT(things.doc, "
+	 "?)) END = ?",
+	 "doc_1 param_1"},
+	{"json_index_as_integer", b_json_index_as_integer,
+	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things",
+	 "SELECT CAST(things.doc ->> $1 AS INTEGER) AS anon_1 \nFROM things",
+	 "SELECT CASE JSON_EXTRACT(things.doc, ?) WHEN 'null' THEN NULL ELSE "
+	 "CAST(JSON_EXTRACT(things.doc, ?) AS SIGNED INTEGER) END AS anon_1 "
+	 "\nFROM things",
+	 "doc_1"},
+	{"json_as_float", b_json_as_float,
+	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things",
+	 "SELECT CAST(things.doc ->> $1 AS FLOAT) AS anon_1 \nFROM things",
+	 "SELECT CASE JSON_EXTRACT(things.doc, ?) WHEN 'null' THEN NULL ELSE "
+	 "JSON_EXTRACT(things.doc, ?)+0.0000000000000000000000 END AS anon_1 "
+	 "\nFROM things",
+	 "doc_1"},
+	{"json_as_boolean", b_json_as_boolean,
+	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things",
+	 "SELECT CAST(things.doc ->> $1 AS BOOLEAN) AS anon_1 \nFROM things",
+	 "SELECT CASE JSON_EXTRACT(things.doc, ?) WHEN 'null' THEN NULL WHEN "
+	 "true THEN true ELSE false END AS anon_1 \nFROM things",
+	 "doc_1"},
+	{"json_as_numeric", b_json_as_numeric,
+	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things",
+	 "SELECT CAST(things.doc ->> $1 AS NUMERIC(10, 2)) AS anon_1 \nFROM "
+	 "things",
+	 "SELECT CASE JSON_EXTRACT(things.doc, ?) WHEN 'null' THEN NULL ELSE "
+	 "CAST(JSON_EXTRACT(things.doc, ?) AS DECIMAL(10, 2)) END AS anon_1 "
+	 "\nFROM things",
+	 "doc_1"},
 	{"collate", b_collate, "users.name COLLATE utf8mb4_bin", NULL, NULL,
 	 NULL},
 	{"collate_quoted", b_collate_quoted, "(users.name COLLATE \"C\") = ?",
