@@ -481,6 +481,7 @@ int qr_sqlc__visit_binary(qr_sqlc *c, const qr_node *n, unsigned ctx)
 	case QR_OP_REGEXP_REPLACE:
 		return qr_sqlc__binary_regexp(c, n, ctx);
 	case QR_OP_JSON_GETITEM:
+	case QR_OP_JSON_PATH_GETITEM:
 		return qr_sqlc__binary_json_getitem(c, n, ctx);
 	case QR_OP_CUSTOM: {
 		const qr_node *l = n->kids[QR_BIN_LEFT];

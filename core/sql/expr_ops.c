@@ -78,7 +78,8 @@ qr_expr *qr_collate(qr_expr *a, const char *collation)
 
 /* ---- JSON elements (json.c compiles them) ----------------------------- */
 
-static qr_expr *json_element(qr_expr *json, qr_expr *index, const char *fn)
+static qr_expr *json_element(qr_opcode op, qr_expr *json, qr_expr *index,
+			     const char *fn)
 {
 	static const qr_type json_type = {.kind = QR_TYPE_JSON};
 	qr_node *kids[2] = {json, index};
@@ -87,7 +88,7 @@ static qr_expr *json_element(qr_expr *json, qr_expr *index, const char *fn)
 		qr_expr_free(json);
 		return NULL;
 	}
-	return binary_of(QR_OP_JSON_GETITEM, kids, 2, &json_type, NULL, fn);
+	return binary_of(op, kids, 2, &json_type, NULL, fn);
 }
 
 qr_expr *qr_json_get(qr_expr *json, const char *key)
@@ -96,14 +97,41 @@ qr_expr *qr_json_get(qr_expr *json, const char *key)
 		qr_expr_free(json);
 		return qr_sql__null_arg("qr_json_get", "the key");
 	}
-	return json_element(json, qr_bind_typed(qr_val_text(key), QR_STRING),
+	return json_element(QR_OP_JSON_GETITEM, json,
+			    qr_bind_typed(qr_val_text(key), QR_STRING),
 			    "qr_json_get");
 }
 
 qr_expr *qr_json_get_index(qr_expr *json, int64_t index)
 {
-	return json_element(json, qr_bind_typed(qr_val_int(index), QR_INTEGER),
+	return json_element(QR_OP_JSON_GETITEM, json,
+			    qr_bind_typed(qr_val_int(index), QR_INTEGER),
 			    "qr_json_get_index");
+}
+
+qr_expr *qr_json_get_path(qr_expr *json, const qr_value *path, size_t n)
+{
+	qr_value list = {QR_VLIST, {0}};
+
+	if (!path || n == 0) {
+		qr_expr_free(json);
+		return qr_sql__null_arg("qr_json_get_path", "the path");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (path[i].kind != QR_VTEXT && path[i].kind != QR_VINT) {
+			qr_expr_free(json);
+			qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				     "qr_json_get_path: element %zu is a %s, "
+				     "not a key (text) or an index (an "
+				     "integer)",
+				     i, qr_vkind_name(path[i].kind));
+			return NULL;
+		}
+	list.u.list.items = path;
+	list.u.list.n = n;
+	/* typed: the path's type is not the JSON's */
+	return json_element(QR_OP_JSON_PATH_GETITEM, json,
+			    qr_bind_typed(list, QR_STRING), "qr_json_get_path");
 }
 
 qr_expr *qr_json_as(qr_expr *element, qr_type type)
@@ -111,11 +139,12 @@ qr_expr *qr_json_as(qr_expr *element, qr_type type)
 	if (!element)
 		return qr_sql__null_arg("qr_json_as", "the JSON element");
 	if (element->kind != QR_NODE_BINARY ||
-	    element->op != QR_OP_JSON_GETITEM) {
+	    (element->op != QR_OP_JSON_GETITEM &&
+	     element->op != QR_OP_JSON_PATH_GETITEM)) {
 		qr_expr_free(element);
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 			     "qr_json_as: not a JSON element (qr_json_get, "
-			     "qr_json_get_index)");
+			     "qr_json_get_index, qr_json_get_path)");
 		return NULL;
 	}
 	qr_node *n = qr_sql__own(element);

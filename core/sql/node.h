@@ -89,58 +89,59 @@ typedef enum qr_node_kind {
  * operator's precedence is <= the parent's (except an associative operator
  * under itself: AND, OR, +, *, ||).
  */
-#define QR_OPS(X)                                                      \
-	X(NONE, "", 100)                                               \
-	X(AND, " AND ", 3)                                             \
-	X(OR, " OR ", 2)                                               \
-	X(COMMA, ", ", -1)                                             \
-	X(TUPLE, ", ", -1)                                             \
-	X(ADD, " + ", 7)                                               \
-	X(SUB, " - ", 7)                                               \
-	X(MUL, " * ", 8)                                               \
-	X(DIV, " / ", 8)                                               \
-	X(MOD, " % ", 8)                                               \
-	X(CONCAT, " || ", 6)                                           \
-	X(EQ, " = ", 5)                                                \
-	X(NE, " != ", 5)                                               \
-	X(LT, " < ", 5)                                                \
-	X(LE, " <= ", 5)                                               \
-	X(GT, " > ", 5)                                                \
-	X(GE, " >= ", 5)                                               \
-	X(IS, " IS ", 5)                                               \
-	X(IS_NOT, " IS NOT ", 5)                                       \
-	X(IS_DISTINCT_FROM, " IS DISTINCT FROM ", 5)                   \
-	X(IS_NOT_DISTINCT_FROM, " IS NOT DISTINCT FROM ", 5)           \
-	X(LIKE, " LIKE ", 5)                                           \
-	X(NOT_LIKE, " NOT LIKE ", 5)                                   \
-	X(ILIKE, " ILIKE ", 5)                                         \
-	X(NOT_ILIKE, " NOT ILIKE ", 5)                                 \
-	X(IN, " IN ", 5)                                               \
-	X(NOT_IN, " NOT IN ", 5)                                       \
-	X(BETWEEN, " BETWEEN ", 5)                                     \
-	X(NOT_BETWEEN, " NOT BETWEEN ", 5)                             \
-	X(CUSTOM, "", 0)  /* the operator text is in node->name */     \
-	X(NOT, "NOT ", 5) /* unary operators */                        \
-	X(NEG, "-", 8)                                                 \
-	X(DISTINCT, "DISTINCT ", 5)                                    \
-	X(EXISTS, "EXISTS ", 0)                                        \
-	X(ASC, " ASC", 3) /* unary modifiers */                        \
-	X(DESC, " DESC", 3)                                            \
-	X(NULLS_FIRST, " NULLS FIRST", 3)                              \
-	X(NULLS_LAST, " NULLS LAST", 3)                                \
-	X(COLLATE, " COLLATE ", 4)     /* right: the collation name */ \
-	X(REGEXP_MATCH, " REGEXP ", 5) /* str: flags */                \
-	X(NOT_REGEXP_MATCH, " NOT REGEXP ", 5)                         \
-	X(REGEXP_REPLACE, "", 5) /* 3 kids; str: flags */              \
-	X(BITWISE_AND, " & ", 7)                                       \
-	X(BITWISE_OR, " | ", 7)                                        \
-	X(BITWISE_XOR, " ^ ", 7)                                       \
-	X(BITWISE_LSHIFT, " << ", 7)                                   \
-	X(BITWISE_RSHIFT, " >> ", 7)                                   \
-	X(BITWISE_NOT, "~", 7) /* unary */                             \
-	X(ANY, "ANY ", 15)     /* unary: ANY (collection) */           \
-	X(ALL, "ALL ", 15)                                             \
-	X(JSON_GETITEM, " -> ", 15) /* json[key]; the type: as_*() */
+#define QR_OPS(X)                                                          \
+	X(NONE, "", 100)                                                   \
+	X(AND, " AND ", 3)                                                 \
+	X(OR, " OR ", 2)                                                   \
+	X(COMMA, ", ", -1)                                                 \
+	X(TUPLE, ", ", -1)                                                 \
+	X(ADD, " + ", 7)                                                   \
+	X(SUB, " - ", 7)                                                   \
+	X(MUL, " * ", 8)                                                   \
+	X(DIV, " / ", 8)                                                   \
+	X(MOD, " % ", 8)                                                   \
+	X(CONCAT, " || ", 6)                                               \
+	X(EQ, " = ", 5)                                                    \
+	X(NE, " != ", 5)                                                   \
+	X(LT, " < ", 5)                                                    \
+	X(LE, " <= ", 5)                                                   \
+	X(GT, " > ", 5)                                                    \
+	X(GE, " >= ", 5)                                                   \
+	X(IS, " IS ", 5)                                                   \
+	X(IS_NOT, " IS NOT ", 5)                                           \
+	X(IS_DISTINCT_FROM, " IS DISTINCT FROM ", 5)                       \
+	X(IS_NOT_DISTINCT_FROM, " IS NOT DISTINCT FROM ", 5)               \
+	X(LIKE, " LIKE ", 5)                                               \
+	X(NOT_LIKE, " NOT LIKE ", 5)                                       \
+	X(ILIKE, " ILIKE ", 5)                                             \
+	X(NOT_ILIKE, " NOT ILIKE ", 5)                                     \
+	X(IN, " IN ", 5)                                                   \
+	X(NOT_IN, " NOT IN ", 5)                                           \
+	X(BETWEEN, " BETWEEN ", 5)                                         \
+	X(NOT_BETWEEN, " NOT BETWEEN ", 5)                                 \
+	X(CUSTOM, "", 0)  /* the operator text is in node->name */         \
+	X(NOT, "NOT ", 5) /* unary operators */                            \
+	X(NEG, "-", 8)                                                     \
+	X(DISTINCT, "DISTINCT ", 5)                                        \
+	X(EXISTS, "EXISTS ", 0)                                            \
+	X(ASC, " ASC", 3) /* unary modifiers */                            \
+	X(DESC, " DESC", 3)                                                \
+	X(NULLS_FIRST, " NULLS FIRST", 3)                                  \
+	X(NULLS_LAST, " NULLS LAST", 3)                                    \
+	X(COLLATE, " COLLATE ", 4)     /* right: the collation name */     \
+	X(REGEXP_MATCH, " REGEXP ", 5) /* str: flags */                    \
+	X(NOT_REGEXP_MATCH, " NOT REGEXP ", 5)                             \
+	X(REGEXP_REPLACE, "", 5) /* 3 kids; str: flags */                  \
+	X(BITWISE_AND, " & ", 7)                                           \
+	X(BITWISE_OR, " | ", 7)                                            \
+	X(BITWISE_XOR, " ^ ", 7)                                           \
+	X(BITWISE_LSHIFT, " << ", 7)                                       \
+	X(BITWISE_RSHIFT, " >> ", 7)                                       \
+	X(BITWISE_NOT, "~", 7) /* unary */                                 \
+	X(ANY, "ANY ", 15)     /* unary: ANY (collection) */               \
+	X(ALL, "ALL ", 15)                                                 \
+	X(JSON_GETITEM, " -> ", 15)      /* json[key]; the type: as_*() */ \
+	X(JSON_PATH_GETITEM, " #> ", 15) /* json[(path)] */
 
 typedef enum qr_opcode {
 #define QR_OP_ENUM_(e, s, p) QR_OP_##e,

@@ -353,6 +353,12 @@ QR_API qr_expr *qr_extract(const char *field, qr_expr *a);
  */
 QR_API qr_expr *qr_json_get(qr_expr *json, const char *key);
 QR_API qr_expr *qr_json_get_index(qr_expr *json, int64_t index);
+/* json[("a", 1, "b")] (SQLAlchemy's path index): path holds n keys
+ * (qr_val_text) and indexes (qr_val_int), copied. PostgreSQL json #> $1
+ * (#>> read as another type) with the path bound as "{a, 1, b}", SQLite
+ * and MySQL JSON_EXTRACT(json, '$."a"[1]."b"'). QR_EINVAL for another
+ * kind of element or an empty path. */
+QR_API qr_expr *qr_json_get_path(qr_expr *json, const qr_value *path, size_t n);
 QR_API qr_expr *qr_json_as(qr_expr *element, qr_type type);
 
 /* The next value of a sequence (SQLAlchemy's Sequence("s").next_value()),

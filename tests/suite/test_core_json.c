@@ -37,7 +37,8 @@ static int setup(void **state)
 	qr_assert_ok(qr_params_text(
 		p, "doc",
 		"{\"a\": \"x\", \"n\": 5, \"m\": 7, \"f\": 2.5, \"b\": true, "
-		"\"arr\": [10, 20, 30], \"nul\": null}"));
+		"\"arr\": [10, 20, 30], \"nul\": null, "
+		"\"o\": {\"k\": \"deep\", \"a b\": [1, {\"z\": 9}]}}"));
 	qr_assert_ok(qr_params_next_row(p));
 	qr_assert_ok(qr_params_int(p, "id", 2));
 	qr_assert_ok(qr_params_text(p, "doc", "{\"a\": \"y\", \"n\": 6}"));
@@ -128,6 +129,25 @@ static void test_elements(void **state)
 		NULL, 0);
 	qr_assert_ok(qr_value_int64(&v, &i));
 	assert_int_equal(i, 20);
+
+	/* paths: keys and indexes, nested (a key with a space too) */
+	const qr_value p1[] = {qr_val_text("arr"), qr_val_int(2)};
+	v = element_of(f,
+		       qr_json_as(qr_json_get_path(doc(f), p1, 2), QR_INTEGER),
+		       NULL, 0);
+	qr_assert_ok(qr_value_int64(&v, &i));
+	assert_int_equal(i, 30);
+	const qr_value p2[] = {qr_val_text("o"), qr_val_text("k")};
+	v = element_of(f,
+		       qr_json_as(qr_json_get_path(doc(f), p2, 2), QR_STRING),
+		       text, sizeof(text));
+	assert_int_equal(v.kind, QR_VTEXT);
+	assert_string_equal(text, "deep");
+	const qr_value p3[] = {qr_val_text("o"), qr_val_text("a b"),
+			       qr_val_int(1), qr_val_text("z")};
+	v = element_of(f, qr_json_get_path(doc(f), p3, 4), text, sizeof(text));
+	assert_int_equal(v.kind, QR_VTEXT);
+	assert_string_equal(text, "9");
 
 	/* a JSON null, and a missing key, read as a string: NULL */
 	v = element_of(f, qr_json_as(qr_json_get(doc(f), "nul"), QR_STRING),

@@ -240,6 +240,19 @@ static qr_stmt *b_json_as_boolean(void)
 	return qr_select(
 		qr_json_as(qr_json_get(qr_c(things, "doc"), "b"), QR_BOOLEAN));
 }
+static qr_stmt *b_json_path(void)
+{
+	static const qr_value path[] = {{QR_VTEXT, {.s = {"a", 1}}},
+					{QR_VINT, {.i = 1}}};
+	return qr_select(qr_json_get_path(qr_c(things, "doc"), path, 2));
+}
+static qr_stmt *b_json_path_as_string(void)
+{
+	static const qr_value path[] = {{QR_VTEXT, {.s = {"a", 1}}},
+					{QR_VTEXT, {.s = {"b", 1}}}};
+	return qr_select(qr_json_as(
+		qr_json_get_path(qr_c(things, "doc"), path, 2), QR_STRING));
+}
 static qr_stmt *b_json_as_numeric(void)
 {
 	return qr_select(qr_json_as(qr_json_get(qr_c(things, "doc"), "n"),
@@ -268,6 +281,18 @@ static const qr_golden cases[] = {
 	 "SELECT CASE JSON_EXTRACT(things.doc, ?) WHEN 'null' THEN NULL ELSE "
 	 "CAST(JSON_EXTRACT(things.doc, ?) AS SIGNED INTEGER) END AS anon_1 "
 	 "\nFROM things",
+	 "doc_1"},
+	{"json_path", b_json_path,
+	 "SELECT JSON_QUOTE(JSON_EXTRACT(things.doc, ?)) AS anon_1 \nFROM "
+	 "things",
+	 "SELECT things.doc #> $1 AS anon_1 \nFROM things",
+	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things", "doc_1"},
+	{"json_path_as_string", b_json_path_as_string,
+	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things",
+	 "SELECT CAST(things.doc #>> $1 AS VARCHAR) AS anon_1 \nFROM things",
+	 "SELECT CASE JSON_EXTRACT(things.doc, ?) WHEN 'null' THEN NULL ELSE "
+	 "JSON_UNQUOTE(JSON_EXTRACT(things.doc, ?)) END AS anon_1 \nFROM "
+	 "things",
 	 "doc_1"},
 	{"json_as_float", b_json_as_float,
 	 "SELECT JSON_EXTRACT(things.doc, ?) AS anon_1 \nFROM things",
