@@ -223,7 +223,8 @@ static inline int name_in_row(const qr_params *p, const param_row *row,
 	 * order: try the name row 0 has at this position first. */
 	if (p->nrows > 1 && row->count < p->rows[0].count) {
 		uint32_t cand = p->entries[p->rows[0].start + row->count].name;
-		if (same_name(p->names[cand], name))
+		if (strcmp(p->names[cand], name) ==
+		    0) /* (names of any length) */
 			return (int)cand;
 	}
 	return qr_params__name_index(p, name);
@@ -242,8 +243,7 @@ static inline param_entry *entry_in_row(qr_params *p, const param_row *row,
 
 /* Sets name in the last row to *value (copying text and blob bytes):
  * any case. */
-static QR_NOINLINE int set_value(qr_params *p, const char *name,
-				 const qr_value *value)
+static int set_value(qr_params *p, const char *name, const qr_value *value)
 {
 	if (!p || !name || !*name)
 		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
@@ -287,16 +287,17 @@ static QR_NOINLINE int set_value(qr_params *p, const char *name,
 }
 
 /* The common case of setting a value without bytes to copy: name's
- * entry in the last row, found or added (then counted: the caller sets
- * its value, which cannot fail). NULL for the rest (an invalid or new
- * name, a full entries array), which set_value does. Inline, without
- * saved registers. */
+ * entry in a single-row params, found or added (then counted: the
+ * caller sets its value, which cannot fail). NULL for the rest (an
+ * invalid or new name, a full entries array, the rows of an
+ * executemany), which set_value does. Inline, without saved
+ * registers. */
 static inline param_entry *scalar_entry(qr_params *p, const char *name)
 {
-	if (!p || !name || !*name)
+	if (!p || !name || !*name || p->nrows > 1)
 		return NULL;
-	param_row *row = &p->rows[p->nrows - 1];
-	int idx = name_in_row(p, row, name);
+	param_row *row = &p->rows[0];
+	int idx = qr_params__name_index(p, name);
 	if (idx < 0)
 		return NULL;
 	param_entry *e = entry_in_row(p, row, idx);
@@ -312,14 +313,7 @@ static inline param_entry *scalar_entry(qr_params *p, const char *name)
 
 int qr_params_set(qr_params *p, const char *name, qr_value value)
 {
-	qr_vkind k = value.kind;
-	param_entry *e = k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB
-				 ? NULL
-				 : scalar_entry(p, name);
-	if (!e)
-		return set_value(p, name, &value);
-	e->value = value;
-	return 0;
+	return set_value(p, name, &value);
 }
 
 int qr_params_list(qr_params *p, const char *name, const qr_value *values,

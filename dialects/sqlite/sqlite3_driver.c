@@ -465,8 +465,14 @@ static inline int bind_row(qr_driver_conn *c, sqlite3_stmt *stmt, int expected,
 				    expected, n);
 	for (size_t i = 0; i < n; i++) {
 		int rc;
-		if (vals[i].kind == QR_VINT) /* the common case, inline */
+		/* the common cases inline */
+		if (vals[i].kind == QR_VINT)
 			rc = sqlite3_bind_int64(stmt, (int)i + 1, vals[i].u.i);
+		else if (vals[i].kind == QR_VTEXT)
+			rc = sqlite3_bind_text64(
+				stmt, (int)i + 1, vals[i].u.s.ptr,
+				vals[i].u.s.len, bytes_mode(stmt, ex),
+				SQLITE_UTF8);
 		else
 			rc = bind_one(stmt, (int)i + 1, &vals[i],
 				      bytes_mode(stmt, ex));
