@@ -46,6 +46,17 @@ static uint64_t mix(uint64_t h)
 	return h ^ (h >> 31);
 }
 
+/* The hash of the key of one integer column of value v, for the mapper
+ * root (make_key's: the same bytes). */
+static uint64_t int_key_hash(const qr_mapper *root, int64_t v)
+{
+	unsigned char b[9];
+
+	b[0] = QR_VINT;
+	memcpy(b + 1, &v, 8);
+	return mix(hash_bytes((uint64_t)(uintptr_t)root, b, 9));
+}
+
 /* The bytes of a value of kind k when they have one size (its encoding
  * then carries no length: the kind byte says it), else 0. */
 static size_t fixed_len(qr_vkind k)
@@ -416,6 +427,20 @@ void qr_orm__key_repr(qr_obuf *b, const qr_objhdr *h)
 
 /* ---- the map --------------------------------------------------------- */
 
+/* How far ahead a rehash asks for the slots it writes. */
+#define REHASH_AHEAD 8
+
+/* Asks for the memory at p (a hint: nothing when the compiler has no
+ * way to say it). */
+static inline void prefetch(const void *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	__builtin_prefetch(p);
+#else
+	(void)p;
+#endif
+}
+
 static size_t probe_find(const qr_idmap *map, const qr_ikey *key)
 {
 	size_t mask = map->cap - 1, i = (size_t)key->hash & mask;
@@ -451,6 +476,27 @@ void qr_orm__idmap_prefetch(const qr_idmap *map, const qr_ikey *key)
 	(void)map;
 	(void)key;
 #endif
+}
+
+size_t qr_orm__idmap_next_slot(const qr_idmap *map, const qr_ikey *key)
+{
+	int64_t v;
+
+	if (!map->cap || !key || key->len != 9 || key->bytes[0] != QR_VINT)
+		return SIZE_MAX;
+	memcpy(&v, key->bytes + 1, 8);
+	if (v > INT64_MAX - QR_ORM_NEXT_KEYS)
+		return SIZE_MAX;
+	return (size_t)int_key_hash(key->mapper, v + QR_ORM_NEXT_KEYS) &
+	       (map->cap - 1);
+}
+
+void qr_orm__idmap_prefetch_next(const qr_idmap *map, const qr_ikey *key)
+{
+	size_t i = qr_orm__idmap_next_slot(map, key);
+
+	if (i != SIZE_MAX)
+		prefetch(&map->slots[i]);
 }
 
 /* Slot arrays of 2 MiB and more: a lookup of a large load touches one
@@ -494,6 +540,11 @@ static int grow(qr_idmap *map)
 	map->tombs = 0;
 	for (size_t i = 0; i < oldcap; i++) {
 		size_t j;
+		/* each goes to a random slot: asked for a few ahead */
+		if (i + REHASH_AHEAD < oldcap)
+			prefetch(
+				&map->slots[(size_t)old[i + REHASH_AHEAD].hash &
+					    (cap - 1)]);
 		if (!old[i].h || old[i].h == TOMB)
 			continue;
 		j = (size_t)old[i].hash & (cap - 1);
@@ -625,17 +676,6 @@ void qr_orm__idmap_free(qr_idmap *map)
 	free(map->slots);
 	free(map->dense);
 	memset(map, 0, sizeof(*map));
-}
-
-/* Asks for the memory at p (a hint: nothing when the compiler has no
- * way to say it). */
-static inline void prefetch(const void *p)
-{
-#if defined(__GNUC__) || defined(__clang__)
-	__builtin_prefetch(p);
-#else
-	(void)p;
-#endif
 }
 
 /* How far ahead of a scan the object dense[pos + AHEAD] is asked for:

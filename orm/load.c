@@ -258,6 +258,8 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 					m->npk);
 	if (rc)
 		return rc;
+	/* rows in key order: the next rows' slot is fetched meanwhile */
+	qr_orm__idmap_prefetch_next(&s->idmap, key);
 	h = qr_orm__idmap_get(&s->idmap, key);
 	if (h) {
 		if (key != (qr_ikey *)kbuf)

@@ -672,6 +672,19 @@ int qr_orm__idmap_put(qr_idmap *map, qr_objhdr *h);
 /* Asks for the slot where key would go into the cache (a hint: a put
  * of many objects issues it a few objects ahead). */
 void qr_orm__idmap_prefetch(const qr_idmap *map, const qr_ikey *key);
+/* Asks for the slot of a key that follows key in a load of rows in key
+ * order (a key of one integer column: the value QR_ORM_NEXT_KEYS after
+ * its, the row that many rows later when keys are consecutive), when
+ * key is such a key; nothing otherwise. A hint, as above: a load calls
+ * it for each row, so that the slot a later row probes is in cache. */
+#define QR_ORM_NEXT_KEYS 2
+void qr_orm__idmap_prefetch_next(const qr_idmap *map, const qr_ikey *key);
+/* The slot qr_orm__idmap_prefetch_next asks for: the home slot of the
+ * key of the same mapper whose one integer value is key's plus
+ * QR_ORM_NEXT_KEYS;
+ * SIZE_MAX when there is none (another kind of key, no slots, the
+ * value at the end of the range). */
+size_t qr_orm__idmap_next_slot(const qr_idmap *map, const qr_ikey *key);
 void qr_orm__idmap_remove(qr_idmap *map, qr_objhdr *h);
 /* Empties the map (keeping a small slot array for reuse). */
 void qr_orm__idmap_clear(qr_idmap *map);

@@ -219,6 +219,78 @@ static void test_identity_map(void **state)
 	free(hs);
 }
 
+/* A key of Row (one integer column) for id. */
+static qr_ikey *row_key(int64_t id)
+{
+	qr_value v = qr_val_int(id);
+	qr_ikey *k = NULL;
+
+	qr_assert_ok(qr_orm__key_from_values(&k, QR_MAPPER(Row), &v, 1));
+	return k;
+}
+
+/* The slot a load asks for ahead of a row is the home slot of the key
+ * QR_ORM_NEXT_KEYS after the row's, through the map's growth; none for
+ * keys of other kinds, at the end of the range, with no slots. */
+static void test_identity_map_next_slot(void **state)
+{
+	enum { N = 3000 };
+	const int64_t starts[] = {1, -2 * N, INT64_MAX - 2 * N};
+	qr_objhdr **hs = calloc(N, sizeof(*hs));
+	qr_idmap map = {0};
+	qr_ikey *k, *next;
+	qr_value pk[3];
+
+	(void)state;
+	k = row_key(1);
+	assert_int_equal(qr_orm__idmap_next_slot(&map, k), SIZE_MAX);
+	qr_orm__idmap_prefetch_next(&map, k); /* nothing to ask for */
+	qr_orm__idmap_prefetch_next(&map, NULL);
+	free(k);
+	for (size_t s = 0; s < sizeof(starts) / sizeof(starts[0]); s++) {
+		for (int i = 0; i < N; i++) {
+			Row *r = qr_new_transient(Row);
+			hs[i] = qr_orm__hdr(r);
+			r->id = starts[s] + i;
+			qr_assert_ok(qr_orm__key_of(&hs[i]->key, hs[i]));
+			k = hs[i]->key;
+			next = row_key(r->id + QR_ORM_NEXT_KEYS);
+			if (map.cap)
+				assert_int_equal(
+					qr_orm__idmap_next_slot(&map, k),
+					(size_t)next->hash & (map.cap - 1));
+			qr_orm__idmap_prefetch_next(&map, k);
+			free(next);
+			assert_null(qr_orm__idmap_get(&map, k));
+			qr_assert_ok(qr_orm__idmap_put(&map, hs[i]));
+		}
+		for (int i = 0; i < N; i++) {
+			assert_ptr_equal(qr_orm__idmap_get(&map, hs[i]->key),
+					 hs[i]);
+			qr_orm__idmap_remove(&map, hs[i]);
+			qr_object_free(qr_orm__obj(hs[i]));
+		}
+	}
+	/* the last values have no key after them */
+	for (int64_t d = 0; d < QR_ORM_NEXT_KEYS; d++) {
+		k = row_key(INT64_MAX - d);
+		assert_int_equal(qr_orm__idmap_next_slot(&map, k), SIZE_MAX);
+		free(k);
+	}
+	k = row_key(INT64_MAX - QR_ORM_NEXT_KEYS);
+	assert_int_not_equal(qr_orm__idmap_next_slot(&map, k), SIZE_MAX);
+	free(k);
+	/* a key of three columns: no guess */
+	pk[0] = qr_val_int(1);
+	pk[1] = qr_val_text("x");
+	pk[2] = qr_val_date(2024, 1, 2);
+	qr_assert_ok(qr_orm__key_from_values(&k, QR_MAPPER(Thing), pk, 3));
+	assert_int_equal(qr_orm__idmap_next_slot(&map, k), SIZE_MAX);
+	free(k);
+	qr_orm__idmap_free(&map);
+	free(hs);
+}
+
 static void test_snapshots(void **state)
 {
 	Thing *t = qr_new_transient(Thing);
@@ -413,6 +485,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_objects_you_own),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_identity_map),
+		cmocka_unit_test(test_identity_map_next_slot),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_snapshot_shares_tail),
 		cmocka_unit_test(test_header_ext_and_marks),
