@@ -167,6 +167,15 @@ static size_t encode(unsigned char *out, const qr_value *v)
 	return head + (size_t)len;
 }
 
+void qr_orm__key_int(qr_ikey *k, qr_mapper *m, int64_t v)
+{
+	k->mapper = qr_orm__root(m);
+	k->len = 9;
+	k->bytes[0] = QR_VINT;
+	memcpy(k->bytes + 1, &v, 8);
+	k->hash = int_key_hash(k->mapper, v);
+}
+
 size_t qr_orm__key_values(const qr_ikey *k, qr_value *out, size_t max)
 {
 	size_t pos = 0, n = 0;

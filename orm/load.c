@@ -211,6 +211,20 @@ static size_t tail_size(const qr_loadmap *lm, const qr_row *row)
 	return n;
 }
 
+/* Whether m's key is one 64-bit integer column and pk its integer
+ * value: the key is made without normalising it (nothing to convert,
+ * no range to check). */
+static bool int_key(const qr_mapper *m, const qr_value *pk)
+{
+	const qr_field *f;
+
+	if (m->npk != 1 || pk[0].kind != QR_VINT)
+		return false;
+	f = &m->fields[m->pk[0]];
+	return f->ctype == QR_CTYPE_INT && f->size == 8 &&
+	       !(f->flags & QR_FF_NUMERIC_TEXT);
+}
+
 int qr_orm__load_row(void **out, qr_session *s, const qr_loadmap *lm,
 		     const qr_row *row, bool overwrite)
 {
@@ -254,10 +268,13 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 			return 0; /* no row (an outer join) */
 		pk[i] = *v;
 	}
-	rc = qr_orm__key_from_values_in(&key, kbuf, sizeof(kbuf), m, pk,
-					m->npk);
-	if (rc)
+	if (int_key(m, pk)) {
+		key = (qr_ikey *)kbuf;
+		qr_orm__key_int(key, m, pk[0].u.i);
+	} else if ((rc = qr_orm__key_from_values_in(&key, kbuf, sizeof(kbuf), m,
+						    pk, m->npk)) != 0) {
 		return rc;
+	}
 	/* rows in key order: the next rows' slot is fetched meanwhile */
 	qr_orm__idmap_prefetch_next(&s->idmap, key);
 	h = qr_orm__idmap_get(&s->idmap, key);

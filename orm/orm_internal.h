@@ -640,6 +640,11 @@ int qr_orm__key_from_values(qr_ikey **out, qr_mapper *m, const qr_value *pk,
  * *out == buf then, else *out is malloc'd. */
 int qr_orm__key_from_values_in(qr_ikey **out, void *buf, size_t cap,
 			       qr_mapper *m, const qr_value *pk, size_t npk);
+/* The key of m's objects whose one key column, an integer, holds v,
+ * written at k (room for a qr_ikey and 9 bytes): qr_orm__key_from_values'
+ * key for such a value, made without normalising it. */
+#define QR_ORM_INT_KEY_SIZE (sizeof(qr_ikey) + 9)
+void qr_orm__key_int(qr_ikey *k, qr_mapper *m, int64_t v);
 qr_ikey *qr_orm__key_copy(const qr_ikey *k);
 bool qr_orm__key_equal(const qr_ikey *a, const qr_ikey *b);
 /* The key's values (text borrowed from the key), at most max; returns

@@ -236,12 +236,22 @@ static void test_identity_map_next_slot(void **state)
 {
 	enum { N = 3000 };
 	const int64_t starts[] = {1, -2 * N, INT64_MAX - 2 * N};
+	const int64_t vals[] = {INT64_MIN, -2, -1, 1, 2, 1 << 20, INT64_MAX};
 	qr_objhdr **hs = calloc(N, sizeof(*hs));
 	qr_idmap map = {0};
 	qr_ikey *k, *next;
 	qr_value pk[3];
 
 	(void)state;
+	/* a load's key of one integer column, made without normalising,
+	 * is the key made from the value */
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		alignas(qr_ikey) unsigned char buf[QR_ORM_INT_KEY_SIZE];
+		k = row_key(vals[i]);
+		qr_orm__key_int((qr_ikey *)buf, QR_MAPPER(Row), vals[i]);
+		assert_true(qr_orm__key_equal(k, (qr_ikey *)buf));
+		free(k);
+	}
 	k = row_key(1);
 	assert_int_equal(qr_orm__idmap_next_slot(&map, k), SIZE_MAX);
 	qr_orm__idmap_prefetch_next(&map, k); /* nothing to ask for */
