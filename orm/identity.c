@@ -6,9 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #define TOMB ((qr_objhdr *)(uintptr_t)1)
 /* Slots an emptied map keeps (a session emptied after each lookup
@@ -510,26 +507,31 @@ void qr_orm__idmap_prefetch_next(const qr_idmap *map, const qr_ikey *key)
 
 /* Slot arrays of 2 MiB and more: a lookup of a large load touches one
  * random slot per row, and with 4 KiB pages every one of them also
- * misses the TLB. On Linux such an array is allocated on 2 MiB
- * boundaries and marked for transparent huge pages (a hint: without
- * them it is an ordinary allocation). */
+ * misses the TLB. Such an array is mapped on 2 MiB boundaries and
+ * marked for transparent huge pages (qr_orm__huge_map; where there is
+ * none, an ordinary allocation), and unmapped when the map grows past
+ * it, so that its pages do not stay in the heap. */
 #define HUGE_SLOTS ((size_t)2 << 20)
+
+/* Whether a slot array of cap slots is mapped (slots_alloc). */
+static bool slots_huge(size_t cap)
+{
+	return QR_ORM_HUGE_MAP && cap * sizeof(qr_idslot) >= HUGE_SLOTS;
+}
 
 static qr_idslot *slots_alloc(size_t cap)
 {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-	size_t bytes = cap * sizeof(qr_idslot);
-	void *p;
-
-	if (bytes >= HUGE_SLOTS) {
-		if (posix_memalign(&p, HUGE_SLOTS, bytes) != 0)
-			return NULL;
-		madvise(p, bytes, MADV_HUGEPAGE);
-		memset(p, 0, bytes);
-		return p;
-	}
-#endif
+	if (slots_huge(cap))
+		return qr_orm__huge_map(cap * sizeof(qr_idslot));
 	return calloc(cap, sizeof(qr_idslot));
+}
+
+static void slots_free(qr_idslot *slots, size_t cap)
+{
+	if (slots_huge(cap))
+		qr_orm__huge_unmap(slots, cap * sizeof(qr_idslot));
+	else
+		free(slots);
 }
 
 static int grow(qr_idmap *map)
@@ -561,7 +563,7 @@ static int grow(qr_idmap *map)
 			j = (j + 1) & (cap - 1);
 		map->slots[j] = old[i];
 	}
-	free(old);
+	slots_free(old, oldcap);
 	return 0;
 }
 
@@ -682,7 +684,7 @@ void qr_orm__idmap_clear(qr_idmap *map)
 
 void qr_orm__idmap_free(qr_idmap *map)
 {
-	free(map->slots);
+	slots_free(map->slots, map->cap);
 	free(map->dense);
 	memset(map, 0, sizeof(*map));
 }

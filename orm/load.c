@@ -298,9 +298,11 @@ int qr_orm__load_row_filled(void **out, bool *filled, qr_session *s,
 	}
 	/* one block: the object, its key, then its strings */
 	ksize = key == (qr_ikey *)kbuf ? sizeof(*key) + key->len : 0;
+	/* the key first: the tail starts aligned for it; a large load's
+	 * objects in chunks (fewer page faults) */
 	h = qr_orm__object_alloc_tail(
-		m, ksize + tail_size(lm, row)); /* the key first: the tail
-						   starts aligned for it */
+		m, ksize + tail_size(lm, row),
+		s->idmap.count >= QR_ORM_CHUNK_AFTER ? &s->chunk : NULL);
 	if (!h) {
 		if (key != (qr_ikey *)kbuf)
 			free(key);

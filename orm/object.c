@@ -20,7 +20,7 @@ qr_objhdr *qr_orm__check(const void *obj, const char *what)
 		return NULL;
 	}
 	h = qr_orm__hdr(obj);
-	if (h->magic != QR_ORM_MAGIC) {
+	if (!qr_orm__live(h)) {
 		qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
 			     "%s: not a mapped object (make objects with "
 			     "qr_new or load them with a query)",
@@ -55,14 +55,20 @@ void **qr_orm__slot(const qr_objhdr *h, size_t slot)
 
 /* A new object with tail bytes, and its qr_objext after them (ext: an
  * object made by the program, whose tail starts with the room of its
- * key). */
-static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
+ * key); in a block of *chunk when chunk is not NULL and it has one. */
+static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext,
+			qr_objchunk **chunk)
 {
-	qr_objhdr *h;
+	size_t size;
+	qr_objhdr *h = NULL;
 
 	if (tail > UINT32_MAX)
 		tail = 0; /* such strings are malloc'd one by one */
-	h = calloc(1, m->alloc_size + tail + (ext ? sizeof(qr_objext) : 0));
+	size = m->alloc_size + tail + (ext ? sizeof(qr_objext) : 0);
+	if (chunk && (h = qr_orm__chunk_alloc(chunk, size)) != NULL)
+		h->magic = QR_ORM_MAGIC_CHUNKED;
+	else if ((h = calloc(1, size)) != NULL)
+		h->magic = QR_ORM_MAGIC;
 	if (!h) {
 		qr_error_oom("mapped object");
 		return NULL;
@@ -75,7 +81,6 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext)
 		h->key_room = m->key_room != 0;
 		h->tail_used = (uint32_t)m->key_room;
 	}
-	h->magic = QR_ORM_MAGIC;
 	h->state = QR_STATE_TRANSIENT;
 	h->mapper = m;
 	for (size_t i = 0; i < m->nfields; i++) {
@@ -103,12 +108,13 @@ qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
 	return alloc(m,
 		     m->key_room + atomic_load_explicit(&m->text_room,
 							memory_order_relaxed),
-		     true);
+		     true, NULL);
 }
 
-qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail)
+qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail,
+				     qr_objchunk **chunk)
 {
-	return alloc(m, tail, false);
+	return alloc(m, tail, false, chunk);
 }
 
 int qr_orm__ext_need(qr_objhdr *h)
@@ -148,6 +154,11 @@ void qr_orm__object_release(qr_objhdr *h)
 	qr_orm__owned_free(h, h->key);
 	if (!qr_orm__made_by_program(h))
 		free(h->ext);
+	if (h->magic == QR_ORM_MAGIC_CHUNKED) {
+		h->magic = QR_ORM_FREED;
+		qr_orm__chunk_free(h);
+		return;
+	}
 	h->magic = QR_ORM_FREED;
 	free(h);
 }
@@ -242,7 +253,7 @@ bool qr_object_is_read_only(const void *obj)
 	h = qr_orm__hdr(obj);
 	/* (the flag of an object that left its session is stale: it is
 	 * cleared when the object comes back) */
-	return h->magic == QR_ORM_MAGIC && (h->flags & QR_OF_READONLY) &&
+	return qr_orm__live(h) && (h->flags & QR_OF_READONLY) &&
 	       (h->state == QR_STATE_PERSISTENT ||
 		h->state == QR_STATE_DELETED);
 }

@@ -348,6 +348,8 @@ const qr_field *qr_orm__column_field(const qr_expr *column, qr_mapper **m);
 
 #define QR_ORM_MAGIC 0x514f524du /* "QORM" */
 #define QR_ORM_FREED 0x46524545u /* "FREE" */
+/* a live object whose block is in a chunk (qr_orm__chunk_alloc) */
+#define QR_ORM_MAGIC_CHUNKED 0x514f5243u /* "QORC" */
 
 enum {
 	QR_OF_EXPIRED = 1u << 0, /* stale: load before trusting members */
@@ -436,6 +438,45 @@ static inline void *qr_orm__obj(const qr_objhdr *h)
 {
 	return (char *)h + QR_ORM_HDR_SIZE;
 }
+/* Whether h is the header of a live mapped object. */
+static inline bool qr_orm__live(const qr_objhdr *h)
+{
+	return h->magic == QR_ORM_MAGIC || h->magic == QR_ORM_MAGIC_CHUNKED;
+}
+
+/* ---- object chunks (objchunk.c) --------------------------------------------
+ * The blocks of objects a large load makes come from 2 MiB chunks (one
+ * page fault each with transparent huge pages), handed out in order and
+ * never reused; a chunk is unmapped once its last block is freed and it
+ * is retired (the session allocates from one chunk at a time). */
+typedef struct qr_objchunk qr_objchunk;
+/* The largest block taken from a chunk. */
+#define QR_ORM_CHUNK_BLOCK_MAX 4096
+/* A load puts its new objects in chunks once the session's identity map
+ * holds this many objects (smaller sessions keep malloc's reuse). */
+#define QR_ORM_CHUNK_AFTER 4096
+/* n zeroed bytes, 16-aligned, from *cur, which moves to a new chunk when
+ * it has no room (the old one retired); NULL when n is above
+ * QR_ORM_CHUNK_BLOCK_MAX or no chunk could be mapped (nothing recorded:
+ * the caller mallocs). Not thread-safe for one *cur. */
+void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n);
+/* Frees a block of qr_orm__chunk_alloc (any thread). */
+void qr_orm__chunk_free(void *p);
+/* No more blocks from *cur (set to NULL; may be NULL). */
+void qr_orm__chunk_retire(qr_objchunk **cur);
+#if defined(__linux__)
+#define QR_ORM_HUGE_MAP 1 /* qr_orm__huge_map maps memory */
+#else
+#define QR_ORM_HUGE_MAP 0
+#endif
+/* bytes of zeroed memory on 2 MiB boundaries, marked for transparent
+ * huge pages, mapped apart from the heap (freed, it goes back to the
+ * system at once); NULL when it cannot be mapped or the system has no
+ * such mappings (nothing recorded). */
+void *qr_orm__huge_map(size_t bytes);
+/* Unmaps what qr_orm__huge_map(bytes) returned (p may be NULL). */
+void qr_orm__huge_unmap(void *p, size_t bytes);
+
 /* The header of a mapped object, or NULL (QR_EINVAL recorded). */
 qr_objhdr *qr_orm__check(const void *obj, const char *what);
 
@@ -444,8 +485,11 @@ qr_objhdr *qr_orm__check(const void *obj, const char *what);
  * its key (mapper->key_room) and its strings (mapper->text_room); owned
  * by nobody yet. NULL on OOM (recorded). */
 qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
-/* The same with tail bytes for the strings a load stores into it. */
-qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail);
+/* The same with tail bytes for the strings a load stores into it, and
+ * no qr_objext; in a block of *chunk when chunk is not NULL (and the
+ * block fits one), else malloc'd. */
+qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail,
+				     qr_objchunk **chunk);
 /* Memory for a string or blob member (align 1) or the key of h: from its
  * tail while there is room, else malloc'd. NULL on OOM (not recorded). */
 void *qr_orm__owned_alloc(qr_objhdr *h, size_t n, size_t align);
@@ -771,6 +815,7 @@ struct qr_session {
 	 * the commit looks for them among its objects only when not 0 */
 	size_t made_deleted;
 	qr_idmap idmap;
+	qr_objchunk *chunk; /* where large loads put their objects */
 	uint64_t next_seq;
 	uint32_t next_mark; /* passes over objects (qr_objhdr.mark) */
 	qr_stx outer;

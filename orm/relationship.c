@@ -740,7 +740,7 @@ bool qr_rel_loaded(const void *obj, const void *field)
 	if (!obj || !field)
 		return false;
 	h = qr_orm__hdr(obj);
-	if (h->magic != QR_ORM_MAGIC)
+	if (!qr_orm__live(h))
 		return false;
 	off = (size_t)((const char *)field - (const char *)obj);
 	for (size_t i = 0; i < h->mapper->nrels; i++)

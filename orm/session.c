@@ -505,7 +505,7 @@ bool qr_session_contains(const qr_session *s, const void *obj)
 	if (!s || !obj)
 		return false;
 	h = qr_orm__hdr(obj);
-	if (h->magic != QR_ORM_MAGIC || h->session != s)
+	if (!qr_orm__live(h) || h->session != s)
 		return false;
 	return h->state == QR_STATE_PENDING || h->state == QR_STATE_PERSISTENT;
 }
@@ -651,6 +651,7 @@ void qr_session_free(qr_session *s)
 		return;
 	qr_session_close(s);
 	qr_orm__idmap_free(&s->idmap);
+	qr_orm__chunk_retire(&s->chunk);
 	qr_orm__listeners_free(s->listeners);
 	free(s);
 }
@@ -721,7 +722,7 @@ bool qr_session_is_modified(qr_session *s, const void *obj)
 	if (!s || !obj)
 		return false;
 	h = qr_orm__hdr(obj);
-	if (h->magic != QR_ORM_MAGIC || h->session != s)
+	if (!qr_orm__live(h) || h->session != s)
 		return false;
 	return h->state == QR_STATE_PERSISTENT && qr_orm__object_modified(h);
 }

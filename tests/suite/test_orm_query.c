@@ -9,6 +9,9 @@
 #define ORM_TABLE_PREFIX "qt_q_"
 #include "orm_fixture.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 /* The rows of a query as tuple reprs joined by "; ". */
 static char *rows_of(qr_query *q)
 {
@@ -639,6 +642,85 @@ static void test_streamed_load(void **state)
 	orm_fx_free(f);
 }
 
+/* A load past QR_ORM_CHUNK_AFTER objects puts the rest in chunks (one
+ * mapping of 2 MiB for many objects): they are objects like the others
+ * (identity, changes flushed, expiry and refresh, populate_existing),
+ * and one handed to the program outlives the session. */
+static void test_large_load(void **state)
+{
+	enum { N = 7000, BATCH = 500 };
+	qr_mapping *const maps[] = {QR_MAPPING_OF(Gauge), NULL};
+	orm_fx *f = orm_fx_new_with(maps, NULL);
+	qr_objlist l = QR_OBJLIST_INIT, again = QR_OBJLIST_INIT;
+	char *sql = malloc(BATCH * 48 + 64);
+	Gauge *g, *kept, *early;
+
+	(void)state;
+	for (int b = 0; b < N / BATCH; b++) {
+		int n = sprintf(sql, "INSERT INTO qt_q_gauges (id, level, "
+				     "label) VALUES ");
+		for (int i = b * BATCH + 1; i <= (b + 1) * BATCH; i++)
+			n += sprintf(sql + n, "%s(%d, %d, 'g%d')",
+				     i > b * BATCH + 1 ? ", " : "", i, i % 100,
+				     i);
+		session_sql(f, sql);
+	}
+	free(sql);
+	qr_assert_ok(qr_session_commit(f->s));
+	qr_assert_ok(qr_query_all(&l, qr_query_order_by(qr_query(f->s, Gauge),
+							qr_attr(Gauge, "id"))));
+	assert_int_equal(l.count, N);
+	for (int i = 0; i < N; i++) {
+		g = l.items[i];
+		assert_int_equal(g->id, i + 1);
+		assert_int_equal(g->level, (i + 1) % 100);
+		assert_int_equal(atoi(g->label + 1), i + 1);
+	}
+	/* a change to an object in a chunk is flushed; the commit expires
+	 * every object and the next load refreshes them in place */
+	g = l.items[N - 10];
+	qr_assert_ok(qr_set_text(g, &g->label, "changed"));
+	g->level = 7;
+	qr_assert_ok(qr_session_commit(f->s));
+	session_sql(f, "UPDATE qt_q_gauges SET label = 'db' WHERE id = 6999");
+	qr_assert_ok(
+		qr_query_all(&again, qr_query_order_by(qr_query(f->s, Gauge),
+						       qr_attr(Gauge, "id"))));
+	assert_int_equal(again.count, N);
+	assert_memory_equal(again.items, l.items, N * sizeof(void *));
+	assert_string_equal(g->label, "changed");
+	assert_int_equal(g->level, 7);
+	assert_string_equal(((Gauge *)l.items[N - 2])->label, "db");
+	qr_objlist_clear(&again);
+	/* populate_existing overwrites a change not flushed */
+	g = l.items[N - 1];
+	g->level = 1;
+	qr_session_set_autoflush(f->s, false);
+	qr_assert_ok(qr_query_all(
+		&again, qr_query_populate_existing(qr_query_filter(
+				qr_query(f->s, Gauge),
+				qr_eq(qr_attr(Gauge, "id"), qr_bind_int(N))))));
+	assert_int_equal(again.count, 1);
+	assert_ptr_equal(again.items[0], g);
+	assert_int_equal(g->level, N % 100);
+	qr_objlist_clear(&again);
+	/* expunged (freed) and detached objects, from a chunk and not */
+	qr_assert_ok(qr_session_expunge(f->s, l.items[N - 3]));
+	kept = l.items[N - 4];
+	early = l.items[0];
+	qr_assert_ok(qr_session_detach(f->s, kept));
+	qr_assert_ok(qr_session_detach(f->s, early));
+	qr_objlist_clear(&l);
+	qr_session_free(f->s); /* its chunks outlive it */
+	f->s = NULL;
+	assert_int_equal(kept->id, N - 3);
+	assert_string_equal(kept->label, "g6997");
+	assert_int_equal(early->id, 1);
+	qr_object_free(kept);
+	qr_object_free(early);
+	orm_fx_free(f);
+}
+
 /* A lock this connection waits for fails its statement after 5 s
  * instead of blocking for ever (NOWAIT is about rows only: the table's
  * lock still waits behind another run's pending DROP TABLE). */
@@ -757,6 +839,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_yield_per, orm_setup,
 						orm_teardown),
 		cmocka_unit_test(test_streamed_load),
+		cmocka_unit_test(test_large_load),
 		cmocka_unit_test_setup_teardown(test_with_for_update, orm_setup,
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_builder_errors, orm_setup,

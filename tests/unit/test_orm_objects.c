@@ -301,6 +301,52 @@ static void test_identity_map_next_slot(void **state)
 	free(hs);
 }
 
+/* Chunks: zeroed 16-aligned blocks handed out in order, a new chunk
+ * when one is full, none for a block above the largest; a chunk goes
+ * once retired and its blocks freed, in either order. */
+static void test_object_chunks(void **state)
+{
+	enum { N = 20000, SIZE = 200 };
+	unsigned char **blocks = calloc(N, sizeof(*blocks));
+	qr_objchunk *cur = NULL;
+	size_t chunks = 0;
+
+	(void)state;
+	assert_null(qr_orm__chunk_alloc(&cur, QR_ORM_CHUNK_BLOCK_MAX + 1));
+	assert_null(cur);
+	for (int i = 0; i < N; i++) {
+		qr_objchunk *was = cur;
+		blocks[i] = qr_orm__chunk_alloc(&cur, SIZE - i % 7);
+		if (!QR_ORM_HUGE_MAP) { /* no chunks here: malloc's */
+			assert_null(blocks[i]);
+			continue;
+		}
+		assert_non_null(blocks[i]);
+		assert_int_equal((uintptr_t)blocks[i] % 16, 0);
+		for (int b = 0; b < SIZE - i % 7; b++)
+			assert_int_equal(blocks[i][b], 0);
+		memset(blocks[i], 0xa5, SIZE - i % 7);
+		if (cur != was)
+			chunks++;
+		else if (i)
+			assert_true(blocks[i] >= blocks[i - 1] + SIZE - 6);
+	}
+	if (QR_ORM_HUGE_MAP)
+		assert_true(chunks >= 2); /* 4 MB in 2 MiB chunks */
+	/* the first chunks' blocks freed before they are retired, the
+	 * last one's after */
+	for (int i = 0; i < N / 2; i++)
+		if (blocks[i])
+			qr_orm__chunk_free(blocks[i]);
+	qr_orm__chunk_retire(&cur);
+	assert_null(cur);
+	qr_orm__chunk_retire(&cur);
+	for (int i = N / 2; i < N; i++)
+		if (blocks[i])
+			qr_orm__chunk_free(blocks[i]);
+	free(blocks);
+}
+
 static void test_snapshots(void **state)
 {
 	Thing *t = qr_new_transient(Thing);
@@ -377,7 +423,7 @@ static void test_snapshot_shares_tail(void **state)
 
 	(void)state;
 	qr_assert_ok(qr_orm__mapper_for(&m, QR_MAPPING_OF(Thing), reg));
-	h = qr_orm__object_alloc_tail(m, 4); /* "abc" */
+	h = qr_orm__object_alloc_tail(m, 4, NULL); /* "abc" */
 	assert_non_null(h);
 	t = qr_orm__obj(h);
 	qr_assert_ok(qr_orm__field_set(h, &m->fields[1], &v));
@@ -453,7 +499,7 @@ static void test_header_ext_and_marks(void **state)
 	assert_int_equal(QR_ORM_HDR_SIZE % alignof(max_align_t), 0);
 	qr_assert_ok(qr_orm__mapper_for(&m, QR_MAPPING_OF(Thing), reg));
 	made = qr_orm__object_alloc(m);
-	loaded = qr_orm__object_alloc_tail(m, 8);
+	loaded = qr_orm__object_alloc_tail(m, 8, NULL);
 	assert_non_null(made);
 	assert_non_null(loaded);
 	/* after its tail: the room of its key and of its strings */
@@ -496,6 +542,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_identity_map),
 		cmocka_unit_test(test_identity_map_next_slot),
+		cmocka_unit_test(test_object_chunks),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_snapshot_shares_tail),
 		cmocka_unit_test(test_header_ext_and_marks),

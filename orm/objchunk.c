@@ -1,0 +1,137 @@
+/*
+ * objchunk.c - the blocks of objects a large load makes, carved from
+ * 2 MiB chunks (orm_internal.h, qr_objchunk).
+ *
+ * A load of hundreds of thousands of objects spent a fifth of its time
+ * in the kernel, which faulted in and cleared the heap one 4 KiB page at
+ * a time. A chunk is one 2 MiB-aligned mapping marked for transparent
+ * huge pages (Linux): one fault maps it. Blocks are handed out in order
+ * and never reused: a chunk is unmapped when its last block is freed and
+ * the session no longer allocates from it. Its memory comes zeroed from
+ * the kernel, as calloc's.
+ *
+ * The count of live blocks starts at CHUNK_BIG, so that handing out a
+ * block needs no atomic operation (the session counts them in `given`);
+ * retiring the chunk takes back what was not given, and each free takes
+ * one: it reaches 0 once both happened, in whatever thread and order.
+ */
+#include "orm_internal.h"
+
+#include <stdint.h>
+#include <string.h>
+#if QR_ORM_HUGE_MAP
+#include <sys/mman.h>
+#endif
+
+#define CHUNK_BYTES ((size_t)2 << 20)
+#define CHUNK_BIG ((size_t)1 << 40)
+#define CHUNK_ALIGN 16
+
+struct qr_objchunk {
+	atomic_size_t live; /* CHUNK_BIG - freed blocks - retired */
+	size_t used;        /* bytes handed out, this header included */
+	size_t given;       /* blocks handed out */
+};
+
+#if QR_ORM_HUGE_MAP
+void *qr_orm__huge_map(size_t bytes)
+{
+	size_t span = QR_ORM_ALIGN_UP(bytes, CHUNK_BYTES);
+	char *p = mmap(NULL, span + CHUNK_BYTES, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *start, *end;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* keep the 2 MiB-aligned middle */
+	start = (char *)QR_ORM_ALIGN_UP((uintptr_t)p, CHUNK_BYTES);
+	end = start + span;
+	if (start > p)
+		munmap(p, (size_t)(start - p));
+	if (p + span + CHUNK_BYTES > end)
+		munmap(end, (size_t)(p + span + CHUNK_BYTES - end));
+#if defined(MADV_HUGEPAGE)
+	madvise(start, span, MADV_HUGEPAGE);
+#endif
+	return start;
+}
+
+void qr_orm__huge_unmap(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, QR_ORM_ALIGN_UP(bytes, CHUNK_BYTES));
+}
+#else
+void *qr_orm__huge_map(size_t bytes)
+{
+	(void)bytes;
+	return NULL;
+}
+
+void qr_orm__huge_unmap(void *p, size_t bytes)
+{
+	(void)p;
+	(void)bytes;
+}
+#endif
+
+/* A fresh chunk, or NULL (nothing recorded: the caller mallocs). */
+static qr_objchunk *chunk_map(void)
+{
+	qr_objchunk *c = qr_orm__huge_map(CHUNK_BYTES);
+
+	if (!c)
+		return NULL;
+	atomic_init(&c->live, CHUNK_BIG);
+	c->used = QR_ORM_ALIGN_UP(sizeof(*c), CHUNK_ALIGN);
+	c->given = 0;
+	return c;
+}
+
+static void chunk_unmap(qr_objchunk *c)
+{
+	qr_orm__huge_unmap(c, CHUNK_BYTES);
+}
+
+/* Takes n from c's count of live blocks; unmaps c at 0. */
+static void chunk_put(qr_objchunk *c, size_t n)
+{
+	if (atomic_fetch_sub_explicit(&c->live, n, memory_order_acq_rel) == n)
+		chunk_unmap(c);
+}
+
+void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n)
+{
+	qr_objchunk *c = *cur;
+	char *p;
+
+	n = QR_ORM_ALIGN_UP(n, CHUNK_ALIGN);
+	if (n > QR_ORM_CHUNK_BLOCK_MAX)
+		return NULL;
+	if (!c || CHUNK_BYTES - c->used < n) {
+		qr_objchunk *fresh = chunk_map();
+		if (!fresh)
+			return NULL;
+		qr_orm__chunk_retire(cur);
+		*cur = c = fresh;
+	}
+	p = (char *)c + c->used;
+	c->used += n;
+	c->given++;
+	return p;
+}
+
+void qr_orm__chunk_free(void *p)
+{
+	chunk_put((qr_objchunk *)((uintptr_t)p & ~(uintptr_t)(CHUNK_BYTES - 1)),
+		  1);
+}
+
+void qr_orm__chunk_retire(qr_objchunk **cur)
+{
+	qr_objchunk *c = *cur;
+
+	*cur = NULL;
+	if (c)
+		chunk_put(c, CHUNK_BIG - c->given);
+}
