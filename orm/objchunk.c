@@ -23,6 +23,25 @@
 #include <sys/mman.h>
 #endif
 
+/* AddressSanitizer does not see blocks carved from a chunk: the header
+ * of a freed one is marked unaddressable, so that a use of a freed
+ * object through the API (which reads it) is reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CHUNK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHUNK_ASAN 1
+#endif
+#endif
+#ifdef CHUNK_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define CHUNK_BYTES ((size_t)2 << 20)
 #define CHUNK_BIG ((size_t)1 << 40)
 #define CHUNK_ALIGN 16
@@ -90,6 +109,7 @@ static qr_objchunk *chunk_map(void)
 
 static void chunk_unmap(qr_objchunk *c)
 {
+	UNPOISON(c, CHUNK_BYTES); /* the range may be mapped again */
 	qr_orm__huge_unmap(c, CHUNK_BYTES);
 }
 
@@ -123,6 +143,7 @@ void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n)
 
 void qr_orm__chunk_free(void *p)
 {
+	POISON(p, QR_ORM_HDR_SIZE);
 	chunk_put((qr_objchunk *)((uintptr_t)p & ~(uintptr_t)(CHUNK_BYTES - 1)),
 		  1);
 }

@@ -460,7 +460,9 @@ typedef struct qr_objchunk qr_objchunk;
  * QR_ORM_CHUNK_BLOCK_MAX or no chunk could be mapped (nothing recorded:
  * the caller mallocs). Not thread-safe for one *cur. */
 void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n);
-/* Frees a block of qr_orm__chunk_alloc (any thread). */
+/* Frees a block of qr_orm__chunk_alloc of QR_ORM_HDR_SIZE bytes or more
+ * (any thread; under AddressSanitizer its first QR_ORM_HDR_SIZE bytes
+ * become unaddressable). */
 void qr_orm__chunk_free(void *p);
 /* No more blocks from *cur (set to NULL; may be NULL). */
 void qr_orm__chunk_retire(qr_objchunk **cur);

@@ -639,6 +639,7 @@ void qr_session_close(qr_session *s)
 		s->conn = NULL;
 	}
 	free_objects(s);
+	qr_orm__chunk_retire(&s->chunk); /* freed with its objects */
 	qr_orm__pk_selects_free(s);
 	free(s->outer.entries);
 	s->outer.entries = NULL;
@@ -651,7 +652,6 @@ void qr_session_free(qr_session *s)
 		return;
 	qr_session_close(s);
 	qr_orm__idmap_free(&s->idmap);
-	qr_orm__chunk_retire(&s->chunk);
 	qr_orm__listeners_free(s->listeners);
 	free(s);
 }
