@@ -120,23 +120,27 @@ static void chunk_put(qr_objchunk *c, size_t n)
 		chunk_unmap(c);
 }
 
-void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n)
+void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align)
 {
 	qr_objchunk *c = *cur;
+	size_t at;
 	char *p;
 
-	n = QR_ORM_ALIGN_UP(n, CHUNK_ALIGN);
-	if (n > QR_ORM_CHUNK_BLOCK_MAX)
+	if (align < 8)
+		align = 8;
+	n = QR_ORM_ALIGN_UP(n, 8);
+	if (n > QR_ORM_CHUNK_BLOCK_MAX || align > CHUNK_ALIGN)
 		return NULL;
-	if (!c || CHUNK_BYTES - c->used < n) {
+	if (!c || CHUNK_BYTES - QR_ORM_ALIGN_UP(c->used, align) < n) {
 		qr_objchunk *fresh = chunk_map();
 		if (!fresh)
 			return NULL;
 		qr_orm__chunk_retire(cur);
 		*cur = c = fresh;
 	}
-	p = (char *)c + c->used;
-	c->used += n;
+	at = QR_ORM_ALIGN_UP(c->used, align);
+	p = (char *)c + at;
+	c->used = at + n;
 	c->given++;
 	return p;
 }

@@ -65,7 +65,10 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext,
 	if (tail > UINT32_MAX)
 		tail = 0; /* such strings are malloc'd one by one */
 	size = m->alloc_size + tail + (ext ? sizeof(qr_objext) : 0);
-	if (chunk && (h = qr_orm__chunk_alloc(chunk, size)) != NULL)
+	/* (the header's size is a multiple of 16: the struct is aligned as
+	 * the block) */
+	if (chunk &&
+	    (h = qr_orm__chunk_alloc(chunk, size, m->mapping->align)) != NULL)
 		h->magic = QR_ORM_MAGIC_CHUNKED;
 	else if ((h = calloc(1, size)) != NULL)
 		h->magic = QR_ORM_MAGIC;

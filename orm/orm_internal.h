@@ -455,11 +455,13 @@ typedef struct qr_objchunk qr_objchunk;
 /* A load puts its new objects in chunks once the session's identity map
  * holds this many objects (smaller sessions keep malloc's reuse). */
 #define QR_ORM_CHUNK_AFTER 4096
-/* n zeroed bytes, 16-aligned, from *cur, which moves to a new chunk when
- * it has no room (the old one retired); NULL when n is above
- * QR_ORM_CHUNK_BLOCK_MAX or no chunk could be mapped (nothing recorded:
- * the caller mallocs). Not thread-safe for one *cur. */
-void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n);
+/* n zeroed bytes aligned for align (8 at least, 16 at most) from *cur,
+ * which moves to a new chunk when it has no room (the old one retired);
+ * blocks are packed at 8 bytes where malloc pads to 16. NULL when n is
+ * above QR_ORM_CHUNK_BLOCK_MAX, align above 16 or no chunk could be
+ * mapped (nothing recorded: the caller mallocs). Not thread-safe for
+ * one *cur. */
+void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align);
 /* Frees a block of qr_orm__chunk_alloc of QR_ORM_HDR_SIZE bytes or more
  * (any thread; under AddressSanitizer its first QR_ORM_HDR_SIZE bytes
  * become unaddressable). */

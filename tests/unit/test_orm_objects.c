@@ -301,7 +301,7 @@ static void test_identity_map_next_slot(void **state)
 	free(hs);
 }
 
-/* Chunks: zeroed 16-aligned blocks handed out in order, a new chunk
+/* Chunks: zeroed blocks aligned as asked, handed out in order, a new chunk
  * when one is full, none for a block above the largest; a chunk goes
  * once retired and its blocks freed, in either order. */
 static void test_object_chunks(void **state)
@@ -312,17 +312,19 @@ static void test_object_chunks(void **state)
 	size_t chunks = 0;
 
 	(void)state;
-	assert_null(qr_orm__chunk_alloc(&cur, QR_ORM_CHUNK_BLOCK_MAX + 1));
+	assert_null(qr_orm__chunk_alloc(&cur, QR_ORM_CHUNK_BLOCK_MAX + 1, 8));
+	assert_null(qr_orm__chunk_alloc(&cur, 64, 32));
 	assert_null(cur);
 	for (int i = 0; i < N; i++) {
 		qr_objchunk *was = cur;
-		blocks[i] = qr_orm__chunk_alloc(&cur, SIZE - i % 7);
+		size_t align = i % 3 ? 8 : 16;
+		blocks[i] = qr_orm__chunk_alloc(&cur, SIZE - i % 7, align);
 		if (!QR_ORM_HUGE_MAP) { /* no chunks here: malloc's */
 			assert_null(blocks[i]);
 			continue;
 		}
 		assert_non_null(blocks[i]);
-		assert_int_equal((uintptr_t)blocks[i] % 16, 0);
+		assert_int_equal((uintptr_t)blocks[i] % align, 0);
 		for (int b = 0; b < SIZE - i % 7; b++)
 			assert_int_equal(blocks[i][b], 0);
 		memset(blocks[i], 0xa5, SIZE - i % 7);
