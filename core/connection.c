@@ -458,6 +458,61 @@ static inline int result_of(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	return rc;
 }
 
+/*
+ * The driver's execute of ex, with the engine's statement listeners
+ * when there are any (quarry/exec_events.h; many: ex is part of an
+ * executemany); a failure goes through qr_conn__failed (sql names it).
+ */
+static QR_NOINLINE int watched_execute(qr_conn *c, qr_driver_cursor **cur,
+				       const qr_driver_exec *ex, bool many,
+				       const char *sql)
+{
+	const qr_driver *d = c->engine->driver;
+	qr_exec_event_info info = {.event = QR_BEFORE_CURSOR_EXECUTE,
+				   .conn = c,
+				   .statement = ex->sql,
+				   .statement_len = ex->sql_len,
+				   .parameters =
+					   ex->nparams ? ex->params : NULL,
+				   .nparams = ex->nrows ? ex->nparams : 0,
+				   .nrows = ex->nrows,
+				   .executemany = many,
+				   .rowcount = -1};
+	int rc = qr_engine__fire_exec(c->engine, &info);
+	if (rc)
+		return rc;
+	rc = d->execute(cur, c->pooled->dconn, ex);
+	if (rc) {
+		rc = qr_conn__failed(c, rc, sql);
+		qr_error err = *qr_error_last();
+		info.event = QR_HANDLE_ERROR;
+		info.error = &err;
+		qr_engine__fire_exec(c->engine, &info);
+		qr_error__restore(&err);
+		return rc;
+	}
+	info.event = QR_AFTER_CURSOR_EXECUTE;
+	info.rowcount = d->rowcount ? d->rowcount(*cur) : -1;
+	rc = qr_engine__fire_exec(c->engine, &info);
+	if (rc) {
+		d->cursor_free(*cur);
+		*cur = NULL;
+	}
+	return rc;
+}
+
+/* The driver's execute of ex, through watched_execute when statements
+ * are listened to. */
+static inline int driver_execute(qr_conn *c, qr_driver_cursor **cur,
+				 const qr_driver_exec *ex, bool many,
+				 const char *sql)
+{
+	if (qr_engine__exec_watched(c->engine))
+		return watched_execute(c, cur, ex, many, sql);
+	int rc = c->engine->driver->execute(cur, c->pooled->dconn, ex);
+	return rc ? qr_conn__failed(c, rc, sql) : 0;
+}
+
 /* run_one's any case: slots without a value in params (defaults,
  * values of the statement, errors), conversions, echo, a transaction
  * to begin. */
@@ -493,9 +548,7 @@ static QR_NOINLINE int run_one_any(qr_result **out, qr_conn *c,
 		if (c->engine->opts.echo)
 			echo_statement(c, cp, values, 1, 1, stats);
 		qr_driver_exec ex = one_request(c, cp, values);
-		rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
-		if (rc)
-			rc = qr_conn__failed(c, rc, cp->sql);
+		rc = driver_execute(c, &cur, &ex, false, cp->sql);
 	}
 	if (values != stackvals)
 		free(values);
@@ -519,6 +572,7 @@ static int run_one(qr_result **out, qr_conn *c, const qr_compiled *cp,
 	const int *known;
 	if (!params || cp->nslots > QR_CONN_SLOT_MEMO || cp->converts ||
 	    !(c->in_tx || c->autocommit) || c->engine->opts.echo ||
+	    qr_engine__exec_watched(c->engine) ||
 	    (c->scratch && c->scratch->used) ||
 	    !(known = slot_indexes(c, cp, params)))
 		return run_one_any(out, c, cp, params, stats);
@@ -652,13 +706,11 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 			echo_batch(c, cp, ex.sql, values, n, executions + 1,
 				   batched ? batch_count(nrows, &plan) : nrows,
 				   stats);
-		rc = d->execute(&cur, c->pooled->dconn, &ex);
+		rc = driver_execute(c, &cur, &ex, nrows > 1, cp->sql);
 		executions++;
 		free(tail_sql);
-		if (rc) {
-			rc = qr_conn__failed(c, rc, cp->sql);
+		if (rc)
 			break;
-		}
 		first += n;
 		if (keep_rows) {
 			/* Keep this batch's rows; count them. */
@@ -842,9 +894,8 @@ static int run_control(qr_conn *c, const char *sql)
 	if (c->active && (rc = qr_result__detach(c->active)))
 		return rc;
 	qr_engine__echo(c->engine, "%s", sql);
-	rc = c->engine->driver->execute(&cur, c->pooled->dconn, &ex);
-	if (rc)
-		return qr_conn__failed(c, rc, sql);
+	if ((rc = driver_execute(c, &cur, &ex, false, sql)))
+		return rc;
 	c->engine->driver->cursor_free(cur);
 	return 0;
 }

@@ -191,6 +191,7 @@ int qr_engine_create_url(qr_engine **out, const qr_url *url,
 	qr_engine *e = qr_mem__calloc(1, sizeof(*e), "engine");
 	if (!e)
 		return QR_ENOMEM;
+	pthread_mutex_init(&e->exec_lock, NULL);
 	if (opts)
 		e->opts = *opts;
 	if (e->opts.echo)
@@ -250,6 +251,8 @@ void qr_engine_free(qr_engine *e)
 	if (!e)
 		return;
 	qr_pool__free(e->pool);
+	qr_engine__exec_listeners_free(e);
+	pthread_mutex_destroy(&e->exec_lock);
 	if (e->connect_args) {
 		for (size_t i = 0; e->connect_args[i]; i++)
 			free(e->connect_args[i]);

@@ -8,8 +8,20 @@
 #include "../pool/pool.h"
 #include "sql/compiled.h"
 
+#include <pthread.h>
+#include <quarry/exec_events.h>
 #include <quarry/result.h>
 #include <quarry/sys/dialect.h>
+#include <stdatomic.h>
+
+/* A listener of statements (engine_events.c): appended under the
+ * engine's lock, read without it. */
+typedef struct qr_exec_listener_node {
+	qr_exec_listener fn;
+	void *userdata;
+	atomic_bool removed;
+	_Atomic(struct qr_exec_listener_node *) next;
+} qr_exec_listener_node;
 
 struct qr_engine {
 	qr_url *url;
@@ -19,7 +31,27 @@ struct qr_engine {
 	qr_engine_options opts;
 	char **connect_args; /* owned NULL-terminated copy */
 	qr_pool *pool;
+	/* Statement listeners per event (quarry/exec_events.h), and whether
+	 * any was ever added (executions test it first). */
+	_Atomic(qr_exec_listener_node *) exec_listeners[QR_EXEC_EVENT_COUNT];
+	atomic_bool exec_watched;
+	pthread_mutex_t exec_lock; /* serialises adding and removing */
 };
+
+/* Calls the listeners of info->event (engine_events.c). BEFORE and
+ * AFTER: the first error stops the others and is returned; HANDLE_ERROR:
+ * errors ignored, 0. */
+int qr_engine__fire_exec(qr_engine *e, const qr_exec_event_info *info);
+
+/* Frees the listeners (engine free). */
+void qr_engine__exec_listeners_free(qr_engine *e);
+
+/* Whether statements of e are listened to. */
+static inline bool qr_engine__exec_watched(const qr_engine *e)
+{
+	return atomic_load_explicit(&((qr_engine *)e)->exec_watched,
+				    memory_order_relaxed);
+}
 
 /* Slots of a statement whose name lookups a connection remembers. */
 #define QR_CONN_SLOT_MEMO 8

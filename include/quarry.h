@@ -13,6 +13,7 @@
 #include "quarry/dml.h"
 #include "quarry/engine.h"
 #include "quarry/error.h"
+#include "quarry/exec_events.h"
 #include "quarry/expr.h"
 #include "quarry/orm.h"
 #include "quarry/params.h"
