@@ -5,6 +5,7 @@
 #ifndef QUARRY_CORE_ENGINE_INTERNAL_H
 #define QUARRY_CORE_ENGINE_INTERNAL_H
 
+#include "../pool/listener_list.h"
 #include "../pool/pool.h"
 #include "sql/compiled.h"
 
@@ -13,15 +14,6 @@
 #include <quarry/result.h>
 #include <quarry/sys/dialect.h>
 #include <stdatomic.h>
-
-/* A listener of statements (engine_events.c): appended under the
- * engine's lock, read without it. */
-typedef struct qr_exec_listener_node {
-	qr_exec_listener fn;
-	void *userdata;
-	atomic_bool removed;
-	_Atomic(struct qr_exec_listener_node *) next;
-} qr_exec_listener_node;
 
 struct qr_engine {
 	qr_url *url;
@@ -33,7 +25,7 @@ struct qr_engine {
 	qr_pool *pool;
 	/* Statement listeners per event (quarry/exec_events.h), and whether
 	 * any was ever added (executions test it first). */
-	_Atomic(qr_exec_listener_node *) exec_listeners[QR_EXEC_EVENT_COUNT];
+	qr_listener_list exec_listeners[QR_EXEC_EVENT_COUNT];
 	atomic_bool exec_watched;
 	pthread_mutex_t exec_lock; /* serialises adding and removing */
 };

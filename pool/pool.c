@@ -37,50 +37,22 @@ double qr_pool_clock(void)
 int qr_pool__listen(qr_pool *p, qr_pool_event event, qr_pool_listener fn,
 		    void *userdata)
 {
-	qr_pool_listener_node *node = calloc(1, sizeof(*node));
-	if (!node)
-		return qr_error_oom("pool listener");
-	node->fn = fn;
-	node->userdata = userdata;
-	atomic_init(&node->removed, false);
-	atomic_init(&node->next, NULL);
-
-	pthread_mutex_lock(&p->lock);
-	_Atomic(qr_pool_listener_node *) *slot = &p->listeners[event];
-	qr_pool_listener_node *cur;
-	while ((cur = atomic_load_explicit(slot, memory_order_relaxed)))
-		slot = &cur->next;
-	/* Published complete: readers walk the list without the lock. */
-	atomic_store_explicit(slot, node, memory_order_release);
-	pthread_mutex_unlock(&p->lock);
-	return 0;
+	return qr_listeners__add(&p->listeners[event], &p->lock,
+				 (qr_listener_fn)fn, userdata, "pool listener");
 }
 
 int qr_pool__unlisten(qr_pool *p, qr_pool_event event, qr_pool_listener fn,
 		      void *userdata)
 {
-	int rc = QR_EINVAL;
-
-	pthread_mutex_lock(&p->lock);
-	qr_pool_listener_node *n = atomic_load_explicit(&p->listeners[event],
-							memory_order_relaxed);
-	for (; n; n = atomic_load_explicit(&n->next, memory_order_relaxed)) {
-		if (n->fn == fn && n->userdata == userdata &&
-		    !atomic_load_explicit(&n->removed, memory_order_relaxed)) {
-			atomic_store_explicit(&n->removed, true,
-					      memory_order_release);
-			rc = 0;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&p->lock);
-	return rc;
+	return qr_listeners__remove(&p->listeners[event], &p->lock,
+				    (qr_listener_fn)fn, userdata)
+		       ? 0
+		       : QR_EINVAL;
 }
 
 static bool has_listeners(qr_pool *p, qr_pool_event event)
 {
-	return atomic_load_explicit(&p->listeners[event],
-				    memory_order_acquire) != NULL;
+	return qr_listeners__any(&p->listeners[event]);
 }
 
 /* Runs the listeners of info->event. For CONNECT and CHECKOUT the first
@@ -90,12 +62,10 @@ static int fire(qr_pool *p, const qr_pool_event_info *info)
 {
 	bool stop = info->event == QR_POOL_EVENT_CONNECT ||
 		    info->event == QR_POOL_EVENT_CHECKOUT;
-	qr_pool_listener_node *n = atomic_load_explicit(
-		&p->listeners[info->event], memory_order_acquire);
-	for (; n; n = atomic_load_explicit(&n->next, memory_order_acquire)) {
-		if (atomic_load_explicit(&n->removed, memory_order_acquire))
-			continue;
-		int rc = n->fn(n->userdata, info);
+	for (qr_listener_node *n =
+		     qr_listeners__first(&p->listeners[info->event]);
+	     n; n = qr_listeners__next(n)) {
+		int rc = ((qr_pool_listener)n->fn)(n->userdata, info);
 		if (rc && stop)
 			return rc < 0 ? rc : QR_ERROR;
 	}
@@ -788,14 +758,8 @@ void qr_pool__free(qr_pool *p)
 	pthread_cond_destroy(&p->slot_freed);
 	pthread_cond_destroy(&p->ready);
 	pthread_mutex_destroy(&p->lock);
-	for (int i = 0; i < QR_POOL_EVENT_COUNT; i++) {
-		qr_pool_listener_node *n = atomic_load(&p->listeners[i]);
-		while (n) {
-			qr_pool_listener_node *next = atomic_load(&n->next);
-			free(n);
-			n = next;
-		}
-	}
+	for (int i = 0; i < QR_POOL_EVENT_COUNT; i++)
+		qr_listeners__free(&p->listeners[i]);
 	qr_url_free(p->url);
 	free(p);
 }

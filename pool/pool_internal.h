@@ -5,6 +5,7 @@
 #ifndef QUARRY_POOL_INTERNAL_H
 #define QUARRY_POOL_INTERNAL_H
 
+#include "listener_list.h"
 #include "pool.h"
 
 #include <pthread.h>
@@ -27,15 +28,6 @@ struct qr_pool_record {
 	void *strategy_data;   /* qr_pool_record_data() */
 	qr_pool_record *grave_next; /* the pool's list of records to close */
 };
-
-typedef struct qr_pool_listener_node {
-	qr_pool_listener fn;
-	void *userdata;
-	/* Set by qr_engine_off(): readers skip the node; it stays on the
-	 * list (readers walk it without the lock) until the pool is freed. */
-	atomic_bool removed;
-	_Atomic(struct qr_pool_listener_node *) next;
-} qr_pool_listener_node;
 
 struct qr_pool {
 	qr_pool_config cfg;
@@ -63,7 +55,7 @@ struct qr_pool {
 	uint64_t connects, checkouts, invalidations, recycles, timeouts;
 
 	/* Listeners per event, append-only, read without the lock. */
-	_Atomic(qr_pool_listener_node *) listeners[QR_POOL_EVENT_COUNT];
+	qr_listener_list listeners[QR_POOL_EVENT_COUNT]; /* listener_list.h */
 
 	/* The process-wide list of pools (fork.c). */
 	qr_pool *fork_prev, *fork_next;
