@@ -695,23 +695,97 @@ void qr_orm__idmap_free(qr_idmap *map)
  * of the object at pos (most often the same). */
 #define AHEAD 12
 
+/* What the scan needs of a mapper, read again only when the mapper of
+ * the object changes (the objects of a flush are most often of one). */
+typedef struct scan_mapper {
+	const qr_mapper *m;
+	size_t snap_off, nwords;
+	const unsigned char *mask;
+	size_t from, to; /* what the pass reads of an object: [from, to) */
+} scan_mapper;
+
+static inline void scan_mapper_set(scan_mapper *sm, const qr_mapper *m)
+{
+	sm->m = m;
+	sm->snap_off = m->snap_off;
+	sm->nwords = m->cmpwords;
+	sm->mask = m->cmpmask;
+	sm->from = offsetof(qr_objhdr, mapper);
+	sm->to = m->snap_off + m->cmpwords * 8;
+}
+
+/* Word i of the image b that differs from a's, masked. */
+static inline uint64_t scan_word(const unsigned char *a, const unsigned char *b,
+				 const unsigned char *mask, size_t i)
+{
+	uint64_t x, y, z;
+
+	memcpy(&x, a + i * 8, 8);
+	memcpy(&y, b + i * 8, 8);
+	memcpy(&z, mask + i * 8, 8);
+	return (x ^ y) & z;
+}
+
+/* Whether h (of sm's mapper) is persistent, not to be deleted and equal
+ * to its snapshot's exact image: qr_orm__snapshot_same with the
+ * mapper's figures at hand and the header's bytes tested at once. */
+static inline bool scan_clean(const scan_mapper *sm, const qr_objhdr *h)
+{
+	const unsigned char *a = (const unsigned char *)qr_orm__obj(h);
+	const unsigned char *b = (const unsigned char *)h + sm->snap_off;
+	uint64_t diff = 0;
+
+	/* (one branch; the image is read only when in use) */
+	if (((h->state ^ QR_STATE_PERSISTENT) |
+	     ((h->flags & (QR_OF_DELETE | QR_OF_SNAP)) ^ QR_OF_SNAP) |
+	     h->snap_verify) != 0)
+		return false;
+	switch (sm->nwords) { /* (most structs are a few words) */
+	case 4:
+		diff |= scan_word(a, b, sm->mask, 3);
+		/* fall through */
+	case 3:
+		diff |= scan_word(a, b, sm->mask, 2);
+		/* fall through */
+	case 2:
+		diff |= scan_word(a, b, sm->mask, 1);
+		/* fall through */
+	case 1:
+		diff |= scan_word(a, b, sm->mask, 0);
+		/* fall through */
+	case 0:
+		break;
+	default:
+		for (size_t i = 0; i < sm->nwords; i++)
+			diff |= scan_word(a, b, sm->mask, i);
+	}
+	return diff == 0;
+}
+
+/* Asks for the lines of x that the pass reads: its first and last
+ * byte, and every 64 bytes between when there are more than two lines
+ * (every gap under 64 bytes: no line left out). */
+static inline void scan_prefetch(const scan_mapper *sm, const char *x)
+{
+	prefetch(x + sm->from);
+	prefetch(x + sm->to - 1);
+	for (size_t o = sm->from + 64; o + 64 < sm->to; o += 64)
+		prefetch(x + o);
+}
+
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 {
+	qr_objhdr *const *dense = map->dense;
 	size_t i = *pos, n = map->ndense;
+	scan_mapper sm = {0};
 
 	for (; i < n; i++) {
-		qr_objhdr *h = map->dense[i];
-		if (i + AHEAD < n) {
-			const char *x = (const char *)map->dense[i + AHEAD];
-			size_t end =
-				h->mapper->snap_off + h->mapper->cmpwords * 8;
-			for (size_t o = offsetof(qr_objhdr, mapper); o < end;
-			     o += 64)
-				prefetch(x + o);
-			prefetch(x + end - 1);
-		}
-		if (h->state != QR_STATE_PERSISTENT ||
-		    (h->flags & QR_OF_DELETE) || !qr_orm__snapshot_same(h)) {
+		qr_objhdr *h = dense[i];
+		if (h->mapper != sm.m)
+			scan_mapper_set(&sm, h->mapper);
+		if (i + AHEAD < n)
+			scan_prefetch(&sm, (const char *)dense[i + AHEAD]);
+		if (!scan_clean(&sm, h)) {
 			*pos = i + 1;
 			return h;
 		}
