@@ -352,10 +352,13 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 	void *p = field_ptr(h, f);
 	int rc = 0;
 
-	if (f->ptr_slot < 0)
-		return qr_orm__store_at(m, f, qr_orm__obj(h),
-					(unsigned char *)h + m->nullbits_off,
-					v);
+	if (f->ptr_slot < 0) {
+		unsigned char *bits = (unsigned char *)h + m->nullbits_off;
+		unsigned char was = bits[f->index / 8];
+		rc = qr_orm__store_at(m, f, qr_orm__obj(h), bits, v);
+		qr_orm__nullbits_changed(h, was != bits[f->index / 8]);
+		return rc;
+	}
 	if (!v || v->kind == QR_VNULL) {
 		set_owned(h, f, NULL);
 		memset(p, 0, f->size);

@@ -558,21 +558,25 @@ static int build_mapper(qr_mapping_builder *b, const qr_mapping_item *items,
 		return rc;
 	}
 	bits = (m->nfields + 7) / 8;
-	m->nullbits_off = QR_ORM_HDR_SIZE + m->struct_size;
-	/* the snapshot next to the struct (the dirty pass reads both) */
-	m->snap_off = QR_ORM_ALIGN_UP(m->nullbits_off + bits,
+	/* the snapshot's image right after the struct: what the dirty pass
+	 * reads (the header's end, the struct, the image) is adjacent, 64
+	 * bytes for a struct of 24. The NULL flags after the snapshot: the
+	 * pass does not compare them (quarry alone changes them, and then
+	 * has the object checked member by member: qr_orm__set_nullbit,
+	 * qr_orm__field_set) */
+	m->snap_off = QR_ORM_ALIGN_UP(QR_ORM_HDR_SIZE + m->struct_size,
 				      alignof(uint64_t)); /* (the image is
 							     compared 8 bytes
 							     at a time) */
 	m->snap_size = qr_orm__snapshot_size(m);
-	m->slots_off =
-		QR_ORM_ALIGN_UP(m->snap_off + m->snap_size, alignof(void *));
+	m->nullbits_off = m->snap_off + m->snap_size;
+	m->slots_off = QR_ORM_ALIGN_UP(m->nullbits_off + bits, alignof(void *));
 	m->rels_off = QR_ORM_ALIGN_UP(m->slots_off + m->nptr * sizeof(void *),
 				      alignof(qr_relstate));
 	/* (the tail starts aligned for an identity key) */
 	m->alloc_size = QR_ORM_ALIGN_UP(
 		m->rels_off + m->nrels * sizeof(qr_relstate), alignof(qr_ikey));
-	m->cmpwords = QR_ORM_ALIGN_UP(m->struct_size + bits, 8) / 8;
+	m->cmpwords = QR_ORM_ALIGN_UP(m->struct_size, 8) / 8;
 	m->key_room = qr_orm__key_room_size(m);
 	if (!(m->cmpmask = qr_orm__compare_mask(m))) {
 		qr_orm__mapper_free(m);

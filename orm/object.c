@@ -41,11 +41,13 @@ void qr_orm__set_nullbit(qr_objhdr *h, size_t field, bool on)
 {
 	unsigned char *bits = (unsigned char *)h + h->mapper->nullbits_off;
 	unsigned char mask = (unsigned char)(1u << (field % 8));
+	unsigned char was = bits[field / 8];
 
 	if (on)
 		bits[field / 8] |= mask;
 	else
 		bits[field / 8] &= (unsigned char)~mask;
+	qr_orm__nullbits_changed(h, was != bits[field / 8]);
 }
 
 void **qr_orm__slot(const qr_objhdr *h, size_t slot)

@@ -170,12 +170,13 @@ struct qr_mapper {
 	/* the object's snapshot (qr_snapshot, image, text table) in the
 	 * block, and its size */
 	size_t snap_off, snap_size;
-	/* which bytes of an object's image (struct then NULL flags) hold
-	 * mapped values: 0xff each, 0 for padding and unmapped members,
-	 * rounded up to 8 bytes (qr_orm__compare_mask), and how many
-	 * 8-byte words that is (the object and the image both have room
-	 * for the last word: the snapshot and its text table start
-	 * 8-aligned after them) */
+	/* which bytes of an object's struct hold mapped values: 0xff
+	 * each, 0 for padding and unmapped members, rounded up to 8 bytes
+	 * (qr_orm__compare_mask), and how many 8-byte words that is (the
+	 * struct and its image both have room for the last word: the image
+	 * starts 8-aligned after the struct, the NULL flags' image and the
+	 * text table after it). The NULL flags are not compared: only
+	 * quarry changes them, and a change sets qr_objhdr.snap_verify */
 	unsigned char *cmpmask;
 	size_t cmpwords;
 	/* the bytes kept at the start of the tail of an object made by
@@ -380,9 +381,9 @@ typedef struct qr_objext {
 
 /* The header of every mapped object (80 bytes: what every loaded object
  * pays; the rarely used links are in qr_objext). What the dirty pass
- * reads (the mapper, the state, the flags) is at its end, next to the
- * struct and the snapshot's image after it: one or two cache lines an
- * object. */
+ * reads (the mapper, the state, the flags) is its last 16 bytes, next
+ * to the struct and the snapshot's image after it (64 bytes for a struct
+ * of 24: one or two cache lines an object). */
 typedef struct qr_objhdr {
 	uint32_t magic;
 	/* bytes after the mapper's block for the strings and blobs loaded
@@ -401,9 +402,9 @@ typedef struct qr_objhdr {
 	uint8_t state; /* qr_objstate */
 	uint8_t flags; /* QR_OF_* */
 	/* the snapshot's image may not describe its values (set when
-	 * quarry replaced a string or blob, by qr_flag_modified, after a
-	 * pointer of the user's was seen, after a restore); the next check
-	 * then compares member by member */
+	 * quarry replaced a string or blob or changed a NULL flag, by
+	 * qr_flag_modified, after a pointer of the user's was seen, after
+	 * a restore); the next check then compares member by member */
 	bool snap_verify;
 	/* the tail's first mapper->key_room bytes are kept for the
 	 * object's identity key (objects made by qr_new: their key is made
@@ -626,9 +627,17 @@ void qr_orm__snapshot_flag(qr_objhdr *h, const qr_field *f);
  * s or the object; NULL for a text qr_orm__snap_unknown). */
 void qr_orm__snapshot_value(const qr_snapshot *s, const qr_mapper *m, size_t i,
 			    qr_value *out);
-/* Whether h certainly equals its snapshot: its bytes compared with the
- * image 8 at a time, masked, so that padding (maybe undefined) never
- * decides (false when it has none, or when unsure). Inline: the dirty
+/* After quarry changed (changed true) a NULL flag of h: the dirty pass
+ * does not compare them, so h is to be checked member by member. */
+static inline void qr_orm__nullbits_changed(qr_objhdr *h, bool changed)
+{
+	if (changed && (h->flags & QR_OF_SNAP))
+		h->snap_verify = true;
+}
+/* Whether h certainly equals its snapshot: its struct compared with the
+ * image 8 bytes at a time, masked, so that padding (maybe undefined)
+ * never decides (false when it has none, or when unsure: snap_verify,
+ * set also when quarry changed a NULL flag). Inline: the dirty
  * pass runs it for every object of the session. */
 static inline bool qr_orm__snapshot_same(const qr_objhdr *h)
 {

@@ -10,8 +10,10 @@
  * the user may edit it in place only with qr_flag_modified, which marks
  * the shared text unknown (changed). Other texts (malloc'd members,
  * pointers of the user's) are copied into one allocation the snapshot
- * owns. While the image is exact (verify clear), an object whose bytes
- * equal the image is unchanged: one memcmp over the block. A string or
+ * owns. While the image is exact (verify clear), an object whose struct
+ * equals the image is unchanged: one masked compare over the block. The
+ * NULL flags are not compared: they change only through quarry
+ * (qr_orm__set_nullbit, qr_orm__field_set), which sets verify. A string or
  * blob changed in place keeps its address, so it is not seen unless
  * qr_flag_modified() says so (SQLAlchemy's semantics for mutable values);
  * every replacement goes through quarry (set_owned in convert.c, which
@@ -25,10 +27,17 @@
 
 const char qr_orm__snap_unknown[1];
 
-/* Bytes of an object's image: its struct and the NULL flags after it. */
+/* Bytes of an object's NULL flags. */
+static size_t nullbits_size(const qr_mapper *m)
+{
+	return (m->nfields + 7) / 8;
+}
+
+/* Bytes of an object's image: its struct, then its NULL flags (which
+ * the object keeps after the snapshot). */
 static size_t image_size(const qr_mapper *m)
 {
-	return m->struct_size + (m->nfields + 7) / 8;
+	return m->struct_size + nullbits_size(m);
 }
 
 /* Where the text table of a snapshot with an image of n bytes starts. */
@@ -57,6 +66,16 @@ static qr_snaptext *texts(const qr_mapper *m, const qr_snapshot *s)
 static const unsigned char *object_bytes(const qr_objhdr *h)
 {
 	return (const unsigned char *)qr_orm__obj(h);
+}
+
+/* h's struct and NULL flags into the image of s. */
+static void take_image(qr_snapshot *s, const qr_objhdr *h)
+{
+	const qr_mapper *m = h->mapper;
+
+	memcpy(image(s), object_bytes(h), m->struct_size);
+	memcpy(image(s) + m->struct_size, (const char *)h + m->nullbits_off,
+	       nullbits_size(m));
 }
 
 /* The address a string or blob member holds. */
@@ -169,7 +188,7 @@ void qr_orm__snapshot_note_room(const qr_objhdr *h)
 static int build(qr_objhdr *h, const qr_value *text, bool verify)
 {
 	const qr_mapper *m = h->mapper;
-	size_t img = image_size(m), bytes = 0;
+	size_t bytes = 0;
 	qr_snaptext seen[8]; /* the first members' content, read once */
 	qr_snapshot *s = (qr_snapshot *)((char *)h + m->snap_off);
 	char *copies = NULL, *p;
@@ -197,7 +216,7 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 	old = (h->flags & QR_OF_SNAP) ? copies_of(h, m, s) : NULL;
 	h->flags |= QR_OF_SNAP;
 	h->snap_verify = verify;
-	memcpy(image(s), object_bytes(h), img);
+	take_image(s, h);
 	p = copies;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
@@ -386,8 +405,7 @@ static void mask_time(unsigned char *mask, size_t at)
 
 unsigned char *qr_orm__compare_mask(const qr_mapper *m)
 {
-	size_t n = image_size(m);
-	unsigned char *mask = calloc(QR_ORM_ALIGN_UP(n, 8), 1);
+	unsigned char *mask = calloc(QR_ORM_ALIGN_UP(m->struct_size, 8), 1);
 
 	if (!mask) {
 		qr_error_oom("mapper");
@@ -422,7 +440,6 @@ unsigned char *qr_orm__compare_mask(const qr_mapper *m)
 			mask_range(mask, at, f->size);
 		}
 	}
-	mask_range(mask, m->struct_size, n - m->struct_size);
 	return mask;
 }
 
@@ -440,7 +457,7 @@ void qr_orm__snapshot_refresh(qr_objhdr *h)
 			    *qr_orm__slot(h, (size_t)f->ptr_slot))
 			return; /* not adopted: keep comparing */
 	}
-	memcpy(image(s), object_bytes(h), image_size(m));
+	take_image(s, h);
 	h->snap_verify = false;
 }
 
