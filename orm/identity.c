@@ -726,6 +726,26 @@ static inline uint64_t scan_word(const unsigned char *a, const unsigned char *b,
 	return (x ^ y) & z;
 }
 
+/* The 4 bytes of a header from its state on, with these values of the
+ * state, the flags and snap_verify (and 0 for key_room): constant. */
+static inline uint32_t hdr_bytes(unsigned state, unsigned flags,
+				 unsigned verify)
+{
+	const unsigned char b[4] = {(unsigned char)state, (unsigned char)flags,
+				    (unsigned char)verify, 0};
+	uint32_t w;
+
+	memcpy(&w, b, sizeof(w));
+	return w;
+}
+_Static_assert(offsetof(qr_objhdr, flags) == offsetof(qr_objhdr, state) + 1 &&
+		       offsetof(qr_objhdr, snap_verify) ==
+			       offsetof(qr_objhdr, state) + 2 &&
+		       offsetof(qr_objhdr, key_room) ==
+			       offsetof(qr_objhdr, state) + 3 &&
+		       sizeof(bool) == 1,
+	       "the header's bytes the scan reads at once");
+
 /* Whether h (of sm's mapper) is persistent, not to be deleted and equal
  * to its snapshot's exact image: qr_orm__snapshot_same with the
  * mapper's figures at hand and the header's bytes tested at once. */
@@ -735,10 +755,13 @@ static inline bool scan_clean(const scan_mapper *sm, const qr_objhdr *h)
 	const unsigned char *b = (const unsigned char *)h + sm->snap_off;
 	uint64_t diff = 0;
 
-	/* (one branch; the image is read only when in use) */
-	if (((h->state ^ QR_STATE_PERSISTENT) |
-	     ((h->flags & (QR_OF_DELETE | QR_OF_SNAP)) ^ QR_OF_SNAP) |
-	     h->snap_verify) != 0)
+	uint32_t w;
+
+	/* the state, the flags and snap_verify in one load (the image is
+	 * read only when in use) */
+	memcpy(&w, &h->state, sizeof(w));
+	if ((w & hdr_bytes(0xff, QR_OF_DELETE | QR_OF_SNAP, 0xff)) !=
+	    hdr_bytes(QR_STATE_PERSISTENT, QR_OF_SNAP, 0))
 		return false;
 	switch (sm->nwords) { /* (most structs are a few words) */
 	case 4:
@@ -779,12 +802,21 @@ qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 	size_t i = *pos, n = map->ndense;
 	scan_mapper sm = {0};
 
+	/* (two loops: the objects asked for ahead, then the last ones) */
+	for (; i + AHEAD < n; i++) {
+		qr_objhdr *h = dense[i];
+		if (h->mapper != sm.m)
+			scan_mapper_set(&sm, h->mapper);
+		scan_prefetch(&sm, (const char *)dense[i + AHEAD]);
+		if (!scan_clean(&sm, h)) {
+			*pos = i + 1;
+			return h;
+		}
+	}
 	for (; i < n; i++) {
 		qr_objhdr *h = dense[i];
 		if (h->mapper != sm.m)
 			scan_mapper_set(&sm, h->mapper);
-		if (i + AHEAD < n)
-			scan_prefetch(&sm, (const char *)dense[i + AHEAD]);
 		if (!scan_clean(&sm, h)) {
 			*pos = i + 1;
 			return h;
