@@ -354,7 +354,10 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 
 	if (f->ptr_slot < 0) {
 		unsigned char *bits = (unsigned char *)h + m->nullbits_off;
-		unsigned char was = bits[f->index / 8];
+		unsigned char was;
+		if (!(h->flags & QR_OF_SNAP)) /* (loading: nothing to tell) */
+			return qr_orm__store_at(m, f, qr_orm__obj(h), bits, v);
+		was = bits[f->index / 8];
 		rc = qr_orm__store_at(m, f, qr_orm__obj(h), bits, v);
 		qr_orm__nullbits_changed(h, was != bits[f->index / 8]);
 		return rc;

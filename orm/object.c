@@ -61,6 +61,7 @@ void **qr_orm__slot(const qr_objhdr *h, size_t slot)
 static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext,
 			qr_objchunk **chunk)
 {
+	unsigned char *bits;
 	size_t size;
 	qr_objhdr *h = NULL;
 
@@ -88,13 +89,15 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext,
 	}
 	h->state = QR_STATE_TRANSIENT;
 	h->mapper = m;
+	/* (no snapshot yet: the NULL flags set without telling it) */
+	bits = (unsigned char *)h + m->nullbits_off;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const qr_field *f = &m->fields[i];
 		if (f->ptr_slot < 0 &&
 		    (f->flags &
 		     (QR_FF_NULLABLE | QR_FF_AUTOINC | QR_FF_DEFAULT |
 		      QR_FF_SERVER_DEFAULT | QR_FF_VERSION)))
-			qr_orm__set_nullbit(h, i, true);
+			bits[i / 8] |= (unsigned char)(1u << (i % 8));
 	}
 	h->midx = QR_ORM_NO_MIDX;
 	if (m->poly_identity && m->poly_field >= 0) {

@@ -73,9 +73,14 @@ static void take_image(qr_snapshot *s, const qr_objhdr *h)
 {
 	const qr_mapper *m = h->mapper;
 
+	const unsigned char *bits = (const unsigned char *)h + m->nullbits_off;
+	size_t n = nullbits_size(m);
+
 	memcpy(image(s), object_bytes(h), m->struct_size);
-	memcpy(image(s) + m->struct_size, (const char *)h + m->nullbits_off,
-	       nullbits_size(m));
+	if (n == 1) /* (up to 8 fields: no call) */
+		image(s)[m->struct_size] = bits[0];
+	else
+		memcpy(image(s) + m->struct_size, bits, n);
 }
 
 /* The address a string or blob member holds. */
