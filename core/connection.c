@@ -451,6 +451,8 @@ static inline int result_of(qr_result **out, qr_conn *c, const qr_compiled *cp,
 		else
 			c->plain_results_form = cp->id;
 	}
+	if (rc == 0 && cp->implicit_returning)
+		rc = qr_result__take_key(res);
 	if (rc == 0 && out)
 		*out = res;
 	else

@@ -167,6 +167,11 @@ int qr_result__detach(qr_result *result);
  * and frees cur. r's rowcount becomes cur's. */
 int qr_result__absorb(qr_result *r, qr_driver_cursor *cur);
 
+/* Reads the row of an INSERT's implicit RETURNING (compiled.h): its
+ * first column's integer becomes last_insert_id, the cursor is closed,
+ * and the result returns no rows, as a plain INSERT's. */
+int qr_result__take_key(qr_result *r);
+
 /* Wraps a driver cursor into a new result. */
 int qr_result__new(qr_result **out, qr_conn *conn, qr_driver_cursor *cur);
 

@@ -498,6 +498,27 @@ static int next_row(qr_result *r, const qr_row **row, bool lazy)
 	return rc;
 }
 
+int qr_result__take_key(qr_result *r)
+{
+	const qr_row *row;
+	int rc = next_row(r, &row, false);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		const qr_value *v = &row->values[0];
+		if (r->ncols && v->kind == QR_VINT)
+			r->last_insert_id = v->u.i;
+	}
+	drop_cursor(r, true);
+	if (r->rowcount < 0)
+		r->rowcount = rc;
+	/* what the program sees: an INSERT, no rows */
+	r->returns_rows = false;
+	r->ncols = 0;
+	return 0;
+}
+
 int qr_result_next(qr_result *r, const qr_row **row)
 {
 	if (!r || !row)

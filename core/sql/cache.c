@@ -565,7 +565,8 @@ static void key_stmt(keyer *k, const qr_node *node,
 		if (k->stop)
 			return;
 	}
-	emit(k, KEY_TAG(KEY_OPTS) | (opts && opts->exec ? 1 : 0));
+	emit(k, KEY_TAG(KEY_OPTS) | (opts && opts->exec ? 1 : 0) |
+			(opts && opts->many ? 2 : 0));
 	for (size_t i = 0; opts && i < opts->nkeys; i++)
 		emit_str(k, opts->column_keys[i]);
 	if (k->verify && k->len != k->nexpect)

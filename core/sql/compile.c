@@ -194,8 +194,9 @@ int qr_compile__exec(qr_compiled **out, const qr_node *node,
 	}
 	for (size_t i = 0; i < n; i++)
 		keys[i] = qr_params_name_at(params, 0, i);
-	qr_sql_compile_opts opts = {keys, n, true}; /* narrowing, as
-						     * SQLAlchemy executes */
+	qr_sql_compile_opts opts = {keys, n, true, /* narrowing, as
+						    * SQLAlchemy executes */
+				    params && qr_params_row_count(params) > 1};
 	int rc = qr_sql__compile(out, node, dialect, &opts);
 	if (keys != stack_keys)
 		free(keys);

@@ -259,6 +259,43 @@ static int insert_multi(qr_sqlc *c, const qr_node *ins, const qr_node *table)
 	return c->rc;
 }
 
+/*
+ * SQLAlchemy's implicit returning: a top-level single-row INSERT, not
+ * for an executemany and without a RETURNING of its own, RETURNs the
+ * primary key columns it leaves to the database (the autoincrement key,
+ * a server default, a SQL expression default, a sequence), on dialects
+ * that read generated keys that way (PostgreSQL). The execution reads
+ * the row (compiled.h: implicit_returning).
+ */
+static int implicit_returning(qr_sqlc *c, const qr_node *ins,
+			      const qr_node *table)
+{
+	const qr_node *values = ins->kids[QR_INS_VALUES];
+	size_t n = 0;
+
+	if (!c->ov->implicit_returning || c->many ||
+	    ins->kids[QR_INS_RETURNING] || ins->kids[QR_INS_SELECT] ||
+	    ins->kids[QR_INS_ROWS] || (!values && !c->exec_keys && !c->nkeys))
+		return c->rc;
+	const qr_node *autoinc = qr_table_autoincrement_column(table);
+	for (size_t i = 0; i < qr_table__pk_count(table) && !c->rc; i++) {
+		const qr_node *col = qr_table__pk_at(table, i);
+		const qr_column_def *def = col->ext;
+		if (find_set(values, col->name) || in_keys(c, col->name))
+			continue;
+		if (col != autoinc && !def->default_expr &&
+		    !def->server_default && !def->server_default_expr &&
+		    !qr_sqlc__column_uses_sequence(c, col))
+			continue;
+		qr_sqlc__puts(c, n++ ? ", " : " RETURNING ");
+		qr_sqlc__visit(c, col,
+			       c->ov->returning_no_table ? QR_CTX_NO_TABLE : 0);
+	}
+	if (n)
+		c->implicit_returning = true;
+	return c->rc;
+}
+
 int qr_sqlc__visit_insert(qr_sqlc *c, const qr_node *ins, unsigned ctx)
 {
 	(void)ctx;
@@ -289,6 +326,8 @@ int qr_sqlc__visit_insert(qr_sqlc *c, const qr_node *ins, unsigned ctx)
 	if (ins->kids[QR_INS_RETURNING])
 		qr_sqlc__returning(c, QR_NODE_INSERT,
 				   ins->kids[QR_INS_RETURNING], 0);
+	else if (toplevel && !c->rc)
+		implicit_returning(c, ins, table);
 	qr_sqlc__pop_frame(c);
 	return c->rc;
 }

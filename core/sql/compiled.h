@@ -51,6 +51,11 @@ struct qr_compiled {
 	bool is_dml;    /* INSERT, UPDATE, DELETE */
 	bool expanding; /* a slot is an expanding IN parameter */
 	bool converts;  /* a slot's type may convert its value when bound */
+	/* An INSERT's RETURNING of its generated keys, added by the
+	 * compiler (SQLAlchemy's implicit returning): the execution reads
+	 * the row itself; its result has no rows and the key in
+	 * last_insert_id. */
+	bool implicit_returning;
 	/* Monotonic seconds (CLOCK_MONOTONIC) when the SQL was generated,
 	 * once an engine with echo exists (qr_compiled__stamp_times), else
 	 * 0; forms made from it (cache hits, expanded lists) keep it. Echo's

@@ -544,6 +544,7 @@ static int finish(qr_sqlc *c, qr_compiled **out)
 	cp->returns_rows = c->returns_rows;
 	cp->is_ddl = c->is_ddl;
 	cp->is_dml = c->is_dml;
+	cp->implicit_returning = c->implicit_returning;
 	if (c->nresult) {
 		cp->result_types = c->result_types;
 		cp->nresult = c->nresult;
@@ -566,6 +567,7 @@ int qr_sqlc__compile(qr_compiled **out, const qr_node *node,
 		c.column_keys = opts->column_keys;
 		c.nkeys = opts->nkeys;
 		c.exec_keys = opts->exec;
+		c.many = opts->many;
 	}
 	*out = NULL;
 	qr_sqlc__visit(&c, node, QR_CTX_RESULT);

@@ -119,6 +119,11 @@ typedef struct qr_compiler_overrides {
 	/* An index on an expression: each expression in its own parentheses,
 	 * "((lower(email)))" (MySQL 8.0.13+ functional key parts). */
 	bool index_expr_parens;
+	/* A single-row INSERT that leaves generated primary key columns to
+	 * the database RETURNs them, read by the execution for the result's
+	 * key (SQLAlchemy's implicit returning, on dialects without a
+	 * cursor.lastrowid: PostgreSQL). */
+	bool implicit_returning;
 	/* Sequences: the next value of the sequence named (PostgreSQL
 	 * nextval('name'), MariaDB nextval(name)); has_sequences says
 	 * whether flavour d has them (NULL: yes). NULL next_value: none (a
@@ -205,6 +210,8 @@ struct qr_sqlc {
 	const char *const *column_keys;
 	size_t nkeys;
 	bool exec_keys; /* column_keys narrow INSERT/UPDATE (execution) */
+	bool many;      /* compiled for an executemany */
+	bool implicit_returning; /* an INSERT's generated keys RETURNed */
 	/* anonymous bind naming context */
 	const char *hint;
 	const qr_type *hint_type;
@@ -407,6 +414,9 @@ typedef struct qr_sql_compile_opts {
 	 * columns (and those with defaults), even when there are none;
 	 * false: every column, as str(users.insert()) does. */
 	bool exec;
+	/* Compiled for an executemany (several parameter sets): no implicit
+	 * RETURNING of generated keys. */
+	bool many;
 } qr_sql_compile_opts;
 
 /* Initialises c for d (ov from the dialect). */

@@ -174,6 +174,7 @@ int qr_compiled__expand(qr_compiled **out, const qr_compiled *c,
 	e->returns_rows = c->returns_rows;
 	e->is_ddl = c->is_ddl;
 	e->is_dml = c->is_dml;
+	e->implicit_returning = c->implicit_returning;
 	if (c->nresult) {
 		e->result_types = qr_mem__alloc(c->nresult * sizeof(qr_type),
 						"result types");

@@ -270,6 +270,7 @@ const qr_compiler_overrides qr_postgresql__compiler = {
 			"WHERE t.typname = :name "
 			"AND pg_catalog.pg_type_is_visible(t.oid)",
 	.next_value = pg_next_value,
+	.implicit_returning = true,
 	.has_sequence_sql =
 		"SELECT c.relname FROM pg_catalog.pg_class c "
 		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "

@@ -448,7 +448,8 @@ static const qr_golden cases[] = {
 	 "DROP SEQUENCE widget_id_seq", "!ENOTSUP", NULL},
 	{"insert_sequence", b_insert_sequence,
 	 "INSERT INTO widgets (name) VALUES (?)",
-	 "INSERT INTO widgets (id, name) VALUES (nextval('widget_id_seq'), $1)",
+	 "INSERT INTO widgets (id, name) VALUES (nextval('widget_id_seq'), $1) "
+	 "RETURNING widgets.id",
 	 NULL, "name"},
 	{"insert_sequence_given", b_insert_sequence_given,
 	 "INSERT INTO widgets (id, name) VALUES (?, ?)", NULL, NULL, "id name"},
