@@ -129,7 +129,7 @@ void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align)
 	if (align < 8)
 		align = 8;
 	n = QR_ORM_ALIGN_UP(n, 8);
-	if (n > QR_ORM_CHUNK_BLOCK_MAX || align > CHUNK_ALIGN)
+	if (n > QR_ORM_CHUNK_BLOCK_MAX || align > QR_ORM_PASS_ALIGN)
 		return NULL;
 	if (!c || CHUNK_BYTES - QR_ORM_ALIGN_UP(c->used, align) < n) {
 		qr_objchunk *fresh = chunk_map();

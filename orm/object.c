@@ -9,6 +9,9 @@
 
 /* every loaded object pays for the header: keep it at 80 bytes */
 _Static_assert(sizeof(void *) != 8 || QR_ORM_HDR_SIZE == 80, "qr_objhdr grew");
+_Static_assert(sizeof(void *) != 8 ||
+		       offsetof(qr_objhdr, mapper) % QR_ORM_PASS_ALIGN == 0,
+	       "what the dirty pass reads starts a cache line");
 
 qr_objhdr *qr_orm__check(const void *obj, const char *what)
 {
@@ -70,8 +73,11 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext,
 	size = m->alloc_size + tail + (ext ? sizeof(qr_objext) : 0);
 	/* (the header's size is a multiple of 16: the struct is aligned as
 	 * the block) */
-	if (chunk &&
-	    (h = qr_orm__chunk_alloc(chunk, size, m->mapping->align)) != NULL)
+	/* a new object made by the program starts a cache line in a chunk:
+	 * what the dirty pass reads of it (QR_ORM_PASS_ALIGN) */
+	if (chunk && (h = qr_orm__chunk_alloc(chunk, size,
+					      ext ? QR_ORM_PASS_ALIGN
+						  : m->mapping->align)) != NULL)
 		h->magic = QR_ORM_MAGIC_CHUNKED;
 	else if ((h = calloc(1, size)) != NULL)
 		h->magic = QR_ORM_MAGIC;
@@ -111,12 +117,12 @@ static qr_objhdr *alloc(qr_mapper *m, size_t tail, bool ext,
 	return h;
 }
 
-qr_objhdr *qr_orm__object_alloc(qr_mapper *m)
+qr_objhdr *qr_orm__object_alloc(qr_mapper *m, qr_objchunk **chunk)
 {
 	return alloc(m,
 		     m->key_room + atomic_load_explicit(&m->text_room,
 							memory_order_relaxed),
-		     true, NULL);
+		     true, chunk);
 }
 
 qr_objhdr *qr_orm__object_alloc_tail(qr_mapper *m, size_t tail,
@@ -437,7 +443,7 @@ void *qr_object_new(qr_mapping *mapping)
 
 	if (qr_orm__mapper_for(&m, mapping, NULL) != 0)
 		return NULL;
-	h = qr_orm__object_alloc(m);
+	h = qr_orm__object_alloc(m, NULL);
 	if (!h)
 		return NULL;
 	qr_orm__rels_new_object(h);

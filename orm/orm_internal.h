@@ -456,10 +456,15 @@ typedef struct qr_objchunk qr_objchunk;
 /* A load puts its new objects in chunks once the session's identity map
  * holds this many objects (smaller sessions keep malloc's reuse). */
 #define QR_ORM_CHUNK_AFTER 4096
-/* n zeroed bytes aligned for align (8 at least, 16 at most) from *cur,
+/* The alignment of the block of an object made by the program in a
+ * chunk: a cache line, which what the dirty pass reads of it (the
+ * header from its mapper, the struct, the snapshot's image: 64 bytes for
+ * a struct of 24) starts. */
+#define QR_ORM_PASS_ALIGN 64
+/* n zeroed bytes aligned for align (8 at least, 64 at most) from *cur,
  * which moves to a new chunk when it has no room (the old one retired);
  * blocks are packed at 8 bytes where malloc pads to 16. NULL when n is
- * above QR_ORM_CHUNK_BLOCK_MAX, align above 16 or no chunk could be
+ * above QR_ORM_CHUNK_BLOCK_MAX, align above 64 or no chunk could be
  * mapped (nothing recorded: the caller mallocs). Not thread-safe for
  * one *cur. */
 void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align);
@@ -488,8 +493,10 @@ qr_objhdr *qr_orm__check(const void *obj, const char *what);
 /* Allocates a zeroed transient object with its NULL flags set as for a
  * new object, its qr_objext in its block and in its tail the room for
  * its key (mapper->key_room) and its strings (mapper->text_room); owned
- * by nobody yet. NULL on OOM (recorded). */
-qr_objhdr *qr_orm__object_alloc(qr_mapper *m);
+ * by nobody yet; its block starting a cache line in *chunk when chunk is
+ * not NULL (and the block fits one), else malloc'd. NULL on OOM
+ * (recorded). */
+qr_objhdr *qr_orm__object_alloc(qr_mapper *m, qr_objchunk **chunk);
 /* The same with tail bytes for the strings a load stores into it, and
  * no qr_objext; in a block of *chunk when chunk is not NULL (and the
  * block fits one), else malloc'd. */

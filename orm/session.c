@@ -373,7 +373,9 @@ void *qr_session_new_object(qr_session *s, qr_mapping *mapping)
 	}
 	if (qr_orm__mapper_for(&m, mapping, s->registry) != 0)
 		return NULL;
-	h = qr_orm__object_alloc(m);
+	/* in the session's chunk once it is large (as a load's objects) */
+	h = qr_orm__object_alloc(
+		m, s->idmap.count >= QR_ORM_CHUNK_AFTER ? &s->chunk : NULL);
 	if (!h)
 		return NULL;
 	qr_orm__rels_new_object(h);

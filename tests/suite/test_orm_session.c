@@ -433,6 +433,54 @@ static void test_expunge_detach(void **state)
 	qr_object_free(again);
 }
 
+/* Once a session holds many objects, those its program makes share
+ * chunks of memory (orm/objchunk.c): one detached from it outlives the
+ * session, in the caller's hands or added to another session, and is
+ * freed on its own; so do objects made without a session. (ASan checks
+ * the memory.) */
+static void test_objects_outlive_session(void **state)
+{
+	enum { N = 5000 };
+	orm_fx *f = *state;
+	qr_session *first, *second;
+	static User *u[N];
+	User *kept, *moved, *alone;
+
+	qr_assert_ok(qr_session_new(&first, f->engine,
+				    &(qr_session_options){.registry = f->reg}));
+	for (int i = 0; i < N; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "o%d", i);
+		u[i] = orm_user(first, name, name, "p");
+		u[i]->id = 100 + i;
+		qr_assert_ok(qr_session_add(first, u[i]));
+		if ((i + 1) % 500 == 0)
+			qr_assert_ok(qr_session_flush(first));
+	}
+	alone = qr_new_transient(User);
+	assert_non_null(alone);
+	qr_assert_ok(qr_set_text(alone, &alone->name, "alone"));
+	qr_assert_ok(qr_session_commit(first));
+	kept = u[N - 3];
+	moved = u[N - 2];
+	qr_assert_ok(qr_session_detach(first, kept));
+	qr_assert_ok(qr_session_detach(first, moved));
+	qr_session_free(first);
+
+	assert_string_equal(kept->name, "o4997");
+	assert_int_equal(kept->id, 100 + N - 3);
+	qr_assert_ok(qr_session_new(&second, f->engine,
+				    &(qr_session_options){.registry = f->reg}));
+	qr_assert_ok(qr_session_add(second, moved));
+	qr_assert_ok(qr_set_text(moved, &moved->fullname, "Moved"));
+	qr_assert_ok(qr_session_commit(second));
+	qr_session_free(second);
+
+	qr_object_free(kept);
+	assert_string_equal(alone->name, "alone");
+	qr_object_free(alone);
+}
+
 static void test_merge(void **state)
 {
 	orm_fx *f = *state;
@@ -590,6 +638,8 @@ int main(int argc, char **argv)
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_expunge_detach, orm_setup,
 						orm_teardown),
+		cmocka_unit_test_setup_teardown(test_objects_outlive_session,
+						orm_setup, orm_teardown),
 		cmocka_unit_test_setup_teardown(test_merge, orm_setup,
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_nested, orm_setup,

@@ -313,7 +313,7 @@ static void test_object_chunks(void **state)
 
 	(void)state;
 	assert_null(qr_orm__chunk_alloc(&cur, QR_ORM_CHUNK_BLOCK_MAX + 1, 8));
-	assert_null(qr_orm__chunk_alloc(&cur, 64, 32));
+	assert_null(qr_orm__chunk_alloc(&cur, 64, 2 * QR_ORM_PASS_ALIGN));
 	assert_null(cur);
 	for (int i = 0; i < N; i++) {
 		qr_objchunk *was = cur;
@@ -347,6 +347,42 @@ static void test_object_chunks(void **state)
 		if (blocks[i])
 			qr_orm__chunk_free(blocks[i]);
 	free(blocks);
+}
+
+/* The objects the program makes, in a chunk: each block starts a cache
+ * line at its header's mapper (what the dirty pass reads), in order;
+ * freed before or after the chunk is retired. */
+static void test_new_objects_in_chunks(void **state)
+{
+	enum { N = 64 };
+	qr_objhdr *h[N];
+	qr_objchunk *cur = NULL;
+	qr_mapper *m;
+
+	(void)state;
+	if (!QR_ORM_HUGE_MAP)
+		skip();
+	qr_assert_ok(qr_orm__mapper_for(&m, QR_MAPPING_OF(Thing), reg));
+	for (int i = 0; i < N; i++) {
+		h[i] = qr_orm__object_alloc(m, &cur);
+		assert_non_null(h[i]);
+		assert_int_equal(h[i]->magic, QR_ORM_MAGIC_CHUNKED);
+		assert_int_equal(
+			((uintptr_t)h[i] + offsetof(qr_objhdr, mapper)) %
+				QR_ORM_PASS_ALIGN,
+			0);
+		assert_ptr_equal(h[i]->ext,
+				 (char *)h[i] + m->alloc_size + h[i]->tail);
+		assert_int_equal(h[i]->state, QR_STATE_TRANSIENT);
+		if (i)
+			assert_true((char *)h[i] >=
+				    (char *)h[i - 1]->ext + sizeof(qr_objext));
+	}
+	for (int i = 0; i < N / 2; i++)
+		qr_orm__object_release(h[i]);
+	qr_orm__chunk_retire(&cur);
+	for (int i = N / 2; i < N; i++)
+		qr_orm__object_release(h[i]);
 }
 
 static void test_snapshots(void **state)
@@ -500,7 +536,7 @@ static void test_header_ext_and_marks(void **state)
 	(void)state;
 	assert_int_equal(QR_ORM_HDR_SIZE % alignof(max_align_t), 0);
 	qr_assert_ok(qr_orm__mapper_for(&m, QR_MAPPING_OF(Thing), reg));
-	made = qr_orm__object_alloc(m);
+	made = qr_orm__object_alloc(m, NULL);
 	loaded = qr_orm__object_alloc_tail(m, 8, NULL);
 	assert_non_null(made);
 	assert_non_null(loaded);
@@ -545,6 +581,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_identity_map),
 		cmocka_unit_test(test_identity_map_next_slot),
 		cmocka_unit_test(test_object_chunks),
+		cmocka_unit_test(test_new_objects_in_chunks),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_snapshot_shares_tail),
 		cmocka_unit_test(test_header_ext_and_marks),
