@@ -476,7 +476,7 @@ static QR_NOINLINE int watched_execute(qr_conn *c, qr_driver_cursor **cur,
 				   .statement_len = ex->sql_len,
 				   .parameters =
 					   ex->nparams ? ex->params : NULL,
-				   .nparams = ex->nrows ? ex->nparams : 0,
+				   .nparams = ex->nparams,
 				   .nrows = ex->nrows,
 				   .executemany = many,
 				   .rowcount = -1};

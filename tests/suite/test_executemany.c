@@ -71,6 +71,17 @@ static qr_params *numbered_rows(size_t n, bool with_id)
 	return p;
 }
 
+/* Inserts rows 1..n (numbered_rows), in the connection's transaction. */
+static void insert_numbered(qr_conn *c, size_t n)
+{
+	qr_params *p = numbered_rows(n, true);
+	qr_assert_ok(qr_conn_execute_text(
+		NULL, c,
+		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v)",
+		p));
+	qr_params_free(p);
+}
+
 /* Every row 1..n is there with its values, in id order. */
 static void check_numbered(qr_conn *c, size_t n)
 {
@@ -257,13 +268,9 @@ static void test_not_batched_forms(void **state)
 static void test_chunked_update(void **state)
 {
 	fixture *f = *state;
-	qr_params *p = numbered_rows(1000, true);
+	qr_params *p;
 	qr_result *r;
-	qr_assert_ok(qr_conn_execute_text(
-		NULL, f->conn,
-		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v)",
-		p));
-	qr_params_free(p);
+	insert_numbered(f->conn, 1000);
 	p = qr_params_new();
 	for (int i = 1; i <= 1000; i++) {
 		if (i > 1)
@@ -369,13 +376,9 @@ static void test_update_many_sets(void **state)
 static void test_update_mixed_kinds(void **state)
 {
 	fixture *f = *state;
-	qr_params *p = numbered_rows(10, true);
+	qr_params *p;
 	qr_result *r;
-	qr_assert_ok(qr_conn_execute_text(
-		NULL, f->conn,
-		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v)",
-		p));
-	qr_params_free(p);
+	insert_numbered(f->conn, 10);
 	p = qr_params_new();
 	for (int i = 1; i <= 10; i++) {
 		if (i > 1)
@@ -400,13 +403,9 @@ static void test_update_mixed_kinds(void **state)
 static void test_update_failure_in_later_batch(void **state)
 {
 	fixture *f = *state;
-	qr_params *p = numbered_rows(2200, true);
+	qr_params *p;
 	char name[32];
-	qr_assert_ok(qr_conn_execute_text(
-		NULL, f->conn,
-		"INSERT INTO qt_many (id, name, v) VALUES (:id, :name, :v)",
-		p));
-	qr_params_free(p);
+	insert_numbered(f->conn, 2200);
 	qr_assert_ok(qr_conn_commit(f->conn));
 	p = qr_params_new();
 	for (int i = 1; i <= 2200; i++) {
