@@ -704,6 +704,11 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 			ex.nparams = n * cp->nslots;
 			ex.nrows = 1;
 		}
+		if (batched && plan.returning && cp->rowid_sql) {
+			ex.rowid_sql = cp->rowid_sql;
+			ex.returning_off = n > 1 ? ex.sql_len - plan.tail_len
+						 : plan.tail_off;
+		}
 		if (batched || per_row)
 			echo_batch(c, cp, ex.sql, values, n, executions + 1,
 				   batched ? batch_count(nrows, &plan) : nrows,

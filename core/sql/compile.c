@@ -98,6 +98,7 @@ void qr_compiled_free(qr_compiled *c)
 	free(c->sql);
 	free(c->result_types);
 	free(c->positions);
+	free(c->rowid_sql);
 	free(c);
 }
 

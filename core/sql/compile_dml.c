@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const qr_node *find_set(const qr_node *sets, const char *name)
 {
@@ -296,6 +297,68 @@ static int implicit_returning(qr_sqlc *c, const qr_node *ins,
 	return c->rc;
 }
 
+/* Whether table has a column SQLite would take for its rowid's names. */
+static bool shadows_rowid(const qr_node *table)
+{
+	static const char *const names[] = {"rowid", "_rowid_", "oid"};
+	for (size_t i = 0; i < qr_table_column_count(table); i++) {
+		const char *name = qr_column_name(qr_table_column_at(table, i));
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (name && strcasecmp(name, names[k]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * A top-level INSERT .. VALUES whose RETURNING is only its table's
+ * single-column autoincrement key, left to the database, on a dialect
+ * whose key is then the rowid (SQLite): records the SELECTs by which the
+ * driver may run the INSERT without RETURNING and tell the keys from the
+ * rowids (compiled.h: rowid_sql). The table's name is the text from
+ * tname in the output, the column's the RETURNING clause's from ret.
+ */
+static int rowid_returning(qr_sqlc *c, const qr_node *ins, const qr_node *table,
+			   size_t tname, size_t tname_end, size_t ret)
+{
+	const qr_node *list = ins->kids[QR_INS_RETURNING];
+	const qr_node *values = ins->kids[QR_INS_VALUES];
+	static const char clause[] = " RETURNING ";
+
+	if (!c->ov->rowid_returning || c->rc || !list || list->nkids != 1 ||
+	    ins->kids[QR_INS_SELECT] || ins->kids[QR_INS_ROWS] ||
+	    ins->kids[QR_INS_UPSERT] || table->kind != QR_NODE_TABLE ||
+	    qr_table__pk_count(table) != 1)
+		return c->rc;
+	const qr_node *col = list->kids[0];
+	if (col != qr_table_autoincrement_column(table) ||
+	    find_set(values, col->name) || in_keys(c, col->name) ||
+	    shadows_rowid(table))
+		return c->rc;
+	const char *out = c->b->s;
+	size_t at = ret + sizeof(clause) - 1, end = c->b->len;
+	if (c->b->len < at || memcmp(out + ret, clause, sizeof(clause) - 1))
+		return c->rc;
+	qr_strbuf b = {0};
+	qr_strbuf__puts(&b, "SELECT max(rowid) FROM ");
+	qr_strbuf__put(&b, out + tname, tname_end - tname);
+	qr_strbuf__putc(&b, '\0');
+	qr_strbuf__puts(&b, "SELECT ");
+	qr_strbuf__put(&b, out + at, end - at);
+	qr_strbuf__puts(&b, " FROM ");
+	qr_strbuf__put(&b, out + tname, tname_end - tname);
+	qr_strbuf__puts(&b, " WHERE rowid = ?");
+	qr_strbuf__putc(&b, '\0');
+	qr_strbuf__puts(&b, col->name);
+	if (b.error) {
+		qr_strbuf__free(&b);
+		return qr_sqlc__fail(c, QR_ENOMEM, "out of memory");
+	}
+	free(c->rowid_sql);
+	c->rowid_sql = qr_strbuf__take(&b);
+	return c->rc;
+}
+
 int qr_sqlc__visit_insert(qr_sqlc *c, const qr_node *ins, unsigned ctx)
 {
 	(void)ctx;
@@ -306,7 +369,9 @@ int qr_sqlc__visit_insert(qr_sqlc *c, const qr_node *ins, unsigned ctx)
 	if (qr_sqlc__push_frame(c, ins, NULL, 0))
 		return c->rc;
 	qr_sqlc__puts(c, "INSERT INTO ");
+	size_t tname = c->b->len;
 	qr_sqlc__from_ref(c, table, 0);
+	size_t tname_end = c->b->len;
 	if (ins->kids[QR_INS_SELECT])
 		insert_from_select(c, ins, table);
 	else if (ins->kids[QR_INS_ROWS])
@@ -323,10 +388,13 @@ int qr_sqlc__visit_insert(qr_sqlc *c, const qr_node *ins, unsigned ctx)
 		else
 			c->ov->upsert(c, ins, up);
 	}
-	if (ins->kids[QR_INS_RETURNING])
+	if (ins->kids[QR_INS_RETURNING]) {
+		size_t ret = c->b->len;
 		qr_sqlc__returning(c, QR_NODE_INSERT,
 				   ins->kids[QR_INS_RETURNING], 0);
-	else if (toplevel && !c->rc)
+		if (toplevel)
+			rowid_returning(c, ins, table, tname, tname_end, ret);
+	} else if (toplevel && !c->rc)
 		implicit_returning(c, ins, table);
 	qr_sqlc__pop_frame(c);
 	return c->rc;

@@ -56,6 +56,15 @@ struct qr_compiled {
 	 * the row itself; its result has no rows and the key in
 	 * last_insert_id. */
 	bool implicit_returning;
+	/* SQLite: an INSERT whose RETURNING is only its table's INTEGER
+	 * PRIMARY KEY, left to the database (the rowid, when the table is
+	 * as the metadata says): executed many times, the driver may run
+	 * its batches without RETURNING and return the rowids they made
+	 * (qr_driver_exec.rowid_sql). Three NUL-terminated strings one after
+	 * the other: the SELECT of the table's largest rowid, the SELECT of
+	 * the key column of the row whose rowid is ?, the column's name.
+	 * NULL otherwise. Owned like sql (a cache form borrows it). */
+	char *rowid_sql;
 	/* Monotonic seconds (CLOCK_MONOTONIC) when the SQL was generated,
 	 * once an engine with echo exists (qr_compiled__stamp_times), else
 	 * 0; forms made from it (cache hits, expanded lists) keep it. Echo's

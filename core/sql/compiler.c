@@ -51,6 +51,7 @@ void qr_sqlc__cleanup(qr_sqlc *c)
 	}
 	free(c->ctes);
 	free(c->result_types);
+	free(c->rowid_sql);
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -545,6 +546,8 @@ static int finish(qr_sqlc *c, qr_compiled **out)
 	cp->is_ddl = c->is_ddl;
 	cp->is_dml = c->is_dml;
 	cp->implicit_returning = c->implicit_returning;
+	cp->rowid_sql = c->rowid_sql;
+	c->rowid_sql = NULL;
 	if (c->nresult) {
 		cp->result_types = c->result_types;
 		cp->nresult = c->nresult;

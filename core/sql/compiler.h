@@ -124,6 +124,10 @@ typedef struct qr_compiler_overrides {
 	 * key (SQLAlchemy's implicit returning, on dialects without a
 	 * cursor.lastrowid: PostgreSQL). */
 	bool implicit_returning;
+	/* An INSERT whose RETURNING is only its table's autoincrement key
+	 * may be run without RETURNING, the keys told from the rowids
+	 * (SQLite: compiled.h, rowid_sql). */
+	bool rowid_returning;
 	/* Sequences: the next value of the sequence named (PostgreSQL
 	 * nextval('name'), MariaDB nextval(name)); has_sequences says
 	 * whether flavour d has them (NULL: yes). NULL next_value: none (a
@@ -212,6 +216,7 @@ struct qr_sqlc {
 	bool exec_keys; /* column_keys narrow INSERT/UPDATE (execution) */
 	bool many;      /* compiled for an executemany */
 	bool implicit_returning; /* an INSERT's generated keys RETURNed */
+	char *rowid_sql;         /* compiled.h: rowid_sql (owned) */
 	/* anonymous bind naming context */
 	const char *hint;
 	const qr_type *hint_type;

@@ -232,6 +232,7 @@ const qr_compiler_overrides qr_sqlite__compiler = {
 	.empty_in = sqlite_empty_in,
 	.update_from = sqlite_update_from,
 	.returning_no_table = true,
+	.rowid_returning = true,
 	.tuple_in_values = true,
 	.upsert = qr_sqlc__upsert_on_conflict,
 	.column_ddl = sqlite_column,

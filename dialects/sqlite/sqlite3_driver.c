@@ -73,6 +73,11 @@ struct qr_driver_cursor {
 	int64_t rowcount;
 	int64_t last_id;
 	int ncols;
+	/* The rows of an INSERT .. RETURNING of the rowid key run without
+	 * RETURNING (rowid_insert): the rowids next .. last, in a column of
+	 * this name; NULL otherwise. */
+	const char *rowids_name;
+	int64_t rowids_next, rowids_last;
 };
 
 struct qr_driver_conn {
@@ -766,6 +771,157 @@ static inline qr_driver_cursor *cursor_again(qr_driver_conn *c,
 	return &c->spare;
 }
 
+/* ---- INSERT .. RETURNING of the rowid key, run without RETURNING ------- */
+
+/*
+ * SQLite makes the rows of INSERT .. RETURNING in a table of its own
+ * and reads them back: an executemany of a batch of new rows asking only
+ * for their keys cost three times the INSERT. When the key is the table's
+ * rowid, the rowids a multi-row INSERT makes are consecutive (one more
+ * than the largest each time) unless something else writes in between or
+ * the largest rowid is reached, so the batch runs without RETURNING, in a
+ * savepoint, and its rows are told from the last rowid when every check
+ * holds; otherwise it is rolled back to the savepoint and run as asked.
+ */
+
+/* Steps the statement sql (cached) with no parameter or with *arg, and
+ * reads its row's first column: 1 and *v (0 for NULL), 0 without a row,
+ * or an error, recorded when record is set. */
+static int step_sql(qr_driver_conn *c, const char *sql, const int64_t *arg,
+		    int64_t *v, bool record)
+{
+	sqlite3_stmt *stmt = NULL;
+	cached_stmt *cached = NULL;
+	const char *tail = NULL;
+	int rc = prepare(c, sql, strlen(sql), 0, &stmt, &cached, &tail);
+	if (rc)
+		return rc;
+	int step = arg ? sqlite3_bind_int64(stmt, 1, *arg) : SQLITE_OK;
+	if (step == SQLITE_OK)
+		step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		*v = sqlite3_column_int64(stmt, 0);
+	rc = step == SQLITE_ROW    ? 1
+	     : step == SQLITE_DONE ? 0
+	     : record              ? fail(c->db, step, NULL)
+				   : QR_EDB;
+	if (cached) {
+		sqlite3_reset(stmt);
+		cached->in_use = false;
+	} else {
+		sqlite3_finalize(stmt);
+	}
+	return rc;
+}
+
+/* Leaves the savepoint, rolled back to first when undo: 0 or an error,
+ * recorded when record is set. */
+static int savepoint_end(qr_driver_conn *c, bool undo, bool record)
+{
+	int64_t unused;
+	int rc = undo ? step_sql(c, "ROLLBACK TO SAVEPOINT qr_rowids", NULL,
+				 &unused, record)
+		      : 0;
+	int end = step_sql(c, "RELEASE SAVEPOINT qr_rowids", NULL, &unused,
+			   record);
+	return rc < 0 ? rc : end < 0 ? end : 0;
+}
+
+/*
+ * Tries ex (an INSERT .. RETURNING whose rowid_sql is set) without its
+ * RETURNING: 0 with *out a cursor of the keys, 1 when it could not be
+ * (nothing done: the caller runs ex as it is), or an error (the
+ * INSERT's, or out of memory).
+ */
+static int rowid_insert(qr_driver_cursor **out, qr_driver_conn *c,
+			const qr_driver_exec *ex)
+{
+	const char *max_sql = ex->rowid_sql;
+	const char *key_sql = max_sql + strlen(max_sql) + 1;
+	const char *name = key_sql + strlen(key_sql) + 1;
+	size_t len = ex->returning_off;
+	int64_t max = 0, key = 0;
+
+	*out = NULL;
+	if (ex->nrows > 1 || len > ex->sql_len || sqlite3_get_autocommit(c->db))
+		return 1;
+	while (len > 0 && isspace((unsigned char)ex->sql[len - 1]))
+		len--;
+	/* The largest rowid now: from far below the last one possible, the
+	 * rowids made count up from the next. An error here (no rowid: a
+	 * WITHOUT ROWID table) leaves the statement as asked. */
+	int rc = step_sql(c, max_sql, NULL, &max, true);
+	if (rc == 1 && max <= INT64_MAX - ((int64_t)1 << 32))
+		rc = step_sql(c, "SAVEPOINT qr_rowids", NULL, &key, true);
+	else if (rc >= 0)
+		rc = 1;
+	if (rc)
+		return rc == QR_ENOMEM ? rc : 1;
+	qr_driver_cursor *cur = cursor_new(c);
+	if (!cur) {
+		savepoint_end(c, false, false);
+		return qr_error_oom("sqlite cursor");
+	}
+	const char *tail = NULL;
+	int64_t before = sqlite3_total_changes64(c->db);
+	rc = prepare(c, ex->sql, len, 0, &cur->stmt, &cur->cached, &tail);
+	if (rc == 0 && (!cur->stmt || tail))
+		rc = 1; /* not one statement: as asked */
+	if (rc == 0)
+		rc = bind_row(c, cur->stmt,
+			      cur->cached
+				      ? cur->cached->nparams
+				      : sqlite3_bind_parameter_count(cur->stmt),
+			      ex->params, ex->nparams, ex);
+	if (rc == 0) {
+		int step = sqlite3_step(cur->stmt);
+		if (step != SQLITE_DONE)
+			rc = fail(c->db,
+				  step == SQLITE_ROW ? SQLITE_MISUSE : step,
+				  NULL);
+	}
+	release_stmt(cur);
+	int64_t made = sqlite3_changes64(c->db);
+	int64_t last = sqlite3_last_insert_rowid(c->db);
+	/* Every row made by this INSERT and nothing else (no trigger
+	 * wrote), above the largest rowid before, and the key column is the
+	 * rowid. */
+	if (rc == 0 &&
+	    (made < 1 || sqlite3_total_changes64(c->db) - before != made ||
+	     last - made < max))
+		rc = 1;
+	if (rc == 0) {
+		int row = step_sql(c, key_sql, &last, &key, true);
+		rc = row < 0 ? row : row != 1 || key != last;
+	}
+	/* (the INSERT's own error stays the one recorded) */
+	int end = savepoint_end(c, rc != 0, rc >= 0);
+	if (rc >= 0 && end < 0)
+		rc = end; /* not undone or not released: stop there */
+	if (rc) {
+		cursor_release(cur);
+		return rc;
+	}
+	cur->ncols = 1;
+	cur->rowcount = made;
+	cur->last_id = last;
+	cur->rowids_name = name;
+	cur->rowids_next = last - made + 1;
+	cur->rowids_last = last;
+	*out = cur;
+	return 0;
+}
+
+/* The next row of a cursor of rowids. */
+static int rowids_fetch(qr_driver_cursor *cur, qr_value *vals)
+{
+	if (cur->rowids_next > cur->rowids_last)
+		return 0;
+	vals[0].kind = QR_VINT;
+	vals[0].u.i = cur->rowids_next++;
+	return 1;
+}
+
 static int rebegin_shared(qr_driver_conn *c);
 
 static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
@@ -778,6 +934,9 @@ static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
 		*out = NULL;
 		return rc;
 	}
+	if (ex->rowid_sql && (rc = rowid_insert(out, c, ex)) <= 0)
+		return rc;
+	rc = 0;
 	qr_driver_cursor *cur = cursor_again(c, ex);
 	if (cur) {
 		*out = cur;
@@ -808,6 +967,8 @@ static size_t sqlite_column_count(const qr_driver_cursor *cur)
  * logically const (a cache), hence the cast. */
 static const char *sqlite_column_name(const qr_driver_cursor *cur, size_t i)
 {
+	if (cur->rowids_name)
+		return cur->rowids_name;
 	load_colinfo((qr_driver_cursor *)cur);
 	if (cur->colinfo)
 		return cur->colinfo[i];
@@ -832,7 +993,7 @@ static int sqlite_fetch(qr_driver_cursor *cur, qr_value *vals)
 {
 	sqlite3_stmt *stmt = cur->stmt;
 	if (!stmt)
-		return 0;
+		return cur->rowids_name ? rowids_fetch(cur, vals) : 0;
 	if (!cur->has_row) {
 		int step = sqlite3_step(cur->stmt);
 		if (step == SQLITE_DONE) {

@@ -63,6 +63,16 @@ typedef struct qr_driver_exec {
 	 * that: a driver may bind them without a copy of its own. Without
 	 * it the params are the driver's for the call only. */
 	bool params_held;
+	/* An INSERT whose RETURNING returns only its table's rowid key
+	 * (SQLite; core's compiled rowid_sql: the SELECT of the largest
+	 * rowid, the SELECT of the key of the row whose rowid is ?, the key
+	 * column's name, one NUL-terminated string after the other), or
+	 * NULL. The driver may run sql's first returning_off bytes (the
+	 * statement without its RETURNING clause) instead and return the
+	 * rowids it made, in order, as the rows, when it can tell them
+	 * surely. */
+	const char *rowid_sql;
+	size_t returning_off;
 } qr_driver_exec;
 
 typedef struct qr_driver {
