@@ -609,7 +609,8 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 	qr_value stackvals[16];
 	qr_value *values = stackvals;
 	qr_driver_cursor *cur = NULL;
-	char *batch_sql = NULL; /* the SQL of a full batch */
+	const char *batch_sql = NULL; /* the SQL of a full batch */
+	char *own_batch = NULL;       /* ... when the form keeps another */
 	size_t batch_len = 0, executions = 0;
 	int64_t total = 0;
 	qr_result *rows = NULL; /* RETURNING batches: every row returned */
@@ -688,8 +689,8 @@ static QR_NOINLINE int run_many(qr_result **out, qr_conn *c,
 			/* Full batches share one SQL text; a shorter one
 			 * has its own. */
 			if (n == chunk && !batch_sql)
-				batch_sql = qr_manyvalues__sql(&plan, n,
-							       &batch_len);
+				batch_sql = qr_manyvalues__batch_sql(
+					&plan, n, &batch_len, &own_batch);
 			if (n == chunk) {
 				ex.sql = batch_sql;
 				ex.sql_len = batch_len;
@@ -771,7 +772,7 @@ done:
 	qr_result_free(rows);
 	if (values != stackvals)
 		free(values);
-	free(batch_sql);
+	free(own_batch);
 	gather_free(&g);
 	return rc;
 }

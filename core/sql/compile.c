@@ -99,6 +99,7 @@ void qr_compiled_free(qr_compiled *c)
 	free(c->result_types);
 	free(c->positions);
 	free(c->rowid_sql);
+	free(atomic_load_explicit(&c->batch_sql, memory_order_acquire));
 	free(c);
 }
 

@@ -65,6 +65,11 @@ struct qr_compiled {
 	 * the key column of the row whose rowid is ?, the column's name.
 	 * NULL otherwise. Owned like sql (a cache form borrows it). */
 	char *rowid_sql;
+	/* The SQL of a full batch of an executemany of this form as
+	 * multi-row INSERTs (manyvalues.h), made by the first and kept for
+	 * the next: set once, atomically, on the form that owns sql (the
+	 * template of an instantiated one); freed with it. */
+	_Atomic(struct qr_batch_sql *) batch_sql;
 	/* Monotonic seconds (CLOCK_MONOTONIC) when the SQL was generated,
 	 * once an engine with echo exists (qr_compiled__stamp_times), else
 	 * 0; forms made from it (cache hits, expanded lists) keep it. Echo's

@@ -259,6 +259,43 @@ static char *put_tuple(char *p, const qr_manyvalues *plan, size_t r)
 	return p;
 }
 
+/* A batch's SQL kept with its compiled form. */
+struct qr_batch_sql {
+	size_t rows, len;
+	char sql[];
+};
+
+const char *qr_manyvalues__batch_sql(const qr_manyvalues *plan, size_t rows,
+				     size_t *len, char **owned)
+{
+	qr_compiled *owner =
+		plan->cp->tmpl ? plan->cp->tmpl : (qr_compiled *)plan->cp;
+	struct qr_batch_sql *kept =
+		atomic_load_explicit(&owner->batch_sql, memory_order_acquire);
+	*owned = NULL;
+	if (!kept || kept->rows != rows) {
+		char *sql = qr_manyvalues__sql(plan, rows, len);
+		if (!sql || kept)
+			return *owned = sql;
+		kept = malloc(sizeof(*kept) + *len + 1);
+		if (!kept)
+			return *owned = sql;
+		kept->rows = rows;
+		kept->len = *len;
+		memcpy(kept->sql, sql, *len + 1);
+		free(sql);
+		struct qr_batch_sql *none = NULL;
+		if (!atomic_compare_exchange_strong_explicit(
+			    &owner->batch_sql, &none, kept,
+			    memory_order_acq_rel, memory_order_acquire)) {
+			free(kept); /* another thread kept one first */
+			return qr_manyvalues__batch_sql(plan, rows, len, owned);
+		}
+	}
+	*len = kept->len;
+	return kept->sql;
+}
+
 char *qr_manyvalues__sql(const qr_manyvalues *plan, size_t rows, size_t *len)
 {
 	const qr_compiled *cp = plan->cp;

@@ -46,4 +46,14 @@ bool qr_manyvalues__plan(qr_manyvalues *plan, const qr_compiled *cp);
  */
 char *qr_manyvalues__sql(const qr_manyvalues *plan, size_t rows, size_t *len);
 
+/*
+ * The SQL of a full batch of rows rows, as qr_manyvalues__sql, kept with
+ * the compiled form for the next executions (compiled.h: batch_sql) and
+ * borrowed from it; when the form keeps a batch of another size, made
+ * for the call: *owned is then the caller's to free (else NULL). NULL
+ * on out-of-memory (recorded).
+ */
+const char *qr_manyvalues__batch_sql(const qr_manyvalues *plan, size_t rows,
+				     size_t *len, char **owned);
+
 #endif
