@@ -796,30 +796,102 @@ static inline void scan_prefetch(const scan_mapper *sm, const char *x)
 		prefetch(x + o);
 }
 
+/* scan_clean for an image of nwords words (a constant where inlined),
+ * the mapper's mask words in k. */
+static inline bool scan_clean_n(const scan_mapper *sm, const qr_objhdr *h,
+				size_t nwords, const uint64_t *k)
+{
+	const unsigned char *a = (const unsigned char *)qr_orm__obj(h);
+	const unsigned char *b = (const unsigned char *)h + sm->snap_off;
+	uint64_t diff = 0;
+	uint32_t w;
+
+	memcpy(&w, &h->state, sizeof(w));
+	if ((w & hdr_bytes(0xff, QR_OF_DELETE | QR_OF_SNAP, 0xff)) !=
+	    hdr_bytes(QR_STATE_PERSISTENT, QR_OF_SNAP, 0))
+		return false;
+	for (size_t i = 0; i < nwords; i++) {
+		uint64_t x, y;
+		memcpy(&x, a + i * 8, 8);
+		memcpy(&y, b + i * 8, 8);
+		diff |= (x ^ y) & k[i];
+	}
+	return diff == 0;
+}
+
+/*
+ * The run of objects from dense[i] on that are of sm's mapper, whose
+ * image has nwords words (1 to 4: a constant where inlined, so that the
+ * compare is unrolled and the mask is in registers), and clean: the
+ * index of the first object that is not (of another mapper, or
+ * changed), or n. The objects AHEAD are asked for as the run goes.
+ */
+static inline size_t scan_run(qr_objhdr *const *dense, size_t i, size_t n,
+			      const scan_mapper *sm, size_t nwords)
+{
+	uint64_t k[4] = {0};
+
+	memcpy(k, sm->mask, nwords * 8);
+	for (; i + AHEAD < n; i++) {
+		const qr_objhdr *h = dense[i];
+		scan_prefetch(sm, (const char *)dense[i + AHEAD]);
+		if (h->mapper != sm->m || !scan_clean_n(sm, h, nwords, k))
+			return i;
+	}
+	for (; i < n; i++) {
+		const qr_objhdr *h = dense[i];
+		if (h->mapper != sm->m || !scan_clean_n(sm, h, nwords, k))
+			return i;
+	}
+	return n;
+}
+
+/* scan_run for any image: the words compared one by one. */
+static size_t scan_run_any(qr_objhdr *const *dense, size_t i, size_t n,
+			   const scan_mapper *sm)
+{
+	for (; i < n; i++) {
+		const qr_objhdr *h = dense[i];
+		if (i + AHEAD < n)
+			scan_prefetch(sm, (const char *)dense[i + AHEAD]);
+		if (h->mapper != sm->m || !scan_clean(sm, h))
+			return i;
+	}
+	return n;
+}
+
 qr_objhdr *qr_orm__idmap_scan(const qr_idmap *map, size_t *pos)
 {
 	qr_objhdr *const *dense = map->dense;
 	size_t i = *pos, n = map->ndense;
 	scan_mapper sm = {0};
 
-	/* (two loops: the objects asked for ahead, then the last ones) */
-	for (; i + AHEAD < n; i++) {
+	/* Runs of objects of one mapper (the objects of a flush are most
+	 * often of one), each with the compare of its image's size. */
+	while (i < n) {
 		qr_objhdr *h = dense[i];
 		if (h->mapper != sm.m)
 			scan_mapper_set(&sm, h->mapper);
-		scan_prefetch(&sm, (const char *)dense[i + AHEAD]);
-		if (!scan_clean(&sm, h)) {
-			*pos = i + 1;
-			return h;
+		switch (sm.nwords) {
+		case 1:
+			i = scan_run(dense, i, n, &sm, 1);
+			break;
+		case 2:
+			i = scan_run(dense, i, n, &sm, 2);
+			break;
+		case 3:
+			i = scan_run(dense, i, n, &sm, 3);
+			break;
+		case 4:
+			i = scan_run(dense, i, n, &sm, 4);
+			break;
+		default:
+			i = scan_run_any(dense, i, n, &sm);
 		}
-	}
-	for (; i < n; i++) {
-		qr_objhdr *h = dense[i];
-		if (h->mapper != sm.m)
-			scan_mapper_set(&sm, h->mapper);
-		if (!scan_clean(&sm, h)) {
+		if (i < n && dense[i]->mapper == sm.m) {
+			/* stopped at an object of the run's mapper: changed */
 			*pos = i + 1;
-			return h;
+			return dense[i];
 		}
 	}
 	*pos = n;

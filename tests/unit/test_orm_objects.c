@@ -34,6 +34,13 @@ typedef struct Row {
 
 QR_MAPPING(Row, "rows", QR_FIELD(Row, id, QR_INTEGER, .primary_key = true));
 
+typedef struct Trio {
+	int64_t id, a, b;
+} Trio;
+
+QR_MAPPING(Trio, "trios", QR_FIELD(Trio, id, QR_INTEGER, .primary_key = true),
+	   QR_FIELD(Trio, a, QR_INTEGER), QR_FIELD(Trio, b, QR_INTEGER));
+
 static qr_registry *reg;
 
 static int setup(void **state)
@@ -42,6 +49,7 @@ static int setup(void **state)
 	qr_assert_ok(qr_registry_new(&reg, NULL));
 	qr_assert_ok(qr_map(reg, Thing));
 	qr_assert_ok(qr_map(reg, Row));
+	qr_assert_ok(qr_map(reg, Trio));
 	return 0;
 }
 
@@ -217,6 +225,82 @@ static void test_identity_map(void **state)
 	assert_int_equal(map.count, 0);
 	qr_orm__idmap_free(&map);
 	free(hs);
+}
+
+/* The dirty pass over runs of objects of several mappers (images of 1,
+ * 3 and 5+ words: each compared its own way) returns exactly the objects
+ * changed since their snapshot, or whose snapshot must be verified, in
+ * the map's order, and nothing once they are clean again. */
+static void test_identity_map_scan(void **state)
+{
+	enum { N = 400 };
+	qr_objhdr *hs[N];
+	bool changed[N] = {false};
+	qr_idmap map = {0};
+	size_t pos = 0, at = 0;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		int kind = (i / 7 + i / 50) % 3; /* runs of 1 to 7 */
+		if (kind == 0) {
+			Row *r = qr_new_transient(Row);
+			r->id = i + 1;
+			hs[i] = qr_orm__hdr(r);
+		} else if (kind == 1) {
+			Trio *t = qr_new_transient(Trio);
+			t->id = i + 1;
+			t->a = i;
+			hs[i] = qr_orm__hdr(t);
+		} else {
+			Thing *t = qr_new_transient(Thing);
+			t->id = i + 1;
+			t->score = i;
+			t->day = (qr_date){2024, 1, 2};
+			qr_assert_ok(QR_SET_TEXT(t, code, "c"));
+			hs[i] = qr_orm__hdr(t);
+		}
+		qr_assert_ok(qr_orm__key_of(&hs[i]->key, hs[i]));
+		qr_assert_ok(qr_orm__idmap_put(&map, hs[i]));
+		hs[i]->state = QR_STATE_PERSISTENT;
+		qr_assert_ok(qr_orm__snapshot_take(hs[i]));
+	}
+	assert_null(qr_orm__idmap_scan(&map, &pos));
+	/* change some: at the ends, at the turns of runs, in a row */
+	for (int i = 0; i < N; i++) {
+		if (!(i == 0 || i == N - 1 || i % 37 == 6 || i % 7 == 0 ||
+		      (i >= 200 && i < 215)))
+			continue;
+		changed[i] = true;
+		void *obj = qr_orm__obj(hs[i]);
+		if (hs[i]->mapper == QR_MAPPER(Row))
+			((Row *)obj)->id += 1000;
+		else if (hs[i]->mapper == QR_MAPPER(Trio))
+			((Trio *)obj)->b = -1;
+		else
+			((Thing *)obj)->small = 9;
+	}
+	changed[123] = true;
+	hs[123]->snap_verify = true;
+	pos = 0;
+	for (qr_objhdr *h; (h = qr_orm__idmap_scan(&map, &pos)) != NULL;) {
+		while (at < N && !changed[at])
+			at++;
+		assert_true(at < N);
+		assert_ptr_equal(h, hs[at]);
+		at++;
+		/* clean again */
+		h->snap_verify = false;
+		qr_assert_ok(qr_orm__snapshot_take(h));
+	}
+	while (at < N)
+		assert_false(changed[at++]);
+	pos = 0;
+	assert_null(qr_orm__idmap_scan(&map, &pos));
+	for (int i = 0; i < N; i++) {
+		qr_orm__idmap_remove(&map, hs[i]);
+		qr_object_free(qr_orm__obj(hs[i]));
+	}
+	qr_orm__idmap_free(&map);
 }
 
 /* A key of Row (one integer column) for id. */
@@ -580,6 +664,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_identity_map),
 		cmocka_unit_test(test_identity_map_next_slot),
+		cmocka_unit_test(test_identity_map_scan),
 		cmocka_unit_test(test_object_chunks),
 		cmocka_unit_test(test_new_objects_in_chunks),
 		cmocka_unit_test(test_snapshots),
