@@ -746,42 +746,31 @@ _Static_assert(offsetof(qr_objhdr, flags) == offsetof(qr_objhdr, state) + 1 &&
 		       sizeof(bool) == 1,
 	       "the header's bytes the scan reads at once");
 
+/* Whether h is persistent, not to be deleted, and has a snapshot whose
+ * image describes it: the state, the flags and snap_verify in one load
+ * (the image is read only when all hold). */
+static inline bool scan_header_ok(const qr_objhdr *h)
+{
+	uint32_t w;
+
+	memcpy(&w, &h->state, sizeof(w));
+	return (w & hdr_bytes(0xff, QR_OF_DELETE | QR_OF_SNAP, 0xff)) ==
+	       hdr_bytes(QR_STATE_PERSISTENT, QR_OF_SNAP, 0);
+}
+
 /* Whether h (of sm's mapper) is persistent, not to be deleted and equal
  * to its snapshot's exact image: qr_orm__snapshot_same with the
- * mapper's figures at hand and the header's bytes tested at once. */
+ * mapper's figures at hand, for an image of any size. */
 static inline bool scan_clean(const scan_mapper *sm, const qr_objhdr *h)
 {
 	const unsigned char *a = (const unsigned char *)qr_orm__obj(h);
 	const unsigned char *b = (const unsigned char *)h + sm->snap_off;
 	uint64_t diff = 0;
 
-	uint32_t w;
-
-	/* the state, the flags and snap_verify in one load (the image is
-	 * read only when in use) */
-	memcpy(&w, &h->state, sizeof(w));
-	if ((w & hdr_bytes(0xff, QR_OF_DELETE | QR_OF_SNAP, 0xff)) !=
-	    hdr_bytes(QR_STATE_PERSISTENT, QR_OF_SNAP, 0))
+	if (!scan_header_ok(h))
 		return false;
-	switch (sm->nwords) { /* (most structs are a few words) */
-	case 4:
-		diff |= scan_word(a, b, sm->mask, 3);
-		/* fall through */
-	case 3:
-		diff |= scan_word(a, b, sm->mask, 2);
-		/* fall through */
-	case 2:
-		diff |= scan_word(a, b, sm->mask, 1);
-		/* fall through */
-	case 1:
-		diff |= scan_word(a, b, sm->mask, 0);
-		/* fall through */
-	case 0:
-		break;
-	default:
-		for (size_t i = 0; i < sm->nwords; i++)
-			diff |= scan_word(a, b, sm->mask, i);
-	}
+	for (size_t i = 0; i < sm->nwords; i++)
+		diff |= scan_word(a, b, sm->mask, i);
 	return diff == 0;
 }
 
@@ -804,11 +793,8 @@ static inline bool scan_clean_n(const scan_mapper *sm, const qr_objhdr *h,
 	const unsigned char *a = (const unsigned char *)qr_orm__obj(h);
 	const unsigned char *b = (const unsigned char *)h + sm->snap_off;
 	uint64_t diff = 0;
-	uint32_t w;
 
-	memcpy(&w, &h->state, sizeof(w));
-	if ((w & hdr_bytes(0xff, QR_OF_DELETE | QR_OF_SNAP, 0xff)) !=
-	    hdr_bytes(QR_STATE_PERSISTENT, QR_OF_SNAP, 0))
+	if (!scan_header_ok(h))
 		return false;
 	for (size_t i = 0; i < nwords; i++) {
 		uint64_t x, y;
