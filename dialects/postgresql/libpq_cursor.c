@@ -180,6 +180,30 @@ static void as_text(qr_value *v, const char *s, int len)
 	v->u.s.len = (size_t)len;
 }
 
+/* An integer as PostgreSQL writes one (an optional '-', then 1 to 19
+ * digits, nothing else), without strtoll's locale and errno: false for
+ * anything else or out of range (strtoll then decides). */
+static bool parse_int(const char *s, int len, int64_t *out)
+{
+	bool neg = len > 0 && s[0] == '-';
+	int i = neg;
+	uint64_t n = 0;
+
+	if (len - i < 1 || len - i > 19)
+		return false;
+	for (; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - (unsigned)'0';
+		if (d > 9)
+			return false;
+		n = n * 10 + d; /* 19 digits fit in 64 bits unsigned */
+	}
+	if (n > (uint64_t)INT64_MAX + neg)
+		return false;
+	/* (-(INT64_MAX + 1) written without overflow) */
+	*out = neg ? (int64_t)(0 - n) : (int64_t)n;
+	return true;
+}
+
 /* Converts the text s (len bytes, NUL-terminated) of column col. */
 static int convert(qr_driver_cursor *cur, int col, const char *s, int len,
 		   qr_value *v)
@@ -192,6 +216,10 @@ static int convert(qr_driver_cursor *cur, int col, const char *s, int len,
 	case QR_PG_INT4:
 	case QR_PG_INT8:
 	case QR_PG_OID:
+		if (parse_int(s, len, &v->u.i)) {
+			v->kind = QR_VINT;
+			return 0;
+		}
 		errno = 0;
 		v->u.i = strtoll(s, &end, 10);
 		if (errno || *end) {

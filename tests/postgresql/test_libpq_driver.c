@@ -464,6 +464,46 @@ static void test_special_doubles(void **state)
 	qr_engine_free(e);
 }
 
+/* Integers of every width read back exactly at their limits, negative
+ * and zero (parsed without strtoll), an oid, and a large oid above
+ * INT32_MAX. */
+static void test_integer_limits(void **state)
+{
+	qr_engine *e = qr_test_engine();
+	qr_conn *c = qr_test_connect(e);
+	qr_result *r = NULL;
+	const qr_row *row;
+	static const int64_t want[] = {INT64_MIN,
+				       INT64_MAX,
+				       -1,
+				       0,
+				       10,
+				       -32768,
+				       32767,
+				       INT32_MIN,
+				       INT32_MAX,
+				       4294967295LL,
+				       -1000000000000000000LL};
+	(void)state;
+
+	qr_assert_ok(qr_conn_execute_text(
+		&r, c,
+		"SELECT (-9223372036854775807 - 1)::int8, "
+		"9223372036854775807::int8, -1::int8, 0::int4, 10::int2, "
+		"(-32768)::int2, 32767::int2, (-2147483648)::int4, "
+		"2147483647::int4, 4294967295::oid, "
+		"(-1000000000000000000)::int8",
+		NULL));
+	assert_int_equal(qr_result_first(r, &row), 1);
+	for (int i = 0; i < (int)(sizeof(want) / sizeof(want[0])); i++) {
+		assert_int_equal(qr_row_value(row, i)->kind, QR_VINT);
+		assert_true(qr_row_value(row, i)->u.i == want[i]);
+	}
+	qr_result_free(r);
+	qr_conn_free(c);
+	qr_engine_free(e);
+}
+
 /* ---------------------------------------------------------- rows, counts */
 
 static void test_executemany_and_rowcounts(void **state)
@@ -1117,6 +1157,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_result_kinds),
 		cmocka_unit_test(test_value_round_trip),
 		cmocka_unit_test(test_special_doubles),
+		cmocka_unit_test(test_integer_limits),
 		cmocka_unit_test(test_executemany_and_rowcounts),
 		cmocka_unit_test(test_executemany_autocommit_pipeline),
 		cmocka_unit_test(test_errors),
