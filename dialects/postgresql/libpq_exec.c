@@ -92,6 +92,25 @@ static void format_double(char *buf, size_t cap, double d)
 	}
 }
 
+/* v in decimal at buf (room for 21 bytes), NUL-terminated, without
+ * snprintf's format parsing. */
+static void format_int(char *buf, int64_t v)
+{
+	char digits[20], *d = digits + sizeof(digits);
+	/* (the magnitude as unsigned: INT64_MIN has no positive int64) */
+	uint64_t n = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--d = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	if (v < 0)
+		*buf++ = '-';
+	size_t len = (size_t)(digits + sizeof(digits) - d);
+	memcpy(buf, d, len);
+	buf[len] = '\0';
+}
+
 static int param_error(size_t i, const char *what)
 {
 	return qr_error_set(QR_ECONVERT, QR_ECLASS_DATA,
@@ -112,7 +131,7 @@ static int convert_param(qr_driver_conn *c, size_t i, const qr_value *v)
 		c->pvalues[i] = NULL;
 		return 0;
 	case QR_VINT:
-		snprintf(buf, QR_LIBPQ_SCRATCH, "%" PRId64, v->u.i);
+		format_int(buf, v->u.i);
 		return 0;
 	case QR_VDOUBLE:
 		format_double(buf, QR_LIBPQ_SCRATCH, v->u.d);

@@ -465,8 +465,8 @@ static void test_special_doubles(void **state)
 }
 
 /* Integers of every width read back exactly at their limits, negative
- * and zero (parsed without strtoll), an oid, and a large oid above
- * INT32_MAX. */
+ * and zero (parsed without strtoll), an oid above INT32_MAX; and sent
+ * as parameters, as PostgreSQL reads them. */
 static void test_integer_limits(void **state)
 {
 	qr_engine *e = qr_test_engine();
@@ -500,6 +500,20 @@ static void test_integer_limits(void **state)
 		assert_true(qr_row_value(row, i)->u.i == want[i]);
 	}
 	qr_result_free(r);
+	/* and each sent as a parameter (written without snprintf) */
+	for (int i = 0; i < (int)(sizeof(want) / sizeof(want[0])); i++) {
+		qr_params *p = qr_params_new();
+		const qr_value *v;
+		qr_assert_ok(qr_params_int(p, "v", want[i]));
+		qr_assert_ok(qr_conn_execute_text(
+			&r, c, "SELECT CAST(:v AS int8)::text", p));
+		assert_int_equal(qr_result_scalar(r, &v), 1);
+		char text[32];
+		snprintf(text, sizeof(text), "%lld", (long long)want[i]);
+		assert_string_equal(v->u.s.ptr, text);
+		qr_result_free(r);
+		qr_params_free(p);
+	}
 	qr_conn_free(c);
 	qr_engine_free(e);
 }
