@@ -62,32 +62,42 @@ const char *qr_libpq__type_name(Oid oid)
 int64_t qr_libpq__cmd_tuples(const PGresult *res)
 {
 	const char *n = res ? PQcmdTuples((PGresult *)res) : "";
+	int64_t count = 0;
 
 	if (!n || !*n)
 		return -1;
-	return strtoll(n, NULL, 10);
+	/* digits only (a count): read here, strtoll for anything else */
+	for (const char *p = n; *p; p++) {
+		if (*p < '0' || *p > '9' || count > (INT64_MAX - 9) / 10)
+			return strtoll(n, NULL, 10);
+		count = count * 10 + (*p - '0');
+	}
+	return count;
 }
 
-/* Copies the column names and types of res into the cursor. */
-static int describe(qr_driver_cursor *cur, const PGresult *res)
+/* Bytes after the cursor for n columns' arrays (describe), names
+ * excluded. */
+static size_t columns_bytes(size_t n)
 {
-	size_t names_len = 0;
-	int n = PQnfields(res);
+	return n * (sizeof(char *) + sizeof(unsigned char *) +
+		    sizeof(char[16]) + sizeof(Oid));
+}
 
-	if (n <= 0)
-		return 0;
-	for (int i = 0; i < n; i++)
-		names_len += strlen(PQfname(res, i)) + 1;
-	cur->oids = calloc((size_t)n, sizeof(*cur->oids));
-	cur->names = malloc((size_t)n * sizeof(char *) + names_len);
-	cur->typebuf = calloc((size_t)n, sizeof(*cur->typebuf));
-	cur->bytea = calloc((size_t)n, sizeof(*cur->bytea));
-	if (!cur->oids || !cur->names || !cur->typebuf || !cur->bytea)
-		return qr_error_oom("libpq cursor columns");
-	char *p = (char *)(cur->names + n);
+/* The column names and types of res (n columns) into the cursor's
+ * arrays, laid out in block (columns_bytes(n) bytes, zeroed, then the
+ * names' bytes). */
+static void describe(qr_driver_cursor *cur, const PGresult *res, int n,
+		     char *block)
+{
+	cur->names = (char **)block;
+	cur->bytea = (unsigned char **)(cur->names + n);
+	cur->typebuf = (char(*)[16])(cur->bytea + n);
+	cur->oids = (Oid *)(cur->typebuf + n);
+	char *p = (char *)(cur->oids + n);
 	for (int i = 0; i < n; i++) {
-		size_t len = strlen(PQfname(res, i)) + 1;
-		memcpy(p, PQfname(res, i), len);
+		const char *name = PQfname(res, i);
+		size_t len = strlen(name) + 1;
+		memcpy(p, name, len);
 		cur->names[i] = p;
 		p += len;
 		cur->oids[i] = PQftype(res, i);
@@ -96,16 +106,23 @@ static int describe(qr_driver_cursor *cur, const PGresult *res)
 				 "oid:%u", (unsigned)cur->oids[i]);
 	}
 	cur->ncols = n;
-	return 0;
 }
 
 int qr_libpq__cursor_new(qr_driver_cursor **out, qr_driver_conn *conn,
 			 PGresult *res, bool streaming)
 {
-	qr_driver_cursor *cur = calloc(1, sizeof(*cur));
+	int n = res ? PQnfields(res) : 0;
+	size_t extra = 0;
 	int rc;
 
 	*out = NULL;
+	/* the cursor, its column arrays and names: one block */
+	if (n > 0) {
+		extra = columns_bytes((size_t)n);
+		for (int i = 0; i < n; i++)
+			extra += strlen(PQfname(res, i)) + 1;
+	}
+	qr_driver_cursor *cur = calloc(1, sizeof(*cur) + extra);
 	if (!cur) {
 		rc = qr_error_oom("libpq cursor");
 		goto fail;
@@ -113,11 +130,8 @@ int qr_libpq__cursor_new(qr_driver_cursor **out, qr_driver_conn *conn,
 	cur->conn = conn;
 	cur->res = res;
 	cur->rowcount = -1;
-	if (res) {
-		rc = describe(cur, res);
-		if (rc)
-			goto fail;
-	}
+	if (n > 0)
+		describe(cur, res, n, (char *)(cur + 1));
 	if (streaming) {
 		cur->streaming = true;
 		cur->pending = true;
@@ -133,11 +147,6 @@ fail:
 		PGresult *r;
 		while ((r = PQgetResult(conn->pg)) != NULL)
 			PQclear(r);
-	}
-	if (cur) {
-		cur->res = NULL;
-		cur->streaming = false;
-		qr_libpq__cursor_free(cur);
 	}
 	PQclear(res);
 	return rc;
@@ -386,9 +395,5 @@ void qr_libpq__cursor_free(qr_driver_cursor *cur)
 			PQclear(r);
 		cur->conn->busy = false;
 	}
-	free(cur->oids);
-	free(cur->names);
-	free(cur->typebuf);
-	free(cur->bytea);
-	free(cur);
+	free(cur); /* its column arrays and names with it */
 }

@@ -92,23 +92,29 @@ static void format_double(char *buf, size_t cap, double d)
 	}
 }
 
-/* v in decimal at buf (room for 21 bytes), NUL-terminated, without
- * snprintf's format parsing. */
-static void format_int(char *buf, int64_t v)
+/* n in decimal at buf, NUL-terminated (room for 21 bytes), without
+ * snprintf's format parsing; returns the NUL's place. */
+static char *put_decimal(char *buf, uint64_t n)
 {
 	char digits[20], *d = digits + sizeof(digits);
-	/* (the magnitude as unsigned: INT64_MIN has no positive int64) */
-	uint64_t n = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
 	do {
 		*--d = (char)('0' + n % 10);
 		n /= 10;
 	} while (n);
-	if (v < 0)
-		*buf++ = '-';
 	size_t len = (size_t)(digits + sizeof(digits) - d);
 	memcpy(buf, d, len);
 	buf[len] = '\0';
+	return buf + len;
+}
+
+/* v in decimal at buf (room for 21 bytes), NUL-terminated. */
+static void format_int(char *buf, int64_t v)
+{
+	if (v < 0)
+		*buf++ = '-';
+	/* (the magnitude as unsigned: INT64_MIN has no positive int64) */
+	put_decimal(buf, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 }
 
 static int param_error(size_t i, const char *what)
@@ -330,9 +336,12 @@ typedef struct pg_stmt {
 	char name[24];
 } pg_stmt;
 
+/* The server-side name of the statement cached as value: "qr_<n>"
+ * (formatted on every execution: by hand). */
 static void stmt_name(char name[24], const void *value)
 {
-	snprintf(name, 24, "qr_%llu", (unsigned long long)(uintptr_t)value);
+	memcpy(name, "qr_", 3);
+	put_decimal(name + 3, (uint64_t)(uintptr_t)value);
 }
 
 static void deallocate(qr_driver_conn *conn, const void *value)

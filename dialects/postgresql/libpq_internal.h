@@ -70,10 +70,11 @@ struct qr_driver_cursor {
 	bool pending;   /* streaming: res holds a row not yet fetched */
 	bool done;      /* streaming: every result was read */
 	int ncols;
-	Oid *oids;             /* owned, ncols */
-	char **names;          /* owned array into the same block */
-	char (*typebuf)[16];   /* owned; "oid:<n>" for unknown types */
-	unsigned char **bytea; /* owned; decoded bytea of the current row */
+	/* ncols each, in the cursor's own block (after it; freed with it) */
+	Oid *oids;
+	char **names;          /* into the same block */
+	char (*typebuf)[16];   /* "oid:<n>" for unknown types */
+	unsigned char **bytea; /* decoded bytea of the current row (owned) */
 	int64_t rowcount;
 	int64_t fetched;
 };
