@@ -83,9 +83,9 @@ static size_t columns_bytes(size_t n)
 		    sizeof(char[16]) + sizeof(Oid));
 }
 
-/* The column names and types of res (n columns) into the cursor's
- * arrays, laid out in block (columns_bytes(n) bytes, zeroed, then the
- * names' bytes). */
+/* The column names and type OIDs of res (n columns) into the cursor's
+ * arrays (a type's name is looked up when asked for), laid out in block
+ * (columns_bytes(n) bytes, zeroed, then the names' bytes). */
 static void describe(qr_driver_cursor *cur, const PGresult *res, int n,
 		     char *block)
 {
@@ -101,9 +101,6 @@ static void describe(qr_driver_cursor *cur, const PGresult *res, int n,
 		cur->names[i] = p;
 		p += len;
 		cur->oids[i] = PQftype(res, i);
-		if (!qr_libpq__type_name(cur->oids[i]))
-			snprintf(cur->typebuf[i], sizeof(cur->typebuf[i]),
-				 "oid:%u", (unsigned)cur->oids[i]);
 	}
 	cur->ncols = n;
 }
@@ -169,7 +166,13 @@ const char *qr_libpq__column_type(const qr_driver_cursor *cur, size_t i)
 	if (!cur || i >= (size_t)cur->ncols)
 		return NULL;
 	const char *name = qr_libpq__type_name(cur->oids[i]);
-	return name ? name : cur->typebuf[i];
+	if (name)
+		return name;
+	/* written when first asked for (the cursor is logically const) */
+	char *buf = ((qr_driver_cursor *)cur)->typebuf[i];
+	snprintf(buf, sizeof(cur->typebuf[i]), "oid:%u",
+		 (unsigned)cur->oids[i]);
+	return buf;
 }
 
 static void free_bytea(qr_driver_cursor *cur)

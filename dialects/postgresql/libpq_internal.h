@@ -73,7 +73,7 @@ struct qr_driver_cursor {
 	/* ncols each, in the cursor's own block (after it; freed with it) */
 	Oid *oids;
 	char **names;          /* into the same block */
-	char (*typebuf)[16];   /* "oid:<n>" for unknown types */
+	char (*typebuf)[16];   /* "oid:<n>" for unknown types, when asked */
 	unsigned char **bytea; /* decoded bytea of the current row (owned) */
 	int64_t rowcount;
 	int64_t fetched;

@@ -466,7 +466,8 @@ static void test_special_doubles(void **state)
 
 /* Integers of every width read back exactly at their limits, negative
  * and zero (parsed without strtoll), an oid above INT32_MAX; and sent
- * as parameters, as PostgreSQL reads them. */
+ * as parameters, as PostgreSQL reads them. A type quarry has no name for
+ * is named by its OID. */
 static void test_integer_limits(void **state)
 {
 	qr_engine *e = qr_test_engine();
@@ -499,6 +500,13 @@ static void test_integer_limits(void **state)
 		assert_int_equal(qr_row_value(row, i)->kind, QR_VINT);
 		assert_true(qr_row_value(row, i)->u.i == want[i]);
 	}
+	qr_result_free(r);
+	/* a type without a name of quarry's: its OID (box is 603) */
+	qr_assert_ok(qr_conn_execute_text(
+		&r, c, "SELECT '(1,2),(0,0)'::box, 1::int4", NULL));
+	assert_string_equal(qr_result_column_type(r, 0), "oid:603");
+	assert_string_equal(qr_result_column_type(r, 1), "int4");
+	assert_string_equal(qr_result_column_type(r, 0), "oid:603");
 	qr_result_free(r);
 	/* and each sent as a parameter (written without snprintf) */
 	for (int i = 0; i < (int)(sizeof(want) / sizeof(want[0])); i++) {
