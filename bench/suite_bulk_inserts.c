@@ -19,6 +19,13 @@
  *   orm_flush_no_pk    ORM objects added and flushed 1,000 at a time, the
  *                      keys fetched (SQLAlchemy's test_flush_no_pk)
  *   orm_flush_pk_given the same with the ids set (test_flush_pk_given)
+ *   orm_flush_no_pk_expunge  orm_flush_no_pk with the session's objects
+ *                      expunged after each flush (the last object's id
+ *                      checked first): the C form of SQLAlchemy's weak
+ *                      identity map, which drops the flushed objects its
+ *                      test keeps no reference to, so that each flush
+ *                      sees only its 1,000 new objects
+ *   orm_flush_pk_given_expunge  the same with the ids set
  */
 #include "bench_model.h"
 #include "raw.h"
@@ -162,8 +169,10 @@ static int core_returning(bench_ctx *ctx)
 	return 0;
 }
 
-/* ORM objects added and flushed 1,000 at a time, then committed. */
-static int orm_flush(bench_ctx *ctx, bool pk_given)
+/* ORM objects added and flushed 1,000 at a time, then committed; with
+ * expunge, the session's objects expunged after each flush (the last
+ * object's id checked before the last expunge). */
+static int orm_flush(bench_ctx *ctx, bool pk_given, bool expunge)
 {
 	char name[64], desc[64];
 	qr_session *s;
@@ -189,6 +198,10 @@ static int orm_flush(bench_ctx *ctx, bool pk_given)
 		if (rc == 0 && i % 1000 == 0)
 			rc = qr_session_flush(s);
 		last = c;
+		if (rc == 0 && expunge && i % 1000 == 0 && i < ctx->n) {
+			qr_session_expunge_all(s);
+			last = NULL;
+		}
 	}
 	if (rc == 0)
 		rc = qr_session_flush(s);
@@ -196,6 +209,8 @@ static int orm_flush(bench_ctx *ctx, bool pk_given)
 	if (rc == 0 && (!last || last->id != (int64_t)ctx->n))
 		rc = bench_fail("orm flush: last id %lld",
 				last ? (long long)last->id : -1LL);
+	if (rc == 0 && expunge)
+		qr_session_expunge_all(s);
 	if (rc == 0)
 		rc = qr_session_commit(s);
 	qr_session_free(s);
@@ -206,12 +221,22 @@ static int orm_flush(bench_ctx *ctx, bool pk_given)
 
 static int orm_flush_no_pk(bench_ctx *ctx)
 {
-	return orm_flush(ctx, false);
+	return orm_flush(ctx, false, false);
 }
 
 static int orm_flush_pk_given(bench_ctx *ctx)
 {
-	return orm_flush(ctx, true);
+	return orm_flush(ctx, true, false);
+}
+
+static int orm_flush_no_pk_expunge(bench_ctx *ctx)
+{
+	return orm_flush(ctx, false, true);
+}
+
+static int orm_flush_pk_given_expunge(bench_ctx *ctx)
+{
+	return orm_flush(ctx, true, true);
 }
 
 static const bench_variant variants[] = {
@@ -223,6 +248,9 @@ static const bench_variant variants[] = {
 	{"core_returning", NULL, core_returning_setup, core_returning, NULL},
 	{"orm_flush_no_pk", NULL, reset, orm_flush_no_pk, NULL},
 	{"orm_flush_pk_given", NULL, reset, orm_flush_pk_given, NULL},
+	{"orm_flush_no_pk_expunge", NULL, reset, orm_flush_no_pk_expunge, NULL},
+	{"orm_flush_pk_given_expunge", NULL, reset, orm_flush_pk_given_expunge,
+	 NULL},
 };
 
 const bench_suite bench_suite_bulk_inserts = {
