@@ -448,13 +448,16 @@ static inline bool qr_orm__live(const qr_objhdr *h)
 /* ---- object chunks (objchunk.c) --------------------------------------------
  * The blocks of objects a large load makes come from 2 MiB chunks (one
  * page fault each with transparent huge pages), handed out in order and
- * never reused; a chunk is unmapped once its last block is freed and it
- * is retired (the session allocates from one chunk at a time). */
+ * not reused one by one; a chunk is unmapped once its last block is freed
+ * and it is retired (the session allocates from one chunk at a time), and
+ * the chunk allocated from starts again once every block it gave is
+ * freed. */
 typedef struct qr_objchunk qr_objchunk;
 /* The largest block taken from a chunk. */
 #define QR_ORM_CHUNK_BLOCK_MAX 4096
 /* A load puts its new objects in chunks once the session's identity map
- * holds this many objects (smaller sessions keep malloc's reuse). */
+ * holds this many objects, qr_new once the session has taken in this
+ * many over its life (smaller sessions keep malloc's reuse). */
 #define QR_ORM_CHUNK_AFTER 4096
 /* The alignment of the block of an object made by the program in a
  * chunk: a cache line, which what the dirty pass reads of it (the

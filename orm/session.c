@@ -373,9 +373,12 @@ void *qr_session_new_object(qr_session *s, qr_mapping *mapping)
 	}
 	if (qr_orm__mapper_for(&m, mapping, s->registry) != 0)
 		return NULL;
-	/* in the session's chunk once it is large (as a load's objects) */
+	/* in the session's chunk once it has taken in many objects (loaded
+	 * or added over its life): it holds many (as a load's objects), or
+	 * the program expunges what it flushed, and the chunk, emptied,
+	 * starts again (objchunk.c) */
 	h = qr_orm__object_alloc(
-		m, s->idmap.count >= QR_ORM_CHUNK_AFTER ? &s->chunk : NULL);
+		m, s->next_seq >= QR_ORM_CHUNK_AFTER ? &s->chunk : NULL);
 	if (!h)
 		return NULL;
 	qr_orm__rels_new_object(h);

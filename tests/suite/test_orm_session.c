@@ -481,6 +481,54 @@ static void test_objects_outlive_session(void **state)
 	qr_object_free(alone);
 }
 
+/* A program that expunges what it flushed (the C form of SQLAlchemy's
+ * weak identity map): past the 4,096 objects after which a session's new
+ * objects share a chunk (QR_ORM_CHUNK_AFTER), which starts again once
+ * emptied, each new object is a clean one, an object detached from an
+ * emptied batch keeps its values, and every row is there. */
+static void test_expunge_after_each_flush(void **state)
+{
+	enum { N = 6000, BATCH = 500 };
+	orm_fx *f = *state;
+	static int64_t ids[N + 1];
+	User *kept = NULL, *got;
+
+	for (int i = 1; i <= N; i++) {
+		char name[16];
+		User *u = qr_new(f->s, User);
+		assert_non_null(u);
+		/* zeroed, whatever the memory held before */
+		assert_int_equal(u->id, 0);
+		assert_null(u->name);
+		assert_null(u->fullname);
+		assert_int_equal(qr_object_state(u), QR_STATE_TRANSIENT);
+		snprintf(name, sizeof(name), "e%d", i);
+		qr_assert_ok(qr_set_text(u, &u->name, name));
+		qr_assert_ok(qr_set_text(u, &u->fullname, name));
+		qr_assert_ok(qr_session_add(f->s, u));
+		if (i % BATCH)
+			continue;
+		qr_assert_ok(qr_session_flush(f->s));
+		if (i == 2 * BATCH)
+			qr_assert_ok(qr_session_detach(f->s, kept = u));
+		ids[i] = u->id;
+		assert_true(ids[i] > 0);
+		qr_session_expunge_all(f->s);
+	}
+	qr_assert_ok(qr_session_commit(f->s));
+	assert_string_equal(kept->name, "e1000");
+	assert_int_equal(kept->id, ids[2 * BATCH]);
+	assert_int_equal(qr_object_state(kept), QR_STATE_DETACHED);
+	qr_object_free(kept);
+	for (int i = BATCH; i <= N; i += BATCH) {
+		char name[16];
+		snprintf(name, sizeof(name), "e%d", i);
+		assert_int_equal(qr_get(&got, f->s, User, qr_val_int(ids[i])),
+				 1);
+		assert_string_equal(got->name, name);
+	}
+}
+
 static void test_merge(void **state)
 {
 	orm_fx *f = *state;
@@ -639,6 +687,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_expunge_detach, orm_setup,
 						orm_teardown),
 		cmocka_unit_test_setup_teardown(test_objects_outlive_session,
+						orm_setup, orm_teardown),
+		cmocka_unit_test_setup_teardown(test_expunge_after_each_flush,
 						orm_setup, orm_teardown),
 		cmocka_unit_test_setup_teardown(test_merge, orm_setup,
 						orm_teardown),

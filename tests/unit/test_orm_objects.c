@@ -433,6 +433,56 @@ static void test_object_chunks(void **state)
 	free(blocks);
 }
 
+/* A chunk whose blocks were all freed starts again at its beginning: its
+ * blocks handed out again are zeroed, below and past what it gave
+ * before; one block still held keeps the chunk going on in order. */
+static void test_chunk_rewind(void **state)
+{
+	enum { N = 100, SIZE = 200 };
+	unsigned char *b[N], *first, *held;
+	qr_objchunk *cur = NULL;
+
+	(void)state;
+	if (!QR_ORM_HUGE_MAP)
+		skip();
+	for (int i = 0; i < N; i++) {
+		b[i] = qr_orm__chunk_alloc(&cur, SIZE, 16);
+		assert_non_null(b[i]);
+		memset(b[i], 0xa5, SIZE);
+	}
+	first = b[0];
+	for (int i = 0; i < N; i++)
+		qr_orm__chunk_free(b[i]);
+	/* empty: the same bytes again, cleared; then more than before */
+	for (int i = 0; i < 2 * N; i++) {
+		unsigned char *p = qr_orm__chunk_alloc(&cur, SIZE, 16);
+		assert_non_null(p);
+		if (i == 0)
+			assert_ptr_equal(p, first);
+		for (int k = 0; k < SIZE; k++)
+			assert_int_equal(p[k], 0);
+		memset(p, 0x5a, SIZE);
+		if (i < N)
+			b[i] = p;
+		else
+			qr_orm__chunk_free(p);
+	}
+	/* one block held: no rewind, the next block follows the last */
+	held = b[N / 2];
+	for (int i = 0; i < N; i++)
+		if (i != N / 2)
+			qr_orm__chunk_free(b[i]);
+	b[0] = qr_orm__chunk_alloc(&cur, SIZE, 16);
+	assert_true(b[0] > held + SIZE * N);
+	for (int k = 0; k < SIZE; k++)
+		assert_int_equal(held[k], 0x5a);
+	qr_orm__chunk_free(b[0]);
+	qr_orm__chunk_free(held);
+	/* retired with every block freed: unmapped */
+	qr_orm__chunk_retire(&cur);
+	assert_null(cur);
+}
+
 /* The objects the program makes, in a chunk: each block starts a cache
  * line at its header's mapper (what the dirty pass reads), in order;
  * freed before or after the chunk is retired. */
@@ -666,6 +716,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_identity_map_next_slot),
 		cmocka_unit_test(test_identity_map_scan),
 		cmocka_unit_test(test_object_chunks),
+		cmocka_unit_test(test_chunk_rewind),
 		cmocka_unit_test(test_new_objects_in_chunks),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_snapshot_shares_tail),
