@@ -8,9 +8,10 @@
 #include <string.h>
 
 #define TOMB ((qr_objhdr *)(uintptr_t)1)
-/* Slots an emptied map keeps (a session emptied after each lookup
- * reuses them); a larger array is freed. */
-#define IDMAP_KEEP 256
+/* Slots an emptied map keeps (64 KiB: a session emptied after each
+ * lookup, or after each flush of a thousand objects, reuses them rather
+ * than growing them again); a larger array is freed. */
+#define IDMAP_KEEP 4096
 
 /* Hashes n bytes at p into h, 8 at a time (the last word zero-padded,
  * with n in its top byte): keys are short, mostly one 9-byte integer. */
