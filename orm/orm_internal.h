@@ -786,21 +786,32 @@ void qr_orm__repr_object(qr_obuf *b, const void *obj);
  * ---------------------------------------------------------------- */
 
 /* A journal entry: an object's session state before the transaction
- * level first changed it in a flush. */
+ * level first changed it in a flush (56 bytes: a flush of new objects
+ * journals every one of them). */
 typedef struct qr_jentry {
 	qr_objhdr *obj; /* NULL: a hole (the object left the session) */
 	struct qr_stx *prev_jl;
-	size_t prev_jidx;
-	uint8_t state, flags;
 	uint64_t seq;
 	qr_snapshot *snap; /* prior snapshot (owned), or NULL */
 	qr_ikey *key;      /* prior key (owned), or NULL */
-	/* The fields the database filled on INSERT: bits of filled_bits
-	 * for a mapper of up to 64 fields, else of filled (owned, or
-	 * NULL when none). */
-	uint64_t filled_bits;
-	unsigned char *filled;
+	/* The fields the database filled on INSERT: bits of bits for a
+	 * mapper of up to 64 fields (QR_ORM_FILLED_BITS), else of many
+	 * (owned, or NULL when none). */
+	union {
+		uint64_t bits;
+		unsigned char *many;
+	} filled;
+	uint32_t prev_jidx;
+	uint8_t state, flags;
 } qr_jentry;
+
+/* The most fields whose filled flags a journal entry keeps in one word. */
+#define QR_ORM_FILLED_BITS 64
+/* The most entries of one journal (a transaction level). */
+#define QR_ORM_JOURNAL_MAX UINT32_MAX
+/* Frees what entry e of an object of m owns (its prior snapshot, key and
+ * filled flags), leaving them empty. */
+void qr_orm__jentry_free(qr_jentry *e, const qr_mapper *m);
 
 /* A transaction level: the outer transaction or a SAVEPOINT. */
 typedef struct qr_stx {

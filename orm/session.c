@@ -339,9 +339,7 @@ static void unjournal(qr_session *s, qr_objhdr *h)
 		if (h->ext->jl != l)
 			continue;
 		qr_jentry *e = &l->entries[h->ext->jidx];
-		qr_orm__snapshot_free(h->mapper, e->snap);
-		free(e->key);
-		free(e->filled);
+		qr_orm__jentry_free(e, h->mapper);
 		h->ext->jl = e->prev_jl;
 		h->ext->jidx = e->prev_jidx;
 		/* leave a hole that the journal code skips */

@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* a flush of new objects journals each: keep an entry at 56 bytes */
+_Static_assert(sizeof(void *) != 8 || sizeof(qr_jentry) == 56,
+	       "qr_jentry grew");
+
 int qr_orm__journal(qr_session *s, qr_objhdr *h)
 {
 	qr_stx *l = s->tx;
@@ -24,7 +28,14 @@ int qr_orm__journal(qr_session *s, qr_objhdr *h)
 		return QR_ENOMEM;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
-		qr_jentry *p = realloc(l->entries, cap * sizeof(*p));
+		qr_jentry *p;
+		if (l->n >= QR_ORM_JOURNAL_MAX)
+			return qr_error_set(QR_ENOTSUP, QR_ECLASS_NOT_SUPPORTED,
+					    "session journal: more than %u "
+					    "objects flushed in one "
+					    "transaction",
+					    (unsigned)QR_ORM_JOURNAL_MAX);
+		p = realloc(l->entries, cap * sizeof(*p));
 		if (!p)
 			return qr_error_oom("session journal");
 		l->entries = p;
@@ -40,7 +51,7 @@ int qr_orm__journal(qr_session *s, qr_objhdr *h)
 	}
 	e->obj = h;
 	e->prev_jl = h->ext->jl;
-	e->prev_jidx = h->ext->jidx;
+	e->prev_jidx = (uint32_t)h->ext->jidx;
 	e->state = h->state;
 	e->flags = h->flags;
 	e->seq = h->seq;
@@ -53,28 +64,28 @@ int qr_orm__journal_filled(qr_objhdr *h, size_t field)
 {
 	qr_jentry *e = qr_orm__jentry(h);
 
-	if (h->mapper->nfields <= 64) {
-		e->filled_bits |= (uint64_t)1 << field;
+	if (h->mapper->nfields <= QR_ORM_FILLED_BITS) {
+		e->filled.bits |= (uint64_t)1 << field;
 		return 0;
 	}
-	if (!e->filled) {
-		e->filled = calloc((h->mapper->nfields + 7) / 8, 1);
-		if (!e->filled)
+	if (!e->filled.many) {
+		e->filled.many = calloc((h->mapper->nfields + 7) / 8, 1);
+		if (!e->filled.many)
 			return qr_error_oom("session journal");
 	}
-	e->filled[field / 8] |= (unsigned char)(1u << (field % 8));
+	e->filled.many[field / 8] |= (unsigned char)(1u << (field % 8));
 	return 0;
 }
 
-static void entry_free(qr_jentry *e)
+void qr_orm__jentry_free(qr_jentry *e, const qr_mapper *m)
 {
-	qr_orm__snapshot_free(e->obj->mapper, e->snap);
+	qr_orm__snapshot_free(m, e->snap);
 	free(e->key);
-	free(e->filled);
+	if (m->nfields > QR_ORM_FILLED_BITS)
+		free(e->filled.many);
 	e->snap = NULL;
 	e->key = NULL;
-	e->filled = NULL;
-	e->filled_bits = 0;
+	memset(&e->filled, 0, sizeof(e->filled));
 }
 
 /* Gives the entry's object back its previous journal position. */
@@ -82,7 +93,7 @@ static void entry_end(qr_jentry *e)
 {
 	e->obj->ext->jl = e->prev_jl;
 	e->obj->ext->jidx = e->prev_jidx;
-	entry_free(e);
+	qr_orm__jentry_free(e, e->obj->mapper);
 	e->obj = NULL;
 }
 
@@ -130,9 +141,11 @@ static void unfill(qr_objhdr *h, const qr_jentry *e)
 	size_t n = h->mapper->nfields;
 
 	for (size_t i = 0; i < n; i++) {
-		bool filled = n <= 64 ? (e->filled_bits >> i) & 1u
-				      : e->filled && (e->filled[i / 8] &
-						      (1u << (i % 8)));
+		bool filled =
+			n <= QR_ORM_FILLED_BITS
+				? (e->filled.bits >> i) & 1u
+				: e->filled.many && (e->filled.many[i / 8] &
+						     (1u << (i % 8)));
 		if (filled)
 			qr_orm__field_set(h, &h->mapper->fields[i], NULL);
 	}
