@@ -8,12 +8,13 @@
  * huge pages (Linux): one fault maps it. Blocks are handed out in order
  * and not reused one by one: a chunk is unmapped when its last block is
  * freed and the session no longer allocates from it. Its memory comes
- * zeroed from the kernel, as calloc's. The chunk a session allocates from
- * starts again at its beginning once every block it gave is freed (a
- * session emptied by qr_session_expunge_all, as a program that expunges
- * what it flushed does): its bytes are handed out again, still in
- * cache, each block cleared as it is given (as calloc does), where a new
- * chunk would cost a mapping, a fault and the kernel's clearing of 2 MiB.
+ * zeroed from the kernel, as calloc's. When a session empties itself
+ * (qr_session_expunge_all, as a program that expunges what it flushed
+ * does) and every block of the chunk it allocates from is freed, the
+ * chunk starts again at its beginning: its bytes are handed out again,
+ * still in cache, each block cleared as it is given (as calloc does),
+ * where a new chunk would cost a mapping, a fault and the kernel's
+ * clearing of 2 MiB.
  *
  * The count of live blocks starts at CHUNK_BIG, so that handing out a
  * block needs no atomic operation (the session counts them in `given`);
@@ -128,26 +129,6 @@ static void chunk_put(qr_objchunk *c, size_t n)
 		chunk_unmap(c);
 }
 
-/* Whether every block c gave was freed: then no other thread holds one
- * (the acquire pairs with the frees' release) and the chunk's owner may
- * hand its bytes out again. */
-static bool chunk_empty(qr_objchunk *c)
-{
-	return c->given &&
-	       atomic_load_explicit(&c->live, memory_order_acquire) ==
-		       CHUNK_BIG - c->given;
-}
-
-/* Starts the empty chunk c again at its beginning. */
-static void chunk_rewind(qr_objchunk *c)
-{
-	atomic_store_explicit(&c->live, CHUNK_BIG, memory_order_relaxed);
-	if (c->used > c->dirty)
-		c->dirty = c->used;
-	c->used = QR_ORM_ALIGN_UP(sizeof(*c), CHUNK_ALIGN);
-	c->given = 0;
-}
-
 void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align)
 {
 	qr_objchunk *c = *cur;
@@ -159,8 +140,6 @@ void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align)
 	n = QR_ORM_ALIGN_UP(n, 8);
 	if (n > QR_ORM_CHUNK_BLOCK_MAX || align > QR_ORM_PASS_ALIGN)
 		return NULL;
-	if (c && chunk_empty(c))
-		chunk_rewind(c);
 	if (!c || CHUNK_BYTES - QR_ORM_ALIGN_UP(c->used, align) < n) {
 		qr_objchunk *fresh = chunk_map();
 		if (!fresh)
@@ -184,6 +163,21 @@ void qr_orm__chunk_free(void *p)
 	POISON(p, QR_ORM_HDR_SIZE);
 	chunk_put((qr_objchunk *)((uintptr_t)p & ~(uintptr_t)(CHUNK_BYTES - 1)),
 		  1);
+}
+
+void qr_orm__chunk_rewind(qr_objchunk *c)
+{
+	/* every block given freed: no other thread holds one (the acquire
+	 * pairs with the frees' release) */
+	if (!c || !c->given ||
+	    atomic_load_explicit(&c->live, memory_order_acquire) !=
+		    CHUNK_BIG - c->given)
+		return;
+	atomic_store_explicit(&c->live, CHUNK_BIG, memory_order_relaxed);
+	if (c->used > c->dirty)
+		c->dirty = c->used;
+	c->used = QR_ORM_ALIGN_UP(sizeof(*c), CHUNK_ALIGN);
+	c->given = 0;
 }
 
 void qr_orm__chunk_retire(qr_objchunk **cur)

@@ -451,7 +451,7 @@ static inline bool qr_orm__live(const qr_objhdr *h)
  * not reused one by one; a chunk is unmapped once its last block is freed
  * and it is retired (the session allocates from one chunk at a time), and
  * the chunk allocated from starts again once every block it gave is
- * freed. */
+ * freed and its session emptied. */
 typedef struct qr_objchunk qr_objchunk;
 /* The largest block taken from a chunk. */
 #define QR_ORM_CHUNK_BLOCK_MAX 4096
@@ -475,6 +475,10 @@ void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align);
  * (any thread; under AddressSanitizer its first QR_ORM_HDR_SIZE bytes
  * become unaddressable). */
 void qr_orm__chunk_free(void *p);
+/* Starts c (may be NULL) again at its beginning when every block it gave
+ * was freed (its owner emptied); nothing otherwise. Not thread-safe with
+ * qr_orm__chunk_alloc on c. */
+void qr_orm__chunk_rewind(qr_objchunk *c);
 /* No more blocks from *cur (set to NULL; may be NULL). */
 void qr_orm__chunk_retire(qr_objchunk **cur);
 #if defined(__linux__)

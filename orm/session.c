@@ -608,6 +608,9 @@ static void free_objects(qr_session *s)
 	s->deleted_head = s->deleted_tail = NULL;
 	s->npending = s->ndeleted = 0;
 	qr_orm__idmap_clear(&s->idmap);
+	/* its chunk starts again when no block of it is held (no object
+	 * was detached from it) */
+	qr_orm__chunk_rewind(s->chunk);
 }
 
 void qr_session_expunge_all(qr_session *s)

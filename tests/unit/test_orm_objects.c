@@ -433,9 +433,9 @@ static void test_object_chunks(void **state)
 	free(blocks);
 }
 
-/* A chunk whose blocks were all freed starts again at its beginning: its
- * blocks handed out again are zeroed, below and past what it gave
- * before; one block still held keeps the chunk going on in order. */
+/* A chunk whose blocks were all freed starts again at its beginning when
+ * its owner asks: its blocks handed out again are zeroed, below and past
+ * what it gave before; with one block still held it goes on in order. */
 static void test_chunk_rewind(void **state)
 {
 	enum { N = 100, SIZE = 200 };
@@ -443,6 +443,7 @@ static void test_chunk_rewind(void **state)
 	qr_objchunk *cur = NULL;
 
 	(void)state;
+	qr_orm__chunk_rewind(NULL);
 	if (!QR_ORM_HUGE_MAP)
 		skip();
 	for (int i = 0; i < N; i++) {
@@ -454,6 +455,7 @@ static void test_chunk_rewind(void **state)
 	for (int i = 0; i < N; i++)
 		qr_orm__chunk_free(b[i]);
 	/* empty: the same bytes again, cleared; then more than before */
+	qr_orm__chunk_rewind(cur);
 	for (int i = 0; i < 2 * N; i++) {
 		unsigned char *p = qr_orm__chunk_alloc(&cur, SIZE, 16);
 		assert_non_null(p);
@@ -472,13 +474,15 @@ static void test_chunk_rewind(void **state)
 	for (int i = 0; i < N; i++)
 		if (i != N / 2)
 			qr_orm__chunk_free(b[i]);
+	qr_orm__chunk_rewind(cur);
 	b[0] = qr_orm__chunk_alloc(&cur, SIZE, 16);
 	assert_true(b[0] > held + SIZE * N);
 	for (int k = 0; k < SIZE; k++)
 		assert_int_equal(held[k], 0x5a);
 	qr_orm__chunk_free(b[0]);
 	qr_orm__chunk_free(held);
-	/* retired with every block freed: unmapped */
+	/* rewound, then retired: unmapped */
+	qr_orm__chunk_rewind(cur);
 	qr_orm__chunk_retire(&cur);
 	assert_null(cur);
 }
