@@ -370,8 +370,17 @@ static void convert_text(const MYSQL_FIELD *f, const char *s, size_t len,
 
 static int new_cursor(qr_driver_cursor **out, qr_driver_conn *conn)
 {
-	qr_driver_cursor *cur = calloc(1, sizeof(*cur));
+	qr_driver_cursor *cur;
 
+	if (!conn->spare_cursor_out &&
+	    (conn->spare_cursor ||
+	     (conn->spare_cursor = malloc(sizeof(*cur))) != NULL)) {
+		conn->spare_cursor_out = true;
+		cur = conn->spare_cursor;
+		memset(cur, 0, sizeof(*cur));
+	} else {
+		cur = calloc(1, sizeof(*cur));
+	}
 	*out = cur;
 	if (!cur)
 		return qr_error_oom("mysqlclient cursor");
@@ -422,29 +431,54 @@ static void bind_column(qr_driver_cursor *cur, unsigned i)
 	}
 }
 
+/* The first buffer of a text, decimal or blob column of field f (its
+ * declared length, within BUF_MIN .. BUF_MAX, and a NUL); 0 for the
+ * others. */
+static unsigned long first_cap(const MYSQL_FIELD *f, qr_mysql_kind kind)
+{
+	unsigned long len = f->length;
+
+	if (kind != QR_MYK_DECIMAL && kind != QR_MYK_TEXT &&
+	    kind != QR_MYK_BLOB)
+		return 0;
+	if (len < BUF_MIN)
+		len = BUF_MIN;
+	if (len > BUF_MAX)
+		len = BUF_MAX;
+	return len + 1;
+}
+
+/* The binds, the columns and their first buffers: one block (binds at
+ * its start; a buffer grown later is allocated on its own). */
 static int setup_columns(qr_driver_cursor *cur)
 {
-	cur->binds = calloc(cur->ncols, sizeof(*cur->binds));
-	cur->cols = calloc(cur->ncols, sizeof(*cur->cols));
-	if (!cur->binds || !cur->cols)
+	size_t n = cur->ncols,
+	       bytes = n * (sizeof(MYSQL_BIND) + sizeof(qr_mysql_col));
+	for (unsigned i = 0; i < n; i++)
+		bytes += first_cap(&cur->fields[i],
+				   qr_mysql__field_kind(&cur->fields[i]));
+	char *block;
+	if (cur->conn->spare_cols && cur->conn->spare_cols_size >= bytes) {
+		block = cur->conn->spare_cols; /* the last result's */
+		bytes = cur->conn->spare_cols_size;
+		cur->conn->spare_cols = NULL;
+	} else if (!(block = malloc(bytes))) {
 		return qr_error_oom("mysqlclient result columns");
-	for (unsigned i = 0; i < cur->ncols; i++) {
+	}
+	cur->cols_size = bytes;
+	cur->binds = (MYSQL_BIND *)block;
+	cur->cols = (qr_mysql_col *)(cur->binds + n);
+	memset(cur->cols, 0, n * sizeof(*cur->cols));
+	char *bufs = (char *)(cur->cols + n);
+	for (unsigned i = 0; i < n; i++) {
 		const MYSQL_FIELD *f = &cur->fields[i];
 		qr_mysql_col *c = &cur->cols[i];
 		c->kind = qr_mysql__field_kind(f);
 		c->is_unsigned = (f->flags & UNSIGNED_FLAG) != 0;
-		if (c->kind == QR_MYK_DECIMAL || c->kind == QR_MYK_TEXT ||
-		    c->kind == QR_MYK_BLOB) {
-			unsigned long len = f->length;
-			if (len < BUF_MIN)
-				len = BUF_MIN;
-			if (len > BUF_MAX)
-				len = BUF_MAX;
-			c->cap = len + 1;
-			c->buf = malloc(c->cap);
-			if (!c->buf)
-				return qr_error_oom(
-					"mysqlclient column buffer");
+		c->cap = first_cap(f, c->kind);
+		if (c->cap) {
+			c->buf = bufs;
+			bufs += c->cap;
 		}
 		bind_column(cur, i);
 	}
@@ -598,10 +632,13 @@ static int refetch_truncated(qr_driver_cursor *cur)
 		qr_mysql_col *c = &cur->cols[i];
 		if (c->is_null || !c->buf || c->length < c->cap)
 			continue;
-		char *buf = realloc(c->buf, (size_t)c->length + 1);
+		/* (the first buffer is in the columns' block) */
+		char *buf = c->buf_own ? realloc(c->buf, (size_t)c->length + 1)
+				       : malloc((size_t)c->length + 1);
 		if (!buf)
 			return qr_error_oom("mysqlclient column value");
 		c->buf = buf;
+		c->buf_own = true;
 		c->cap = c->length + 1;
 		bind_column(cur, i);
 		MYSQL_BIND one = cur->binds[i];
@@ -696,9 +733,18 @@ void qr_mysql__cursor_free(qr_driver_cursor *cur)
 	mysql_free_result(cur->res);
 	if (cur->cols) {
 		for (unsigned i = 0; i < cur->ncols; i++)
-			free(cur->cols[i].buf);
+			if (cur->cols[i].buf_own)
+				free(cur->cols[i].buf);
 	}
-	free(cur->cols);
-	free(cur->binds);
-	free(cur);
+	/* the columns' block kept for the next result, or freed */
+	if (cur->binds && !cur->conn->spare_cols) {
+		cur->conn->spare_cols = cur->binds;
+		cur->conn->spare_cols_size = cur->cols_size;
+	} else {
+		free(cur->binds);
+	}
+	if (cur == cur->conn->spare_cursor)
+		cur->conn->spare_cursor_out = false;
+	else
+		free(cur);
 }

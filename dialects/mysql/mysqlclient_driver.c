@@ -460,6 +460,8 @@ static void my_close(qr_driver_conn *conn)
 	mysql_close(conn->my);
 	free(conn->pbinds);
 	free(conn->pvals);
+	free(conn->spare_cursor);
+	free(conn->spare_cols);
 	free(conn);
 }
 

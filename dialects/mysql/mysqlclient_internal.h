@@ -56,6 +56,13 @@ struct qr_driver_conn {
 	MYSQL_BIND *pbinds;
 	qr_mysql_param *pvals;
 	size_t pcap;
+	/* Core frees a cursor before the next execute on its connection:
+	 * one cursor and the last freed cursor's columns block (of
+	 * spare_cols_size bytes) are kept for the next result. */
+	struct qr_driver_cursor *spare_cursor;
+	bool spare_cursor_out;
+	void *spare_cols;
+	size_t spare_cols_size;
 };
 
 /* How a column converts, from its field type, flags and charset. */
@@ -81,7 +88,8 @@ typedef struct qr_mysql_col {
 		float f;
 		MYSQL_TIME t;
 	} u;
-	char *buf;         /* owned; text and blobs */
+	char *buf;         /* text and blobs: in the cursor's block, or ... */
+	bool buf_own;      /* ... malloc'd on its own once grown */
 	unsigned long cap; /* bytes in buf, the last kept for a NUL */
 	unsigned long length;
 	my_bool is_null;
@@ -100,8 +108,11 @@ struct qr_driver_cursor {
 	MYSQL_RES *res;   /* result metadata, or the text result */
 	MYSQL_FIELD *fields;
 	unsigned ncols;
-	MYSQL_BIND *binds;  /* owned, ncols (binary protocol) */
-	qr_mysql_col *cols; /* owned, ncols */
+	/* ncols each (binary protocol), one block starting with binds, the
+	 * columns' first buffers after them: freed with binds */
+	MYSQL_BIND *binds;
+	qr_mysql_col *cols;
+	size_t cols_size; /* bytes of that block */
 	int64_t rowcount;
 	int64_t insert_id;
 	int64_t fetched;
