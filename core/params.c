@@ -145,6 +145,51 @@ int qr_params_next_row(qr_params *p)
 	return 0;
 }
 
+int qr_params_add_row(qr_params *p, const qr_value *values, size_t n,
+		      unsigned flags)
+{
+	if (!p || (!values && n))
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_params_add_row: %s is NULL",
+				    p ? "values" : "params");
+	if (n != p->rows[0].count)
+		return qr_error_set(QR_EINVAL, QR_ECLASS_ARGUMENT,
+				    "qr_params_add_row: %zu value(s) for the "
+				    "%zu name(s) of row 0",
+				    n, p->rows[0].count);
+	int rc = 0;
+	if (p->nrows == p->rows_cap)
+		rc = qr_mem__grow((void **)&p->rows, &p->rows_cap, p->nrows + 1,
+				  sizeof(param_row), "parameter rows");
+	if (rc == 0 && p->entries_cap - p->nentries < n)
+		rc = qr_mem__grow((void **)&p->entries, &p->entries_cap,
+				  p->nentries + n, sizeof(param_entry),
+				  "parameters");
+	if (rc)
+		return rc;
+	/* Row 0's entries stay where they are: the new ones go after the
+	 * last entry, which the arrays above have room for. */
+	const param_entry *names = p->entries + p->rows[0].start;
+	param_entry *e = p->entries + p->nentries;
+	bool copy = !(flags & QR_PARAMS_BORROW);
+	for (size_t i = 0; i < n; i++) {
+		e[i].name = names[i].name;
+		e[i].value = values[i];
+		qr_vkind k = values[i].kind;
+		if (copy &&
+		    (k == QR_VTEXT || k == QR_VNUMERIC || k == QR_VBLOB)) {
+			char *bytes = arena_copy(p, values[i].u.s.ptr,
+						 values[i].u.s.len);
+			if (!bytes)
+				return QR_ENOMEM;
+			e[i].value.u.s.ptr = bytes;
+		}
+	}
+	p->rows[p->nrows++] = (param_row){p->nentries, n};
+	p->nentries += n;
+	return 0;
+}
+
 /* Whether names a and b are the same: a loop over their bytes, inline,
  * costs a parameter name (a few bytes) less than a call to strcmp. */
 static inline bool same_name(const char *a, const char *b)

@@ -542,23 +542,47 @@ static bool row_has_key(const qr_objhdr *h, const qr_row *row,
 	return true;
 }
 
-/* Sets one row of parameters per object: its present columns. */
+/* Sets one row of parameters per object: its present columns. The
+ * first object's by name; the others' as rows of the same names
+ * (qr_params_add_row), their strings borrowed from the objects, which
+ * nothing changes before the statement has run and the params are
+ * freed. */
 static int insert_params(qr_params *p, const qr_mapper *m, size_t t,
 			 qr_objhdr **objs, size_t n,
 			 const unsigned char *present)
 {
+	qr_value stackvals[16], *vals = stackvals;
+	size_t cols[16], *col = cols, ncols = 0;
 	int rc = 0;
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		if (k)
-			rc = qr_params_next_row(p);
-		for (size_t i = 0; i < m->nfields && rc == 0; i++) {
-			qr_value v;
-			if (!bit(present, i))
-				continue;
-			rc = qr_orm__field_get(objs[k], &m->fields[i], &v);
-			if (rc == 0)
-				rc = qr_params_set(p, tname(m, t, i), v);
-		}
+
+	if (n == 0)
+		return 0;
+	if (m->nfields > 16) {
+		vals = malloc(m->nfields * sizeof(*vals));
+		col = malloc(m->nfields * sizeof(*col));
+		if (!vals || !col)
+			rc = qr_error_oom("flush");
+	}
+	for (size_t i = 0; i < m->nfields && rc == 0; i++) {
+		qr_value v;
+		if (!bit(present, i))
+			continue;
+		col[ncols++] = i;
+		rc = qr_orm__field_get(objs[0], &m->fields[i], &v);
+		if (rc == 0)
+			rc = qr_params_set(p, tname(m, t, i), v);
+	}
+	for (size_t k = 1; k < n && rc == 0; k++) {
+		for (size_t c = 0; c < ncols && rc == 0; c++)
+			rc = qr_orm__field_get(objs[k], &m->fields[col[c]],
+					       &vals[c]);
+		if (rc == 0)
+			rc = qr_params_add_row(p, vals, ncols,
+					       QR_PARAMS_BORROW);
+	}
+	if (vals != stackvals) {
+		free(vals);
+		free(col);
 	}
 	return rc;
 }

@@ -52,6 +52,22 @@ QR_API int qr_params_blob(qr_params *params, const char *name, const void *data,
 QR_API int qr_params_list(qr_params *params, const char *name,
 			  const qr_value *values, size_t n);
 
+/* qr_params_add_row's flags: text, numeric and blob values are
+ * referenced, not copied; the caller keeps their bytes alive and
+ * unchanged until the params are freed or reset. */
+#define QR_PARAMS_BORROW 1u
+
+/*
+ * Adds a row (as qr_params_next_row and the setters would) that sets the
+ * names row 0 sets, in row 0's order (qr_params_name_at), to values[0..n):
+ * no name is looked up, so an executemany's rows are quick to add. n must
+ * be row 0's count and values may be NULL when n is 0; otherwise
+ * QR_EINVAL. flags: 0 (values copied in, as the setters do) or
+ * QR_PARAMS_BORROW. On failure no row is added.
+ */
+QR_API int qr_params_add_row(qr_params *params, const qr_value *values,
+			     size_t n, unsigned flags);
+
 /* Starts a new, empty row: the next setters fill it. */
 QR_API int qr_params_next_row(qr_params *params);
 

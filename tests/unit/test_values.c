@@ -248,6 +248,50 @@ static void test_params_names_and_values(void **state)
 	qr_params_free(p);
 }
 
+/* qr_params_add_row: a row of row 0's names in its order, texts copied
+ * or borrowed; a count that is not row 0's, or NULL, is refused and
+ * adds nothing. */
+static void test_params_add_row(void **state)
+{
+	(void)state;
+	char text[8] = "two";
+	qr_value vals[3] = {qr_val_int(2), qr_val_text(text),
+			    qr_val_blob("xy", 2)};
+	qr_params *p = qr_params_new();
+	qr_assert_ok(qr_params_int(p, "id", 1));
+	qr_assert_ok(qr_params_text(p, "name", "one"));
+	qr_assert_ok(qr_params_null(p, "data"));
+	qr_assert_ok(qr_params_add_row(p, vals, 3, 0));
+	qr_assert_ok(qr_params_add_row(p, vals, 3, QR_PARAMS_BORROW));
+	text[0] = 'T'; /* row 1 copied it, row 2 borrows it */
+	assert_int_equal(qr_params_row_count(p), 3);
+	for (size_t row = 1; row < 3; row++) {
+		assert_int_equal(qr_params_count(p, row), 3);
+		assert_string_equal(qr_params_name_at(p, row, 1), "name");
+		assert_int_equal(qr_params_get(p, row, "id")->u.i, 2);
+		assert_int_equal(qr_params_get(p, row, "data")->u.s.len, 2);
+		assert_memory_equal(qr_params_get(p, row, "data")->u.s.ptr,
+				    "xy", 2);
+	}
+	assert_string_equal(qr_params_get(p, 1, "name")->u.s.ptr, "two");
+	assert_ptr_equal(qr_params_get(p, 2, "name")->u.s.ptr, text);
+	assert_string_equal(qr_params_get(p, 0, "name")->u.s.ptr, "one");
+	/* the setters go on after it: a name set again replaces */
+	qr_assert_ok(qr_params_int(p, "id", 9));
+	assert_int_equal(qr_params_get(p, 2, "id")->u.i, 9);
+	assert_int_equal(qr_params_count(p, 2), 3);
+	assert_int_equal(qr_params_add_row(p, vals, 2, 0), QR_EINVAL);
+	assert_int_equal(qr_params_add_row(p, NULL, 3, 0), QR_EINVAL);
+	assert_int_equal(qr_params_add_row(NULL, vals, 3, 0), QR_EINVAL);
+	assert_int_equal(qr_params_row_count(p), 3);
+	/* no names: empty rows */
+	qr_params_reset(p);
+	qr_assert_ok(qr_params_add_row(p, NULL, 0, 0));
+	assert_int_equal(qr_params_row_count(p), 2);
+	assert_int_equal(qr_params_count(p, 1), 0);
+	qr_params_free(p);
+}
+
 static void test_error_model(void **state)
 {
 	(void)state;
@@ -309,6 +353,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_repr),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_params_names_and_values),
+		cmocka_unit_test(test_params_add_row),
 		cmocka_unit_test(test_error_model),
 		cmocka_unit_test(test_reserved_words_sorted),
 	};
