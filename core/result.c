@@ -233,7 +233,8 @@ int qr_rowset__append(qr_rowset *set, const qr_result *result,
 	size_t bytes = row_bytes(values, ncols);
 	if (!bytes)
 		return QR_ENOMEM;
-	if (qr_mem__grow((void **)&set->rows, &set->cap, set->count + 1,
+	if (set->count == set->cap &&
+	    qr_mem__grow((void **)&set->rows, &set->cap, set->count + 1,
 			 sizeof(qr_row), "rows"))
 		return QR_ENOMEM;
 	if (set->nblocks == 0 || set->block_cap - set->block_used < bytes) {

@@ -130,13 +130,6 @@ static void set_bit_at(unsigned char *bits, size_t i, bool on)
 		bits[i / 8] &= (unsigned char)~mask;
 }
 
-int qr_orm__field_get(const qr_objhdr *h, const qr_field *f, qr_value *out)
-{
-	return qr_orm__value_at(
-		h->mapper, f, qr_orm__obj(h),
-		(const unsigned char *)h + h->mapper->nullbits_off, out);
-}
-
 int qr_orm__value_at(const qr_mapper *m, const qr_field *f, const void *base,
 		     const unsigned char *bits, qr_value *out)
 {
@@ -276,10 +269,9 @@ int qr_orm__store_at(const qr_mapper *m, const qr_field *f, void *base,
 	switch (f->ctype) {
 	case QR_CTYPE_INT:
 	case QR_CTYPE_UINT: {
-		int64_t x;
+		int64_t x = v->u.i;
 		bool u = f->ctype == QR_CTYPE_UINT;
-		rc = qr_value_int64(v, &x);
-		if (rc)
+		if (v->kind != QR_VINT && (rc = qr_value_int64(v, &x)) != 0)
 			return conv_error(rc, m, f);
 		if (!int_fits(x, f->size, u))
 			return qr_error_set(
@@ -346,22 +338,38 @@ int qr_orm__store_at(const qr_mapper *m, const qr_field *f, void *base,
 	return 0;
 }
 
-int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
+/* Stores a copy of s (len bytes) into string field f of h. */
+static int store_text(qr_objhdr *h, const qr_field *f, const char *s,
+		      size_t len)
+{
+	char *copy = qr_orm__owned_alloc(h, len + 1, 1);
+
+	if (!copy)
+		return qr_error_oom("string member");
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	set_owned(h, f, copy);
+	memcpy(field_ptr(h, f), &copy, sizeof(copy));
+	return 0;
+}
+
+/* Out of line (a hint): a frame the common case does without. */
+#if defined(__GNUC__) || defined(__clang__)
+#define OUT_OF_LINE __attribute__((noinline))
+#else
+#define OUT_OF_LINE
+#endif
+
+/* qr_orm__field_set of a string or blob field, but for text into a
+ * string (which it does inline): NULL, conversions, blobs. Out of line:
+ * its buffer is not the common case's frame. */
+static OUT_OF_LINE int set_pointer_member(qr_objhdr *h, const qr_field *f,
+					  const qr_value *v)
 {
 	const qr_mapper *m = h->mapper;
 	void *p = field_ptr(h, f);
 	int rc = 0;
 
-	if (f->ptr_slot < 0) {
-		unsigned char *bits = (unsigned char *)h + m->nullbits_off;
-		unsigned char was;
-		if (!(h->flags & QR_OF_SNAP)) /* (loading: nothing to tell) */
-			return qr_orm__store_at(m, f, qr_orm__obj(h), bits, v);
-		was = bits[f->index / 8];
-		rc = qr_orm__store_at(m, f, qr_orm__obj(h), bits, v);
-		qr_orm__nullbits_changed(h, was != bits[f->index / 8]);
-		return rc;
-	}
 	if (!v || v->kind == QR_VNULL) {
 		set_owned(h, f, NULL);
 		memset(p, 0, f->size);
@@ -370,7 +378,7 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 	if (f->ctype == QR_CTYPE_STRING) {
 		const char *s = NULL;
 		size_t len = 0;
-		char num[128], *copy;
+		char num[128];
 		if ((f->flags & QR_FF_NUMERIC_TEXT) && v->kind != QR_VTEXT &&
 		    v->kind != QR_VNUMERIC) {
 			rc = qr_value_numeric(v, num, sizeof(num));
@@ -381,32 +389,45 @@ int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
 		}
 		if (rc)
 			return conv_error(rc, m, f);
-		copy = qr_orm__owned_alloc(h, len + 1, 1);
-		if (!copy)
-			return qr_error_oom("string member");
-		memcpy(copy, s, len);
-		copy[len] = '\0';
-		set_owned(h, f, copy);
-		memcpy(p, &copy, sizeof(copy));
-	} else {
-		const void *data = NULL;
-		size_t len = 0;
-		qr_blob b;
-		rc = qr_value_blob(v, &data, &len);
-		if (rc == QR_ECONVERT)
-			rc = qr_value_text(v, (const char **)&data, &len);
-		if (rc)
-			return conv_error(rc, m, f);
-		b.data = qr_orm__owned_alloc(h, len ? len : 1, 1);
-		if (!b.data)
-			return qr_error_oom("blob member");
-		if (len)
-			memcpy(b.data, data, len);
-		b.len = len;
-		set_owned(h, f, b.data);
-		memcpy(p, &b, sizeof(b));
+		return store_text(h, f, s, len);
 	}
+	const void *data = NULL;
+	size_t len = 0;
+	qr_blob b;
+	rc = qr_value_blob(v, &data, &len);
+	if (rc == QR_ECONVERT)
+		rc = qr_value_text(v, (const char **)&data, &len);
+	if (rc)
+		return conv_error(rc, m, f);
+	b.data = qr_orm__owned_alloc(h, len ? len : 1, 1);
+	if (!b.data)
+		return qr_error_oom("blob member");
+	if (len)
+		memcpy(b.data, data, len);
+	b.len = len;
+	set_owned(h, f, b.data);
+	memcpy(p, &b, sizeof(b));
 	return 0;
+}
+
+int qr_orm__field_set(qr_objhdr *h, const qr_field *f, const qr_value *v)
+{
+	const qr_mapper *m = h->mapper;
+
+	if (f->ptr_slot < 0) {
+		unsigned char *bits = (unsigned char *)h + m->nullbits_off;
+		unsigned char was;
+		int rc;
+		if (!(h->flags & QR_OF_SNAP)) /* (loading: nothing to tell) */
+			return qr_orm__store_at(m, f, qr_orm__obj(h), bits, v);
+		was = bits[f->index / 8];
+		rc = qr_orm__store_at(m, f, qr_orm__obj(h), bits, v);
+		qr_orm__nullbits_changed(h, was != bits[f->index / 8]);
+		return rc;
+	}
+	if (v && v->kind == QR_VTEXT && f->ctype == QR_CTYPE_STRING)
+		return store_text(h, f, v->u.s.ptr, v->u.s.len);
+	return set_pointer_member(h, f, v);
 }
 
 int qr_orm__field_normalize(const qr_field *f, const qr_value *in,

@@ -540,13 +540,49 @@ bool qr_orm__nullbit(const qr_objhdr *h, size_t field);
 void qr_orm__set_nullbit(qr_objhdr *h, size_t field, bool on);
 void **qr_orm__slot(const qr_objhdr *h, size_t slot);
 
-/* A field's value (text and blobs borrowed from the object). Returns 0
+/* A field's value read from a copy of an object of m: base its struct,
+ * bits its NULL flags (text and blobs borrowed from the copy). Returns 0
  * or QR_ERANGE (an unsigned 64-bit value above INT64_MAX). */
-int qr_orm__field_get(const qr_objhdr *h, const qr_field *f, qr_value *out);
-/* The same read from a copy of an object of m: base its struct, bits its
- * NULL flags. */
 int qr_orm__value_at(const qr_mapper *m, const qr_field *f, const void *base,
 		     const unsigned char *bits, qr_value *out);
+/* A field's value (text and blobs borrowed from the object): the same
+ * read from h. Inline for a 64-bit integer or a string (most keys and
+ * columns, read for every new object's INSERT and key); the rest is
+ * qr_orm__value_at's. */
+static inline int qr_orm__field_get(const qr_objhdr *h, const qr_field *f,
+				    qr_value *out)
+{
+	const char *p = (const char *)qr_orm__obj(h) + f->offset;
+	const unsigned char *bits =
+		(const unsigned char *)h + h->mapper->nullbits_off;
+
+	if (f->ctype == QR_CTYPE_INT && f->size == 8) {
+		int64_t v;
+		memcpy(&v, p, 8);
+		/* 0 with its NULL flag set is NULL */
+		if (v == 0 && ((bits[f->index / 8] >> (f->index % 8)) & 1u)) {
+			*out = qr_val_null();
+		} else {
+			out->kind = QR_VINT;
+			out->u.i = v;
+		}
+		return 0;
+	}
+	if (f->ctype == QR_CTYPE_STRING) {
+		const char *str;
+		memcpy(&str, p, sizeof(str));
+		if (!str) {
+			*out = qr_val_null();
+			return 0;
+		}
+		out->kind = (f->flags & QR_FF_NUMERIC_TEXT) ? QR_VNUMERIC
+							    : QR_VTEXT;
+		out->u.s.ptr = str;
+		out->u.s.len = strlen(str);
+		return 0;
+	}
+	return qr_orm__value_at(h->mapper, f, qr_orm__obj(h), bits, out);
+}
 /* Stores a value into a value member (not a string or blob) of such a
  * copy, with its NULL flag. Errors as qr_orm__field_set. */
 int qr_orm__store_at(const qr_mapper *m, const qr_field *f, void *base,
