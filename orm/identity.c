@@ -301,9 +301,9 @@ static int key_of_in(qr_ikey **out, const qr_objhdr *h, void *buf, size_t cap)
 		rc = qr_orm__field_get(h, &m->fields[m->pk[0]], vals);
 		if (rc == 0 && vals[0].kind == QR_VINT)
 			return int_key(out, m, vals[0].u.i, buf, cap);
-		if (rc == 0)
+		if (rc == 0 && vals[0].kind != QR_VNULL)
 			return make_key(out, m, vals, buf, cap);
-		*out = NULL;
+		*out = NULL; /* NULL: no key (a new object's, usually) */
 		return rc;
 	}
 	if (m->npk > 16) {
