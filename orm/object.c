@@ -53,11 +53,6 @@ void qr_orm__set_nullbit(qr_objhdr *h, size_t field, bool on)
 	qr_orm__nullbits_changed(h, was != bits[field / 8]);
 }
 
-void **qr_orm__slot(const qr_objhdr *h, size_t slot)
-{
-	return (void **)((char *)h + h->mapper->slots_off) + slot;
-}
-
 /* A new object with tail bytes, and its qr_objext after them (ext: an
  * object made by the program, whose tail starts with the room of its
  * key); in a block of *chunk when chunk is not NULL and it has one. */

@@ -538,7 +538,12 @@ static inline qr_relstate *qr_orm__relstate(const qr_objhdr *h, size_t rel)
 
 bool qr_orm__nullbit(const qr_objhdr *h, size_t field);
 void qr_orm__set_nullbit(qr_objhdr *h, size_t field, bool on);
-void **qr_orm__slot(const qr_objhdr *h, size_t slot);
+/* The owned pointer slot of h's string or blob member (qr_field.ptr_slot:
+ * the pointer the ORM allocated for it). */
+static inline void **qr_orm__slot(const qr_objhdr *h, size_t slot)
+{
+	return (void **)((char *)h + h->mapper->slots_off) + slot;
+}
 
 /* A field's value read from a copy of an object of m: base its struct,
  * bits its NULL flags (text and blobs borrowed from the copy). Returns 0

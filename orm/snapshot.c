@@ -150,7 +150,10 @@ static void *copies_of(const qr_objhdr *h, const qr_mapper *m,
 static void free_copies(const qr_objhdr *h, const qr_mapper *m,
 			const qr_snapshot *s)
 {
-	free(copies_of(h, m, s));
+	void *copies = copies_of(h, m, s);
+
+	if (copies) /* (most often none: strings shared with the tail) */
+		free(copies);
 }
 
 /* Copies text t to p (NUL-terminated), pointing t at the copy; returns
@@ -196,6 +199,7 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 	size_t bytes = 0;
 	qr_snaptext seen[8]; /* the first members' content, read once */
 	qr_snapshot *s = (qr_snapshot *)((char *)h + m->snap_off);
+	qr_snaptext *table = texts(m, s);
 	char *copies = NULL, *p;
 	void *old;
 
@@ -228,7 +232,7 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 		qr_snaptext *t;
 		if (f->ptr_slot < 0)
 			continue;
-		t = &texts(m, s)[f->ptr_slot];
+		t = &table[f->ptr_slot];
 		if ((size_t)f->ptr_slot < sizeof(seen) / sizeof(seen[0]))
 			*t = seen[f->ptr_slot];
 		else
@@ -236,7 +240,8 @@ static int build(qr_objhdr *h, const qr_value *text, bool verify)
 		if (needs_copy(h, t))
 			p = copy_text(t, p);
 	}
-	free(old);
+	if (old)
+		free(old);
 	return 0;
 }
 
