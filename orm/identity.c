@@ -720,6 +720,15 @@ void qr_orm__idmap_free(qr_idmap *map)
  * of the object at pos (most often the same). */
 #define AHEAD 12
 
+/* The scan's helpers are inlined with their constants (the image's
+ * size) at -O2 too, where GCC would otherwise keep them out of line and
+ * loop. */
+#if defined(__GNUC__)
+#define SCAN_INLINE inline __attribute__((always_inline))
+#else
+#define SCAN_INLINE inline
+#endif
+
 /* What the scan needs of a mapper, read again only when the mapper of
  * the object changes (the objects of a flush are most often of one). */
 typedef struct scan_mapper {
@@ -810,10 +819,23 @@ static inline void scan_prefetch(const scan_mapper *sm, const char *x)
 		prefetch(x + o);
 }
 
-/* scan_clean for an image of nwords words (a constant where inlined),
- * the mapper's mask words in k. */
-static inline bool scan_clean_n(const scan_mapper *sm, const qr_objhdr *h,
-				size_t nwords, const uint64_t *k)
+/* Word i of the images a and b that differs, under mask word k. */
+static SCAN_INLINE uint64_t scan_diff(const unsigned char *a,
+				      const unsigned char *b, size_t i,
+				      uint64_t k)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a + i * 8, 8);
+	memcpy(&y, b + i * 8, 8);
+	return (x ^ y) & k;
+}
+
+/* scan_clean for an image of nwords words (1 to 4, a constant where
+ * inlined: the switch folds away), the mapper's mask words k0 .. k3. */
+static SCAN_INLINE bool scan_clean_n(const scan_mapper *sm, const qr_objhdr *h,
+				     size_t nwords, uint64_t k0, uint64_t k1,
+				     uint64_t k2, uint64_t k3)
 {
 	const unsigned char *a = (const unsigned char *)qr_orm__obj(h);
 	const unsigned char *b = (const unsigned char *)h + sm->snap_off;
@@ -821,13 +843,30 @@ static inline bool scan_clean_n(const scan_mapper *sm, const qr_objhdr *h,
 
 	if (!scan_header_ok(h))
 		return false;
-	for (size_t i = 0; i < nwords; i++) {
-		uint64_t x, y;
-		memcpy(&x, a + i * 8, 8);
-		memcpy(&y, b + i * 8, 8);
-		diff |= (x ^ y) & k[i];
+	switch (nwords) {
+	case 4:
+		diff |= scan_diff(a, b, 3, k3);
+		/* fall through */
+	case 3:
+		diff |= scan_diff(a, b, 2, k2);
+		/* fall through */
+	case 2:
+		diff |= scan_diff(a, b, 1, k1);
+		/* fall through */
+	default:
+		diff |= scan_diff(a, b, 0, k0);
 	}
 	return diff == 0;
+}
+
+/* Mask word i of sm's mapper, or 0 past its image. */
+static SCAN_INLINE uint64_t scan_mask(const scan_mapper *sm, size_t i)
+{
+	uint64_t k = 0;
+
+	if (i < sm->nwords)
+		memcpy(&k, sm->mask + i * 8, 8);
+	return k;
 }
 
 /*
@@ -837,21 +876,23 @@ static inline bool scan_clean_n(const scan_mapper *sm, const qr_objhdr *h,
  * index of the first object that is not (of another mapper, or
  * changed), or n. The objects AHEAD are asked for as the run goes.
  */
-static inline size_t scan_run(qr_objhdr *const *dense, size_t i, size_t n,
-			      const scan_mapper *sm, size_t nwords)
+static SCAN_INLINE size_t scan_run(qr_objhdr *const *dense, size_t i, size_t n,
+				   const scan_mapper *sm, size_t nwords)
 {
-	uint64_t k[4] = {0};
+	const uint64_t k0 = scan_mask(sm, 0), k1 = scan_mask(sm, 1),
+		       k2 = scan_mask(sm, 2), k3 = scan_mask(sm, 3);
 
-	memcpy(k, sm->mask, nwords * 8);
 	for (; i + AHEAD < n; i++) {
 		const qr_objhdr *h = dense[i];
 		scan_prefetch(sm, (const char *)dense[i + AHEAD]);
-		if (h->mapper != sm->m || !scan_clean_n(sm, h, nwords, k))
+		if (h->mapper != sm->m ||
+		    !scan_clean_n(sm, h, nwords, k0, k1, k2, k3))
 			return i;
 	}
 	for (; i < n; i++) {
 		const qr_objhdr *h = dense[i];
-		if (h->mapper != sm->m || !scan_clean_n(sm, h, nwords, k))
+		if (h->mapper != sm->m ||
+		    !scan_clean_n(sm, h, nwords, k0, k1, k2, k3))
 			return i;
 	}
 	return n;
