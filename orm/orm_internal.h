@@ -476,7 +476,8 @@ void *qr_orm__chunk_alloc(qr_objchunk **cur, size_t n, size_t align);
  * become unaddressable). */
 void qr_orm__chunk_free(void *p);
 /* Starts c (may be NULL) again at its beginning when every block it gave
- * was freed (its owner emptied); nothing otherwise. Not thread-safe with
+ * was freed (its owner emptied); nothing otherwise, and never under
+ * AddressSanitizer (freed blocks stay poisoned). Not thread-safe with
  * qr_orm__chunk_alloc on c. */
 void qr_orm__chunk_rewind(qr_objchunk *c);
 /* No more blocks from *cur (set to NULL; may be NULL). */

@@ -934,9 +934,6 @@ static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
 		*out = NULL;
 		return rc;
 	}
-	if (ex->rowid_sql && (rc = rowid_insert(out, c, ex)) <= 0)
-		return rc;
-	rc = 0;
 	qr_driver_cursor *cur = cursor_again(c, ex);
 	if (cur) {
 		*out = cur;
@@ -946,7 +943,9 @@ static int sqlite_execute(qr_driver_cursor **out, qr_driver_conn *c,
 			release_stmt(cur);
 			c->spare_out = false; /* (it owns no column names) */
 		}
-	} else {
+	} else if (!ex->rowid_sql || (rc = rowid_insert(out, c, ex)) > 0) {
+		/* (a batch of an executemany is never run again by its id:
+		 * rowid_insert is tried here, off the lookup's path) */
 		rc = execute_stmt(out, c, ex);
 	}
 	/* A statement that ended the transaction itself ("COMMIT" as
