@@ -748,16 +748,26 @@ static inline void scan_mapper_set(scan_mapper *sm, const qr_mapper *m)
 	sm->to = m->snap_off + m->cmpwords * 8;
 }
 
-/* Word i of the image b that differs from a's, masked. */
-static inline uint64_t scan_word(const unsigned char *a, const unsigned char *b,
-				 const unsigned char *mask, size_t i)
+/* Word i of the images a and b that differs, under mask word k. */
+static SCAN_INLINE uint64_t scan_diff(const unsigned char *a,
+				      const unsigned char *b, size_t i,
+				      uint64_t k)
 {
-	uint64_t x, y, z;
+	uint64_t x, y;
 
 	memcpy(&x, a + i * 8, 8);
 	memcpy(&y, b + i * 8, 8);
-	memcpy(&z, mask + i * 8, 8);
-	return (x ^ y) & z;
+	return (x ^ y) & k;
+}
+
+/* Mask word i of sm's mapper, or 0 past its image. */
+static SCAN_INLINE uint64_t scan_mask(const scan_mapper *sm, size_t i)
+{
+	uint64_t k = 0;
+
+	if (i < sm->nwords)
+		memcpy(&k, sm->mask + i * 8, 8);
+	return k;
 }
 
 /* The 4 bytes of a header from its state on, with these values of the
@@ -804,7 +814,7 @@ static inline bool scan_clean(const scan_mapper *sm, const qr_objhdr *h)
 	if (!scan_header_ok(h))
 		return false;
 	for (size_t i = 0; i < sm->nwords; i++)
-		diff |= scan_word(a, b, sm->mask, i);
+		diff |= scan_diff(a, b, i, scan_mask(sm, i));
 	return diff == 0;
 }
 
@@ -817,18 +827,6 @@ static inline void scan_prefetch(const scan_mapper *sm, const char *x)
 	prefetch(x + sm->to - 1);
 	for (size_t o = sm->from + 64; o + 64 < sm->to; o += 64)
 		prefetch(x + o);
-}
-
-/* Word i of the images a and b that differs, under mask word k. */
-static SCAN_INLINE uint64_t scan_diff(const unsigned char *a,
-				      const unsigned char *b, size_t i,
-				      uint64_t k)
-{
-	uint64_t x, y;
-
-	memcpy(&x, a + i * 8, 8);
-	memcpy(&y, b + i * 8, 8);
-	return (x ^ y) & k;
 }
 
 /* scan_clean for an image of nwords words (1 to 4, a constant where
@@ -857,16 +855,6 @@ static SCAN_INLINE bool scan_clean_n(const scan_mapper *sm, const qr_objhdr *h,
 		diff |= scan_diff(a, b, 0, k0);
 	}
 	return diff == 0;
-}
-
-/* Mask word i of sm's mapper, or 0 past its image. */
-static SCAN_INLINE uint64_t scan_mask(const scan_mapper *sm, size_t i)
-{
-	uint64_t k = 0;
-
-	if (i < sm->nwords)
-		memcpy(&k, sm->mask + i * 8, 8);
-	return k;
 }
 
 /*

@@ -59,20 +59,41 @@ const char *qr_libpq__type_name(Oid oid)
 	return NULL;
 }
 
+/* An integer as PostgreSQL writes one (an optional '-', then 1 to 19
+ * digits, nothing else), without strtoll's locale and errno: false for
+ * anything else or out of range (strtoll then decides). */
+static bool parse_int(const char *s, int len, int64_t *out)
+{
+	bool neg = len > 0 && s[0] == '-';
+	int i = neg;
+	uint64_t n = 0;
+
+	if (len - i < 1 || len - i > 19)
+		return false;
+	for (; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - (unsigned)'0';
+		if (d > 9)
+			return false;
+		n = n * 10 + d; /* 19 digits fit in 64 bits unsigned */
+	}
+	if (n > (uint64_t)INT64_MAX + neg)
+		return false;
+	/* (-(INT64_MAX + 1) written without overflow) */
+	*out = neg ? (int64_t)(0 - n) : (int64_t)n;
+	return true;
+}
+
 int64_t qr_libpq__cmd_tuples(const PGresult *res)
 {
 	const char *n = res ? PQcmdTuples((PGresult *)res) : "";
-	int64_t count = 0;
+	int64_t count;
 
 	if (!n || !*n)
 		return -1;
-	/* digits only (a count): read here, strtoll for anything else */
-	for (const char *p = n; *p; p++) {
-		if (*p < '0' || *p > '9' || count > (INT64_MAX - 9) / 10)
-			return strtoll(n, NULL, 10);
-		count = count * 10 + (*p - '0');
-	}
-	return count;
+	/* a count as PostgreSQL writes it; strtoll for anything else */
+	if (parse_int(n, (int)strlen(n), &count))
+		return count;
+	return strtoll(n, NULL, 10);
 }
 
 /* Bytes after the cursor for n columns' arrays (describe), names
@@ -190,30 +211,6 @@ static void as_text(qr_value *v, const char *s, int len)
 	v->kind = QR_VTEXT;
 	v->u.s.ptr = s;
 	v->u.s.len = (size_t)len;
-}
-
-/* An integer as PostgreSQL writes one (an optional '-', then 1 to 19
- * digits, nothing else), without strtoll's locale and errno: false for
- * anything else or out of range (strtoll then decides). */
-static bool parse_int(const char *s, int len, int64_t *out)
-{
-	bool neg = len > 0 && s[0] == '-';
-	int i = neg;
-	uint64_t n = 0;
-
-	if (len - i < 1 || len - i > 19)
-		return false;
-	for (; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - (unsigned)'0';
-		if (d > 9)
-			return false;
-		n = n * 10 + d; /* 19 digits fit in 64 bits unsigned */
-	}
-	if (n > (uint64_t)INT64_MAX + neg)
-		return false;
-	/* (-(INT64_MAX + 1) written without overflow) */
-	*out = neg ? (int64_t)(0 - n) : (int64_t)n;
-	return true;
 }
 
 /* Converts the text s (len bytes, NUL-terminated) of column col. */
